@@ -1,0 +1,80 @@
+/// Ids for papers whose source gives none, and the title normalisation behind them.
+///
+/// A derived id is `t-` followed by 16 hex digits of the FNV-1a 64-bit hash of the normalised title, so the
+/// same title gives the same id on every rebuild and every machine, and the same paper listed on two pages
+/// (under the same title) is recognised as one.
+public enum PaperID {
+    /// The id derived from a title.
+    public static func derived(fromTitle title: String) -> String {
+        let normalized = normalizedTitle(title)
+        var hash = StableHash.fnv1a64(normalized.utf8)
+        if normalized.isEmpty { hash = StableHash.fnv1a64(title.utf8) }
+        let hex = String(hash, radix: 16)
+        return "t-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Lowercase, diacritics and compatibility forms folded, every run of other characters one space:
+    /// "Schrödinger's  Cat—Revisited" -> "schrodinger s cat revisited".
+    public static func normalizedTitle(_ title: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(title.utf8.count)
+        var pendingSpace = false
+        for scalar in title.unicodeScalars {
+            let mark = output.count
+            let kind: CharacterFolding.Kind
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): output.append(byte | 0x20); kind = .letter
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    output.append(byte); kind = .letter
+                default: kind = .separator
+                }
+            } else {
+                kind = CharacterFolding.fold(scalar, into: &output)
+            }
+            switch kind {
+            case .letter, .digit, .standalone:
+                if pendingSpace && mark > 0 { output.insert(UInt8(ascii: " "), at: mark) }
+                pendingSpace = kind == .standalone
+            case .dropped:
+                break
+            case .hyphen, .apostrophe, .separator:
+                output.removeSubrange(mark...)
+                pendingSpace = true
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// Hashes that never change between runs or machines (Swift's `Hasher` is seeded per process).
+public enum StableHash {
+    /// 64-bit FNV-1a.
+    public static func fnv1a64<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+}
+
+/// Whitespace clean-up shared by the readers.
+enum TextCleanup {
+    /// Trims the ends and turns every run of white space (line breaks included) into one space.
+    static func collapsingWhitespace(_ text: String) -> String {
+        var needsWork = false
+        var previousWasSpace = true
+        for byte in text.utf8 {
+            let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+            if isSpace && (previousWasSpace || byte != 0x20) { needsWork = true; break }
+            previousWasSpace = isSpace
+        }
+        if !needsWork && !previousWasSpace { return text }
+        var words: [Substring] = []
+        for word in text.split(whereSeparator: { $0.isWhitespace }) { words.append(word) }
+        return words.joined(separator: " ")
+    }
+}

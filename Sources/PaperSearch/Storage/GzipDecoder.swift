@@ -1,0 +1,346 @@
+/// Streams the decompressed bytes of a gzip file (RFC 1952) whose DEFLATE data (RFC 1951) is decoded here:
+/// the toolchain has no zlib, and corpora such as the arXiv dumps come gzipped.
+///
+/// Decoding goes one DEFLATE block at a time into `output`, which keeps the last 32 KiB already handed out
+/// as the history that back-references may reach. Every member's CRC-32 and length are checked against its
+/// trailer, so a damaged file is reported rather than read as garbage. Concatenated members are read in turn.
+final class GzipDecoder: ByteSource {
+    static let magic: [UInt8] = [0x1F, 0x8B]
+
+    let name: String
+    private let file: FileByteSource
+
+    // Compressed input.
+    private var input: [UInt8] = []
+    private var inputPosition = 0
+    private var inputAtEnd = false
+    private var bitBuffer: UInt64 = 0
+    private var bitCount = 0
+
+    // Decompressed output: `output[handedOut...]` is not yet returned to the caller.
+    private var output: [UInt8] = []
+    private var handedOut = 0
+
+    private enum State { case memberHeader, blocks, trailer, finished }
+    private var state = State.memberHeader
+    private var isFirstMember = true
+    private var memberCRC = CRC32()
+    private var memberLength: UInt32 = 0
+
+    private var literalTable = HuffmanTable()
+    private var distanceTable = HuffmanTable()
+
+    private static let windowSize = 32 * 1024
+
+    /// `file` is positioned just after the two magic bytes.
+    init(file: FileByteSource) {
+        self.file = file
+        name = file.name
+    }
+
+    func read(appendingTo buffer: inout [UInt8], maxCount: Int) throws(StorageError) -> Int {
+        while handedOut == output.count {
+            if state == .finished { return 0 }
+            try decodeStep()
+        }
+        let n = min(maxCount, output.count - handedOut)
+        buffer.append(contentsOf: output[handedOut..<(handedOut + n)])
+        handedOut += n
+        return n
+    }
+
+    // MARK: - Members and blocks
+
+    private func decodeStep() throws(StorageError) {
+        switch state {
+        case .memberHeader:
+            try readMemberHeader()
+            state = .blocks
+        case .blocks:
+            keepOnlyHistory()
+            let start = output.count
+            let isFinal = try decodeBlock()
+            unsafe output.withUnsafeBytes { bytes in
+                unsafe memberCRC.update(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            }
+            memberLength &+= UInt32(truncatingIfNeeded: output.count - start)
+            if isFinal { state = .trailer }
+        case .trailer:
+            dropBitsToByteBoundary()
+            let storedCRC = try readBits(16) | (try readBits(16) << 16)
+            let storedLength = try readBits(16) | (try readBits(16) << 16)
+            guard storedCRC == memberCRC.value else {
+                throw bad("CRC-32 mismatch (stored \(hex(storedCRC)), computed \(hex(memberCRC.value)))")
+            }
+            guard storedLength == memberLength else {
+                throw bad("length mismatch (stored \(storedLength), decoded \(memberLength))")
+            }
+            state = try hasMoreInput() ? .memberHeader : .finished
+        case .finished:
+            return
+        }
+    }
+
+    /// Parses a member header; the first member's magic bytes were consumed by whoever sniffed the file.
+    private func readMemberHeader() throws(StorageError) {
+        if !isFirstMember {
+            guard try readByte() == 0x1F, try readByte() == 0x8B else { throw bad("trailing bytes after the last member") }
+        }
+        isFirstMember = false
+        memberCRC = CRC32()
+        memberLength = 0
+        guard try readByte() == 8 else { throw bad("compression method is not DEFLATE") }
+        let flags = try readByte()
+        for _ in 0..<6 { _ = try readByte() }  // modification time, extra flags, operating system
+        if flags & 0x04 != 0 {  // FEXTRA
+            let length = Int(try readByte()) | Int(try readByte()) << 8
+            for _ in 0..<length { _ = try readByte() }
+        }
+        if flags & 0x08 != 0 { while try readByte() != 0 {} }  // FNAME
+        if flags & 0x10 != 0 { while try readByte() != 0 {} }  // FCOMMENT
+        if flags & 0x02 != 0 { _ = try readByte(); _ = try readByte() }  // FHCRC
+    }
+
+    /// Drops decoded bytes that were handed out and lie more than one window behind the end.
+    private func keepOnlyHistory() {
+        let excess = output.count - GzipDecoder.windowSize
+        if excess > 1 << 20 {
+            output.removeFirst(excess)
+            handedOut -= excess
+        }
+    }
+
+    /// Decodes one block, appending to `output`; returns whether it was the final block.
+    private func decodeBlock() throws(StorageError) -> Bool {
+        let isFinal = try readBits(1) == 1
+        switch try readBits(2) {
+        case 0:
+            try copyStoredBlock()
+        case 1:
+            literalTable.build(lengths: HuffmanTable.fixedLiteralLengths)
+            distanceTable.build(lengths: HuffmanTable.fixedDistanceLengths)
+            try inflateCompressedBlock()
+        case 2:
+            try readDynamicTables()
+            try inflateCompressedBlock()
+        default:
+            throw bad("reserved block type 3")
+        }
+        return isFinal
+    }
+
+    private func copyStoredBlock() throws(StorageError) {
+        dropBitsToByteBoundary()
+        let length = Int(try readBits(16))
+        let complement = Int(try readBits(16))
+        guard length == (~complement & 0xFFFF) else { throw bad("stored block length check failed") }
+        for _ in 0..<length { output.append(try readByte()) }
+    }
+
+    private static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+
+    private func readDynamicTables() throws(StorageError) {
+        let literalCount = Int(try readBits(5)) + 257
+        let distanceCount = Int(try readBits(5)) + 1
+        let codeLengthCount = Int(try readBits(4)) + 4
+        guard literalCount <= 286, distanceCount <= 30 else { throw bad("too many length or distance codes") }
+        var codeLengthLengths = [UInt8](repeating: 0, count: 19)
+        for i in 0..<codeLengthCount {
+            codeLengthLengths[GzipDecoder.codeLengthOrder[i]] = UInt8(try readBits(3))
+        }
+        var codeLengthTable = HuffmanTable()
+        guard codeLengthTable.build(lengths: codeLengthLengths) else { throw bad("invalid code length code") }
+        var lengths = [UInt8](repeating: 0, count: literalCount + distanceCount)
+        var index = 0
+        while index < lengths.count {
+            let symbol = try decodeSymbol(codeLengthTable)
+            switch symbol {
+            case 0...15:
+                lengths[index] = UInt8(symbol)
+                index += 1
+            case 16:
+                guard index > 0 else { throw bad("repeat of a code length with no previous length") }
+                let repeatCount = 3 + Int(try readBits(2))
+                guard index + repeatCount <= lengths.count else { throw bad("code lengths overflow") }
+                for _ in 0..<repeatCount { lengths[index] = lengths[index - 1]; index += 1 }
+            default:
+                let repeatCount = symbol == 17 ? 3 + Int(try readBits(3)) : 11 + Int(try readBits(7))
+                guard index + repeatCount <= lengths.count else { throw bad("code lengths overflow") }
+                index += repeatCount  // already zero
+            }
+        }
+        guard lengths[256] != 0 else { throw bad("no end-of-block code") }
+        guard literalTable.build(lengths: Array(lengths[..<literalCount])),
+              distanceTable.build(lengths: Array(lengths[literalCount...]))
+        else { throw bad("invalid Huffman code") }
+    }
+
+    private static let lengthBase: [UInt16] = [
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
+    ]
+    private static let lengthExtra: [UInt8] = [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    ]
+    private static let distanceBase: [UInt16] = [
+        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
+        4097, 6145, 8193, 12289, 16385, 24577,
+    ]
+    private static let distanceExtra: [UInt8] = [
+        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+    ]
+
+    private func inflateCompressedBlock() throws(StorageError) {
+        while true {
+            let symbol = try decodeSymbol(literalTable)
+            if symbol < 256 {
+                output.append(UInt8(symbol))
+                continue
+            }
+            if symbol == 256 { return }
+            let lengthCode = symbol - 257
+            guard lengthCode < 29 else { throw bad("invalid length code \(symbol)") }
+            let length = Int(GzipDecoder.lengthBase[lengthCode])
+                + Int(try readBits(Int(GzipDecoder.lengthExtra[lengthCode])))
+            let distanceCode = try decodeSymbol(distanceTable)
+            guard distanceCode < 30 else { throw bad("invalid distance code \(distanceCode)") }
+            let distance = Int(GzipDecoder.distanceBase[distanceCode])
+                + Int(try readBits(Int(GzipDecoder.distanceExtra[distanceCode])))
+            guard distance <= output.count else { throw bad("back-reference before the start of the data") }
+            var from = output.count - distance
+            for _ in 0..<length {
+                output.append(output[from])
+                from += 1
+            }
+        }
+    }
+
+    // MARK: - Bits
+
+    private func decodeSymbol(_ table: HuffmanTable) throws(StorageError) -> Int {
+        if bitCount < table.maxLength { refillBits() }
+        let entry = table.entries[Int(bitBuffer & table.mask)]
+        let length = Int(entry & 15)
+        guard length > 0, length <= bitCount else {
+            throw bad(length == 0 ? "invalid Huffman code" : "unexpected end of data")
+        }
+        bitBuffer >>= UInt64(length)
+        bitCount -= length
+        return Int(entry >> 4)
+    }
+
+    private func readBits(_ count: Int) throws(StorageError) -> UInt32 {
+        if count == 0 { return 0 }
+        if bitCount < count {
+            refillBits()
+            guard bitCount >= count else { throw bad("unexpected end of data") }
+        }
+        let value = UInt32(truncatingIfNeeded: bitBuffer & ((1 << UInt64(count)) - 1))
+        bitBuffer >>= UInt64(count)
+        bitCount -= count
+        return value
+    }
+
+    private func readByte() throws(StorageError) -> UInt8 { UInt8(try readBits(8)) }
+
+    private func dropBitsToByteBoundary() {
+        let drop = bitCount & 7
+        bitBuffer >>= UInt64(drop)
+        bitCount -= drop
+    }
+
+    /// Tops the bit buffer up to at least 57 bits, or to whatever input is left.
+    private func refillBits() {
+        while bitCount <= 56 {
+            if inputPosition == input.count {
+                if inputAtEnd { return }
+                fillInput()
+                if inputPosition == input.count { return }
+            }
+            bitBuffer |= UInt64(input[inputPosition]) << UInt64(bitCount)
+            inputPosition += 1
+            bitCount += 8
+        }
+    }
+
+    private var pendingReadError: StorageError?
+
+    private func fillInput() {
+        input.removeAll(keepingCapacity: true)
+        inputPosition = 0
+        do throws(StorageError) {
+            if try file.read(appendingTo: &input, maxCount: 1 << 18) == 0 { inputAtEnd = true }
+        } catch {
+            pendingReadError = error
+            inputAtEnd = true
+        }
+    }
+
+    private func hasMoreInput() throws(StorageError) -> Bool {
+        if bitCount >= 8 { return true }
+        if inputPosition == input.count && !inputAtEnd { fillInput() }
+        if let pendingReadError { throw pendingReadError }
+        return inputPosition < input.count
+    }
+
+    private func bad(_ reason: String) -> StorageError {
+        if let pendingReadError { return pendingReadError }
+        return .badCompressedData(path: name, reason: reason)
+    }
+
+    private func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+    }
+}
+
+/// A canonical Huffman code as one lookup table indexed by the next `maxLength` input bits
+/// (least significant bit first, as DEFLATE packs codes). Entry = symbol << 4 | code length; 0 = no code.
+struct HuffmanTable {
+    var entries: [UInt16] = []
+    var maxLength = 0
+    var mask: UInt64 = 0
+
+    static let fixedLiteralLengths: [UInt8] =
+        Array(repeating: 8, count: 144) + Array(repeating: 9, count: 112)
+        + Array(repeating: 7, count: 24) + Array(repeating: 8, count: 8)
+    static let fixedDistanceLengths: [UInt8] = Array(repeating: 5, count: 30)
+
+    /// Builds the table from code lengths; returns false for an over-subscribed code.
+    /// Incomplete codes are allowed (DEFLATE permits a single distance code); unused entries stay 0.
+    @discardableResult
+    mutating func build(lengths: [UInt8]) -> Bool {
+        var lengthCounts = [Int](repeating: 0, count: 16)
+        for length in lengths { lengthCounts[Int(length)] += 1 }
+        lengthCounts[0] = 0
+        maxLength = lengthCounts.lastIndex { $0 > 0 } ?? 1
+        maxLength = max(maxLength, 1)
+        var available = 1
+        for length in 1...15 {
+            available = available * 2 - lengthCounts[length]
+            if available < 0 { return false }
+        }
+        var nextCode = [Int](repeating: 0, count: 16)
+        var code = 0
+        for length in 1...15 {
+            code = (code + lengthCounts[length - 1]) << 1
+            nextCode[length] = code
+        }
+        let size = 1 << maxLength
+        mask = UInt64(size - 1)
+        entries = [UInt16](repeating: 0, count: size)
+        for (symbol, length) in lengths.enumerated() where length > 0 {
+            let length = Int(length)
+            let code = nextCode[length]
+            nextCode[length] += 1
+            var reversed = 0
+            for bit in 0..<length where code & (1 << bit) != 0 { reversed |= 1 << (length - 1 - bit) }
+            let entry = UInt16(symbol << 4 | length)
+            var index = reversed
+            while index < size {
+                entries[index] = entry
+                index += 1 << length
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,339 @@
+/// A JSON value. Numbers keep their literal text, so that ids, years and scores round-trip exactly.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    /// The number exactly as written, e.g. `"2021"` or `"25.1"`; validated against the JSON grammar.
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// The string, or the text of a number (ids are sometimes written as numbers).
+    public var stringOrNumberText: String? {
+        switch self {
+        case let .string(text), let .number(text): return text
+        default: return nil
+        }
+    }
+
+    /// An integer written as a JSON number or as a string of digits.
+    public var integerValue: Int? {
+        switch self {
+        case let .number(text), let .string(text): return Int(text)
+        default: return nil
+        }
+    }
+}
+
+/// A JSON object with its keys in the order they were written (later duplicates replace earlier ones).
+public struct JSONObject: Sendable, Hashable {
+    public private(set) var keys: [String] = []
+    public private(set) var values: [JSONValue] = []
+
+    public init() {}
+
+    public init(_ pairs: [(String, JSONValue)]) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { keys.count }
+
+    /// Linear lookup: the objects here (paper records) have a handful of keys.
+    public subscript(key: String) -> JSONValue? {
+        get { keys.firstIndex(of: key).map { values[$0] } }
+        set {
+            if let index = keys.firstIndex(of: key) {
+                if let newValue { values[index] = newValue } else {
+                    keys.remove(at: index)
+                    values.remove(at: index)
+                }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// The pairs in order.
+    public var pairs: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }
+}
+
+/// A JSON syntax error at a byte offset of the parsed text.
+public struct JSONSyntaxError: Error, Equatable, Sendable {
+    /// Zero-based byte offset where the problem was found.
+    public var offset: Int
+    public var reason: String
+}
+
+/// A strict JSON parser (RFC 8259) over UTF-8 bytes: validates UTF-8 inside strings, limits nesting depth so
+/// that hostile input cannot exhaust the stack, and rejects anything after the value but white space.
+public enum JSONParser {
+    static let maximumDepth = 256
+
+    /// Parses one complete JSON text.
+    public static func parse<Bytes: Collection>(_ bytes: Bytes) throws(JSONSyntaxError) -> JSONValue
+    where Bytes.Element == UInt8 {
+        var result: Result<JSONValue, JSONSyntaxError>?
+        _ = bytes.withContiguousStorageIfAvailable { buffer in
+            result = unsafe parse(buffer: buffer)
+        }
+        if result == nil { result = unsafe Array(bytes).withUnsafeBufferPointer { unsafe parse(buffer: $0) } }
+        switch result {
+        case let .success(value): return value
+        case let .failure(error): throw error
+        case nil: return .null
+        }
+    }
+
+    /// Parses one complete JSON text.
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONSyntaxError> {
+        var cursor = unsafe Cursor(bytes: buffer)
+        do throws(JSONSyntaxError) {
+            cursor.skipWhitespace()
+            let value = try cursor.parseValue(depth: 0)
+            cursor.skipWhitespace()
+            guard cursor.position == cursor.end else {
+                throw JSONSyntaxError(offset: cursor.position, reason: "unexpected text after the JSON value")
+            }
+            return .success(value)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Reads bytes through a pointer; every access is preceded by a `position < end` check.
+    @safe private struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+        var end: Int { unsafe bytes.count }
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { unsafe self.bytes = bytes }
+
+        func peek() -> UInt8? { position < end ? unsafe bytes[position] : nil }
+
+        mutating func skipWhitespace() {
+            while position < end {
+                switch unsafe bytes[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
+        }
+
+        func error(_ reason: String, at offset: Int? = nil) -> JSONSyntaxError {
+            JSONSyntaxError(offset: offset ?? position, reason: reason)
+        }
+
+        mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+            guard let byte = peek() else { throw error("unexpected end of input, expected a value") }
+            switch byte {
+            case UInt8(ascii: "{"): return .object(try parseObject(depth: depth + 1))
+            case UInt8(ascii: "["): return .array(try parseArray(depth: depth + 1))
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+            default: throw error("unexpected \(describe(byte)), expected a value")
+            }
+        }
+
+        mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
+            let start = position
+            for unsafe expected in unsafe UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount) {
+                guard peek() == expected else { throw error("invalid literal, expected '\(literal)'", at: start) }
+                position += 1
+            }
+        }
+
+        mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONObject {
+            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+            position += 1  // {
+            var object = JSONObject()
+            skipWhitespace()
+            if peek() == UInt8(ascii: "}") { position += 1; return object }
+            while true {
+                skipWhitespace()
+                guard peek() == UInt8(ascii: "\"") else { throw error(expecting: "a string key") }
+                let key = try parseString()
+                skipWhitespace()
+                guard peek() == UInt8(ascii: ":") else { throw error(expecting: "':'") }
+                position += 1
+                skipWhitespace()
+                object[key] = try parseValue(depth: depth)
+                skipWhitespace()
+                switch peek() {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "}"): position += 1; return object
+                default: throw error(expecting: "',' or '}'")
+                }
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> [JSONValue] {
+            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+            position += 1  // [
+            var array: [JSONValue] = []
+            skipWhitespace()
+            if peek() == UInt8(ascii: "]") { position += 1; return array }
+            while true {
+                skipWhitespace()
+                array.append(try parseValue(depth: depth))
+                skipWhitespace()
+                switch peek() {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "]"): position += 1; return array
+                default: throw error(expecting: "',' or ']'")
+                }
+            }
+        }
+
+        func error(expecting what: String) -> JSONSyntaxError {
+            guard let byte = peek() else { return error("unexpected end of input, expected \(what)") }
+            return error("unexpected \(describe(byte)), expected \(what)")
+        }
+
+        func describe(_ byte: UInt8) -> String {
+            if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+            return "byte 0x\(String(byte, radix: 16))"
+        }
+
+        mutating func parseNumber() throws(JSONSyntaxError) -> String {
+            let start = position
+            if peek() == UInt8(ascii: "-") { position += 1 }
+            guard let first = peek(), isDigit(first) else { throw error("invalid number", at: start) }
+            position += 1
+            if first != UInt8(ascii: "0") { while let byte = peek(), isDigit(byte) { position += 1 } }
+            if peek() == UInt8(ascii: ".") {
+                position += 1
+                guard let byte = peek(), isDigit(byte) else { throw error("invalid number", at: start) }
+                while let byte = peek(), isDigit(byte) { position += 1 }
+            }
+            if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+                position += 1
+                if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { position += 1 }
+                guard let byte = peek(), isDigit(byte) else { throw error("invalid number", at: start) }
+                while let byte = peek(), isDigit(byte) { position += 1 }
+            }
+            return unsafe String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        }
+
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+        /// Parses a string starting at its opening quote. Runs without escapes are validated and copied whole.
+        mutating func parseString() throws(JSONSyntaxError) -> String {
+            let start = position
+            position += 1
+            let runStart = position
+            while position < end {
+                let byte = unsafe bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    let run = unsafe UnsafeBufferPointer(rebasing: bytes[runStart..<position])
+                    guard let text = unsafe String(validating: run, as: UTF8.self) else {
+                        throw error("invalid UTF-8 in a string", at: unsafe firstInvalidUTF8(in: run, base: runStart))
+                    }
+                    position += 1
+                    return text
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw error("unescaped control character in a string") }
+                position += 1
+            }
+            guard position < end else { throw error("unterminated string", at: start) }
+            // Slow path: the string has escapes.
+            var utf8: [UInt8] = unsafe Array(UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+            while position < end {
+                let byte = unsafe bytes[position]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    position += 1
+                    guard let text = String(validating: utf8, as: UTF8.self) else {
+                        throw error("invalid UTF-8 in a string", at: start)
+                    }
+                    return text
+                case UInt8(ascii: "\\"):
+                    position += 1
+                    guard let escape = peek() else { throw error("unterminated string", at: start) }
+                    position += 1
+                    switch escape {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
+                    case UInt8(ascii: "b"): utf8.append(0x08)
+                    case UInt8(ascii: "f"): utf8.append(0x0C)
+                    case UInt8(ascii: "n"): utf8.append(0x0A)
+                    case UInt8(ascii: "r"): utf8.append(0x0D)
+                    case UInt8(ascii: "t"): utf8.append(0x09)
+                    case UInt8(ascii: "u"): appendScalar(try parseUnicodeEscape(), to: &utf8)
+                    default: throw error("invalid escape \\\(Character(Unicode.Scalar(escape)))", at: position - 2)
+                    }
+                default:
+                    if byte < 0x20 { throw error("unescaped control character in a string") }
+                    utf8.append(byte)
+                    position += 1
+                }
+            }
+            throw error("unterminated string", at: start)
+        }
+
+        /// Parses the hex digits after `\u`, joining surrogate pairs; a lone surrogate becomes U+FFFD.
+        mutating func parseUnicodeEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
+            let high = try parseHex4()
+            if (0xD800...0xDBFF).contains(high) {
+                if position + 1 < end, unsafe bytes[position] == UInt8(ascii: "\\"),
+                   unsafe bytes[position + 1] == UInt8(ascii: "u") {
+                    let save = position
+                    position += 2
+                    let low = try parseHex4()
+                    if (0xDC00...0xDFFF).contains(low) {
+                        let value = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                        return Unicode.Scalar(value) ?? "\u{FFFD}"
+                    }
+                    position = save
+                }
+                return "\u{FFFD}"
+            }
+            return Unicode.Scalar(high) ?? "\u{FFFD}"
+        }
+
+        mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                guard let byte = peek() else { throw error("unterminated \\u escape") }
+                let digit: UInt32
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+                default: throw error("invalid hex digit in \\u escape")
+                }
+                value = value << 4 | digit
+                position += 1
+            }
+            return value
+        }
+
+        func appendScalar(_ scalar: Unicode.Scalar, to utf8: inout [UInt8]) {
+            utf8.append(contentsOf: String(Character(scalar)).utf8)
+        }
+
+        func firstInvalidUTF8(in run: UnsafeBufferPointer<UInt8>, base: Int) -> Int {
+            var offset = 0
+            var decoder = UTF8()
+            var iterator = unsafe run.makeIterator()
+            var consumed = 0
+            while true {
+                switch unsafe decoder.decode(&iterator) {
+                case let .scalarValue(scalar):
+                    consumed += UTF8.width(scalar)
+                    offset = consumed
+                case .emptyInput: return base + offset
+                case .error: return base + offset
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+@testable import PaperSearch
+
+@Suite("Corpus reader")
+struct CorpusReaderTests {
+    @Test func bundledCorpusMergesThePapersListedOnTwoPages() throws {
+        let (papers, report) = try CorpusReader(paths: [TestPaths.corpus]).readAll()
+        #expect(report.files.count == 5)  // README.md and other non-corpus files are passed over
+        #expect(report.files.map(\.papers) == [6, 48, 25, 50, 3])
+        #expect(report.papersRead == 132)
+        #expect(report.duplicatesMerged == 2)
+        #expect(report.uniquePapers == 130)
+        #expect(papers.count == 130)
+        #expect(report.skipped.isEmpty)
+        #expect(Set(papers.map(\.id)).count == papers.count)
+
+        let study = try #require(papers.first { $0.title.hasPrefix("An Empirical Study on Distribution Shift") })
+        #expect(study.sources.map { ($0.file as NSString).lastPathComponent + ":\($0.line)" }
+            == ["000_9e07d69e553662ff.txt:61", "002_ad5981f22b560db4.txt:18"])
+        // The page that lists no authors gave the owner; the other page adds the co-authors.
+        #expect(study.authors == ["Ziquan Liu", "Yi Xu", "Yuanhong Xu"])
+        #expect(study.year == 2022)
+        #expect(study.date == "2022-05-25")
+        #expect(study.venue == "arXiv")
+    }
+
+    @Test func derivedIDsAreStableAndFollowTheNormalisedTitle() {
+        let id = PaperID.derived(fromTitle: "BiT: Robustly Binarized Multi-distilled Transformer")
+        #expect(id == PaperID.derived(fromTitle: "  bit robustly   binarized multi distilled TRANSFORMER "))
+        #expect(id.hasPrefix("t-") && id.count == 18)
+        // Pinned value: the id must not change between releases or machines.
+        #expect(PaperID.derived(fromTitle: "Attention Is All You Need") == "t-" + hex(StableHash.fnv1a64("attention is all you need".utf8)))
+        #expect(PaperID.normalizedTitle("Schrödinger’s  Cat—Revisited: θ-Expectations") == "schrodinger s cat revisited theta expectations")
+        #expect(StableHash.fnv1a64("".utf8) == 0xCBF2_9CE4_8422_2325)
+        #expect(StableHash.fnv1a64("a".utf8) == 0xAF63_DC4C_8601_EC8C)
+    }
+
+    private func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    @Test func jsonLinesRecordsWithEveryFieldForm() throws {
+        let scratch = ScratchDirectory()
+        let file = scratch.write("papers.jsonl", """
+            {"id": "p1", "title": "First  paper", "abstract": "Line one\\nline   two.", "authors": "A. One, B. Two and C. Three", "year": 2021, "venue": "NeurIPS", "doi": "10.1/x"}
+            {"id": 42, "title": "Second", "abstract": "", "authors": ["D. Four", {"name": "E. Five"}], "date": "2019-07-04T10:00:00Z"}
+
+            {"title": "No id here", "abstract": "Derived id.", "authors": []}
+            """)
+        let (papers, report) = try CorpusReader(paths: [file]).readAll()
+        #expect(report.skipped.isEmpty)
+        #expect(papers.count == 3)
+        #expect(papers[0].id == "p1")
+        #expect(papers[0].title == "First paper")
+        #expect(papers[0].abstract == "Line one line two.")
+        #expect(papers[0].authors == ["A. One", "B. Two", "C. Three"])
+        #expect(papers[0].year == 2021)
+        #expect(papers[0].venue == "NeurIPS")
+        #expect(papers[0].extra["doi"] == .string("10.1/x"))
+        #expect(papers[0].sources == [SourceLocation(file: file, line: 1)])
+        #expect(papers[1].id == "42")
+        #expect(papers[1].authors == ["D. Four", "E. Five"])
+        #expect(papers[1].date == "2019-07-04")
+        #expect(papers[1].year == 2019)
+        #expect(papers[2].id == PaperID.derived(fromTitle: "No id here"))
+        #expect(papers[2].sources == [SourceLocation(file: file, line: 4)])
+    }
+
+    @Test func beirCorpusFromSciFact() throws {
+        let path = TestPaths.datasets + "/scifact/corpus.jsonl"
+        let (papers, report) = try CorpusReader(paths: [path]).readAll()
+        #expect(report.files.first?.notes == ["BEIR"] || report.files.first?.notes == [])
+        #expect(papers.count == 5183)
+        #expect(report.skipped.isEmpty)
+        let first = try #require(papers.first)
+        #expect(first.id == "4983")
+        #expect(first.title.hasPrefix("Microstructural development of human newborn cerebral white matter"))
+        #expect(first.abstract.hasPrefix("Alterations of the architecture of cerebral white matter"))
+    }
+
+    @Test func beirFieldNames() throws {
+        let scratch = ScratchDirectory()
+        let file = scratch.write("corpus.jsonl", """
+            {"_id": "d1", "title": "T", "text": "Body text.", "metadata": {"url": "u"}}
+            """)
+        let (papers, report) = try CorpusReader(paths: [file]).readAll()
+        #expect(report.files.first?.notes == ["BEIR"])
+        #expect(papers.first?.id == "d1")
+        #expect(papers.first?.abstract == "Body text.")
+        #expect(papers.first?.extra["metadata"] == .object(JSONObject([("url", .string("u"))])))
+    }
+
+    @Test func arxivMetadataSnapshot() throws {
+        let (papers, report) = try CorpusReader(paths: [TestPaths.fixture("arxiv-snapshot-sample.json")]).readAll()
+        #expect(report.files.first?.notes == ["arXiv snapshot"])
+        #expect(papers.count == 3)
+        let first = papers[0]
+        #expect(first.id == "0704.0001")
+        #expect(first.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies")
+        #expect(first.abstract.hasPrefix("A fully differential calculation in perturbative quantum chromodynamics is presented"))
+        #expect(!first.abstract.contains("\n") && !first.abstract.contains("  "))
+        #expect(first.authors == ["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan"])
+        #expect(first.year == 2007)
+        #expect(first.date == "2007-04-02")
+        #expect(first.venue == "hep-ph")
+        #expect(first.extra["journal-ref"] == .string("Phys.Rev.D76:013009,2007"))
+        #expect(first.extra["update_date"] == .string("2008-11-13"))
+        #expect(papers[1].venue == "math.CO")
+        #expect(papers[1].authors == ["Ileana Streinu", "Louis Theran"])
+        // An old-style id without versions: the year comes from the id.
+        #expect(papers[2].year == 2004)
+        #expect(papers[2].date == "2004-06-07")
+    }
+
+    @Test func gzippedJSONLinesFromArxivDaily() throws {
+        // The whole file is large; read the first records through the same path the reader uses.
+        let stream = try FileStream.open(path: TestPaths.datasets + "/arxiv-daily/corpus.jsonl.gz")
+        #expect(stream.isCompressed)
+        var lines = LineReader(source: stream)
+        var count = 0
+        while count < 2000, let line = try lines.next() {
+            guard case let .object(object) = try JSONParser.parse(line.bytes) else {
+                Issue.record("line \(line.number) is not an object")
+                return
+            }
+            let paper = try PaperRecord.paper(from: object, location: SourceLocation(file: "arxiv", line: line.number))
+            #expect(!paper.title.isEmpty && !paper.abstract.isEmpty && !paper.authors.isEmpty)
+            if count == 0 {
+                #expect(paper.id == "2503.11677")
+                #expect(paper.title == "Simulation of prosthetic vision with PRIMA system and enhancement of face representation")
+                #expect(paper.year == 2025)
+            }
+            count += 1
+        }
+        #expect(count == 2000)
+    }
+
+    @Test func problemsAreReportedWithFileAndLineAndTheRestIsRead() throws {
+        let scratch = ScratchDirectory()
+        var bytes = Array("""
+            {"id": "ok1", "title": "Good", "abstract": "Fine."}
+            {"id": "bad", "title": "Broken" "abstract": "x"}
+            {"id": "empty", "title": "", "abstract": "  "}
+            [1, 2]
+
+            """.utf8)
+        bytes += Array(#"{"id": "utf", "title": "Bad "#.utf8) + [0xC3, 0x28] + Array(#"", "abstract": "a"}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id": "ok2", "title": "Also good", "abstract": "Yes."}"#.utf8) + [0x0A]
+        let mixed = scratch.write("mixed.jsonl", bytes: bytes)
+        let empty = scratch.write("empty.jsonl", "")
+        let blank = scratch.write("blank.txt", "  \n\n ")
+        let unknown = scratch.write("notes.txt", "Just some notes.\nNothing like a paper.\n")
+        let array = scratch.write("array.json", "[{\"id\": \"x\"}]")
+        let missing = scratch.file("no-such-directory")
+        let (papers, report) = try CorpusReader(paths: [mixed, empty, blank, unknown, array, missing]).readAll()
+
+        #expect(papers.map(\.id) == ["ok1", "ok2"])
+        #expect(report.skipped == [.malformedJSON: 1, .noTitleOrAbstract: 1, .notAnObject: 1, .invalidUTF8: 1,
+                                   .emptyFile: 2, .unknownFormat: 2, .unreadable: 1])
+        let messages = report.problems.map(\.description)
+        #expect(messages.contains("\(mixed):2: malformed JSON: column 33: unexpected '\"', expected ',' or '}'"))
+        #expect(messages.contains("\(mixed):3: no title or abstract: the record has neither a title nor an abstract"))
+        #expect(messages.contains("\(mixed):4: not a JSON object: a JSON value that is not an object"))
+        #expect(messages.contains("\(mixed):5: invalid UTF-8: column 29: invalid UTF-8 in a string"))
+        #expect(messages.contains("\(empty): empty file: the file is empty"))
+        #expect(messages.contains("\(blank): empty file: the file holds only white space"))
+        #expect(messages.contains { $0.hasPrefix("\(unknown): unknown format") })
+        #expect(messages.contains { $0.hasPrefix("\(array): unknown format: a JSON array") })
+        #expect(messages.contains("\(missing): unreadable: cannot stat: No such file or directory"))
+        #expect(report.files.first { $0.path == mixed }?.skipped == 4)
+    }
+
+    @Test func strictModeStopsAtTheFirstProblem() throws {
+        let scratch = ScratchDirectory()
+        let file = scratch.write("a.jsonl", "{\"id\": \"1\", \"title\": \"T\"}\nnot json\n{\"id\": \"2\", \"title\": \"U\"}\n")
+        var seen: [String] = []
+        #expect(throws: CorpusError.strict(CorpusProblem(kind: .malformedJSON, file: file, line: 2,
+                                                         detail: "column 1: invalid literal, expected 'null'"))) {
+            _ = try CorpusReader(paths: [file], strict: true).read { seen.append($0.id) }
+        }
+        #expect(seen.isEmpty)  // the first pass finds the problem before any paper is handed over
+    }
+
+    @Test func duplicateIDsAcrossFilesMergeIntoTheFirst() throws {
+        let scratch = ScratchDirectory()
+        let a = scratch.write("a.jsonl", """
+            {"id": "x", "title": "Shared", "abstract": "", "authors": ["A"]}
+            {"id": "y", "title": "Only here", "abstract": "Y."}
+            """)
+        let b = scratch.write("b.jsonl", """
+            {"id": "x", "title": "Shared (again)", "abstract": "Now with an abstract.", "authors": ["A", "B"], "year": 2020}
+            {"id": "x", "title": "Third copy", "abstract": "ignored", "venue": "ICML"}
+            """)
+        let (papers, report) = try CorpusReader(paths: [a, b]).readAll()
+        #expect(papers.map(\.id) == ["x", "y"])
+        #expect(report.duplicatesMerged == 2)
+        let x = papers[0]
+        #expect(x.title == "Shared")
+        #expect(x.abstract == "Now with an abstract.")
+        #expect(x.authors == ["A", "B"])
+        #expect(x.year == 2020)
+        #expect(x.venue == "ICML")
+        #expect(x.sources == [SourceLocation(file: a, line: 1), SourceLocation(file: b, line: 1), SourceLocation(file: b, line: 2)])
+    }
+
+    @Test func recordsRoundTripThroughTheirJSONForm() throws {
+        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus, TestPaths.fixture("arxiv-snapshot-sample.json")]).readAll()
+        let scratch = ScratchDirectory()
+        var writer = JSONWriter()
+        for paper in papers {
+            writer.write(.object(paper.jsonRecord))
+            writer.raw("\n")
+        }
+        let file = scratch.write("converted.jsonl", bytes: writer.bytes)
+        let (again, report) = try CorpusReader(paths: [file]).readAll()
+        #expect(report.skipped.isEmpty)
+        #expect(again == papers)
+    }
+
+    @Test func directoriesAreWalkedInNameOrderAndNonCorpusFilesSkipped() throws {
+        let scratch = ScratchDirectory()
+        scratch.write("b/2.jsonl", "{\"id\": \"2\", \"title\": \"Two\"}\n")
+        scratch.write("a.jsonl", "{\"id\": \"1\", \"title\": \"One\"}\n")
+        scratch.write("README.md", "# Not a corpus file\n")
+        scratch.write(".hidden.jsonl", "{\"id\": \"h\", \"title\": \"Hidden\"}\n")
+        let (papers, report) = try CorpusReader(paths: [scratch.path]).readAll()
+        #expect(papers.map(\.id) == ["1", "2"])
+        #expect(report.skipped.isEmpty)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+@testable import PaperSearch
+
+@Suite("CRC-32")
+struct CRC32Tests {
+    @Test func matchesZlibCheckValues() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum([UInt8]()) == 0)
+        #expect(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
+    }
+
+    @Test func incrementalEqualsWholeAtEveryAlignment() {
+        var generator = SplitMix64(seed: 3)
+        let bytes = (0..<1000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let whole = CRC32.checksum(bytes)
+        // A byte-at-a-time reference (the classic loop), independent of the sliced tables.
+        var reference: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            reference ^= UInt32(byte)
+            for _ in 0..<8 { reference = reference & 1 != 0 ? (reference >> 1) ^ 0xEDB8_8320 : reference >> 1 }
+        }
+        #expect(whole == reference ^ 0xFFFF_FFFF)
+        for split in [1, 3, 7, 8, 9, 500, 999] {
+            var crc = CRC32()
+            crc.update(bytes[..<split])
+            crc.update(bytes[split...])
+            #expect(crc.value == whole)
+        }
+    }
+}
+
+/// A small deterministic generator for tests (SplitMix64).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("gzip")
+struct GzipTests {
+    static func decode(_ path: String) throws -> [UInt8] {
+        let stream = try FileStream.open(path: path)
+        var bytes: [UInt8] = []
+        while try stream.read(appendingTo: &bytes, maxCount: 777) > 0 {}
+        return bytes
+    }
+
+    @Test("every block type and concatenated members", arguments: [
+        "gzip-dynamic.txt.gz", "gzip-fixed.txt.gz", "gzip-stored.txt.gz", "gzip-two-members.txt.gz",
+    ])
+    func decodesToTheOriginal(fixture: String) throws {
+        let expected = Array(try Data(contentsOf: URL(fileURLWithPath: TestPaths.fixture("gzip-plain.txt"))))
+        let stream = try FileStream.open(path: TestPaths.fixture(fixture))
+        #expect(stream.isCompressed)
+        #expect(try Self.decode(TestPaths.fixture(fixture)) == expected)
+    }
+
+    @Test func plainFilesPassThrough() throws {
+        let expected = Array(try Data(contentsOf: URL(fileURLWithPath: TestPaths.fixture("gzip-plain.txt"))))
+        #expect(try Self.decode(TestPaths.fixture("gzip-plain.txt")) == expected)
+    }
+
+    @Test func damagedChecksumIsReported() throws {
+        let path = TestPaths.fixture("gzip-bad-crc.txt.gz")
+        do {
+            _ = try Self.decode(path)
+            Issue.record("a damaged checksum was not detected")
+        } catch let error as StorageError {
+            guard case let .badCompressedData(file, reason) = error else { Issue.record("\(error)"); return }
+            #expect(file == path)
+            #expect(reason.hasPrefix("CRC-32 mismatch"))
+        }
+    }
+
+    @Test func truncatedFileIsReported() throws {
+        #expect(throws: StorageError.self) { _ = try Self.decode(TestPaths.fixture("gzip-truncated.txt.gz")) }
+    }
+
+    @Test func garbageAfterTheMagicIsReported() throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.write("junk.gz", bytes: [0x1F, 0x8B, 0x08, 0x00] + Array(repeating: 0xFF, count: 40))
+        #expect(throws: StorageError.self) { _ = try Self.decode(path) }
+    }
+}
+
+@Suite("JSON")
+struct JSONTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let value = try JSONParser.parse(#"{"a": [1, -2.5e3, true, false, null], "b": {"c": "d\n\u00e9\ud83d\ude00"}, "a": 0}"#)
+        guard case let .object(object) = value else { Issue.record("not an object"); return }
+        #expect(object.keys == ["a", "b"])
+        #expect(object["a"] == .number("0"))  // a repeated key replaces the earlier value
+        #expect(object["b"] == .object(JSONObject([("c", .string("d\né😀"))])))
+        #expect(try JSONParser.parse("[1, -2.5e3, true, false, null]")
+            == .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null]))
+    }
+
+    @Test func errorsCarryTheByteOffset() {
+        let cases: [(String, Int, String)] = [
+            ("", 0, "unexpected end of input, expected a value"),
+            ("{\"a\" 1}", 5, "unexpected '1', expected ':'"),
+            ("[1,]", 3, "unexpected ']', expected a value"),
+            ("\"open", 0, "unterminated string"),
+            ("01", 1, "unexpected text after the JSON value"),
+            ("-", 0, "invalid number"),
+            ("\"a\\q\"", 2, "invalid escape \\q"),
+            ("[1] x", 4, "unexpected text after the JSON value"),
+        ]
+        for (text, offset, reason) in cases {
+            #expect(throws: JSONSyntaxError(offset: offset, reason: reason), "\(text)") { _ = try JSONParser.parse(text) }
+        }
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONSyntaxError.self) { _ = try JSONParser.parse(deep) }
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        #expect(throws: JSONSyntaxError(offset: 3, reason: "invalid UTF-8 in a string")) {
+            _ = try JSONParser.parse([UInt8(ascii: "\""), 0x61, 0x62, 0xFF, UInt8(ascii: "\"")])
+        }
+    }
+
+    @Test func writerRoundTrips() throws {
+        let value = JSONValue.object(JSONObject([
+            ("text", .string("quote \" backslash \\ newline \n tab \t control \u{01} é")),
+            ("n", .number("25.1")), ("list", .array([.null, .bool(true)])),
+        ]))
+        let text = JSONWriter.string(value)
+        #expect(text == #"{"text":"quote \" backslash \\ newline \n tab \t control \u0001 é","n":25.1,"list":[null,true]}"#)
+        #expect(try JSONParser.parse(text) == value)
+    }
+}
+
+@Suite("Line reader")
+struct LineReaderTests {
+    final class ChunkSource: ByteSource {
+        let name = "memory"
+        var bytes: [UInt8]
+        let chunk: Int
+        init(_ bytes: [UInt8], chunk: Int) { self.bytes = bytes; self.chunk = chunk }
+        func read(appendingTo buffer: inout [UInt8], maxCount: Int) throws(StorageError) -> Int {
+            let n = min(chunk, maxCount, bytes.count)
+            buffer.append(contentsOf: bytes[..<n])
+            bytes.removeFirst(n)
+            return n
+        }
+    }
+
+    func lines(_ text: String, chunk: Int, maximum: Int = 1 << 20) throws -> [(String, Int, Bool)] {
+        var reader = LineReader(source: ChunkSource(Array(text.utf8), chunk: chunk), maximumLineLength: maximum)
+        var result: [(String, Int, Bool)] = []
+        while let line = try reader.next() {
+            result.append((String(decoding: line.bytes, as: UTF8.self), line.number, line.isTruncated))
+        }
+        return result
+    }
+
+    @Test func splitsAtNewlinesWhateverTheChunkSize() throws {
+        for chunk in [1, 2, 5, 1000] {
+            let result = try lines("one\r\ntwo\n\nfour", chunk: chunk)
+            #expect(result.map(\.0) == ["one", "two", "", "four"])
+            #expect(result.map(\.1) == [1, 2, 3, 4])
+        }
+        #expect(try lines("", chunk: 3).isEmpty)
+        #expect(try lines("x\n", chunk: 3).map(\.0) == ["x"])
+    }
+
+    @Test func overlongLinesAreCutAndSkipped() throws {
+        let long = String(repeating: "a", count: 5000)
+        let result = try lines("short\n\(long)\nafter\n", chunk: 64, maximum: 1000)
+        #expect(result.map(\.1) == [1, 2, 3])
+        #expect(result.map(\.2) == [false, true, false])
+        #expect(result[2].0 == "after")
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// Runs the built `papers` executable as a child process, as a user would.
+enum PapersProcess {
+    /// The `papers` binary next to the test bundle in `.build/<configuration>/`.
+    static let executable: String = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.pathComponents.count > 1 {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("papers").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return "papers"
+    }()
+
+    static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    struct Result {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    /// Runs `papers` with `arguments` in `directory` (default: the repository root).
+    static func run(_ arguments: [String], in directory: String? = nil, input: String? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot)
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "PAPERS_INDEX")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        // Output goes to files: no pipe can fill up and block the child.
+        let scratch = TemporaryDirectory()
+        let outputPath = scratch.path + "/stdout", errorPath = scratch.path + "/stderr"
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let outputHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        let inputPipe = Pipe()
+        process.standardOutput = outputHandle
+        process.standardError = errorHandle
+        process.standardInput = inputPipe
+        try process.run()
+        if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inputPipe.fileHandleForWriting.close()
+        process.waitUntilExit()
+        try outputHandle.close()
+        try errorHandle.close()
+        let outputData = try Data(contentsOf: URL(fileURLWithPath: outputPath))
+        let errorData = try Data(contentsOf: URL(fileURLWithPath: errorPath))
+        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+                      errors: String(decoding: errorData, as: UTF8.self))
+    }
+}
+
+/// A fresh temporary directory, removed when the value goes away.
+final class TemporaryDirectory {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "papers-cli-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) -> String {
+        let file = path + "/" + name
+        _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        return file
+    }
+}
