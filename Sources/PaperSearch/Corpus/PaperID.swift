@@ -63,18 +63,49 @@ public enum StableHash {
 
 /// Whitespace clean-up shared by the readers.
 enum TextCleanup {
-    /// Trims the ends and turns every run of white space (line breaks included) into one space.
+    /// Trims the ends and turns every run of white space (ASCII white space, line breaks and no-break
+    /// spaces) into one space. Works on UTF-8 bytes; text that needs no change is returned as is.
     static func collapsingWhitespace(_ text: String) -> String {
+        var text = text
+        text.makeContiguousUTF8()
+        return collapse(text.utf8.span) ?? text
+    }
+
+    /// The collapsed text, or nil when `bytes` need no change.
+    private static func collapse(_ bytes: Span<UInt8>) -> String? {
+        // Width of the white space starting at `index`: 1 for ASCII white space, 2 for U+00A0, else 0.
+        func spaceWidth(at index: Int) -> Int {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: return 1
+            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0: return 2
+            default: return 0
+            }
+        }
         var needsWork = false
         var previousWasSpace = true
-        for byte in text.utf8 {
-            let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
-            if isSpace && (previousWasSpace || byte != 0x20) { needsWork = true; break }
-            previousWasSpace = isSpace
+        var index = 0
+        while index < bytes.count {
+            let width = spaceWidth(at: index)
+            if width > 0 && (previousWasSpace || width == 2 || bytes[index] != 0x20) { needsWork = true; break }
+            previousWasSpace = width > 0
+            index += max(width, 1)
         }
-        if !needsWork && !previousWasSpace { return text }
-        var words: [Substring] = []
-        for word in text.split(whereSeparator: { $0.isWhitespace }) { words.append(word) }
-        return words.joined(separator: " ")
+        if !needsWork && !previousWasSpace { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        index = 0
+        while index < bytes.count {
+            let width = spaceWidth(at: index)
+            if width > 0 {
+                pendingSpace = !output.isEmpty
+                index += width
+            } else {
+                if pendingSpace { output.append(0x20); pendingSpace = false }
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }

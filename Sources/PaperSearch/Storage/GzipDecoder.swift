@@ -8,7 +8,25 @@ final class GzipDecoder: ByteSource {
     static let magic: [UInt8] = [0x1F, 0x8B]
 
     let name: String
-    private let file: FileByteSource
+    /// All decoding state lives in a struct, so that the hot loops work on exclusive local memory
+    /// (a class's stored properties would cost a dynamic exclusivity check on every access).
+    private var inflater: Inflater
+
+    /// `file` is positioned just after the two magic bytes.
+    init(file: FileByteSource) {
+        name = file.name
+        inflater = Inflater(file: file)
+    }
+
+    func read(appendingTo buffer: inout [UInt8], maxCount: Int) throws(StorageError) -> Int {
+        try inflater.read(appendingTo: &buffer, maxCount: maxCount)
+    }
+}
+
+/// The gzip member and DEFLATE block decoder behind `GzipDecoder`.
+struct Inflater {
+    let file: FileByteSource
+    var name: String { file.name }
 
     // Compressed input.
     private var input: [UInt8] = []
@@ -32,13 +50,9 @@ final class GzipDecoder: ByteSource {
 
     private static let windowSize = 32 * 1024
 
-    /// `file` is positioned just after the two magic bytes.
-    init(file: FileByteSource) {
-        self.file = file
-        name = file.name
-    }
+    init(file: FileByteSource) { self.file = file }
 
-    func read(appendingTo buffer: inout [UInt8], maxCount: Int) throws(StorageError) -> Int {
+    mutating func read(appendingTo buffer: inout [UInt8], maxCount: Int) throws(StorageError) -> Int {
         while handedOut == output.count {
             if state == .finished { return 0 }
             try decodeStep()
@@ -51,7 +65,7 @@ final class GzipDecoder: ByteSource {
 
     // MARK: - Members and blocks
 
-    private func decodeStep() throws(StorageError) {
+    private mutating func decodeStep() throws(StorageError) {
         switch state {
         case .memberHeader:
             try readMemberHeader()
@@ -82,7 +96,7 @@ final class GzipDecoder: ByteSource {
     }
 
     /// Parses a member header; the first member's magic bytes were consumed by whoever sniffed the file.
-    private func readMemberHeader() throws(StorageError) {
+    private mutating func readMemberHeader() throws(StorageError) {
         if !isFirstMember {
             guard try readByte() == 0x1F, try readByte() == 0x8B else { throw bad("trailing bytes after the last member") }
         }
@@ -102,8 +116,8 @@ final class GzipDecoder: ByteSource {
     }
 
     /// Drops decoded bytes that were handed out and lie more than one window behind the end.
-    private func keepOnlyHistory() {
-        let excess = output.count - GzipDecoder.windowSize
+    private mutating func keepOnlyHistory() {
+        let excess = output.count - Inflater.windowSize
         if excess > 1 << 20 {
             output.removeFirst(excess)
             handedOut -= excess
@@ -111,7 +125,7 @@ final class GzipDecoder: ByteSource {
     }
 
     /// Decodes one block, appending to `output`; returns whether it was the final block.
-    private func decodeBlock() throws(StorageError) -> Bool {
+    private mutating func decodeBlock() throws(StorageError) -> Bool {
         let isFinal = try readBits(1) == 1
         switch try readBits(2) {
         case 0:
@@ -129,7 +143,7 @@ final class GzipDecoder: ByteSource {
         return isFinal
     }
 
-    private func copyStoredBlock() throws(StorageError) {
+    private mutating func copyStoredBlock() throws(StorageError) {
         dropBitsToByteBoundary()
         let length = Int(try readBits(16))
         let complement = Int(try readBits(16))
@@ -139,14 +153,14 @@ final class GzipDecoder: ByteSource {
 
     private static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 
-    private func readDynamicTables() throws(StorageError) {
+    private mutating func readDynamicTables() throws(StorageError) {
         let literalCount = Int(try readBits(5)) + 257
         let distanceCount = Int(try readBits(5)) + 1
         let codeLengthCount = Int(try readBits(4)) + 4
         guard literalCount <= 286, distanceCount <= 30 else { throw bad("too many length or distance codes") }
         var codeLengthLengths = [UInt8](repeating: 0, count: 19)
         for i in 0..<codeLengthCount {
-            codeLengthLengths[GzipDecoder.codeLengthOrder[i]] = UInt8(try readBits(3))
+            codeLengthLengths[Inflater.codeLengthOrder[i]] = UInt8(try readBits(3))
         }
         var codeLengthTable = HuffmanTable()
         guard codeLengthTable.build(lengths: codeLengthLengths) else { throw bad("invalid code length code") }
@@ -189,34 +203,92 @@ final class GzipDecoder: ByteSource {
         0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
     ]
 
-    private func inflateCompressedBlock() throws(StorageError) {
+    /// Decodes the symbols of one Huffman-coded block. The loop runs on local copies of the bit buffer and of
+    /// `output` and reads the input through a pointer; it leaves to top up the input, which happens once per
+    /// 256 KiB. Invariant: `position <= inputBytes.count`, checked before every read.
+    private mutating func inflateCompressedBlock() throws(StorageError) {
+        var out: [UInt8] = []
+        swap(&out, &output)
+        defer { swap(&out, &output) }
+        let literals = literalTable, distances = distanceTable
         while true {
-            let symbol = try decodeSymbol(literalTable)
-            if symbol < 256 {
-                output.append(UInt8(symbol))
-                continue
+            var bits = bitBuffer, count = bitCount, position = inputPosition
+            let inputAtEnd = self.inputAtEnd
+            var needInput = false
+            var failure: String?
+            var finished = false
+            unsafe input.withUnsafeBufferPointer { inputBytes in
+                unsafe literals.entries.withUnsafeBufferPointer { literalEntries in
+                unsafe distances.entries.withUnsafeBufferPointer { distanceEntries in
+                    let end = inputBytes.count
+                    while true {
+                        // 48 bits cover the longest step: a 15-bit length code, 5 extra bits, a 15-bit
+                        // distance code and 13 extra bits.
+                        if count < 48 {
+                            while count <= 56 && position < end {
+                                bits |= UInt64(unsafe inputBytes[position]) << UInt64(count)
+                                position += 1
+                                count += 8
+                            }
+                            if count < 48 && !inputAtEnd { needInput = true; return }
+                        }
+                        let entry = unsafe literalEntries[Int(bits & literals.mask)]
+                        let length = Int(entry & 15)
+                        guard length > 0, length <= count else {
+                            failure = length == 0 ? "invalid Huffman code" : "unexpected end of data"
+                            return
+                        }
+                        bits >>= UInt64(length)
+                        count -= length
+                        let symbol = Int(entry >> 4)
+                        if symbol < 256 {
+                            out.append(UInt8(truncatingIfNeeded: symbol))
+                            continue
+                        }
+                        if symbol == 256 { finished = true; return }
+                        let lengthCode = symbol - 257
+                        guard lengthCode < 29 else { failure = "invalid length code \(symbol)"; return }
+                        let lengthExtra = Int(Inflater.lengthExtra[lengthCode])
+                        guard count >= lengthExtra else { failure = "unexpected end of data"; return }
+                        let matchLength = Int(Inflater.lengthBase[lengthCode]) + Int(bits & ((1 << UInt64(lengthExtra)) - 1))
+                        bits >>= UInt64(lengthExtra)
+                        count -= lengthExtra
+                        let distanceEntry = unsafe distanceEntries[Int(bits & distances.mask)]
+                        let distanceLength = Int(distanceEntry & 15)
+                        guard distanceLength > 0, distanceLength <= count else {
+                            failure = distanceLength == 0 ? "invalid Huffman code" : "unexpected end of data"
+                            return
+                        }
+                        bits >>= UInt64(distanceLength)
+                        count -= distanceLength
+                        let distanceCode = Int(distanceEntry >> 4)
+                        guard distanceCode < 30 else { failure = "invalid distance code \(distanceCode)"; return }
+                        let distanceExtra = Int(Inflater.distanceExtra[distanceCode])
+                        guard count >= distanceExtra else { failure = "unexpected end of data"; return }
+                        let distance = Int(Inflater.distanceBase[distanceCode]) + Int(bits & ((1 << UInt64(distanceExtra)) - 1))
+                        bits >>= UInt64(distanceExtra)
+                        count -= distanceExtra
+                        guard distance <= out.count else { failure = "back-reference before the start of the data"; return }
+                        var from = out.count - distance
+                        for _ in 0..<matchLength {
+                            out.append(out[from])
+                            from += 1
+                        }
+                    }
+                }}
             }
-            if symbol == 256 { return }
-            let lengthCode = symbol - 257
-            guard lengthCode < 29 else { throw bad("invalid length code \(symbol)") }
-            let length = Int(GzipDecoder.lengthBase[lengthCode])
-                + Int(try readBits(Int(GzipDecoder.lengthExtra[lengthCode])))
-            let distanceCode = try decodeSymbol(distanceTable)
-            guard distanceCode < 30 else { throw bad("invalid distance code \(distanceCode)") }
-            let distance = Int(GzipDecoder.distanceBase[distanceCode])
-                + Int(try readBits(Int(GzipDecoder.distanceExtra[distanceCode])))
-            guard distance <= output.count else { throw bad("back-reference before the start of the data") }
-            var from = output.count - distance
-            for _ in 0..<length {
-                output.append(output[from])
-                from += 1
-            }
+            bitBuffer = bits
+            bitCount = count
+            inputPosition = position
+            if let failure { throw bad(failure) }
+            if finished { return }
+            if needInput { fillInput() }
         }
     }
 
     // MARK: - Bits
 
-    private func decodeSymbol(_ table: HuffmanTable) throws(StorageError) -> Int {
+    private mutating func decodeSymbol(_ table: HuffmanTable) throws(StorageError) -> Int {
         if bitCount < table.maxLength { refillBits() }
         let entry = table.entries[Int(bitBuffer & table.mask)]
         let length = Int(entry & 15)
@@ -228,7 +300,7 @@ final class GzipDecoder: ByteSource {
         return Int(entry >> 4)
     }
 
-    private func readBits(_ count: Int) throws(StorageError) -> UInt32 {
+    private mutating func readBits(_ count: Int) throws(StorageError) -> UInt32 {
         if count == 0 { return 0 }
         if bitCount < count {
             refillBits()
@@ -240,16 +312,16 @@ final class GzipDecoder: ByteSource {
         return value
     }
 
-    private func readByte() throws(StorageError) -> UInt8 { UInt8(try readBits(8)) }
+    private mutating func readByte() throws(StorageError) -> UInt8 { UInt8(try readBits(8)) }
 
-    private func dropBitsToByteBoundary() {
+    private mutating func dropBitsToByteBoundary() {
         let drop = bitCount & 7
         bitBuffer >>= UInt64(drop)
         bitCount -= drop
     }
 
     /// Tops the bit buffer up to at least 57 bits, or to whatever input is left.
-    private func refillBits() {
+    private mutating func refillBits() {
         while bitCount <= 56 {
             if inputPosition == input.count {
                 if inputAtEnd { return }
@@ -264,7 +336,7 @@ final class GzipDecoder: ByteSource {
 
     private var pendingReadError: StorageError?
 
-    private func fillInput() {
+    private mutating func fillInput() {
         input.removeAll(keepingCapacity: true)
         inputPosition = 0
         do throws(StorageError) {
@@ -275,7 +347,7 @@ final class GzipDecoder: ByteSource {
         }
     }
 
-    private func hasMoreInput() throws(StorageError) -> Bool {
+    private mutating func hasMoreInput() throws(StorageError) -> Bool {
         if bitCount >= 8 { return true }
         if inputPosition == input.count && !inputAtEnd { fillInput() }
         if let pendingReadError { throw pendingReadError }
