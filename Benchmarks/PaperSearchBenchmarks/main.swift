@@ -2,20 +2,25 @@ import Foundation
 import PaperSearch
 
 /// Benchmarks of PaperSearch, run in release builds: `swift run -c release PaperSearchBenchmarks <name> [...]`.
-/// Each prints a JSON object with the settings and the measured medians, and a Markdown line for tables.
+/// Each prints one JSON object with the settings and the measured medians.
 
 func usage() -> Never {
     print("""
         USAGE: PaperSearchBenchmarks <benchmark> [options]
 
         BENCHMARKS:
-          corpus PATH [--runs N]   read a corpus (parse, normalise, merge duplicates): papers/s and MB/s
+          corpus PATH [--runs N]                 read a corpus (parse, normalise, merge duplicates): papers/s, MB/s
+          analyzer [PATH] [--runs N] [--limit N] analyzer throughput on titles + abstracts: MB/s, tokens/s
+          stemmer [PATH] [--runs N] [--limit N]  stemmer alone on the corpus's words: words/s
+
+        PATH defaults to ../shared/datasets/arxiv-daily/corpus.jsonl.gz (run from the repository root).
         """)
     exit(64)
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let benchmark = arguments.first else { usage() }
+let defaultCorpus = "../shared/datasets/arxiv-daily/corpus.jsonl.gz"
 
 func option(_ name: String, default value: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let number = Int(arguments[index + 1])
@@ -23,37 +28,120 @@ func option(_ name: String, default value: Int) -> Int {
     return number
 }
 
+/// The first positional argument after the benchmark name.
+var pathArgument: String? {
+    var index = 1
+    while index < arguments.count {
+        if arguments[index].hasPrefix("--") { index += 2; continue }
+        return arguments[index]
+    }
+    return nil
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
 }
 
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// Runs `body` once untimed, then `runs` times timed; returns the median seconds.
+func measure(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var times: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<runs { times.append(seconds(try clock.measure(body))) }
+    return median(times)
+}
+
+func loadTexts(_ path: String, limit: Int) throws -> [String] {
+    var texts: [String] = []
+    _ = try CorpusReader(paths: [path]).read { paper in
+        if texts.count < limit { texts.append(paper.title + "\n" + paper.abstract) }
+    }
+    return texts
+}
+
+func emit(_ fields: [(String, JSONValue)]) {
+    print(JSONWriter.string(.object(JSONObject(fields))))
+}
+
+/// Counts terms without keeping them.
+struct CountingSink: TermSink {
+    var terms = 0
+    var checksum = 0
+    mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+        terms += 1
+        checksum &+= term.count &+ position
+    }
+}
+
+let machine = ProcessInfo.processInfo.processorCount
 switch benchmark {
 case "corpus":
-    guard arguments.count >= 2 else { usage() }
-    let path = arguments[1]
+    guard let path = pathArgument else { usage() }
     let runs = option("--runs", default: 3)
-    var seconds: [Double] = []
     var papers = 0
     var bytes = 0
-    for _ in 0..<runs {
-        let clock = ContinuousClock()
-        var count = 0
-        var textBytes = 0
-        let elapsed = try clock.measure {
-            _ = try CorpusReader(paths: [path]).read { paper in
-                count += 1
-                textBytes += paper.title.utf8.count + paper.abstract.utf8.count
+    let time = try measure(runs: runs) {
+        papers = 0
+        bytes = 0
+        _ = try CorpusReader(paths: [path]).read { paper in
+            papers += 1
+            bytes += paper.title.utf8.count + paper.abstract.utf8.count
+        }
+    }
+    emit([("benchmark", .string("corpus")), ("path", .string(path)), ("runs", .integer(runs)), ("papers", .integer(papers)),
+          ("median_seconds", .double(time)), ("papers_per_second", .integer(Int(Double(papers) / time))),
+          ("text_mb_per_second", .double(Double(bytes) / time / 1e6))])
+
+case "analyzer":
+    let path = pathArgument ?? defaultCorpus
+    let runs = option("--runs", default: 5)
+    let texts = try loadTexts(path, limit: option("--limit", default: 20_000))
+    let bytes = texts.reduce(0) { $0 + $1.utf8.count }
+    let analyzer = Analyzer.english
+    var scratch = AnalyzerScratch()
+    var sink = CountingSink()
+    let time = measure(runs: runs) {
+        sink = CountingSink()
+        for text in texts { analyzer.analyze(text, scratch: &scratch, into: &sink) }
+    }
+    emit([("benchmark", .string("analyzer")), ("analyzer", .string(analyzer.name)), ("path", .string(path)),
+          ("texts", .integer(texts.count)), ("megabytes", .double(Double(bytes) / 1e6)), ("runs", .integer(runs)),
+          ("threads", .integer(1)), ("median_seconds", .double(time)),
+          ("mb_per_second", .double(Double(bytes) / time / 1e6)),
+          ("terms_per_second", .integer(Int(Double(sink.terms) / time))), ("cores_on_machine", .integer(machine))])
+
+case "stemmer":
+    let path = pathArgument ?? defaultCorpus
+    let runs = option("--runs", default: 5)
+    let texts = try loadTexts(path, limit: option("--limit", default: 20_000))
+    // The corpus's words as the tokenizer folds them, before stemming, with their real frequencies.
+    var words: [[UInt8]] = []
+    let plain = Analyzer(stemmer: .none, stopWords: .none)
+    for text in texts {
+        for token in plain.tokens(text) where token.kind == .word { words.append(Array(token.folded.utf8)) }
+    }
+    for stemmer in [Analyzer.Stemmer.english, .porter] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(128)
+        var checksum = 0
+        let time = measure(runs: runs) {
+            for word in words {
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(contentsOf: word)
+                if stemmer == .english { EnglishStemmer.stem(&buffer) } else { PorterStemmer.stem(&buffer) }
+                checksum &+= buffer.count
             }
         }
-        papers = count
-        bytes = textBytes
-        seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        emit([("benchmark", .string("stemmer")), ("stemmer", .string(stemmer.rawValue)), ("path", .string(path)),
+              ("words", .integer(words.count)), ("runs", .integer(runs)), ("median_seconds", .double(time)),
+              ("words_per_second", .integer(Int(Double(words.count) / time))), ("checksum", .integer(checksum))])
     }
-    let best = median(seconds)
-    print("{\"benchmark\":\"corpus\",\"path\":\"\(path)\",\"runs\":\(runs),\"papers\":\(papers),"
-        + "\"median_seconds\":\(best),\"papers_per_second\":\(Int(Double(papers) / best)),"
-        + "\"text_mb_per_second\":\(Double(bytes) / best / 1e6)}")
+
 default:
     usage()
 }

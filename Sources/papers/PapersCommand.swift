@@ -6,6 +6,7 @@ import PaperSearch
 enum PapersCommand {
     static let commands: [any Command.Type] = [
         CorpusCommand.self,
+        AnalyzeCommand.self,
     ]
 
     static let overview = """

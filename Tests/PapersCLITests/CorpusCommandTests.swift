@@ -68,3 +68,45 @@ struct CorpusCommandTests {
         #expect(command.output.hasPrefix("USAGE: papers corpus [PATH ...] [--json] [--strict]"))
     }
 }
+
+@Suite("papers analyze")
+struct AnalyzeCommandTests {
+    @Test func showsTokensPositionsAndDroppedWords() throws {
+        let result = try PapersProcess.run(["analyze", "The pre-training of ViT's"])
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(lines.contains("0 The word (dropped: stop word)"))
+        #expect(lines.contains("1 pre-training word pretrain"))
+        #expect(lines.contains("3 ViT's word vit"))
+    }
+
+    @Test func jsonListsEveryToken() throws {
+        let result = try PapersProcess.run(["analyze", "--json", "Schrödinger cats"])
+        #expect(result.status == 0)
+        let tokens = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
+        #expect(tokens.map { $0["term"] as? String } == ["schroding", "cat"])
+        #expect(tokens.map { $0["start"] as? Int } == [0, 13])
+    }
+
+    @Test func stemModeWritesOneStemALineAndNothingElse() throws {
+        let english = try PapersProcess.run(["analyze", "--stem"], input: "running\ngenerously\nInternational\n\nskies\n")
+        #expect(english.status == 0)
+        #expect(english.output == "run\ngenerous\ninternat\n\nsky\n")
+        let porter = try PapersProcess.run(["analyze", "--stem", "--stemmer", "porter"], input: "generalization\nhumbly\n")
+        #expect(porter.output == "gener\nhumbl\n")
+    }
+
+    @Test func stemModeReproducesTheOfficialVocabulary() throws {
+        let directory = PapersProcess.repositoryRoot + "/../shared/datasets/stemmer/english/"
+        let words = try String(contentsOfFile: directory + "voc.txt", encoding: .utf8)
+        let stems = try String(contentsOfFile: directory + "output.txt", encoding: .utf8)
+        let result = try PapersProcess.run(["analyze", "--stem"], input: words)
+        #expect(result.output == stems)
+    }
+
+    @Test func unknownStemmerIsAUsageError() throws {
+        let result = try PapersProcess.run(["analyze", "--stemmer", "lancaster", "x"])
+        #expect(result.status == 64)
+        #expect(result.errors.contains("--stemmer takes english, porter or none, not 'lancaster'"))
+    }
+}

@@ -83,6 +83,16 @@ enum CharacterFolding {
         return .separator
     }
 
+    /// The kind of a non-ASCII scalar, without its text.
+    static func kind(of scalar: Unicode.Scalar) -> Kind {
+        if let entry = table.entries[scalar.value] { return entry.kind }
+        if isIdeographic(scalar.value) { return .standalone }
+        let properties = scalar.properties
+        if properties.isAlphabetic { return .letter }
+        if properties.numericType == .decimal { return .digit }
+        return .separator
+    }
+
     /// CJK ideographs and Japanese kana: scripts written without spaces, so each scalar is a token
     /// (as Lucene's StandardTokenizer does).
     static func isIdeographic(_ value: UInt32) -> Bool {

@@ -1,0 +1,177 @@
+/// The analysis pipeline, used identically when indexing and when querying: tokenize (`Tokenizer`: case,
+/// diacritics, compounds, numbers, LaTeX, URLs), drop stop words (`StopWords`, keeping their positions),
+/// stem (`EnglishStemmer` or `PorterStemmer`). Its `name` and `Analyzer.version` are recorded in every index,
+/// so a query is always analysed the way its index was built.
+public struct Analyzer: Sendable, Equatable {
+    /// Which stemmer runs last.
+    public enum Stemmer: String, Sendable, CaseIterable {
+        /// Snowball English (Porter2), the default.
+        case english
+        /// Porter (1980) as in Porter's reference code, for compatibility with Lucene and SQLite.
+        case porter
+        /// No stemming.
+        case none
+    }
+
+    public var stemmer: Stemmer
+    public var stopWords: StopWords
+
+    public init(stemmer: Stemmer = .english, stopWords: StopWords = .lucene) {
+        self.stemmer = stemmer
+        self.stopWords = stopWords
+    }
+
+    /// The default: Snowball English stemming, Lucene's 33 stop words.
+    public static let english = Analyzer()
+
+    /// Raised whenever the terms produced for some text change; indexes record it.
+    public static let version = 1
+
+    /// A name that identifies the configuration, e.g. "standard/english/lucene-33".
+    public var name: String { "standard/\(stemmer.rawValue)/\(stopWords.name)" }
+
+    /// Stems one folded word in place with the configured stemmer.
+    @inline(__always)
+    func stem(_ word: inout [UInt8]) {
+        switch stemmer {
+        case .english: EnglishStemmer.stem(&word)
+        case .porter: PorterStemmer.stem(&word)
+        case .none: break
+        }
+    }
+
+    /// Analyses `text` and hands each indexed term to `sink`; returns the field length (the number of
+    /// positions that hold a term). Reuses `scratch`'s buffers, so no allocation happens per token.
+    @discardableResult
+    package func analyze<Sink: TermSink>(_ text: String, scratch: inout AnalyzerScratch, into sink: inout Sink) -> Int {
+        var text = text
+        text.makeContiguousUTF8()
+        if scratch.stemCacheOwner != stemmer {
+            scratch.stemCache = StemCache()
+            scratch.stemCacheOwner = stemmer
+        }
+        var adapter = AnalyzingSink(analyzer: self, inner: sink, stemBuffer: [], stemCache: StemCache.empty)
+        swap(&adapter.stemBuffer, &scratch.stemBuffer)
+        swap(&adapter.stemCache, &scratch.stemCache)
+        scratch.tokenizer.tokenize(text.utf8.span, into: &adapter)
+        swap(&adapter.stemBuffer, &scratch.stemBuffer)
+        swap(&adapter.stemCache, &scratch.stemCache)
+        sink = adapter.inner
+        return adapter.length
+    }
+
+    /// Every token of `text` with what became of it — for `papers analyze` and for tests.
+    public func tokens(_ text: String) -> [AnalyzedToken] {
+        var text = text
+        text.makeContiguousUTF8()
+        var collector = TokenCollector(analyzer: self, source: Array(text.utf8))
+        var tokenizer = Tokenizer()
+        tokenizer.tokenize(text.utf8.span, into: &collector)
+        return collector.tokens
+    }
+
+    /// The indexed terms of `text` as strings, in order (convenience for queries and tests).
+    public func terms(_ text: String) -> [String] {
+        tokens(text).compactMap(\.indexedTerm)
+    }
+}
+
+/// Buffers reused across calls to `Analyzer.analyze` (one per thread).
+package struct AnalyzerScratch {
+    var tokenizer = Tokenizer()
+    var stemBuffer: [UInt8] = []
+    var stemCache = StemCache()
+    /// The stemmer whose results `stemCache` holds.
+    var stemCacheOwner: Analyzer.Stemmer?
+
+    package init() { stemBuffer.reserveCapacity(128) }
+}
+
+/// Receives the indexed terms of a text.
+package protocol TermSink {
+    /// One term (valid only during the call), its position in the field, and its UTF-8 byte range in the source.
+    mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int)
+}
+
+/// Turns tokens into terms: positions, stop words, stemming.
+private struct AnalyzingSink<Inner: TermSink>: TokenizerSink {
+    let analyzer: Analyzer
+    var inner: Inner
+    var stemBuffer: [UInt8]
+    var stemCache: StemCache
+    var position = -1
+    var pendingIncrement = 0
+    var length = 0
+
+    mutating func token(_ term: Span<UInt8>, kind: TokenKind, positionIncrement: Int, start: Int, end: Int) {
+        pendingIncrement += positionIncrement
+        if term.isEmpty || (kind == .word && analyzer.stopWords.contains(term)) { return }
+        if pendingIncrement > 0 {
+            position += pendingIncrement
+            length += 1
+            pendingIncrement = 0
+        }
+        if kind == .word {
+            if analyzer.stemmer == .none {
+                inner.term(term, position: position, start: start, end: end)
+                return
+            }
+            let analyzer = self.analyzer
+            if let range = stemCache.stemRange(of: term, buffer: &stemBuffer, stemmer: { analyzer.stem(&$0) }) {
+                let cached = stemCache.bytes
+                inner.term(cached.span.extracting(range), position: position, start: start, end: end)
+            } else {
+                let stem = stemBuffer
+                inner.term(stem.span, position: position, start: start, end: end)
+            }
+        } else {
+            inner.term(term, position: position, start: start, end: end)
+        }
+    }
+}
+
+/// One token as `papers analyze` shows it.
+public struct AnalyzedToken: Sendable, Equatable {
+    /// The token as it stands in the source text.
+    public var text: String
+    /// The folded form (lowercase, no diacritics).
+    public var folded: String
+    public var kind: TokenKind
+    /// The term that is indexed (the stem of a word), or nil when the token is dropped.
+    public var indexedTerm: String?
+    /// Why the token was dropped: "stop word" or "too long".
+    public var droppedBecause: String?
+    /// The position in the field (dropped tokens show the position they leave empty).
+    public var position: Int
+    /// UTF-8 byte offsets of the token in the source.
+    public var utf8Range: Range<Int>
+}
+
+private struct TokenCollector: TokenizerSink {
+    let analyzer: Analyzer
+    let source: [UInt8]
+    var tokens: [AnalyzedToken] = []
+    var position = -1
+    var pendingIncrement = 0
+
+    mutating func token(_ term: Span<UInt8>, kind: TokenKind, positionIncrement: Int, start: Int, end: Int) {
+        pendingIncrement += positionIncrement
+        let text = String(decoding: source[start..<end], as: UTF8.self)
+        var termBytes: [UInt8] = []
+        for index in term.indices { termBytes.append(term[index]) }
+        let folded = String(decoding: termBytes, as: UTF8.self)
+        var reason: String?
+        if term.isEmpty { reason = "too long" } else if kind == .word && analyzer.stopWords.contains(term) { reason = "stop word" }
+        if let reason {
+            tokens.append(AnalyzedToken(text: text, folded: folded, kind: kind, indexedTerm: nil, droppedBecause: reason,
+                                        position: position + pendingIncrement, utf8Range: start..<end))
+            return
+        }
+        position += pendingIncrement
+        pendingIncrement = 0
+        var stem = termBytes
+        if kind == .word { analyzer.stem(&stem) }
+        tokens.append(AnalyzedToken(text: text, folded: folded, kind: kind, indexedTerm: String(decoding: stem, as: UTF8.self),
+                                    droppedBecause: nil, position: position, utf8Range: start..<end))
+    }
+}

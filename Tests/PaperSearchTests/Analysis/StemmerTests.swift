@@ -1,0 +1,41 @@
+import Testing
+@testable import PaperSearch
+
+/// The stemmers against the official vocabularies in ../shared/datasets/stemmer: every word, every line.
+@Suite("Stemmers")
+struct StemmerTests {
+    static func vocabulary(_ words: String, _ stems: String) throws -> [(String, String)] {
+        let directory = TestPaths.datasets + "/stemmer/"
+        let input = try readText(directory + words).split(separator: "\n", omittingEmptySubsequences: false)
+        let output = try readText(directory + stems).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(input.count == output.count)
+        return zip(input, output).filter { !$0.0.isEmpty }.map { (String($0.0), String($0.1)) }
+    }
+
+    static func mismatches(_ pairs: [(String, String)], stem: (inout [UInt8]) -> Void) -> [String] {
+        var failures: [String] = []
+        var buffer: [UInt8] = []
+        for (word, expected) in pairs {
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: word.utf8)
+            stem(&buffer)
+            let actual = String(decoding: buffer, as: UTF8.self)
+            if actual != expected { failures.append("\(word) -> \(actual), expected \(expected)") }
+        }
+        return failures
+    }
+
+    @Test func snowballEnglishMatchesTheCurrentVocabularyExactly() throws {
+        let pairs = try Self.vocabulary("english/voc.txt", "english/output.txt")
+        #expect(pairs.count == 42_649)
+        let failures = Self.mismatches(pairs, stem: EnglishStemmer.stem)
+        #expect(failures.isEmpty, "\(failures.count) words differ, e.g. \(failures.prefix(40))")
+    }
+
+    @Test func porterMatchesMartinPortersReferenceVocabularyExactly() throws {
+        let pairs = try Self.vocabulary("porter/voc.txt", "porter/output.txt")
+        #expect(pairs.count == 23_531)
+        let failures = Self.mismatches(pairs, stem: PorterStemmer.stem)
+        #expect(failures.isEmpty, "\(failures.count) words differ, e.g. \(failures.prefix(40))")
+    }
+}

@@ -1,0 +1,157 @@
+import Testing
+@testable import PaperSearch
+
+@Suite("Tokenizer and analyzer")
+struct TokenizerTests {
+    let analyzer = Analyzer.english
+    let plain = Analyzer(stemmer: .none, stopWords: .none)
+
+    /// The folded tokens of a text (no stop words, no stemming).
+    func folded(_ text: String) -> [String] { plain.tokens(text).map(\.folded) }
+
+    @Test func caseAndDiacriticsFold() {
+        #expect(folded("Schrödinger ÉCOLE naïve Ångström façade") == ["schrodinger", "ecole", "naive", "angstrom", "facade"])
+        #expect(folded("Straße Æther Øresund Łódź") == ["strasse", "aether", "oresund", "lodz"])
+        #expect(analyzer.terms("Schrödinger") == analyzer.terms("schrodinger"))
+    }
+
+    @Test func combiningMarksAndFullWidthForms() {
+        // "e" + COMBINING ACUTE ACCENT, and full-width "FP4".
+        #expect(folded("cafe\u{0301} ＦＰ４ １２３") == ["cafe", "fp4", "123"])
+        #expect(folded("co\u{00AD}operate") == ["cooperate"])  // soft hyphen vanishes
+        #expect(folded("ﬁnite") == ["finite"])  // ligature
+    }
+
+    @Test func numbersAndDecimals() {
+        #expect(folded("3.5 and 1,330 models; 1,2,3; v1.2.3 at 10,000,000.") == [
+            "3.5", "and", "1330", "models", "1", "2", "3", "v1.2.3", "at", "10000000",
+        ])
+        #expect(plain.tokens("3.5 1330 x").map(\.kind) == [.number, .number, .word])
+        #expect(folded("end of sentence 42.") == ["end", "of", "sentence", "42"])
+    }
+
+    @Test func lettersAndDigitsTogether() {
+        #expect(folded("3D FP4 ResNet50 GPT-4") == ["3d", "fp4", "resnet50", "gpt", "4", "gpt4"])
+    }
+
+    @Test func hyphenatedCompoundsMatchAllThreeSpellings() {
+        let hyphen = analyzer.terms("pre-training")
+        #expect(hyphen == ["pre", "train", "pretrain"])
+        #expect(Set(analyzer.terms("pretraining")).isSubset(of: Set(hyphen)))
+        #expect(Set(analyzer.terms("pre training")).isSubset(of: Set(hyphen)))
+        // All parts share one position, so phrases around the compound keep their distances.
+        let tokens = analyzer.tokens("large pre-training corpora")
+        #expect(tokens.map(\.position) == [0, 1, 1, 1, 2])
+        #expect(folded("sub-8-bit 4-bit mPLUG-Owl") == ["sub", "8", "bit", "sub8bit", "4", "bit", "4bit", "mplug", "owl", "mplugowl"])
+        // Stop words inside a compound drop out of the parts but not the joined form.
+        #expect(analyzer.terms("state-of-the-art") == ["state", "art", "stateoftheart"])
+        // Dashes that do not join words separate them.
+        #expect(folded("a - b -c d-") == ["a", "b", "c", "d"])
+    }
+
+    @Test func unicodeHyphensJoinLikeASCII() {
+        #expect(folded("pre\u{2010}training") == folded("pre-training"))  // HYPHEN
+        #expect(folded("x\u{2212}y") == ["x", "y", "xy"])  // MINUS SIGN
+        #expect(folded("A\u{2014}B") == ["a", "b"])  // EM DASH separates
+    }
+
+    @Test func possessivesAndApostrophes() {
+        #expect(folded("ViT's CLIP’s models' don't O'Brien") == ["vit", "clip", "models", "dont", "obrien"])
+        #expect(analyzer.terms("ViT's") == analyzer.terms("ViT"))
+    }
+
+    @Test func latexFragments() {
+        #expect(folded("$\\theta$-expectations") == ["theta", "expectations"])
+        #expect(analyzer.terms("A Theory of $θ$-Expectations").contains("theta"))
+        #expect(folded("$\\textit{de facto}$ and \\emph{very} $a \\leq b$ \\cite{x}") == ["de", "facto", "and", "very", "a", "b", "x"])
+        #expect(folded("``train once'' paradigm") == ["train", "once", "paradigm"])
+        #expect(folded("$O(n^2)$") == ["o", "n", "2"])
+    }
+
+    @Test func greekAndCJK() {
+        #expect(folded("α-helix μm θ") == ["alpha", "helix", "mu", "m", "theta"])
+        #expect(plain.tokens("中文").map(\.kind) == [.symbol, .symbol])
+    }
+
+    @Test func urlsAndEmailsAreSingleTokens() {
+        #expect(folded("Code: https://github.com/facebookresearch/bit.") == ["code", "github.com/facebookresearch/bit"])
+        #expect(folded("(see http://www.Example.org/a?b=1)") == ["see", "example.org/a?b=1"])
+        #expect(folded("www.arxiv.org and ftp://ftp.x.org/pub") == ["arxiv.org", "and", "ftp.x.org/pub"])
+        #expect(folded("mail jane.doe+ml@uni-x.edu, thanks") == ["mail", "jane.doe+ml@uni-x.edu", "thanks"])
+        #expect(plain.tokens("https://a.org/x jane@x.org").map(\.kind) == [.url, .email])
+        // Not an address: a lone @, or a TLD with digits.
+        #expect(folded("@ a@b.c1") == ["a", "b", "c1"])
+    }
+
+    @Test func stopWordsKeepTheirPositions() {
+        let tokens = analyzer.tokens("the model of the brain")
+        #expect(tokens.map(\.indexedTerm) == [nil, "model", nil, nil, "brain"])
+        #expect(tokens.map(\.position) == [0, 1, 2, 3, 4])
+        #expect(tokens.filter { $0.indexedTerm == nil }.allSatisfy { $0.droppedBecause == "stop word" })
+        #expect(StopWords.lucene.words.count == 33)
+    }
+
+    @Test func emptyAndDegenerateInput() {
+        #expect(plain.tokens("").isEmpty)
+        #expect(plain.tokens("  \n\t ").isEmpty)
+        #expect(plain.tokens("!?.,;:()[]{}<>/\\|@#$%^&*-_+=~`'\"").isEmpty)
+        #expect(folded("\u{FFFD}\u{200B}x") == ["x"])
+    }
+
+    @Test func overlongRunsAreDroppedButTakeAPosition() {
+        let long = String(repeating: "a", count: 100_000)
+        let tokens = analyzer.tokens("before \(long) after")
+        #expect(tokens.map(\.indexedTerm) == ["befor", nil, "after"])
+        #expect(tokens[1].droppedBecause == "too long")
+        #expect(tokens.map(\.position) == [0, 1, 2])
+        let edge = String(repeating: "b", count: Tokenizer.maximumTokenLength)
+        #expect(folded(edge) == [edge])
+        #expect(plain.tokens(edge + "b").first?.droppedBecause == "too long")
+    }
+
+    @Test func invalidUTF8BytesSeparateTokens() {
+        let bytes: [UInt8] = Array("ab".utf8) + [0xFF, 0xC3] + Array("cd".utf8) + [0xE2, 0x82]
+        #expect(folded(String(decoding: bytes, as: UTF8.self)) == ["ab", "cd"])
+    }
+
+    /// Every token's byte range maps back to its text in the source, and positions never go down.
+    @Test func rangesAndPositionsRoundTripOnRealAbstracts() throws {
+        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus]).readAll()
+        for paper in papers {
+            let source = Array(paper.abstract.utf8)
+            var lastPosition = -1
+            for token in analyzer.tokens(paper.abstract) {
+                let slice = source[token.utf8Range]
+                #expect(String(decoding: slice, as: UTF8.self) == token.text)
+                #expect(token.position >= lastPosition)
+                lastPosition = token.position
+            }
+        }
+    }
+
+    /// The streaming path used for indexing gives the same terms and positions as the detailed one.
+    @Test func streamingAnalysisAgreesWithTokenList() throws {
+        struct Collect: TermSink {
+            var terms: [(String, Int, Int, Int)] = []
+            mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+                var bytes: [UInt8] = []
+                for index in term.indices { bytes.append(term[index]) }
+                terms.append((String(decoding: bytes, as: UTF8.self), position, start, end))
+            }
+        }
+        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus]).readAll()
+        var scratch = AnalyzerScratch()
+        for stemmer in Analyzer.Stemmer.allCases {
+            let analyzer = Analyzer(stemmer: stemmer)
+            for paper in papers.prefix(40) {
+                var sink = Collect()
+                let length = analyzer.analyze(paper.abstract, scratch: &scratch, into: &sink)
+                let expected = analyzer.tokens(paper.abstract).filter { $0.indexedTerm != nil }
+                #expect(sink.terms.map(\.0) == expected.map { $0.indexedTerm ?? "" })
+                #expect(sink.terms.map(\.1) == expected.map(\.position))
+                #expect(sink.terms.map(\.2) == expected.map(\.utf8Range.lowerBound))
+                #expect(length == Set(expected.map(\.position)).count)
+            }
+        }
+    }
+}
