@@ -70,6 +70,7 @@ func emit(_ fields: [(String, JSONValue)]) {
 
 /// Counts terms without keeping them.
 struct CountingSink: TermSink {
+    init() {}
     var terms = 0
     var checksum = 0
     mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
@@ -141,6 +142,27 @@ case "stemmer":
               ("words", .integer(words.count)), ("runs", .integer(runs)), ("median_seconds", .double(time)),
               ("words_per_second", .integer(Int(Double(words.count) / time))), ("checksum", .integer(checksum))])
     }
+
+case "index":
+    // Indexing throughput with the corpus already in memory: adding (analysis + inversion + stored fields)
+    // and committing (merge + encode + write) timed apart.
+    let path = pathArgument ?? defaultCorpus
+    let (papers, _) = try CorpusReader(paths: [path]).readAll()
+    let directory = "/tmp/papersearch-bench-index-\(ProcessInfo.processInfo.processIdentifier)"
+    let clock = ContinuousClock()
+    var addSeconds = 0.0, commitSeconds = 0.0
+    var summary: IndexSummary?
+    addSeconds = seconds(try clock.measure {
+        let writer = try IndexWriter(directory: directory)
+        for paper in papers { try writer.add(paper) }
+        commitSeconds = seconds(try clock.measure { summary = try writer.commit() })
+    }) - commitSeconds
+    try? FileManager.default.removeItem(atPath: directory)
+    let total = addSeconds + commitSeconds
+    emit([("benchmark", .string("index")), ("path", .string(path)), ("papers", .integer(papers.count)),
+          ("add_seconds", .double(addSeconds)), ("commit_seconds", .double(commitSeconds)),
+          ("papers_per_second", .integer(Int(Double(papers.count) / total))),
+          ("bytes", .integer(summary?.totalBytes ?? 0))])
 
 default:
     usage()

@@ -7,6 +7,9 @@ enum PapersCommand {
     static let commands: [any Command.Type] = [
         CorpusCommand.self,
         AnalyzeCommand.self,
+        IndexCommand.self,
+        StatsCommand.self,
+        VerifyCommand.self,
     ]
 
     static let overview = """

@@ -46,17 +46,20 @@ public struct Analyzer: Sendable, Equatable {
     package func analyze<Sink: TermSink>(_ text: String, scratch: inout AnalyzerScratch, into sink: inout Sink) -> Int {
         var text = text
         text.makeContiguousUTF8()
-        if scratch.stemCacheOwner != stemmer {
+        if stemmer != .none && scratch.stemCacheOwner != stemmer {
             scratch.stemCache = StemCache()
             scratch.stemCacheOwner = stemmer
         }
-        var adapter = AnalyzingSink(analyzer: self, inner: sink, stemBuffer: [], stemCache: StemCache.empty)
+        // The sink and the buffers move into the adapter and back (swap), so that no array is shared and
+        // copied on write.
+        var adapter = AnalyzingSink(analyzer: self, inner: Sink(), stemBuffer: [], stemCache: StemCache.empty)
+        swap(&adapter.inner, &sink)
         swap(&adapter.stemBuffer, &scratch.stemBuffer)
         swap(&adapter.stemCache, &scratch.stemCache)
         scratch.tokenizer.tokenize(text.utf8.span, into: &adapter)
         swap(&adapter.stemBuffer, &scratch.stemBuffer)
         swap(&adapter.stemCache, &scratch.stemCache)
-        sink = adapter.inner
+        swap(&adapter.inner, &sink)
         return adapter.length
     }
 
@@ -87,8 +90,10 @@ package struct AnalyzerScratch {
     package init() { stemBuffer.reserveCapacity(128) }
 }
 
-/// Receives the indexed terms of a text.
+/// Receives the indexed terms of a text. `init()` makes an empty sink, a placeholder while the real one is
+/// lent to the analyzer.
 package protocol TermSink {
+    init()
     /// One term (valid only during the call), its position in the field, and its UTF-8 byte range in the source.
     mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int)
 }

@@ -229,8 +229,9 @@ private struct Word {
     private static let undoubled = letterMask("bdfgmnprt")
 
     mutating func step1c() {
-        guard count >= 3, bytes[count - 1] == Byte.y || bytes[count - 1] == Byte.Y, !isVowel(bytes[count - 2]) else { return }
-        bytes[count - 1] = UInt8(ascii: "i")
+        let last = count - 1
+        guard last >= 2, bytes[last] == Byte.y || bytes[last] == Byte.Y, !isVowel(bytes[last - 1]) else { return }
+        bytes[last] = UInt8(ascii: "i")
     }
 
     /// Step 2 suffixes, longest first within each final letter's group is not needed: the table is scanned

@@ -41,10 +41,14 @@ public struct CorpusProblem: Sendable, Equatable, CustomStringConvertible {
 public enum CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
     /// In strict mode, the first problem found.
     case strict(CorpusProblem)
+    /// Nothing could be read, and problems were found (reported one by one before).
+    case nothingReadable(problems: Int)
 
     public var description: String {
         switch self {
         case let .strict(problem): return "\(problem) (stopped: strict mode)"
+        case let .nothingReadable(problems):
+            return "no papers could be read (\(problems) problem\(problems == 1 ? "" : "s")); nothing was changed"
         }
     }
 }

@@ -22,8 +22,9 @@ public struct CorpusReader: Sendable {
     static let corpusExtensions = [".txt", ".jsonl", ".ndjson", ".json"]
 
     /// Calls `body` once for every paper, in order of first appearance, and reports what was found.
+    /// `planned` learns, after the first pass, how many papers the second will hand over.
     /// Throws `CorpusError.strict` in strict mode, or whatever `body` throws.
-    public func read(_ body: (Paper) throws -> Void) throws -> CorpusReport {
+    public func read(planned: ((Int) -> Void)? = nil, _ body: (Paper) throws -> Void) throws -> CorpusReport {
         var report = CorpusReport()
         let files = try inputFiles(report: &report)
 
@@ -40,6 +41,8 @@ public struct CorpusReader: Sendable {
             }
             report.files.append(summary)
         }
+
+        planned?(ordinal - laterRecords.values.reduce(0) { $0 + $1.count })
 
         // Pass 2: hand each paper over once, merged with its later records.
         var emittedDuplicateIDs = Set<String>()

@@ -93,3 +93,158 @@ enum SystemCalls {
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 }
+
+extension SystemCalls {
+    /// Creates (or truncates) `path` for writing, mode 0644.
+    static func createForWriting(_ path: String) throws(StorageError) -> CInt {
+        while true {
+            let fd = unsafe open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if fd >= 0 { return fd }
+            let error = Errno.current
+            if error != .interrupted { throw .io(operation: "create", path: path, errno: error) }
+        }
+    }
+
+    /// Writes all of `buffer`, retrying short writes.
+    static func writeAll(_ fd: CInt, _ buffer: UnsafeRawBufferPointer, path: String) throws(StorageError) {
+        var offset = 0
+        while offset < buffer.count {
+            guard let base = buffer.baseAddress else { return }
+            let n = unsafe Glibc.write(fd, base + offset, buffer.count - offset)
+            if n < 0 {
+                let error = Errno.current
+                if error == .interrupted { continue }
+                throw .io(operation: "write", path: path, errno: error)
+            }
+            offset += n
+        }
+    }
+
+    /// Flushes a file's data to the disk.
+    static func sync(_ fd: CInt, path: String) throws(StorageError) {
+        while fsync(fd) != 0 {
+            let error = Errno.current
+            if error != .interrupted { throw .io(operation: "sync", path: path, errno: error) }
+        }
+    }
+
+    /// Flushes a directory entry list (after creating or renaming files in it).
+    static func syncDirectory(_ path: String) throws(StorageError) {
+        let fd = unsafe open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(operation: "open directory", path: path, errno: .current) }
+        defer { close(fd) }
+        try sync(fd, path: path)
+    }
+
+    static func makeDirectory(_ path: String) throws(StorageError) {
+        if unsafe mkdir(path, 0o755) != 0 {
+            let error = Errno.current
+            if error.rawValue == EEXIST, (try? status(path))?.isDirectory == true { return }
+            throw .io(operation: "create directory", path: path, errno: error)
+        }
+    }
+
+    /// Atomically replaces `to` with `from` (same file system).
+    static func rename(_ from: String, _ to: String) throws(StorageError) {
+        guard unsafe Glibc.rename(from, to) == 0 else { throw .io(operation: "rename to \(to)", path: from, errno: .current) }
+    }
+
+    static func removeFile(_ path: String) throws(StorageError) {
+        guard unsafe unlink(path) == 0 else { throw .io(operation: "remove", path: path, errno: .current) }
+    }
+
+    /// Removes a directory and everything in it (no links are followed).
+    static func removeTree(_ path: String) throws(StorageError) {
+        var info = stat()
+        guard unsafe lstat(path, &info) == 0 else {
+            let error = Errno.current
+            if error == .noSuchFile { return }
+            throw .io(operation: "stat", path: path, errno: error)
+        }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            for name in try directoryEntries(path) { try removeTree(path + "/" + name) }
+            guard unsafe rmdir(path) == 0 else { throw .io(operation: "remove directory", path: path, errno: .current) }
+        } else {
+            try removeFile(path)
+        }
+    }
+
+    /// Whether something exists at `path`.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return unsafe lstat(path, &info) == 0
+    }
+
+    /// Free bytes on the file system holding `path`.
+    static func freeSpace(_ path: String) -> Int? {
+        var info = statvfs()
+        guard unsafe statvfs(path, &info) == 0 else { return nil }
+        return Int(info.f_bavail) * Int(info.f_frsize)
+    }
+
+    /// The process id, for naming temporary files.
+    static var processID: Int32 { getpid() }
+}
+
+/// The C library's mathematical functions that the standard library lacks.
+package enum Math {
+    /// The natural logarithm.
+    package static func log(_ x: Double) -> Double { Glibc.log(x) }
+    /// e raised to `x`.
+    package static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+}
+
+extension SystemCalls {
+    /// The current time as `YYYY-MM-DDTHH:MM:SSZ`.
+    static func currentTimeISO8601() -> String {
+        var now = time(nil)
+        var parts = unsafe tm()
+        _ = unsafe gmtime_r(&now, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let (year, month, day) = unsafe (parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday)
+        let (hour, minute, second) = unsafe (parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z"
+    }
+
+    /// Seconds since an arbitrary start, for progress rates.
+    static func monotonicSeconds() -> Double {
+        var spec = timespec()
+        unsafe clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// Writes a small file completely and syncs it.
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(StorageError) {
+        let output = try FileOutput(path: path)
+        try output.write(bytes)
+        try output.finish()
+    }
+}
+
+/// An exclusive lock on a file (`flock`), held while the object lives.
+final class FileLock {
+    private let descriptor: CInt
+
+    /// Takes the lock, or returns nil at once if another process holds it.
+    init?(path: String) throws(StorageError) {
+        let fd = unsafe open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(operation: "open lock file", path: path, errno: .current) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let error = Errno.current
+            SystemCalls.close(fd)
+            if error.rawValue == EWOULDBLOCK { return nil }
+            throw .io(operation: "lock", path: path, errno: error)
+        }
+        descriptor = fd
+    }
+
+    deinit {
+        _ = flock(descriptor, LOCK_UN)
+        SystemCalls.close(descriptor)
+    }
+}
+
+extension SystemCalls {
+    /// Processors available to this process.
+    static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -39,3 +39,57 @@ extension String {
         count >= width ? self + "  " : self + String(repeating: " ", count: width - count)
     }
 }
+
+extension CommandContext {
+    /// The default index directory, in the working directory (git-ignored).
+    static let defaultIndexDirectory = ".papers-index"
+
+    /// Where the index lives: `--index DIR`, else `$PAPERS_INDEX`, else `.papers-index`.
+    func indexDirectory(_ arguments: ParsedArguments) -> String {
+        arguments.value("--index") ?? environment["PAPERS_INDEX"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? CommandContext.defaultIndexDirectory
+    }
+}
+
+/// Number formatting for people.
+enum Format {
+    /// 1234567 -> "1,234,567".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return value < 0 ? "-" + result : result
+    }
+
+    /// 1536 -> "1.5 KiB".
+    static func bytes(_ value: Int) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var amount = Double(value)
+        var unit = 0
+        while amount >= 1024 && unit < units.count - 1 {
+            amount /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(value) bytes" : decimal(amount, places: 1) + " " + units[unit]
+    }
+
+    /// A number with `places` decimals.
+    static func decimal(_ value: Double, places: Int) -> String {
+        guard value.isFinite else { return "\(value)" }
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        var text = "\(rounded)"
+        if let dot = text.firstIndex(of: ".") {
+            let decimals = text.distance(from: dot, to: text.endIndex) - 1
+            if decimals < places { text += String(repeating: "0", count: places - decimals) }
+            if places == 0 { text = String(text[..<dot]) }
+        } else if places > 0 {
+            text += "." + String(repeating: "0", count: places)
+        }
+        return text
+    }
+}

@@ -133,6 +133,7 @@ struct TokenizerTests {
     @Test func streamingAnalysisAgreesWithTokenList() throws {
         struct Collect: TermSink {
             var terms: [(String, Int, Int, Int)] = []
+            init() {}
             mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
                 var bytes: [UInt8] = []
                 for index in term.indices { bytes.append(term[index]) }

@@ -1,0 +1,180 @@
+/// The on-disk format of a PaperSearch index, version 1.
+///
+/// An index is a directory holding one *generation* at a time:
+///
+///     <index>/CURRENT            the name of the live generation, e.g. "gen-000004\n"
+///     <index>/LOCK               held (flock) while a build runs
+///     <index>/gen-000004/        one complete, immutable generation:
+///         manifest.json          written last: format, build id, analyzer, statistics, each file's length and CRC-32
+///         terms.pst              term dictionary            (`TermDictionaryWriter`, `TermDictionary`)
+///         postings.psp           doc numbers and frequencies (`PostingsEncoder`, `PostingsCursor`)
+///         positions.pos          positions, for phrases      (`PostingsEncoder`, `PositionsReader`)
+///         norms.psn              field lengths and years     (`NormsWriter`, `Norms`)
+///         docs.psd               stored paper records        (`DocStoreWriter`, `DocStore`)
+///
+/// A rebuild writes a new generation beside the old one and publishes it by renaming a new `CURRENT` over
+/// the old (see `IndexDirectory`).
+///
+/// Every binary file is *header + body + footer*, all integers little-endian:
+///
+///     Header  = Magic u32 (0x50534958, "XISP" in the file), CodecNameLength u8, CodecName (ASCII),
+///               FormatVersion u32, BuildID 16 bytes (random per build, the same in every file and the
+///               manifest), zero padding to a multiple of 8
+///     Footer  = FooterMagic u32 (~Magic), ChecksumAlgorithm u32 (0 = CRC-32/IEEE), Checksum u64
+///               (CRC-32 of every byte before the checksum field, footer magic and algorithm included;
+///               the upper 32 bits are zero)
+///
+/// Opening an index checks each header and footer and compares lengths and stored checksums with the
+/// manifest (cheap); `verify` recomputes every checksum.
+enum IndexFormat {
+    static let magic: UInt32 = 0x5053_4958
+    static let footerMagic: UInt32 = ~magic
+    static let footerSize = 16
+    /// Format versions this build reads.
+    static let supportedVersions: ClosedRange<UInt32> = 1...1
+    static let currentVersion: UInt32 = 1
+
+    /// Positions in a document: the title's start at 0, the abstract's at this offset, so that one list of
+    /// positions serves both fields and no phrase spans the two.
+    static let abstractPositionBase = 1 << 20
+    /// Author names are spaced this far apart in the author field, so a phrase never spans two names.
+    static let authorPositionGap = 100
+}
+
+/// The files of a generation (the components of an index), each with its codec name.
+public enum IndexComponent: String, CaseIterable, Sendable {
+    case terms = "terms.pst"
+    case postings = "postings.psp"
+    case positions = "positions.pos"
+    case norms = "norms.psn"
+    case docs = "docs.psd"
+
+    var fileName: String { rawValue }
+
+    var codecName: String {
+        switch self {
+        case .terms: return "PaperSearch.Terms"
+        case .postings: return "PaperSearch.Postings"
+        case .positions: return "PaperSearch.Positions"
+        case .norms: return "PaperSearch.Norms"
+        case .docs: return "PaperSearch.Docs"
+        }
+    }
+}
+
+/// Term namespaces: each term in the dictionary starts with one of these bytes, so one dictionary serves
+/// every field and terms of different fields never meet.
+enum FieldNamespace: UInt8, CaseIterable {
+    /// Words of the title and the abstract (per-field frequencies in the postings).
+    case text = 0
+    /// Author names, word by word (folded, not stemmed) and each whole name.
+    case author = 1
+    /// The venue and every category, whole (folded) and word by word.
+    case venue = 2
+    /// The paper's id: each id is a term with exactly one document.
+    case id = 3
+}
+
+/// A build's random identity, stamped into every file.
+struct BuildID: Equatable, Sendable, CustomStringConvertible {
+    var bytes: [UInt8]
+
+    static func random() -> BuildID {
+        var generator = SystemRandomNumberGenerator()
+        return BuildID(bytes: (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    var description: String { bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    init?(hex: String) {
+        let characters = Array(hex.utf8)
+        guard characters.count == 32 else { return nil }
+        var result: [UInt8] = []
+        for index in stride(from: 0, to: 32, by: 2) {
+            guard let byte = UInt8(String(decoding: characters[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            result.append(byte)
+        }
+        bytes = result
+    }
+}
+
+/// Writing and checking the header and footer of every index file.
+enum FileEnvelope {
+    /// Writes the header; returns its length.
+    static func writeHeader(_ output: FileOutput, component: IndexComponent, buildID: BuildID) throws(IndexError) {
+        do {
+            try output.writeUInt32(IndexFormat.magic)
+            let name = Array(component.codecName.utf8)
+            try output.write(UInt8(name.count))
+            try output.write(name)
+            try output.writeUInt32(IndexFormat.currentVersion)
+            try output.write(buildID.bytes)
+            try output.pad(to: 8)
+        } catch { throw .io(error) }
+    }
+
+    static func headerLength(_ component: IndexComponent) -> Int {
+        let raw = 4 + 1 + component.codecName.utf8.count + 4 + 16
+        return (raw + 7) / 8 * 8
+    }
+
+    /// Writes the footer and finishes the file; returns its length and the checksum the footer holds
+    /// (which the manifest records too).
+    static func writeFooterAndFinish(_ output: FileOutput) throws(IndexError) -> (length: Int, crc32: UInt32) {
+        do {
+            try output.writeUInt32(IndexFormat.footerMagic)
+            try output.writeUInt32(0)
+            let checksum = output.checksum
+            try output.writeUInt64(UInt64(checksum))
+            let (length, _) = try output.finish()
+            return (length, checksum)
+        } catch { throw .io(error) }
+    }
+
+    /// Checks a mapped file's header and footer structure (not its checksum); returns the body's range.
+    static func check(_ file: MappedFile, component: IndexComponent, buildID: BuildID) throws(IndexError) -> Range<Int> {
+        let name = file.path
+        let headerLength = FileEnvelope.headerLength(component)
+        guard file.count >= headerLength + IndexFormat.footerSize else {
+            throw .truncated(file: name, length: file.count, needed: headerLength + IndexFormat.footerSize)
+        }
+        guard file.uint32(at: 0) == IndexFormat.magic else {
+            throw .corrupt(file: name, reason: "not a PaperSearch index file (bad magic number)")
+        }
+        let codec = Array(component.codecName.utf8)
+        let nameLength = Int(file.uint8(at: 4))
+        let foundCodec = file.bytes(5, min(nameLength, file.count - 5))
+        guard foundCodec == codec else {
+            throw .corrupt(file: name, reason: "codec mismatch: actual=\(String(decoding: foundCodec, as: UTF8.self)) expected=\(component.codecName)")
+        }
+        let version = file.uint32(at: 5 + codec.count)
+        if version < IndexFormat.supportedVersions.lowerBound {
+            throw .formatTooOld(file: name, found: version, supported: IndexFormat.supportedVersions)
+        }
+        if version > IndexFormat.supportedVersions.upperBound {
+            throw .formatTooNew(file: name, found: version, supported: IndexFormat.supportedVersions)
+        }
+        guard file.bytes(9 + codec.count, 16) == buildID.bytes else { throw .indexMismatch(file: name) }
+        let footer = file.count - IndexFormat.footerSize
+        guard file.uint32(at: footer) == IndexFormat.footerMagic, file.uint32(at: footer + 4) == 0,
+              file.uint32(at: footer + 12) == 0
+        else {
+            throw .corrupt(file: name, reason: "bad footer (the file is truncated or overwritten)")
+        }
+        return headerLength..<footer
+    }
+
+    /// The checksum stored in the footer.
+    static func storedChecksum(_ file: MappedFile) -> UInt32 {
+        file.uint32(at: file.count - 8)
+    }
+
+    /// Recomputes a file's checksum and compares it with the footer's.
+    static func verifyChecksum(_ file: MappedFile) throws(IndexError) {
+        let expected = storedChecksum(file)
+        let actual = file.crc32(0, file.count - 8)
+        guard expected == actual else { throw .checksumMismatch(file: file.path, expected: expected, actual: actual) }
+    }
+}

@@ -1,0 +1,75 @@
+/// Field lengths and years by document number (format: `NormsWriter`).
+struct Norms: Sendable {
+    let file: MappedFile
+    let documentCount: Int
+    private let titleStart: Int
+    private let abstractStart: Int
+    private let yearStart: Int
+
+    init(file: MappedFile, body: Range<Int>, documentCount expected: Int) throws(IndexError) {
+        self.file = file
+        guard body.count >= 8 else { throw .truncated(file: file.path, length: file.count, needed: body.lowerBound + 8) }
+        let count = Int(truncatingIfNeeded: file.uint64(at: body.lowerBound))
+        guard count == expected else {
+            throw .corrupt(file: file.path, reason: "holds \(count) documents, the manifest says \(expected)")
+        }
+        documentCount = count
+        titleStart = body.lowerBound + 8
+        abstractStart = titleStart + 4 * count
+        yearStart = abstractStart + 4 * count
+        let needed = yearStart + 2 * count
+        guard needed <= body.upperBound else { throw .truncated(file: file.path, length: file.count, needed: needed + IndexFormat.footerSize) }
+    }
+
+    /// Callers pass document numbers below `documentCount` (cursors check them).
+    @inline(__always) func titleLength(_ document: UInt32) -> UInt32 { file.uint32(at: titleStart + 4 * Int(document)) }
+    @inline(__always) func abstractLength(_ document: UInt32) -> UInt32 { file.uint32(at: abstractStart + 4 * Int(document)) }
+    /// The year, or nil when unknown.
+    @inline(__always) func year(_ document: UInt32) -> Int? {
+        let year = file.uint16(at: yearStart + 2 * Int(document))
+        return year == 0 ? nil : Int(year)
+    }
+}
+
+/// The stored paper records (format: `DocStoreWriter`).
+struct DocStore: Sendable {
+    let file: MappedFile
+    let documentCount: Int
+    private let recordsStart: Int
+    private let offsetsStart: Int
+
+    init(file: MappedFile, body: Range<Int>, documentCount expected: Int) throws(IndexError) {
+        self.file = file
+        let trailer = body.upperBound - 16
+        guard trailer >= body.lowerBound else { throw .truncated(file: file.path, length: file.count, needed: body.lowerBound + 16 + IndexFormat.footerSize) }
+        let count = Int(truncatingIfNeeded: file.uint64(at: trailer))
+        let offsets = Int(truncatingIfNeeded: file.uint64(at: trailer + 8))
+        guard count == expected else { throw .corrupt(file: file.path, reason: "holds \(count) records, the manifest says \(expected)") }
+        guard offsets >= body.lowerBound, count < Int.max / 8, offsets + 8 * (count + 1) == trailer else {
+            throw .corrupt(file: file.path, reason: "record offsets out of range")
+        }
+        documentCount = count
+        recordsStart = body.lowerBound
+        offsetsStart = offsets
+    }
+
+    /// The bytes of record `document`.
+    func record(_ document: Int) throws(IndexError) -> [UInt8] {
+        guard document >= 0, document < documentCount else { throw .corrupt(file: file.path, reason: "no record \(document)") }
+        let start = Int(truncatingIfNeeded: file.uint64(at: offsetsStart + 8 * document))
+        let end = Int(truncatingIfNeeded: file.uint64(at: offsetsStart + 8 * document + 8))
+        guard start >= recordsStart, end >= start, end <= offsetsStart else {
+            throw .corrupt(file: file.path, reason: "record \(document) out of range")
+        }
+        return file.bytes(start, end - start)
+    }
+
+    /// The paper stored for `document`.
+    func paper(_ document: Int) throws(IndexError) -> Paper {
+        let bytes = try record(document)
+        guard case let .object(object)? = try? JSONParser.parse(bytes),
+              let paper = try? PaperRecord.paper(from: object, location: SourceLocation(file: file.path, line: document + 1))
+        else { throw .corrupt(file: file.path, reason: "record \(document) is not a paper record") }
+        return paper
+    }
+}

@@ -1,0 +1,181 @@
+/// Reads the term dictionary written by `TermDictionaryWriter`, in place in the mapped file: a binary search
+/// over the blocks' first terms, then a scan of one block of at most 32 front-coded entries.
+///
+/// Every offset and length read from the file is checked against the file's body before use; damage is
+/// reported as `IndexError.corrupt`, never read past.
+struct TermDictionary: Sendable {
+    let file: MappedFile
+    let body: Range<Int>
+    let termCount: Int
+    let blockCount: Int
+    let indexOffset: Int
+    let firstTermsOffset: Int
+    let firstTermsLength: Int
+
+    init(file: MappedFile, body: Range<Int>) throws(IndexError) {
+        self.file = file
+        self.body = body
+        let trailer = body.upperBound - TermDictionaryWriter.trailerSize
+        guard trailer >= body.lowerBound else {
+            throw .truncated(file: file.path, length: file.count, needed: body.lowerBound + TermDictionaryWriter.trailerSize + IndexFormat.footerSize)
+        }
+        func field(_ index: Int) -> Int { Int(truncatingIfNeeded: file.uint64(at: trailer + 8 * index)) }
+        termCount = field(0)
+        blockCount = field(1)
+        indexOffset = field(2)
+        firstTermsOffset = field(3)
+        firstTermsLength = field(4)
+        guard termCount >= 0, blockCount >= 0, blockCount <= termCount, blockCount * TermDictionaryWriter.blockSize >= termCount,
+              indexOffset >= body.lowerBound, blockCount <= (trailer - indexOffset) / 16,
+              firstTermsOffset == indexOffset + 16 * blockCount, firstTermsLength >= 0,
+              firstTermsOffset + firstTermsLength <= trailer
+        else { throw .corrupt(file: file.path, reason: "term dictionary trailer out of range") }
+    }
+
+    private func corrupt(_ reason: String) -> IndexError { .corrupt(file: file.path, reason: reason) }
+
+    /// The block's data offset and its first term's location in the first-terms heap.
+    private func blockEntry(_ block: Int) throws(IndexError) -> (offset: Int, termStart: Int, termLength: Int) {
+        let at = indexOffset + 16 * block
+        let offset = Int(truncatingIfNeeded: file.uint64(at: at))
+        let termStart = Int(file.uint32(at: at + 8))
+        let termLength = Int(file.uint32(at: at + 12))
+        guard offset >= body.lowerBound, offset < indexOffset, termStart + termLength <= firstTermsLength else {
+            throw corrupt("term dictionary block \(block) out of range")
+        }
+        return (offset, firstTermsOffset + termStart, termLength)
+    }
+
+    /// -1, 0, 1 as `term` sorts before, equal to, or after the bytes at `offset..<offset+length`.
+    private func compare(_ term: [UInt8], toFileBytes offset: Int, _ length: Int) -> Int {
+        file.withBytes(offset, length) { stored in
+            let common = min(term.count, stored.count)
+            for i in 0..<common where term[i] != stored[i] { return term[i] < stored[i] ? -1 : 1 }
+            return term.count == stored.count ? 0 : (term.count < stored.count ? -1 : 1)
+        }
+    }
+
+    /// The last block whose first term is `<= term`, or nil if `term` sorts before every term.
+    private func block(for term: [UInt8]) throws(IndexError) -> Int? {
+        var low = 0, high = blockCount - 1
+        var found: Int?
+        while low <= high {
+            let middle = (low + high) / 2
+            let entry = try blockEntry(middle)
+            if compare(term, toFileBytes: entry.termStart, entry.termLength) >= 0 {
+                found = middle
+                low = middle + 1
+            } else {
+                high = middle - 1
+            }
+        }
+        return found
+    }
+
+    /// Reads entries of one block in order.
+    struct BlockReader {
+        let dictionary: TermDictionary
+        var offset: Int
+        let end: Int
+        var remaining: Int
+        var term: [UInt8] = []
+
+        /// Decodes the next entry; nil at the end of the block.
+        mutating func next() throws(IndexError) -> TermInfo? {
+            guard remaining > 0 else { return nil }
+            remaining -= 1
+            let file = dictionary.file
+            func varint() throws(IndexError) -> Int {
+                guard offset < end, let value = file.varint(at: &offset), offset <= end, value < UInt64(Int.max >> 1) else {
+                    throw dictionary.corrupt("term dictionary entry out of range")
+                }
+                return Int(value)
+            }
+            let prefix = try varint()
+            let suffix = try varint()
+            guard prefix <= term.count, suffix <= end - offset, prefix + suffix > 0 else {
+                throw dictionary.corrupt("bad term dictionary entry")
+            }
+            term.removeSubrange(prefix...)
+            term.append(contentsOf: file.bytes(offset, suffix))
+            offset += suffix
+            let frequency = try varint()
+            guard frequency >= 1 else { throw dictionary.corrupt("term with no documents") }
+            var info = TermInfo(documentFrequency: frequency, postingsOffset: 0, positionsOffset: 0)
+            if frequency == 1 {
+                info.singleDocument = UInt32(truncatingIfNeeded: try varint())
+                info.singleTitleFrequency = UInt32(truncatingIfNeeded: try varint())
+                info.singleAbstractFrequency = UInt32(truncatingIfNeeded: try varint())
+                info.positionsOffset = try varint()
+            } else {
+                info.postingsOffset = try varint()
+                info.positionsOffset = try varint()
+                guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
+                info.maxSaturation = file.float32(at: offset)
+                offset += 4
+                info.maxTitleFrequency = UInt32(truncatingIfNeeded: try varint())
+                info.maxAbstractFrequency = UInt32(truncatingIfNeeded: try varint())
+                info.minTitleLength = UInt32(truncatingIfNeeded: try varint())
+                info.minAbstractLength = UInt32(truncatingIfNeeded: try varint())
+            }
+            return info
+        }
+    }
+
+    func reader(ofBlock block: Int) throws(IndexError) -> BlockReader {
+        let entry = try blockEntry(block)
+        let end = block + 1 < blockCount ? try blockEntry(block + 1).offset : indexOffset
+        guard end >= entry.offset else { throw corrupt("term dictionary blocks out of order") }
+        let count = min(TermDictionaryWriter.blockSize, termCount - block * TermDictionaryWriter.blockSize)
+        return BlockReader(dictionary: self, offset: entry.offset, end: end, remaining: count)
+    }
+
+    /// The entry of an exact term (namespace byte first), or nil.
+    func lookup(_ term: [UInt8]) throws(IndexError) -> TermInfo? {
+        guard let block = try block(for: term) else { return nil }
+        var reader = try reader(ofBlock: block)
+        while let info = try reader.next() {
+            if reader.term == term { return info }
+            if reader.term.lexicographicallyPrecedes(term) == false { return nil }
+        }
+        return nil
+    }
+
+    /// Every term starting with `prefix` (namespace byte first), in order, at most `limit` of them; the
+    /// second value says whether more were left out.
+    func terms(withPrefix prefix: [UInt8], limit: Int) throws(IndexError) -> (terms: [([UInt8], TermInfo)], truncated: Bool) {
+        var result: [([UInt8], TermInfo)] = []
+        var block = try self.block(for: prefix) ?? 0
+        while block < blockCount {
+            var reader = try reader(ofBlock: block)
+            while let info = try reader.next() {
+                if reader.term.starts(with: prefix) {
+                    if result.count == limit { return (result, true) }
+                    result.append((reader.term, info))
+                } else if prefix.lexicographicallyPrecedes(reader.term) {
+                    return (result, false)
+                }
+            }
+            block += 1
+        }
+        return (result, false)
+    }
+
+    /// Calls `body` for every term in order (for `verify` and statistics).
+    func forEachTerm(_ body: ([UInt8], TermInfo) throws(IndexError) -> Void) throws(IndexError) {
+        var seen = 0
+        var previous: [UInt8] = []
+        for block in 0..<blockCount {
+            var reader = try reader(ofBlock: block)
+            while let info = try reader.next() {
+                if seen > 0 && !previous.lexicographicallyPrecedes(reader.term) {
+                    throw corrupt("terms out of order")
+                }
+                previous = reader.term
+                seen += 1
+                try body(reader.term, info)
+            }
+        }
+        guard seen == termCount else { throw corrupt("the dictionary holds \(seen) terms, its trailer says \(termCount)") }
+    }
+}

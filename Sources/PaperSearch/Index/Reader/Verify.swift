@@ -1,0 +1,62 @@
+/// What `papers stats` reports.
+public struct IndexStatistics: Sendable {
+    public var path: String
+    public var generation: String
+    public var createdAt: String
+    public var analyzer: String
+    public var documentCount: Int
+    public var termCount: Int
+    public var postingCount: Int
+    public var averageTitleLength: Double
+    public var averageAbstractLength: Double
+    public var files: [(name: String, bytes: Int)]
+    public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes } }
+}
+
+extension SearchIndex {
+    public var statisticsSummary: IndexStatistics {
+        let stats = manifest.statistics
+        return IndexStatistics(
+            path: path, generation: generation, createdAt: manifest.createdAt, analyzer: manifest.analyzerName,
+            documentCount: manifest.documentCount, termCount: manifest.termCount, postingCount: manifest.postingCount,
+            averageTitleLength: stats.averageTitleLength, averageAbstractLength: stats.averageAbstractLength,
+            files: manifest.files.map { ($0.name, $0.length) })
+    }
+
+    /// Checks every byte of every file against its checksum, then walks every structure: all terms in order,
+    /// every postings list and its positions, every stored record. Throws for the first damage found, naming
+    /// the file.
+    public func verify() throws(IndexError) {
+        for file in [terms.file, postings, positions, norms.file, documents.file] {
+            try FileEnvelope.verifyChecksum(file)
+        }
+        var postingCount = 0
+        var positionsBuffer: [UInt32] = []
+        try terms.forEachTerm { (_: [UInt8], info: TermInfo) throws(IndexError) in
+            var cursor = self.cursor(info)
+            var count = 0
+            var previous: Int64 = -1
+            while cursor.document != PostingsCursor.exhausted {
+                guard Int64(cursor.document) > previous else {
+                    throw IndexError.corrupt(file: postings.path, reason: "documents out of order")
+                }
+                previous = Int64(cursor.document)
+                cursor.positions(in: positions, positionsEnd: positionsEnd, into: &positionsBuffer)
+                guard positionsBuffer.count == Int(cursor.titleFrequency + cursor.abstractFrequency) else {
+                    throw IndexError.corrupt(file: positions.path, reason: cursor.damage ?? "positions do not match frequencies")
+                }
+                count += 1
+                cursor.next()
+            }
+            if let damage = cursor.damage { throw IndexError.corrupt(file: postings.path, reason: damage) }
+            guard count == info.documentFrequency else {
+                throw IndexError.corrupt(file: postings.path, reason: "a postings list holds \(count) documents, the dictionary says \(info.documentFrequency)")
+            }
+            postingCount += count
+        }
+        guard postingCount == manifest.postingCount else {
+            throw .corrupt(file: postings.path, reason: "\(postingCount) postings, the manifest says \(manifest.postingCount)")
+        }
+        for document in 0..<documentCount { _ = try documents.paper(document) }
+    }
+}

@@ -1,0 +1,295 @@
+/// What a finished build produced.
+public struct IndexSummary: Sendable {
+    public var directory: String
+    public var generation: String
+    public var documentCount: Int
+    public var termCount: Int
+    public var postingCount: Int
+    /// Bytes of each file of the generation, by file name.
+    public var fileSizes: [(name: String, bytes: Int)]
+    /// How many sorted runs were spilled to disk under the memory budget (0: everything fitted).
+    public var runsSpilled: Int
+    public var seconds: Double
+    public var totalBytes: Int { fileSizes.reduce(0) { $0 + $1.bytes } }
+}
+
+/// Builds an index generation from papers and publishes it atomically (see `IndexDirectory`).
+///
+/// Papers are analysed and inverted in memory; whenever the inverter holds more than the memory budget its
+/// content is written as a sorted run and memory starts afresh, so a corpus larger than memory still
+/// indexes. `commit()` merges the runs into the final files, writes the manifest and publishes.
+/// A writer that is dropped without `commit()` (or whose commit fails) removes its temporary files and
+/// leaves the live index as it was.
+public final class IndexWriter {
+    public struct Options: Sendable {
+        /// Memory the in-memory inverter may use before it spills a run (default 512 MiB).
+        public var memoryBudget: Int = 512 << 20
+        public var analyzer: Analyzer = .english
+        /// The parameters the stored score bounds are computed for (searches with others still work).
+        public var parameters: BM25Parameters = .default
+        /// Spill a run after this many papers whatever the memory (for tests of the merge).
+        var maximumDocumentsPerRun = Int.max
+
+        public init() {}
+    }
+
+    let options: Options
+    let directory: IndexDirectory
+    private let lock: FileLock
+    private let generation: String
+    private let temporary: String
+    private let buildID = BuildID.random()
+    private let started = SystemCalls.monotonicSeconds()
+
+    private var documents: DocStoreWriter
+    private var inverter: Inverter
+    private var runs: [String] = []
+    private var titleLengths: [UInt32] = []
+    private var abstractLengths: [UInt32] = []
+    private var years: [UInt16] = []
+    private var paperAnalyzer: PaperAnalyzer
+    private var analyzed = AnalyzedPaper()
+    private var finished = false
+
+    /// The number of papers added so far.
+    public private(set) var documentCount = 0
+
+    /// Starts a build of the index in `path` (created if needed). Fails if another build holds the lock.
+    public init(directory path: String, options: Options = Options()) throws(IndexError) {
+        guard options.memoryBudget >= 16 << 20 else { throw .budgetTooSmall(bytes: options.memoryBudget) }
+        self.options = options
+        paperAnalyzer = PaperAnalyzer(analyzer: options.analyzer)
+        directory = IndexDirectory(root: path)
+        lock = try directory.lockForBuilding()
+        let current = try directory.currentGeneration()
+        // Leftovers of earlier builds that were killed or failed go now (we hold the lock).
+        directory.removeStale(keeping: current)
+        let number = try directory.nextGenerationNumber()
+        generation = IndexDirectory.generationName(number)
+        inverter = try Inverter(capacity: IndexWriter.arenaCapacity(options))
+        temporary = directory.path("tmp-\(number)-\(SystemCalls.processID)")
+        do {
+            try SystemCalls.makeDirectory(temporary)
+            let output = try FileOutput(path: temporary + "/" + IndexComponent.docs.fileName)
+            documents = DocStoreWriter(output: output)
+        } catch { throw .io(error) }
+        try FileEnvelope.writeHeader(documents.output, component: .docs, buildID: buildID)
+    }
+
+    deinit {
+        if !finished { try? SystemCalls.removeTree(temporary) }
+    }
+
+    // MARK: - Adding papers
+
+    /// Analyses and adds one paper; it gets the next document number.
+    public func add(_ paper: Paper) throws(IndexError) {
+        paperAnalyzer.analyze(paper, into: &analyzed)
+        try add(analyzed)
+    }
+
+    /// Adds a paper analysed beforehand (possibly on another thread); it gets the next document number.
+    func add(_ paper: AnalyzedPaper) throws(IndexError) {
+        precondition(!finished, "add after commit")
+        inverter.beginDocument(documentCount)
+        var start = 0
+        let bytes = paper.termBytes
+        for index in paper.termEnds.indices {
+            let end = Int(paper.termEnds[index])
+            inverter.add(bytes.span.extracting(start..<end), namespace: paper.namespaces[index], position: Int(paper.positions[index]))
+            start = end
+        }
+        inverter.endDocument()
+        titleLengths.append(paper.titleLength)
+        abstractLengths.append(paper.abstractLength)
+        years.append(paper.year)
+        try documents.add(record: paper.record)
+        documentCount += 1
+        if inverter.memoryUsed + documentCount * 10 > options.memoryBudget
+            || (documentCount % options.maximumDocumentsPerRun == 0) {
+            try spill()
+        }
+    }
+
+    private func spill() throws(IndexError) {
+        guard !inverter.isEmpty else { return }
+        let path = temporary + "/run-\(runs.count).tmp"
+        try RunWriter.write(inverter, to: path)
+        runs.append(path)
+        inverter = try Inverter(capacity: IndexWriter.arenaCapacity(options))
+    }
+
+    /// Address space for the streams: the budget, plus room for the largest single document to finish
+    /// before the writer spills (pages are only used when touched).
+    static func arenaCapacity(_ options: Options) -> Int { options.memoryBudget + (512 << 20) }
+
+    // MARK: - Committing
+
+    /// Writes the final files, publishes the new generation, removes older ones, and returns what was built.
+    public func commit(papersRead: Int? = nil, duplicatesMerged: Int = 0, skipped: Int = 0) throws(IndexError) -> IndexSummary {
+        precondition(!finished, "commit twice")
+        let titleTotal = titleLengths.reduce(0) { $0 + Int($1) }
+        let abstractTotal = abstractLengths.reduce(0) { $0 + Int($1) }
+        let statistics = BM25.Statistics(
+            documentCount: documentCount,
+            averageTitleLength: documentCount > 0 ? Double(titleTotal) / Double(documentCount) : 0,
+            averageAbstractLength: documentCount > 0 ? Double(abstractTotal) / Double(documentCount) : 0)
+        let scorer = BM25.Scorer(parameters: options.parameters, statistics: statistics)
+
+        func open(_ component: IndexComponent) throws(IndexError) -> FileOutput {
+            let output: FileOutput
+            do { output = try FileOutput(path: temporary + "/" + component.fileName) } catch { throw .io(error) }
+            try FileEnvelope.writeHeader(output, component: component, buildID: buildID)
+            return output
+        }
+        let termsOutput = try open(.terms)
+        let postingsOutput = try open(.postings)
+        let positionsOutput = try open(.positions)
+        var dictionary = TermDictionaryWriter(output: termsOutput)
+        var encoder = PostingsEncoder(postings: postingsOutput, positions: positionsOutput, scorer: scorer,
+                                      titleLengths: titleLengths, abstractLengths: abstractLengths)
+        var merged = MergedPostings()
+        var postingCount = 0
+
+        func emit(_ term: ArraySlice<UInt8>) throws(IndexError) {
+            let info = try encoder.encode(
+                documents: merged.documents, titleFrequencies: merged.titleFrequencies,
+                abstractFrequencies: merged.abstractFrequencies, positionBytes: merged.positions,
+                positionLengths: merged.positionLengths)
+            try dictionary.add(term, info)
+            postingCount += merged.documents.count
+            merged.removeAll()
+        }
+
+        if runs.isEmpty {
+            var stream: [UInt8] = []
+            for id in inverter.sortedTermIDs() {
+                stream.removeAll(keepingCapacity: true)
+                inverter.postings(of: id, into: &stream)
+                try merged.append(stream: stream, file: "memory")
+                try emit(inverter.term(id))
+            }
+        } else {
+            try spill()
+            try mergeRuns(append: { (stream: [UInt8], file: String) throws(IndexError) in try merged.append(stream: stream, file: file) },
+                          emit: emit)
+        }
+        inverter = Inverter.placeholder
+        try dictionary.finish()
+
+        let normsOutput = try open(.norms)
+        try NormsWriter.write(normsOutput, titleLengths: titleLengths, abstractLengths: abstractLengths, years: years)
+        try documents.finish()
+
+        var entries: [Manifest.FileEntry] = []
+        for (component, output) in [(IndexComponent.terms, termsOutput), (.postings, postingsOutput),
+                                    (.positions, positionsOutput), (.norms, normsOutput), (.docs, documents.output)] {
+            let (length, crc) = try FileEnvelope.writeFooterAndFinish(output)
+            entries.append(Manifest.FileEntry(name: component.fileName, length: length, crc32: crc))
+        }
+        for run in runs { try? SystemCalls.removeFile(run) }
+
+        let manifest = Manifest(
+            buildID: buildID, createdAt: SystemCalls.currentTimeISO8601(), analyzer: options.analyzer,
+            documentCount: documentCount, termCount: dictionary.termCount, postingCount: postingCount,
+            titleLengthTotal: titleTotal, abstractLengthTotal: abstractTotal, parameters: options.parameters,
+            files: entries, papersRead: papersRead ?? documentCount, duplicatesMerged: duplicatesMerged, skipped: skipped)
+        var json = JSONWriter()
+        json.write(manifest.json)
+        json.raw("\n")
+        let final = directory.path(generation)
+        do {
+            try SystemCalls.writeFile(temporary + "/" + Manifest.fileName, json.bytes)
+            try SystemCalls.syncDirectory(temporary)
+            try SystemCalls.rename(temporary, final)
+            try SystemCalls.syncDirectory(directory.root)
+        } catch { throw .io(error) }
+        finished = true
+        try directory.publish(generation)
+        directory.removeStale(keeping: generation)
+        let sizes = entries.map { (name: $0.name, bytes: $0.length) } + [(name: Manifest.fileName, bytes: json.bytes.count)]
+        return IndexSummary(directory: directory.root, generation: generation, documentCount: documentCount,
+                            termCount: dictionary.termCount, postingCount: postingCount, fileSizes: sizes,
+                            runsSpilled: runs.count, seconds: SystemCalls.monotonicSeconds() - started)
+    }
+
+    /// Merges the sorted runs term by term; a term's postings from earlier runs come first (their documents
+    /// are smaller).
+    private func mergeRuns(
+        append: ([UInt8], String) throws(IndexError) -> Void, emit: (ArraySlice<UInt8>) throws(IndexError) -> Void
+    ) throws(IndexError) {
+        var readers: [RunReader] = []
+        var live: [Int] = []
+        for path in runs {
+            let reader = try RunReader(path: path)
+            readers.append(reader)
+            if try reader.advance() { live.append(readers.count - 1) }
+        }
+        while !live.isEmpty {
+            // The smallest current term; runs are few (memory-bounded builds spill rarely), so a scan does.
+            var smallest = live[0]
+            for index in live.dropFirst() where readers[index].term.lexicographicallyPrecedes(readers[smallest].term) {
+                smallest = index
+            }
+            let term = readers[smallest].term
+            var next: [Int] = []
+            for index in live {
+                let reader = readers[index]
+                if reader.term == term {
+                    try append(reader.stream, reader.path)
+                    if try reader.advance() { next.append(index) }
+                } else {
+                    next.append(index)
+                }
+            }
+            live = next
+            try emit(term[...])
+        }
+    }
+}
+
+/// One term's postings gathered from the inverter or from the runs, decoded.
+struct MergedPostings {
+    var documents: [UInt32] = []
+    var titleFrequencies: [UInt32] = []
+    var abstractFrequencies: [UInt32] = []
+    var positions: [UInt8] = []
+    var positionLengths: [Int] = []
+
+    mutating func removeAll() {
+        documents.removeAll(keepingCapacity: true)
+        titleFrequencies.removeAll(keepingCapacity: true)
+        abstractFrequencies.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        positionLengths.removeAll(keepingCapacity: true)
+    }
+
+    /// Decodes one stream (see `Inverter`) and appends its documents.
+    mutating func append(stream: [UInt8], file: String) throws(IndexError) {
+        var offset = 0
+        var previous: Int64 = -1
+        func next() throws(IndexError) -> UInt64 {
+            guard let value = VarInt.read(stream, at: &offset) else {
+                throw .corrupt(file: file, reason: "postings stream ends early")
+            }
+            return value
+        }
+        while offset < stream.count {
+            let document = previous + 1 + Int64(try next())
+            let title = try next()
+            let abstract = try next()
+            guard document < Int64(UInt32.max), title + abstract <= UInt64(Int32.max) else {
+                throw .corrupt(file: file, reason: "postings stream out of range")
+            }
+            documents.append(UInt32(document))
+            titleFrequencies.append(UInt32(title))
+            abstractFrequencies.append(UInt32(abstract))
+            let start = offset
+            for _ in 0..<(title + abstract) { _ = try next() }
+            positions.append(contentsOf: stream[start..<offset])
+            positionLengths.append(offset - start)
+            previous = document
+        }
+    }
+}
+

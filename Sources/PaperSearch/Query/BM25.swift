@@ -1,0 +1,94 @@
+/// The parameters of PaperSearch's ranking function, BM25F over the title and the abstract.
+public struct BM25Parameters: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Term-frequency saturation: how quickly repeated occurrences stop adding score. Typical 0.5...2.
+    public var k1: Double
+    /// Length normalisation, 0 (none) ... 1 (full).
+    public var b: Double
+    /// How much an occurrence in the title counts, relative to one in the abstract.
+    public var titleWeight: Double
+
+    public init(k1: Double, b: Double, titleWeight: Double) {
+        self.k1 = k1
+        self.b = b
+        self.titleWeight = titleWeight
+    }
+
+    /// The defaults, chosen by measurement on the training splits (see BENCHMARKS.md).
+    public static let `default` = BM25Parameters(k1: 1.2, b: 0.75, titleWeight: 2.0)
+
+    /// Whether the parameters make sense; `Searcher` rejects others.
+    public var problem: String? {
+        guard k1.isFinite, k1 >= 0 else { return "k1 must be a non-negative number (got \(k1))" }
+        guard b.isFinite, b >= 0, b <= 1 else { return "b must be between 0 and 1 (got \(b))" }
+        guard titleWeight.isFinite, titleWeight >= 0 else { return "the title weight must be non-negative (got \(titleWeight))" }
+        return nil
+    }
+
+    public var description: String { "k1=\(k1) b=\(b) title-weight=\(titleWeight)" }
+}
+
+/// BM25F, in one place: Robertson, Walker et al., "Okapi at TREC-3" (BM25), with per-field length
+/// normalisation as in Robertson, Zaragoza and Taylor, "Simple BM25 extension to multiple weighted fields"
+/// (CIKM 2004), and Lucene's non-negative idf.
+///
+///     idf(t)   = ln(1 + (N - n + 0.5) / (n + 0.5))                N documents, n of them contain t
+///     tf'(t,d) = w_title · tf_title / (1 - b + b · len_title / avg_title)
+///              +           tf_abstract / (1 - b + b · len_abstract / avg_abstract)
+///     score    = Σ_t  weight(t) · idf(t) · tf' / (k1 + tf')
+///
+/// Like Lucene's `BM25Similarity`, the constant factor (k1 + 1) of the original formula is left out; it
+/// changes no ranking. A document's score for a term is `idf · saturation`, where `saturation` lies in
+/// [0, 1); the index stores, per block of postings, the largest saturation in the block (for the
+/// parameters it was built with), which bounds the block's scores for dynamic pruning.
+public enum BM25 {
+    /// Lucene's idf: never negative, even for terms in more than half the documents.
+    public static func idf(documentFrequency n: Int, documentCount N: Int) -> Double {
+        let n = Double(n), N = Double(N)
+        return Math.log(1 + (N - n + 0.5) / (n + 0.5))
+    }
+
+    /// The field statistics scoring needs.
+    public struct Statistics: Sendable, Equatable {
+        public var documentCount: Int
+        public var averageTitleLength: Double
+        public var averageAbstractLength: Double
+
+        public init(documentCount: Int, averageTitleLength: Double, averageAbstractLength: Double) {
+            self.documentCount = documentCount
+            self.averageTitleLength = averageTitleLength
+            self.averageAbstractLength = averageAbstractLength
+        }
+    }
+
+    /// Precomputed per-query constants: the length normalisation `1 - b + b · len / avg` becomes
+    /// `base + slope · len` per field.
+    struct Scorer: Sendable {
+        let k1: Double
+        let titleWeight: Double
+        let titleBase: Double, titleSlope: Double
+        let abstractBase: Double, abstractSlope: Double
+
+        init(parameters: BM25Parameters, statistics: Statistics) {
+            k1 = parameters.k1
+            titleWeight = parameters.titleWeight
+            let b = parameters.b
+            titleBase = 1 - b
+            titleSlope = statistics.averageTitleLength > 0 ? b / statistics.averageTitleLength : 0
+            abstractBase = 1 - b
+            abstractSlope = statistics.averageAbstractLength > 0 ? b / statistics.averageAbstractLength : 0
+        }
+
+        /// tf' / (k1 + tf'), in [0, 1).
+        @inline(__always)
+        func saturation(titleFrequency: UInt32, abstractFrequency: UInt32, titleLength: UInt32, abstractLength: UInt32) -> Double {
+            var tf = 0.0
+            if titleFrequency > 0 {
+                tf += titleWeight * Double(titleFrequency) / (titleBase + titleSlope * Double(titleLength))
+            }
+            if abstractFrequency > 0 {
+                tf += Double(abstractFrequency) / (abstractBase + abstractSlope * Double(abstractLength))
+            }
+            return tf / (k1 + tf)
+        }
+    }
+}

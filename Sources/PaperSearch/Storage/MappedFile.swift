@@ -1,0 +1,187 @@
+import Glibc
+
+/// A file's bytes mapped read-only into memory with `mmap(2)`: opening costs no reading, pages come in as
+/// they are touched, and many threads share them. (Foundation's `.mappedIfSafe` copies on Linux.) The mapping
+/// lives as long as the object; readers keep a reference, so an index replaced on disk stays readable by the
+/// searches that have it open.
+///
+/// Every read is checked against the file's length. Readers of index files check the offsets they decode
+/// with `contains` and report damage as an error before reading; the checks here are the last line of
+/// defence, and stop the process rather than read outside the mapping.
+@safe public final class MappedFile: @unchecked Sendable {
+    // @unchecked Sendable: the bytes are never written after mapping (PROT_READ), so sharing is safe.
+    public let path: String
+    public let count: Int
+    private let base: UnsafeRawPointer?
+
+    /// Maps `path` read-only. An empty file has no mapping (`mmap` rejects length 0) and reads as zero bytes.
+    public init(path: String) throws(StorageError) {
+        self.path = path
+        let fd = try SystemCalls.openForReading(path)
+        defer { SystemCalls.close(fd) }
+        var info = stat()
+        guard unsafe fstat(fd, &info) == 0 else { throw .io(operation: "stat", path: path, errno: .current) }
+        count = Int(info.st_size)
+        if count == 0 {
+            unsafe base = nil
+            return
+        }
+        guard let address = unsafe mmap(nil, count, PROT_READ, MAP_SHARED, fd, 0), unsafe address != MAP_FAILED else {
+            throw .io(operation: "mmap", path: path, errno: .current)
+        }
+        unsafe base = UnsafeRawPointer(address)
+    }
+
+    deinit {
+        if let base = unsafe base { unsafe munmap(UnsafeMutableRawPointer(mutating: base), count) }
+    }
+
+    /// Whether `offset..<offset+length` lies inside the file.
+    @inline(__always)
+    public func contains(_ offset: Int, _ length: Int) -> Bool {
+        offset >= 0 && length >= 0 && offset <= count && length <= count - offset
+    }
+
+    @inline(__always)
+    func load<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) -> T {
+        precondition(contains(offset, MemoryLayout<T>.size), "read past the end of \(path)")
+        return unsafe T(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+
+    public func uint8(at offset: Int) -> UInt8 { load(UInt8.self, at: offset) }
+    public func uint16(at offset: Int) -> UInt16 { load(UInt16.self, at: offset) }
+    public func uint32(at offset: Int) -> UInt32 { load(UInt32.self, at: offset) }
+    public func uint64(at offset: Int) -> UInt64 { load(UInt64.self, at: offset) }
+    public func float32(at offset: Int) -> Float { Float(bitPattern: load(UInt32.self, at: offset)) }
+
+    /// Copies a byte range out (for stored fields and terms).
+    public func bytes(_ offset: Int, _ length: Int) -> [UInt8] {
+        precondition(contains(offset, length), "read past the end of \(path)")
+        guard length > 0, let base = unsafe base else { return [] }
+        return unsafe Array(UnsafeRawBufferPointer(start: base + offset, count: length))
+    }
+
+    /// Runs `body` on a view of a byte range, without copying.
+    public func withBytes<R>(_ offset: Int, _ length: Int, _ body: (Span<UInt8>) throws -> R) rethrows -> R {
+        precondition(contains(offset, length), "read past the end of \(path)")
+        guard length > 0, let base = unsafe base else { return try body([UInt8]().span) }
+        let buffer = unsafe UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + offset, count: length)
+        return try unsafe body(buffer.span)
+    }
+
+    /// The CRC-32 of a byte range.
+    public func crc32(_ offset: Int, _ length: Int) -> UInt32 {
+        precondition(contains(offset, length), "read past the end of \(path)")
+        guard length > 0, let base = unsafe base else { return 0 }
+        var crc = CRC32()
+        unsafe crc.update(UnsafeRawBufferPointer(start: base + offset, count: length))
+        return crc.value
+    }
+
+    /// Decodes a LEB128 varint at `offset`, advancing it. Returns nil if the bytes end or the value is too long.
+    @inline(__always)
+    public func varint(at offset: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < count {
+            let byte = unsafe base.unsafelyUnwrapped.load(fromByteOffset: offset, as: UInt8.self)
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+            if shift > 63 { return nil }
+        }
+        return nil
+    }
+
+    /// Unpacks `count` (at most 128) values of `width` bits (0...32), packed least significant bit first,
+    /// starting at `offset`, into `output`. The caller checked that `BitPacking.byteCount(count, width)` bytes
+    /// lie inside the file; this is checked again here, once for the whole block.
+    @inline(__always)
+    public func unpack(_ count: Int, width: Int, at offset: Int, into output: inout InlineArray<128, UInt32>) {
+        precondition(count <= 128 && width <= 32)
+        let length = BitPacking.byteCount(count, width: width)
+        precondition(contains(offset, length), "read past the end of \(path)")
+        if width == 0 {
+            for i in 0..<count { output[i] = 0 }
+            return
+        }
+        guard let base = unsafe base else { return }
+        // Invariant: every byte read below lies in offset..<offset+length, checked above.
+        let bytes = unsafe base + offset
+        let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
+        var bitOffset = 0
+        for i in 0..<count {
+            let byteIndex = bitOffset >> 3
+            let shift = UInt64(bitOffset & 7)
+            // Read up to 8 bytes without crossing `length`.
+            var word: UInt64 = 0
+            let available = min(8, length - byteIndex)
+            if available == 8 {
+                word = unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: byteIndex, as: UInt64.self))
+            } else {
+                for k in 0..<available { word |= UInt64(unsafe bytes.load(fromByteOffset: byteIndex + k, as: UInt8.self)) << UInt64(8 * k) }
+            }
+            output[i] = UInt32(truncatingIfNeeded: (word >> shift) & mask)
+            bitOffset += width
+        }
+    }
+}
+
+/// Bit packing of small unsigned integers (frame of reference): `count` values at a common bit width,
+/// least significant bit first, in `ceil(count * width / 8)` bytes.
+public enum BitPacking {
+    public static func byteCount(_ count: Int, width: Int) -> Int { (count * width + 7) / 8 }
+
+    /// The number of bits needed for the largest value.
+    public static func width<C: Collection>(of values: C) -> Int where C.Element == UInt32 {
+        let maximum = values.max() ?? 0
+        return maximum == 0 ? 0 : 32 - maximum.leadingZeroBitCount
+    }
+
+    /// Appends `values` packed at `width` bits to `output`.
+    public static func pack<C: Collection>(_ values: C, width: Int, into output: inout [UInt8]) where C.Element == UInt32 {
+        guard width > 0 else { return }
+        var accumulator: UInt64 = 0
+        var bits = 0
+        for value in values {
+            accumulator |= UInt64(value) << UInt64(bits)
+            bits += width
+            while bits >= 8 {
+                output.append(UInt8(truncatingIfNeeded: accumulator))
+                accumulator >>= 8
+                bits -= 8
+            }
+        }
+        if bits > 0 { output.append(UInt8(truncatingIfNeeded: accumulator)) }
+    }
+}
+
+/// LEB128 variable-length integers: 7 bits a byte, low bits first, high bit set on all but the last byte.
+public enum VarInt {
+    public static func append(_ value: UInt64, to output: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            output.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        output.append(UInt8(v))
+    }
+
+    public static func append(_ value: Int, to output: inout [UInt8]) { append(UInt64(value), to: &output) }
+
+    /// Decodes a varint from `bytes` at `offset`, advancing it; nil when the bytes end first or it overflows.
+    public static func read(_ bytes: [UInt8], at offset: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+            if shift > 63 { return nil }
+        }
+        return nil
+    }
+}

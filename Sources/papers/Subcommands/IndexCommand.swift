@@ -1,0 +1,137 @@
+import PaperSearch
+
+/// `papers index`: (re)build the index from the corpus.
+enum IndexCommand: Command {
+    static let name = "index"
+    static let usage = "[PATH ...] [--index DIR] [--memory MB] [--strict] [--json]"
+    static let abstract = "Build or rebuild the index from a corpus (default: Corpus)."
+    static let discussion = """
+        The new index is written beside the old one and replaces it in one atomic step: searches that are
+        running keep the old one, and if the build fails or is killed the old index stays as it was.
+        The index lives in --index DIR, else in $PAPERS_INDEX, else in .papers-index in the working directory.
+        Memory stays within --memory MB (default 512) however large the corpus: beyond it, sorted runs are
+        written to disk and merged at the end.
+        """
+    static let options: [OptionSpec] = [
+        .option("--index", value: "DIR", help: "Where the index lives."),
+        .option("--memory", value: "MB", help: "Memory budget of the indexer in MiB (default 512, at least 16)."),
+        .flag("--strict", help: "Stop at the first problem in the corpus instead of skipping it."),
+        .flag("--json", help: "Print the summary as JSON."),
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        let paths = arguments.positionals.isEmpty ? ["Corpus"] : arguments.positionals
+        let directory = context.indexDirectory(arguments)
+        var options = IndexWriter.Options()
+        options.memoryBudget = try arguments.integer("--memory", default: 512, range: 16...1_048_576) << 20
+        let showProgress = context.errors.isTerminal && !arguments.has("--json")
+        var lastShown = -1.0
+        let (summary, report) = try IndexBuilder.build(
+            corpus: paths, into: directory, options: options, strict: arguments.has("--strict")
+        ) { progress in
+            guard showProgress, progress.seconds - lastShown >= 0.25 || progress.papersIndexed == progress.papersPlanned else { return }
+            lastShown = progress.seconds
+            let rate = progress.seconds > 0 ? Double(progress.papersIndexed) / progress.seconds : 0
+            var line = "\rIndexing: \(Format.grouped(progress.papersIndexed))"
+            if let planned = progress.papersPlanned {
+                line += " of \(Format.grouped(planned)) papers"
+                if rate > 0 && planned > progress.papersIndexed {
+                    line += ", ETA \(Format.decimal(Double(planned - progress.papersIndexed) / rate, places: 0)) s"
+                }
+            } else {
+                line += " papers"
+            }
+            line += " (\(Format.grouped(Int(rate))) papers/s)   "
+            context.errors.write(line)
+            context.errors.flush()
+        }
+        if showProgress { context.errors.line() }
+        CorpusReportPrinter.printProblems(report, to: context)
+        if arguments.has("--json") {
+            var writer = JSONWriter()
+            writer.write(.object(JSONObject([
+                ("index", .string(summary.directory)), ("generation", .string(summary.generation)),
+                ("papers", .integer(summary.documentCount)), ("papersRead", .integer(report.papersRead)),
+                ("duplicatesMerged", .integer(report.duplicatesMerged)), ("skipped", .integer(report.totalSkipped)),
+                ("terms", .integer(summary.termCount)), ("postings", .integer(summary.postingCount)),
+                ("bytes", .integer(summary.totalBytes)), ("runsSpilled", .integer(summary.runsSpilled)),
+                ("seconds", .double(summary.seconds)),
+            ])))
+            context.output.write(bytes: writer.bytes)
+            context.output.line()
+            return .success
+        }
+        let rate = summary.seconds > 0 ? Int(Double(summary.documentCount) / summary.seconds) : 0
+        context.output.line("Indexed \(Format.grouped(summary.documentCount)) papers into \(summary.directory)/\(summary.generation) "
+            + "in \(Format.decimal(summary.seconds, places: 2)) s (\(Format.grouped(rate)) papers/s).")
+        context.output.line("Read \(Format.grouped(report.papersRead)) records from \(report.files.count) file\(report.files.count == 1 ? "" : "s"), "
+            + "merged \(Format.grouped(report.duplicatesMerged)) duplicates, skipped \(Format.grouped(report.totalSkipped)).")
+        context.output.line("\(Format.grouped(summary.termCount)) terms, \(Format.grouped(summary.postingCount)) postings, "
+            + "\(Format.bytes(summary.totalBytes)) on disk" + (summary.runsSpilled > 0 ? ", \(summary.runsSpilled) runs merged." : "."))
+        return .success
+    }
+}
+
+/// `papers stats`: what the index holds.
+enum StatsCommand: Command {
+    static let name = "stats"
+    static let usage = "[--index DIR] [--json]"
+    static let abstract = "Show what the index holds: papers, terms, postings, bytes per file."
+    static let options: [OptionSpec] = [
+        .option("--index", value: "DIR", help: "Where the index lives."),
+        .flag("--json", help: "Print the statistics as JSON."),
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        let index = try SearchIndex.open(at: context.indexDirectory(arguments))
+        let stats = index.statisticsSummary
+        if arguments.has("--json") {
+            var writer = JSONWriter()
+            writer.write(.object(JSONObject([
+                ("index", .string(stats.path)), ("generation", .string(stats.generation)), ("createdAt", .string(stats.createdAt)),
+                ("analyzer", .string(stats.analyzer)), ("papers", .integer(stats.documentCount)),
+                ("terms", .integer(stats.termCount)), ("postings", .integer(stats.postingCount)),
+                ("averageTitleLength", .double(stats.averageTitleLength)),
+                ("averageAbstractLength", .double(stats.averageAbstractLength)),
+                ("bytes", .integer(stats.totalBytes)),
+                ("files", .object(JSONObject(stats.files.map { ($0.name, .integer($0.bytes)) }))),
+            ])))
+            context.output.write(bytes: writer.bytes)
+            context.output.line()
+            return .success
+        }
+        context.output.line("Index \(stats.path)/\(stats.generation), built \(stats.createdAt), analyzer \(stats.analyzer)")
+        context.output.line("papers    \(Format.grouped(stats.documentCount))")
+        context.output.line("terms     \(Format.grouped(stats.termCount))")
+        context.output.line("postings  \(Format.grouped(stats.postingCount))")
+        context.output.line("average length: title \(Format.decimal(stats.averageTitleLength, places: 1)), "
+            + "abstract \(Format.decimal(stats.averageAbstractLength, places: 1)) terms")
+        context.output.line("")
+        context.output.line("file".padding(to: 16) + "bytes".padding(to: 14) + "bytes/posting")
+        for file in stats.files {
+            let perPosting = stats.postingCount > 0 ? Double(file.bytes) / Double(stats.postingCount) : 0
+            context.output.line(file.name.padding(to: 16) + Format.bytes(file.bytes).padding(to: 14) + Format.decimal(perPosting, places: 2))
+        }
+        let total = stats.postingCount > 0 ? Double(stats.totalBytes) / Double(stats.postingCount) : 0
+        context.output.line("total".padding(to: 16) + Format.bytes(stats.totalBytes).padding(to: 14) + Format.decimal(total, places: 2))
+        return .success
+    }
+}
+
+/// `papers verify`: check every byte of the index.
+enum VerifyCommand: Command {
+    static let name = "verify"
+    static let usage = "[--index DIR]"
+    static let abstract = "Check every file of the index against its checksum and structure."
+    static let options: [OptionSpec] = [.option("--index", value: "DIR", help: "Where the index lives.")]
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        let index = try SearchIndex.open(at: context.indexDirectory(arguments))
+        try index.verify()
+        let stats = index.statisticsSummary
+        context.output.line("OK: \(stats.path)/\(stats.generation): \(stats.files.count) files, \(Format.bytes(stats.totalBytes)), "
+            + "\(Format.grouped(stats.documentCount)) papers, \(Format.grouped(stats.termCount)) terms, "
+            + "\(Format.grouped(stats.postingCount)) postings checked.")
+        return .success
+    }
+}

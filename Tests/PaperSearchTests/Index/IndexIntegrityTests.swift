@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+@testable import PaperSearch
+
+@Suite("Index integrity")
+struct IndexIntegrityTests {
+    /// A small index of the bundled corpus, built through the same path as `papers index`.
+    static func buildBundled(in directory: String, threads: Int = 2) throws -> IndexSummary {
+        try IndexBuilder.build(corpus: [TestPaths.corpus], into: directory, threads: threads).summary
+    }
+
+    static func generationPath(_ directory: String) throws -> String {
+        let current = try String(contentsOfFile: directory + "/CURRENT", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return directory + "/" + current
+    }
+
+    /// Replaces one byte of a file.
+    static func flip(_ path: String, at offset: Int) throws {
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        data[offset] ^= 0x5A
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func theSameCorpusGivesTheSameFileBodies() throws {
+        let a = ScratchDirectory(), b = ScratchDirectory()
+        _ = try Self.buildBundled(in: a.path, threads: 1)
+        _ = try Self.buildBundled(in: b.path, threads: 2)
+        for component in IndexComponent.allCases {
+            let first = try Data(contentsOf: URL(fileURLWithPath: try Self.generationPath(a.path) + "/" + component.fileName))
+            let second = try Data(contentsOf: URL(fileURLWithPath: try Self.generationPath(b.path) + "/" + component.fileName))
+            let header = FileEnvelope.headerLength(component)
+            // Only the build id (in the header) and the checksum (in the footer) may differ.
+            #expect(first.count == second.count, "\(component)")
+            #expect(first[header..<(first.count - 8)] == second[header..<(second.count - 8)], "\(component)")
+        }
+    }
+
+    @Test("a flipped byte in any file is caught", arguments: IndexComponent.allCases)
+    func flippedByteIsCaught(component: IndexComponent) throws {
+        let scratch = ScratchDirectory()
+        _ = try Self.buildBundled(in: scratch.path)
+        let file = try Self.generationPath(scratch.path) + "/" + component.fileName
+        let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
+        // A byte in the middle of the body: opening still works (it checks headers and footers only), and
+        // verify names the file.
+        try Self.flip(file, at: FileEnvelope.headerLength(component) + (size - FileEnvelope.headerLength(component) - 16) / 2)
+        let result = Result { () throws(IndexError) in try SearchIndex.open(at: scratch.path).verify() }
+        guard case let .failure(error) = result else {
+            Issue.record("the damage in \(component) was not detected")
+            return
+        }
+        #expect(Self.damagedFile(error) == file, "\(error)")
+    }
+
+    static func damagedFile(_ error: IndexError) -> String? {
+        if case let .checksumMismatch(path, _, _) = error { return path }
+        if case let .corrupt(path, _) = error { return path }
+        return nil
+    }
+
+    @Test("a damaged header or footer is caught at open", arguments: IndexComponent.allCases)
+    func damagedEnvelopeIsCaughtAtOpen(component: IndexComponent) throws {
+        for offset in [0, 6, -12] {
+            let scratch = ScratchDirectory()
+            _ = try Self.buildBundled(in: scratch.path)
+            let file = try Self.generationPath(scratch.path) + "/" + component.fileName
+            let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
+            try Self.flip(file, at: offset >= 0 ? offset : size + offset)
+            #expect(throws: IndexError.self, "\(component) at \(offset)") { _ = try SearchIndex.open(at: scratch.path) }
+        }
+    }
+
+    @Test func truncationIsCaught() throws {
+        let scratch = ScratchDirectory()
+        _ = try Self.buildBundled(in: scratch.path)
+        let file = try Self.generationPath(scratch.path) + "/" + IndexComponent.postings.fileName
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+        try handle.truncate(atOffset: 100)
+        try handle.close()
+        #expect(throws: IndexError.truncated(file: file, length: 100, needed: try Self.manifestLength(scratch.path, .postings))) {
+            _ = try SearchIndex.open(at: scratch.path)
+        }
+    }
+
+    static func manifestLength(_ directory: String, _ component: IndexComponent) throws -> Int {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: try generationPath(directory) + "/manifest.json")))
+        let manifest = try Manifest(bytes: bytes, path: "manifest.json")
+        return manifest.files.first { $0.name == component.fileName }?.length ?? -1
+    }
+
+    @Test func newerFormatIsReportedAsSuchNotAsDamage() throws {
+        let scratch = ScratchDirectory()
+        _ = try Self.buildBundled(in: scratch.path)
+        let file = try Self.generationPath(scratch.path) + "/" + IndexComponent.norms.fileName
+        // The version field follows the magic, the name length and the codec name.
+        let versionOffset = 5 + IndexComponent.norms.codecName.utf8.count
+        var data = try Data(contentsOf: URL(fileURLWithPath: file))
+        data[versionOffset] = 9
+        try data.write(to: URL(fileURLWithPath: file))
+        #expect(throws: IndexError.formatTooNew(file: file, found: 9, supported: 1...1)) { _ = try SearchIndex.open(at: scratch.path) }
+
+        let manifestPath = try Self.generationPath(scratch.path) + "/manifest.json"
+        let text = try String(contentsOfFile: manifestPath, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\":1", with: "\"formatVersion\":0")
+        try text.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        #expect(throws: IndexError.formatTooOld(file: manifestPath, found: 0, supported: 1...1)) { _ = try SearchIndex.open(at: scratch.path) }
+    }
+
+    @Test func filesFromAnotherBuildAreRejected() throws {
+        let a = ScratchDirectory(), b = ScratchDirectory()
+        _ = try Self.buildBundled(in: a.path)
+        _ = try Self.buildBundled(in: b.path)
+        let target = try Self.generationPath(a.path) + "/" + IndexComponent.docs.fileName
+        try FileManager.default.removeItem(atPath: target)
+        try FileManager.default.copyItem(atPath: try Self.generationPath(b.path) + "/" + IndexComponent.docs.fileName, toPath: target)
+        #expect(throws: IndexError.indexMismatch(file: target)) { _ = try SearchIndex.open(at: a.path) }
+    }
+
+    @Test func noIndexIsNotFound() {
+        let scratch = ScratchDirectory()
+        #expect(throws: IndexError.notFound(path: scratch.path + "/none")) { _ = try SearchIndex.open(at: scratch.path + "/none") }
+    }
+
+    @Test func aRebuildReplacesTheGenerationAndAnOpenIndexKeepsReading() throws {
+        let scratch = ScratchDirectory()
+        _ = try Self.buildBundled(in: scratch.path)
+        let old = try SearchIndex.open(at: scratch.path)
+        let oldGeneration = old.generation
+        let replacement = [Paper(id: "new", title: "Something else", abstract: "Entirely different.")]
+        _ = try IndexFixtures.build(replacement, in: scratch.path)
+        let new = try SearchIndex.open(at: scratch.path)
+        #expect(new.generation != oldGeneration)
+        #expect(new.documentCount == 1)
+        // The old generation's files are gone from the directory, but the open index still reads them.
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/" + oldGeneration))
+        #expect(old.documentCount == 130)
+        for document in 0..<old.documentCount { _ = try old.paper(at: document) }
+        try old.verify()
+        // Nothing but the live generation, the pointer and the lock remain.
+        let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
+        #expect(entries == ["CURRENT", "LOCK", new.generation])
+    }
+
+    @Test func aFailedBuildChangesNothing() throws {
+        let scratch = ScratchDirectory()
+        _ = try Self.buildBundled(in: scratch.path)
+        let before = try SearchIndex.open(at: scratch.path).generation
+        #expect(throws: IndexError.self) {
+            _ = try IndexBuilder.build(corpus: [scratch.path + "/no-such-corpus"], into: scratch.path)
+        }
+        #expect(try SearchIndex.open(at: scratch.path).generation == before)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
+        #expect(entries == ["CURRENT", "LOCK", before])
+    }
+
+    @Test func leftoversOfAKilledBuildAreRemovedByTheNext() throws {
+        let scratch = ScratchDirectory()
+        _ = try Self.buildBundled(in: scratch.path)
+        // What a build killed half-way leaves: a temporary generation and a half-written pointer.
+        try FileManager.default.createDirectory(atPath: scratch.path + "/tmp-7-99999", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: scratch.path + "/tmp-7-99999/postings.psp", contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: scratch.path + "/CURRENT.tmp", contents: Data("gen-000009".utf8))
+        #expect(try SearchIndex.open(at: scratch.path).documentCount == 130)
+        let summary = try Self.buildBundled(in: scratch.path)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
+        #expect(entries == ["CURRENT", "LOCK", summary.generation])
+        #expect(summary.generation == "gen-000002")
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+@testable import PaperSearch
+
+/// Builds indexes in scratch directories.
+enum IndexFixtures {
+    static func build(_ papers: [Paper], in directory: String, runEvery: Int = Int.max) throws -> IndexSummary {
+        var options = IndexWriter.Options()
+        options.maximumDocumentsPerRun = runEvery
+        let writer = try IndexWriter(directory: directory, options: options)
+        for paper in papers { try writer.add(paper) }
+        return try writer.commit()
+    }
+
+    /// A random corpus over a small vocabulary, plus marker words that occur in exactly 1, 2, 127, 128, 129
+    /// and 257 papers, so that postings lists end exactly at and around block boundaries.
+    static func randomPapers(count: Int, seed: UInt64) -> [Paper] {
+        var random = SplitMix64(seed: seed)
+        let vocabulary = (0..<400).map { "w" + String($0, radix: 26).map { $0.isNumber ? String(UnicodeScalar(UInt8(ascii: "q") + UInt8(String($0))!)) : String($0) }.joined() }
+        let markers: [(String, Int)] = [("markerone", 1), ("markertwo", 2), ("markerbelow", 127), ("markerblock", 128),
+                                        ("markerabove", 129), ("markertwoblocks", 257)]
+        var papers: [Paper] = []
+        for index in 0..<count {
+            func words(_ n: Int) -> [String] {
+                (0..<n).map { _ in
+                    // Zipf-like: small indices are common.
+                    let u = Double(random.next() % 1_000_000) / 1_000_000
+                    return vocabulary[min(vocabulary.count - 1, Int(Double(vocabulary.count) * u * u * u))]
+                }
+            }
+            var abstract = words(Int(random.next() % 120) + 1)
+            for (marker, frequency) in markers where index < frequency && index < count { abstract.insert(marker, at: abstract.count / 2) }
+            if index % 7 == 0 { abstract.append(contentsOf: ["the", "of", "pre-training"]) }
+            let title = words(Int(random.next() % 10) + 1).joined(separator: " ")
+            papers.append(Paper(
+                id: "p\(index)", title: title, authors: Array(["Ada Lovelace", "Alan M. Turing"].prefix(index % 3)),
+                year: index % 5 == 0 ? nil : 1990 + index % 30, venue: index % 4 == 0 ? "cs.CL" : "NeurIPS",
+                abstract: abstract.joined(separator: " "), sources: [SourceLocation(file: "random", line: index + 1)]))
+        }
+        return papers
+    }
+
+    /// What the index must hold, computed independently from the analyzer's token lists.
+    struct Expected {
+        var postings: [String: [(document: Int, title: Int, abstract: Int, positions: [UInt32])]] = [:]
+        var titleLengths: [UInt32] = []
+        var abstractLengths: [UInt32] = []
+    }
+
+    static func expected(_ papers: [Paper], analyzer: Analyzer = .english) -> Expected {
+        var result = Expected()
+        for (document, paper) in papers.enumerated() {
+            var perTerm: [String: (Int, Int, [UInt32])] = [:]
+            let title = analyzer.tokens(paper.title).filter { $0.indexedTerm != nil }
+            let abstract = analyzer.tokens(paper.abstract).filter { $0.indexedTerm != nil }
+            for token in title { perTerm[token.indexedTerm!, default: (0, 0, [])].0 += 1; perTerm[token.indexedTerm!]!.2.append(UInt32(token.position)) }
+            for token in abstract {
+                perTerm[token.indexedTerm!, default: (0, 0, [])].1 += 1
+                perTerm[token.indexedTerm!]!.2.append(UInt32(IndexFormat.abstractPositionBase + token.position))
+            }
+            for (term, value) in perTerm {
+                result.postings[term, default: []].append((document, value.0, value.1, value.2))
+            }
+            result.titleLengths.append(UInt32(Set(title.map(\.position)).count))
+            result.abstractLengths.append(UInt32(Set(abstract.map(\.position)).count))
+        }
+        return result
+    }
+}
+
+@Suite("Index round trips")
+struct IndexRoundTripTests {
+    /// Every posting, frequency and position of every text term reads back exactly.
+    func checkRoundTrip(_ papers: [Paper], runEvery: Int) throws {
+        let scratch = ScratchDirectory()
+        let summary = try IndexFixtures.build(papers, in: scratch.path, runEvery: runEvery)
+        let index = try SearchIndex.open(at: scratch.path)
+        let expected = IndexFixtures.expected(papers)
+        #expect(index.documentCount == papers.count)
+
+        var seen = Set<String>()
+        var positions: [UInt32] = []
+        try index.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
+            guard bytes.first == FieldNamespace.text.rawValue else { return }
+            let term = String(decoding: bytes.dropFirst(), as: UTF8.self)
+            seen.insert(term)
+            let list = expected.postings[term] ?? []
+            #expect(info.documentFrequency == list.count, "\(term)")
+            var cursor = index.cursor(info)
+            for posting in list {
+                #expect(cursor.document == UInt32(posting.document), "\(term)")
+                #expect(cursor.titleFrequency == UInt32(posting.title), "\(term)")
+                #expect(cursor.abstractFrequency == UInt32(posting.abstract), "\(term)")
+                cursor.positions(in: index.positions, positionsEnd: index.positionsEnd, into: &positions)
+                #expect(positions == posting.positions, "\(term) in \(posting.document)")
+                cursor.next()
+            }
+            #expect(cursor.document == PostingsCursor.exhausted, "\(term)")
+            #expect(cursor.damage == nil)
+        }
+        #expect(seen == Set(expected.postings.keys))
+        for document in 0..<papers.count {
+            #expect(index.norms.titleLength(UInt32(document)) == expected.titleLengths[document])
+            #expect(index.norms.abstractLength(UInt32(document)) == expected.abstractLengths[document])
+            #expect(index.norms.year(UInt32(document)) == papers[document].year)
+            #expect(try index.paper(at: document) == papers[document])
+            #expect(try index.documentNumber(forID: papers[document].id) == document)
+        }
+        #expect(try index.documentNumber(forID: "no-such-id") == nil)
+        #expect(summary.postingCount == index.manifest.postingCount)
+        try index.verify()
+    }
+
+    @Test func randomCorpusInMemory() throws {
+        try checkRoundTrip(IndexFixtures.randomPapers(count: 300, seed: 1), runEvery: Int.max)
+    }
+
+    @Test func randomCorpusAcrossSpilledRuns() throws {
+        // Runs of 50 papers: every marker list is split across runs.
+        try checkRoundTrip(IndexFixtures.randomPapers(count: 300, seed: 2), runEvery: 50)
+    }
+
+    @Test func blockBoundariesAreExercised() throws {
+        let scratch = ScratchDirectory()
+        _ = try IndexFixtures.build(IndexFixtures.randomPapers(count: 300, seed: 3), in: scratch.path)
+        let index = try SearchIndex.open(at: scratch.path)
+        for (marker, frequency) in [("markerone", 1), ("markertwo", 2), ("markerbelow", 127), ("markerblock", 128),
+                                    ("markerabove", 129), ("markertwoblocks", 257)] {
+            let term = try #require(Analyzer.english.terms(marker).first)
+            let info = try #require(try index.termInfo(.text, Array(term.utf8)), "\(marker)")
+            #expect(info.documentFrequency == frequency)
+            var cursor = index.cursor(info)
+            var documents: [UInt32] = []
+            while cursor.document != PostingsCursor.exhausted { documents.append(cursor.document); cursor.next() }
+            #expect(documents == (0..<UInt32(frequency)).map { $0 })
+            // advance(to:) lands on the first document >= the target, across blocks.
+            for target in [0, 1, 126, 127, 128, 129, 200, 256, 257, 1000] where frequency > 1 {
+                var skipping = index.cursor(info)
+                skipping.advance(to: UInt32(target))
+                #expect(skipping.document == (target < frequency ? UInt32(target) : PostingsCursor.exhausted), "\(marker) -> \(target)")
+            }
+        }
+    }
+
+    @Test func authorsVenuesAndIDsAreTerms() throws {
+        let scratch = ScratchDirectory()
+        let papers = [
+            Paper(id: "2301.00001", title: "A", authors: ["Zechun Liu", "Barlas Oğuz"], venue: "cs.LG", abstract: "x",
+                  extra: JSONObject([("categories", .array([.string("cs.LG"), .string("cs.CL")]))])),
+            Paper(id: "t-1", title: "B", authors: ["Liu Yang"], venue: "NeurIPS", abstract: "y"),
+        ]
+        _ = try IndexFixtures.build(papers, in: scratch.path)
+        let index = try SearchIndex.open(at: scratch.path)
+        #expect(try index.termInfo(.author, Array("liu".utf8))?.documentFrequency == 2)
+        #expect(try index.termInfo(.author, Array("oguz".utf8))?.documentFrequency == 1)
+        #expect(try index.termInfo(.venue, Array("cs.cl".utf8))?.documentFrequency == 1)
+        #expect(try index.termInfo(.venue, Array("neurips".utf8))?.documentFrequency == 1)
+        #expect(try index.documentNumber(forID: "t-1") == 1)
+        // Author names stay apart: "liu" of the first name and "yang" of nowhere near.
+        let liu = try #require(try index.termInfo(.author, Array("liu".utf8)))
+        var cursor = index.cursor(liu)
+        var positions: [UInt32] = []
+        cursor.positions(in: index.positions, positionsEnd: index.positionsEnd, into: &positions)
+        #expect(positions == [1])
+        let prefixed = try index.terms.terms(withPrefix: [FieldNamespace.author.rawValue] + Array("l".utf8), limit: 10)
+        #expect(prefixed.terms.map { String(decoding: $0.0.dropFirst(), as: UTF8.self) } == ["liu"])
+    }
+
+    @Test func emptyCorpusGivesAnEmptyIndex() throws {
+        let scratch = ScratchDirectory()
+        let summary = try IndexFixtures.build([], in: scratch.path)
+        #expect(summary.documentCount == 0)
+        let index = try SearchIndex.open(at: scratch.path)
+        #expect(index.documentCount == 0)
+        #expect(try index.termInfo(.text, Array("anything".utf8)) == nil)
+        try index.verify()
+    }
+
+    @Test func onePaperAndATermInEveryPaper() throws {
+        let scratch = ScratchDirectory()
+        _ = try IndexFixtures.build([Paper(id: "only", title: "Lonely paper", abstract: "Just one.")], in: scratch.path)
+        let one = try SearchIndex.open(at: scratch.path)
+        #expect(one.documentCount == 1)
+        try one.verify()
+
+        let many = (0..<700).map { Paper(id: "d\($0)", title: "common", abstract: "common text number \($0)") }
+        let other = ScratchDirectory()
+        _ = try IndexFixtures.build(many, in: other.path)
+        let index = try SearchIndex.open(at: other.path)
+        #expect(try index.termInfo(.text, Array("common".utf8))?.documentFrequency == 700)
+        try index.verify()
+    }
+
+    @Test func aOneMegabyteAbstract() throws {
+        let scratch = ScratchDirectory()
+        var words: [String] = []
+        var random = SplitMix64(seed: 9)
+        while words.count < 160_000 { words.append(["quantum", "error", "correction", "surface", "code", "qubit"][Int(random.next() % 6)]) }
+        let abstract = words.joined(separator: " ")
+        #expect(abstract.utf8.count > 1_000_000)
+        _ = try IndexFixtures.build([Paper(id: "big", title: "Big", abstract: abstract), Paper(id: "small", title: "Small", abstract: "qubit")], in: scratch.path)
+        let index = try SearchIndex.open(at: scratch.path)
+        #expect(try index.paper(at: 0).abstract == abstract)
+        let info = try #require(try index.termInfo(.text, Array("qubit".utf8)))
+        var cursor = index.cursor(info)
+        var positions: [UInt32] = []
+        cursor.positions(in: index.positions, positionsEnd: index.positionsEnd, into: &positions)
+        #expect(positions.count == words.filter { $0 == "qubit" }.count)
+        try index.verify()
+    }
+}
