@@ -143,6 +143,35 @@ case "stemmer":
               ("words_per_second", .integer(Int(Double(words.count) / time))), ("checksum", .integer(checksum))])
     }
 
+case "tune":
+    // Grid search of BM25 parameters on a *training* split: tune INDEX QUERIES QRELS.
+    guard arguments.count >= 4 else { usage() }
+    let index = try SearchIndex.open(at: arguments[1])
+    let queries = try QueryRecord.read(path: arguments[2])
+    let judgments = try RelevanceJudgments(path: arguments[3])
+    let judged = Set(judgments.judgedQueries)
+    var rows: [(BM25Parameters, EvaluationSummary)] = []
+    for k1 in [0.6, 0.9, 1.2, 1.5, 1.8] {
+        for b in [0.3, 0.5, 0.65, 0.75, 0.9] {
+            for titleWeight in [1.0, 1.5, 2.0, 3.0] {
+                let parameters = BM25Parameters(k1: k1, b: b, titleWeight: titleWeight)
+                let searcher = try Searcher(index: index, parameters: parameters)
+                var rankings: [String: [String]] = [:]
+                for query in queries where judged.contains(query.id) {
+                    let results = try searcher.search(QueryParser.plainWords(query.text),
+                                                      options: SearchOptions(limit: 100, snippets: false, records: false))
+                    rankings[query.id] = results.hits.map(\.id)
+                }
+                rows.append((parameters, EvaluationSummary(rankings: rankings, judgments: judgments)))
+            }
+        }
+    }
+    rows.sort { $0.1.ndcgAt10 > $1.1.ndcgAt10 }
+    for (parameters, summary) in rows {
+        emit([("k1", .double(parameters.k1)), ("b", .double(parameters.b)), ("titleWeight", .double(parameters.titleWeight)),
+              ("ndcg@10", .double(summary.ndcgAt10)), ("recall@100", .double(summary.recallAt100))])
+    }
+
 case "index":
     // Indexing throughput with the corpus already in memory: adding (analysis + inversion + stored fields)
     // and committing (merge + encode + write) timed apart.

@@ -10,6 +10,9 @@ enum PapersCommand {
         IndexCommand.self,
         StatsCommand.self,
         VerifyCommand.self,
+        SearchCommand.self,
+        ShowCommand.self,
+        EvalCommand.self,
     ]
 
     static let overview = """

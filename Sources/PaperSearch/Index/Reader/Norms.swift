@@ -64,6 +64,23 @@ struct DocStore: Sendable {
         return file.bytes(start, end - start)
     }
 
+    /// The id of the paper stored for `document`, read without parsing the whole record (records start with
+    /// `{"id":"...`).
+    func id(_ document: Int) throws(IndexError) -> String {
+        let bytes = try record(document)
+        let prefix = Array(#"{"id":"#.utf8)
+        guard bytes.starts(with: prefix) else { return try paper(document).id }
+        var end = prefix.count
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try paper(document).id }
+        end += 1
+        while end < bytes.count && bytes[end] != UInt8(ascii: "\"") {
+            if bytes[end] == UInt8(ascii: "\\") { return try paper(document).id }
+            end += 1
+        }
+        guard end < bytes.count else { throw .corrupt(file: file.path, reason: "record \(document) is not a paper record") }
+        return String(decoding: bytes[(prefix.count + 1)..<end], as: UTF8.self)
+    }
+
     /// The paper stored for `document`.
     func paper(_ document: Int) throws(IndexError) -> Paper {
         let bytes = try record(document)

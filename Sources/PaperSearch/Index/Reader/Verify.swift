@@ -10,6 +10,7 @@ public struct IndexStatistics: Sendable {
     public var averageTitleLength: Double
     public var averageAbstractLength: Double
     public var files: [(name: String, bytes: Int)]
+    var bm25: BM25Parameters
     public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes } }
 }
 
@@ -20,7 +21,7 @@ extension SearchIndex {
             path: path, generation: generation, createdAt: manifest.createdAt, analyzer: manifest.analyzerName,
             documentCount: manifest.documentCount, termCount: manifest.termCount, postingCount: manifest.postingCount,
             averageTitleLength: stats.averageTitleLength, averageAbstractLength: stats.averageAbstractLength,
-            files: manifest.files.map { ($0.name, $0.length) })
+            files: manifest.files.map { ($0.name, $0.length) }, bm25: manifest.parameters)
     }
 
     /// Checks every byte of every file against its checksum, then walks every structure: all terms in order,
@@ -59,4 +60,9 @@ extension SearchIndex {
         }
         for document in 0..<documentCount { _ = try documents.paper(document) }
     }
+}
+
+extension IndexStatistics {
+    /// The BM25 parameters the index was built for (its default for searches).
+    public var parameters: BM25Parameters { bm25 }
 }

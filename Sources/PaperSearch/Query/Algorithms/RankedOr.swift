@@ -1,0 +1,170 @@
+/// Top-k for "any of these terms" with MaxScore dynamic pruning (Turtle and Flood, 1995; the form of
+/// pisa-engine/pisa's `maxscore_query`): terms are ordered by their score bound; those whose bounds add up to
+/// no more than the current threshold are *non-essential* — a document holding only them cannot enter the
+/// top k — so only the essential terms' postings generate candidates, and the non-essential ones are
+/// probed with `advance(to:)` only while the candidate can still make it.
+///
+/// Every accepted document's score is the sum of the terms' contributions in the query's term order, the
+/// same sum the exhaustive path computes, so both return identical ids and scores.
+enum RankedOr {
+    /// Returns how many candidate documents were fully scored (a lower bound of the matches).
+    static func run(
+        terms: [PlanTerm], cursors: inout [PostingsCursor], bounds: [Double], context: ScoringContext,
+        exclusions: [Matcher], topK: inout TopK
+    ) -> Int {
+        let count = cursors.count
+        guard count > 0 else { return 0 }
+        // Order by bound, ascending; prefix[k] = sum of bounds of order[0...k].
+        let order = (0..<count).sorted { bounds[$0] < bounds[$1] || (bounds[$0] == bounds[$1] && $0 < $1) }
+        var prefix = [Double](repeating: 0, count: count)
+        var running = 0.0
+        for k in 0..<count {
+            running += bounds[order[k]]
+            prefix[k] = running
+        }
+        var parts = [Double](repeating: 0, count: count)
+        var matchedTerm = [Bool](repeating: false, count: count)
+        var threshold = topK.threshold
+        var essential = 0
+        while essential < count && prefix[essential] <= threshold { essential += 1 }
+        var evaluated = 0
+
+        while essential < count {
+            var candidate = PostingsCursor.exhausted
+            for k in essential..<count { candidate = min(candidate, cursors[order[k]].document) }
+            if candidate == PostingsCursor.exhausted { break }
+
+            var partial = 0.0
+            var matched = false
+            for k in essential..<count {
+                let term = order[k]
+                guard cursors[term].document == candidate else { continue }
+                if let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                    let contribution = terms[term].weight * saturation
+                    parts[term] = contribution
+                    matchedTerm[term] = true
+                    partial += contribution
+                    matched = true
+                }
+                cursors[term].next()
+            }
+            var k = essential - 1
+            var pruned = false
+            while k >= 0 {
+                if partial + prefix[k] <= threshold {
+                    pruned = true
+                    break
+                }
+                let term = order[k]
+                cursors[term].advance(to: candidate)
+                if cursors[term].document == candidate,
+                   let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                    let contribution = terms[term].weight * saturation
+                    parts[term] = contribution
+                    matchedTerm[term] = true
+                    partial += contribution
+                    matched = true
+                }
+                k -= 1
+            }
+            if !pruned && matched {
+                evaluated += 1
+                var score = 0.0
+                for term in 0..<count where matchedTerm[term] { score += parts[term] }
+                if score > threshold && !exclusions.contains(where: { $0.contains(candidate) }) {
+                    topK.insert(candidate, score: score)
+                    threshold = topK.threshold
+                    while essential < count && prefix[essential] <= threshold { essential += 1 }
+                }
+            }
+            for term in 0..<count { matchedTerm[term] = false }
+        }
+        return evaluated
+    }
+}
+
+/// Top-k for "all of these terms, and any of those": candidates come from the intersection of the required
+/// terms (leapfrogging from the rarest), filters and exclusions are checked, and optional terms add to the
+/// score. Every intersection document is visited, so the count of matches is exact.
+enum RankedAnd {
+    static func run(
+        terms: [PlanTerm], required: [Int], optional: [Int], cursors: inout [PostingsCursor], context: ScoringContext,
+        filters: [Matcher], exclusions: [Matcher], topK: inout TopK
+    ) -> Int {
+        let lead = required.sorted { terms[$0].info.documentFrequency < terms[$1].info.documentFrequency }
+        var matches = 0
+        var parts = [Double](repeating: 0, count: terms.count)
+        var matchedTerm = [Bool](repeating: false, count: terms.count)
+        var target = cursors[lead[0]].document
+        search: while target != PostingsCursor.exhausted {
+            // Bring every required cursor to `target`; restart from a later one when one overshoots.
+            for term in lead {
+                cursors[term].advance(to: target)
+                if cursors[term].document != target {
+                    target = cursors[term].document
+                    continue search
+                }
+            }
+            let candidate = target
+            target = candidate == PostingsCursor.exhausted ? candidate : candidate + 1
+            guard filters.allSatisfy({ $0.contains(candidate) }), !exclusions.contains(where: { $0.contains(candidate) }) else {
+                continue
+            }
+            matches += 1
+            for term in required {
+                if let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                    parts[term] = terms[term].weight * saturation
+                    matchedTerm[term] = true
+                }
+            }
+            for term in optional {
+                cursors[term].advance(to: candidate)
+                if cursors[term].document == candidate,
+                   let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                    parts[term] = terms[term].weight * saturation
+                    matchedTerm[term] = true
+                }
+            }
+            var score = 0.0
+            for term in 0..<terms.count where matchedTerm[term] {
+                score += parts[term]
+                matchedTerm[term] = false
+            }
+            topK.insert(candidate, score: score)
+        }
+        return matches
+    }
+}
+
+/// The plain algorithm: walk every document the query's boolean structure matches and score it with every
+/// scoring term. It serves queries of any shape, and is the oracle the pruned algorithms are tested against.
+enum Exhaustive {
+    static func run(
+        terms: [PlanTerm], scoring: [Int], cursors: inout [PostingsCursor], context: ScoringContext,
+        root: Matcher, topK: inout TopK
+    ) -> Int {
+        var matches = 0
+        var parts = [Double](repeating: 0, count: terms.count)
+        var matchedTerm = [Bool](repeating: false, count: terms.count)
+        while root.document != PostingsCursor.exhausted {
+            let candidate = root.document
+            matches += 1
+            for term in scoring {
+                cursors[term].advance(to: candidate)
+                if cursors[term].document == candidate,
+                   let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                    parts[term] = terms[term].weight * saturation
+                    matchedTerm[term] = true
+                }
+            }
+            var score = 0.0
+            for term in 0..<terms.count where matchedTerm[term] {
+                score += parts[term]
+                matchedTerm[term] = false
+            }
+            topK.insert(candidate, score: score)
+            root.next()
+        }
+        return matches
+    }
+}

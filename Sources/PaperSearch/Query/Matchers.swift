@@ -1,0 +1,254 @@
+/// Document-at-a-time matchers for the general boolean path: each has a current `document` (or
+/// `PostingsCursor.exhausted`) and moves forward with `next()` and `advance(to:)`. Term, phrase, union,
+/// intersection and exclusion nodes compose any query; the fast paths (`RankedOr`, `RankedAnd`) work on
+/// postings cursors directly and use these only as filters.
+class Matcher {
+    var document: UInt32 = 0
+    func next() {}
+    /// Moves to the first document `>= target` (never backwards).
+    func advance(to target: UInt32) {}
+    /// Damage found in the postings, if any.
+    var damage: String? { nil }
+
+    /// Whether the matcher holds `target` (advancing to it if needed).
+    @inline(__always)
+    final func contains(_ target: UInt32) -> Bool {
+        if document < target { advance(to: target) }
+        return document == target
+    }
+}
+
+/// Matches nothing.
+final class EmptyMatcher: Matcher {
+    override init() {
+        super.init()
+        document = PostingsCursor.exhausted
+    }
+}
+
+/// Matches every document of the index.
+final class AllMatcher: Matcher {
+    let count: UInt32
+    init(count: Int) {
+        self.count = UInt32(count)
+        super.init()
+        document = count == 0 ? PostingsCursor.exhausted : 0
+    }
+    override func next() { advance(to: document + 1) }
+    override func advance(to target: UInt32) { document = target < count ? max(document, target) : PostingsCursor.exhausted }
+}
+
+/// Papers whose year is in a range (read from the norms, one document at a time).
+final class YearMatcher: Matcher {
+    let norms: Norms
+    let range: ClosedRange<Int>
+    init(norms: Norms, range: ClosedRange<Int>) {
+        self.norms = norms
+        self.range = range
+        super.init()
+        document = 0
+        settle()
+    }
+    private func settle() {
+        while Int(document) < norms.documentCount {
+            if let year = norms.year(document), range.contains(year) { return }
+            document += 1
+        }
+        document = PostingsCursor.exhausted
+    }
+    override func next() {
+        guard document != PostingsCursor.exhausted else { return }
+        document += 1
+        settle()
+    }
+    override func advance(to target: UInt32) {
+        guard document < target else { return }
+        document = target
+        settle()
+    }
+}
+
+/// A term's documents, optionally only those where it occurs in the title (or the abstract).
+final class TermMatcher: Matcher {
+    var cursor: PostingsCursor
+    let field: QueryField
+
+    init(cursor: PostingsCursor, field: QueryField) {
+        self.cursor = cursor
+        self.field = field
+        super.init()
+        settle()
+    }
+
+    /// Skips documents where the term is not in the requested field.
+    private func settle() {
+        switch field {
+        case .title: while cursor.document != PostingsCursor.exhausted && cursor.titleFrequency == 0 { cursor.next() }
+        case .abstract: while cursor.document != PostingsCursor.exhausted && cursor.abstractFrequency == 0 { cursor.next() }
+        default: break
+        }
+        document = cursor.document
+    }
+
+    override func next() {
+        cursor.next()
+        settle()
+    }
+
+    override func advance(to target: UInt32) {
+        cursor.advance(to: target)
+        settle()
+    }
+
+    override var damage: String? { cursor.damage }
+}
+
+/// Documents in any child.
+final class UnionMatcher: Matcher {
+    let children: [Matcher]
+    init(_ children: [Matcher]) {
+        self.children = children
+        super.init()
+        document = children.map(\.document).min() ?? PostingsCursor.exhausted
+    }
+    override func next() { advance(to: document &+ 1) }
+    override func advance(to target: UInt32) {
+        guard document != PostingsCursor.exhausted else { return }
+        var smallest = PostingsCursor.exhausted
+        for child in children {
+            if child.document < target { child.advance(to: target) }
+            smallest = min(smallest, child.document)
+        }
+        document = smallest
+    }
+    override var damage: String? { children.lazy.compactMap(\.damage).first }
+}
+
+/// Documents in every child (leapfrog intersection).
+final class IntersectionMatcher: Matcher {
+    let children: [Matcher]
+    init(_ children: [Matcher]) {
+        self.children = children
+        super.init()
+        document = 0
+        align(from: children.map(\.document).max() ?? PostingsCursor.exhausted)
+    }
+    private func align(from start: UInt32) {
+        var target = start
+        while target != PostingsCursor.exhausted {
+            var agreed = true
+            for child in children {
+                if child.document < target { child.advance(to: target) }
+                if child.document != target {
+                    target = child.document
+                    agreed = false
+                    break
+                }
+            }
+            if agreed { break }
+        }
+        document = target
+    }
+    override func next() { guard document != PostingsCursor.exhausted else { return }; align(from: document + 1) }
+    override func advance(to target: UInt32) { guard document < target else { return }; align(from: target) }
+    override var damage: String? { children.lazy.compactMap(\.damage).first }
+}
+
+/// Documents of `include` that no `exclude` matcher holds.
+final class ExclusionMatcher: Matcher {
+    let include: Matcher
+    let exclude: [Matcher]
+    init(include: Matcher, exclude: [Matcher]) {
+        self.include = include
+        self.exclude = exclude
+        super.init()
+        settle()
+    }
+    private func settle() {
+        while include.document != PostingsCursor.exhausted && exclude.contains(where: { $0.contains(include.document) }) {
+            include.next()
+        }
+        document = include.document
+    }
+    override func next() { include.next(); settle() }
+    override func advance(to target: UInt32) { include.advance(to: target); settle() }
+    override var damage: String? { include.damage ?? exclude.lazy.compactMap(\.damage).first }
+}
+
+/// An exact phrase: the terms of each position group (alternatives, as for compounds) at their offsets.
+/// Title positions and abstract positions never mix (the abstract's start at 2^20).
+final class PhraseMatcher: Matcher {
+    /// One group per phrase position: its offset from the first and its alternative terms.
+    let groups: [(offset: Int, terms: [TermMatcher])]
+    let field: QueryField
+    let positionsFile: MappedFile
+    let positionsEnd: Int
+    private let conjunction: IntersectionMatcher
+    private var scratch: [UInt32] = []
+    private var lists: [[UInt32]] = []
+
+    init(groups: [(offset: Int, terms: [TermMatcher])], field: QueryField, positions: MappedFile, positionsEnd: Int) {
+        self.groups = groups
+        self.field = field
+        positionsFile = positions
+        self.positionsEnd = positionsEnd
+        conjunction = IntersectionMatcher(groups.map { group in group.terms.count == 1 ? group.terms[0] : UnionMatcher(group.terms) })
+        super.init()
+        settle()
+    }
+
+    private func settle() {
+        while conjunction.document != PostingsCursor.exhausted && !phraseOccurs(in: conjunction.document) {
+            conjunction.next()
+        }
+        document = conjunction.document
+    }
+
+    /// Whether the phrase stands in the current document.
+    private func phraseOccurs(in target: UInt32) -> Bool {
+        lists.removeAll(keepingCapacity: true)
+        for group in groups {
+            var positions: [UInt32] = []
+            for term in group.terms where term.document == target {
+                term.cursor.positions(in: positionsFile, positionsEnd: positionsEnd, into: &scratch)
+                positions.append(contentsOf: scratch)
+            }
+            if group.terms.count > 1 { positions.sort() }
+            lists.append(positions)
+        }
+        guard let first = lists.first else { return false }
+        let base = UInt32(IndexFormat.abstractPositionBase)
+        for start in first {
+            switch field {
+            case .title where start >= base: continue
+            case .abstract where start < base: continue
+            default: break
+            }
+            let origin = Int(start) - groups[0].offset
+            var found = true
+            for index in 1..<groups.count {
+                let wanted = origin + groups[index].offset
+                guard wanted >= 0, binarySearch(lists[index], UInt32(wanted)) else {
+                    found = false
+                    break
+                }
+            }
+            if found { return true }
+        }
+        return false
+    }
+
+    private func binarySearch(_ list: [UInt32], _ value: UInt32) -> Bool {
+        var low = 0, high = list.count - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            if list[middle] == value { return true }
+            if list[middle] < value { low = middle + 1 } else { high = middle - 1 }
+        }
+        return false
+    }
+
+    override func next() { conjunction.next(); settle() }
+    override func advance(to target: UInt32) { conjunction.advance(to: target); settle() }
+    override var damage: String? { conjunction.damage }
+}

@@ -1,0 +1,262 @@
+/// A term a query scores with or matches on: resolved in the dictionary, with its weight (idf × boost) and
+/// the field it must occur in.
+struct PlanTerm {
+    var namespace: FieldNamespace
+    var bytes: [UInt8]
+    var field: QueryField
+    var info: TermInfo
+    /// idf for text terms; 0 for author and venue terms, which match but do not score.
+    var weight: Double
+    /// The term as shown by `--explain`.
+    var display: String
+
+    var scores: Bool { weight > 0 }
+}
+
+/// The boolean structure of a query over resolved terms.
+indirect enum PlanNode {
+    case term(Int)
+    case anyOf([PlanNode])
+    case phrase(groups: [(offset: Int, terms: [Int])], field: QueryField)
+    case years(ClosedRange<Int>)
+    case boolean(must: [PlanNode], should: [PlanNode], mustNot: [PlanNode])
+    /// Cannot match (a required word is not in the index).
+    case nothing
+}
+
+/// A query resolved against an index: its terms, its structure, and which algorithm fits it.
+struct SearchPlan {
+    var terms: [PlanTerm] = []
+    var root: PlanNode = .nothing
+    /// Why nothing can match, when that is known before searching (e.g. only stop words).
+    var notice: String?
+
+    /// Indices of the terms that add to the score (text terms outside exclusions).
+    var scoringTerms: [Int] = []
+
+    enum Shape {
+        /// Any of the terms (ranked OR), minus exclusions.
+        case disjunction(terms: [Int], exclusions: [PlanNode])
+        /// All of `required` (text terms), any of `optional`, every filter, no exclusion.
+        case conjunction(required: [Int], optional: [Int], filters: [PlanNode], exclusions: [PlanNode])
+        /// Anything else: the boolean structure is matched document by document.
+        case general
+        case empty
+    }
+
+    var shape: Shape {
+        switch root {
+        case .nothing: return .empty
+        case let .term(index): return .disjunction(terms: [index], exclusions: [])
+        case let .anyOf(children):
+            let terms = children.compactMap { if case let .term(index) = $0 { return index } else { return nil } }
+            return terms.count == children.count ? .disjunction(terms: terms, exclusions: []) : .general
+        case let .boolean(must, should, mustNot):
+            let optional = SearchPlan.flattenTerms(should)
+            if must.isEmpty {
+                guard let optional, !optional.isEmpty else { return .general }
+                return .disjunction(terms: optional, exclusions: mustNot)
+            }
+            var required: [Int] = []
+            var filters: [PlanNode] = []
+            for node in must {
+                if case let .term(index) = node, terms[index].namespace == .text, terms[index].field == .text {
+                    required.append(index)
+                } else {
+                    filters.append(node)
+                }
+            }
+            guard !required.isEmpty, let optional else { return .general }
+            return .conjunction(required: required, optional: optional, filters: filters, exclusions: mustNot)
+        default:
+            return .general
+        }
+    }
+
+    /// The term indices of nodes that are terms or unions of terms, or nil if any is something else.
+    static func flattenTerms(_ nodes: [PlanNode]) -> [Int]? {
+        var result: [Int] = []
+        for node in nodes {
+            switch node {
+            case let .term(index): result.append(index)
+            case let .anyOf(children):
+                guard let inner = flattenTerms(children) else { return nil }
+                result.append(contentsOf: inner)
+            default: return nil
+            }
+        }
+        return result
+    }
+}
+
+/// Turns a `Query` into a `SearchPlan` for one index: analyses the text clauses with the index's analyzer,
+/// looks the terms up, expands prefixes, and simplifies the boolean structure (clauses with no searchable
+/// words drop out; a required word missing from the index makes the whole conjunction empty).
+struct PlanBuilder {
+    let index: SearchIndex
+    private var plan = SearchPlan()
+    private var termIndices: [String: Int] = [:]
+    private let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
+
+    init(index: SearchIndex) { self.index = index }
+
+    static func build(_ query: Query, index: SearchIndex) throws(IndexError) -> SearchPlan {
+        var builder = PlanBuilder(index: index)
+        let root = try builder.node(query, negated: false)
+        builder.plan.root = root ?? .nothing
+        if root == nil { builder.plan.notice = "the query has no searchable words (only stop words or punctuation)" }
+        var scoring = Set<Int>()
+        builder.collectScoring(builder.plan.root, negated: false, into: &scoring)
+        builder.plan.scoringTerms = scoring.sorted()
+        return builder.plan
+    }
+
+    private func collectScoring(_ node: PlanNode, negated: Bool, into result: inout Set<Int>) {
+        switch node {
+        case let .term(index): if !negated && plan.terms[index].scores { result.insert(index) }
+        case let .anyOf(children): children.forEach { collectScoring($0, negated: negated, into: &result) }
+        case let .phrase(groups, _): groups.flatMap(\.terms).forEach { collectScoring(.term($0), negated: negated, into: &result) }
+        case let .boolean(must, should, mustNot):
+            (must + should).forEach { collectScoring($0, negated: negated, into: &result) }
+            mustNot.forEach { collectScoring($0, negated: true, into: &result) }
+        case .years, .nothing: break
+        }
+    }
+
+    /// The index of a term in the plan, added on first use; nil when the index does not hold it.
+    private mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField) throws(IndexError) -> Int? {
+        let key = "\(namespace.rawValue)/\(field.rawValue)/" + String(decoding: bytes, as: UTF8.self)
+        if let existing = termIndices[key] { return existing }
+        guard let info = try index.termInfo(namespace, bytes) else { return nil }
+        let weight = namespace == .text ? BM25.idf(documentFrequency: info.documentFrequency, documentCount: index.documentCount) : 0
+        let text = String(decoding: bytes, as: UTF8.self)
+        let display = field == .text ? text : "\(field.rawValue):\(text)"
+        plan.terms.append(PlanTerm(namespace: namespace, bytes: bytes, field: field, info: info, weight: weight, display: display))
+        termIndices[key] = plan.terms.count - 1
+        return plan.terms.count - 1
+    }
+
+    private static func namespace(of field: QueryField) -> FieldNamespace {
+        switch field {
+        case .text, .title, .abstract: return .text
+        case .author: return .author
+        case .venue: return .venue
+        }
+    }
+
+    /// Analysed tokens (term and position) of `text` for a field.
+    private func analyze(_ text: String, field: QueryField) -> [(term: [UInt8], position: Int)] {
+        let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : keywordAnalyzer
+        return analyzer.tokens(text).compactMap { token in
+            token.indexedTerm.map { (Array($0.utf8), token.position) }
+        }
+    }
+
+    /// nil: the clause has nothing searchable and drops out.
+    private mutating func node(_ query: Query, negated: Bool) throws(IndexError) -> PlanNode? {
+        switch query {
+        case let .words(text, field):
+            var alternatives: [PlanNode] = []
+            var seen = Set<[UInt8]>()
+            var anyToken = false
+            if field == .venue {
+                // The whole venue or category, as indexed.
+                let keyword = Array(TextCleanup.collapsingWhitespace(text).lowercased().utf8)
+                if !keyword.isEmpty, let index = try term(.venue, keyword, field: field) {
+                    alternatives.append(.term(index))
+                    seen.insert(keyword)
+                }
+                anyToken = !keyword.isEmpty
+            }
+            for (bytes, _) in analyze(text, field: field) where seen.insert(bytes).inserted {
+                anyToken = true
+                if let index = try term(PlanBuilder.namespace(of: field), bytes, field: field) { alternatives.append(.term(index)) }
+            }
+            guard anyToken else { return nil }
+            if alternatives.isEmpty { return .nothing }
+            return alternatives.count == 1 ? alternatives[0] : .anyOf(alternatives)
+
+        case let .phrase(text, field):
+            let tokens = analyze(text, field: field)
+            guard let first = tokens.first else { return nil }
+            var groups: [(offset: Int, terms: [Int])] = []
+            for (bytes, position) in tokens {
+                guard let index = try term(PlanBuilder.namespace(of: field), bytes, field: field) else {
+                    // A word of a compound may be missing while another spelling is present; a missing
+                    // word at a position with no alternative makes the phrase impossible.
+                    if !groups.contains(where: { $0.offset == position - first.position }) && !tokens.contains(where: { $0.position == position && $0.term != bytes }) {
+                        return .nothing
+                    }
+                    continue
+                }
+                if let last = groups.indices.last, groups[last].offset == position - first.position {
+                    groups[last].terms.append(index)
+                } else {
+                    groups.append((position - first.position, [index]))
+                }
+            }
+            if groups.isEmpty { return .nothing }
+            if groups.count == 1 && groups[0].terms.count == 1 { return .term(groups[0].terms[0]) }
+            return .phrase(groups: groups, field: field)
+
+        case let .prefix(text, field):
+            let namespace = PlanBuilder.namespace(of: field)
+            let folded = keywordAnalyzer.tokens(text).compactMap(\.indexedTerm).joined()
+            guard !folded.isEmpty else { return nil }
+            // "quantization*" should find "quantiz" (the stem); use the stem when it is a prefix of the word.
+            var prefix = folded
+            if namespace == .text {
+                let stem = EnglishStemmer.stem(folded)
+                if folded.hasPrefix(stem), !stem.isEmpty { prefix = stem }
+            }
+            let (expansions, _) = try index.terms.terms(withPrefix: [namespace.rawValue] + Array(prefix.utf8), limit: 10_000)
+            let kept = expansions.sorted { $0.1.documentFrequency > $1.1.documentFrequency }.prefix(Query.prefixLimit)
+            var nodes: [PlanNode] = []
+            for (bytes, _) in kept.sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
+                if let index = try term(namespace, Array(bytes.dropFirst()), field: field) { nodes.append(.term(index)) }
+            }
+            if nodes.isEmpty { return .nothing }
+            return nodes.count == 1 ? nodes[0] : .anyOf(nodes)
+
+        case let .years(range):
+            return .years(range)
+
+        case let .boolean(must, should, mustNot):
+            var requiredNodes: [PlanNode] = [], optionalNodes: [PlanNode] = [], excludedNodes: [PlanNode] = []
+            for clause in must {
+                guard let node = try node(clause, negated: negated) else { continue }
+                if case .nothing = node { return .nothing }
+                requiredNodes.append(node)
+            }
+            for clause in should {
+                guard let node = try node(clause, negated: negated) else { continue }
+                if case .nothing = node { continue }
+                optionalNodes.append(node)
+            }
+            for clause in mustNot {
+                guard let node = try node(clause, negated: !negated) else { continue }
+                if case .nothing = node { continue }
+                excludedNodes.append(node)
+            }
+            let sawSomething = !(must.isEmpty && should.isEmpty) || !mustNot.isEmpty
+            if requiredNodes.isEmpty && optionalNodes.isEmpty {
+                // Only exclusions (or clauses that cannot match): nothing matches, as in Lucene.
+                return sawSomething && (excludedNodes.isEmpty && !hadSearchable(must + should)) ? nil : .nothing
+            }
+            if excludedNodes.isEmpty && requiredNodes.isEmpty && optionalNodes.count == 1 { return optionalNodes[0] }
+            if excludedNodes.isEmpty && optionalNodes.isEmpty && requiredNodes.count == 1 { return requiredNodes[0] }
+            return .boolean(must: requiredNodes, should: optionalNodes, mustNot: excludedNodes)
+        }
+    }
+
+    /// Whether any of the clauses has searchable words (so that "nothing matched" is not "nothing asked").
+    private func hadSearchable(_ clauses: [Query]) -> Bool {
+        clauses.contains { clause in
+            switch clause {
+            case let .words(text, field), let .phrase(text, field), let .prefix(text, field): return !analyze(text, field: field).isEmpty
+            case .years: return true
+            case let .boolean(must, should, _): return hadSearchable(must + should)
+            }
+        }
+    }
+}

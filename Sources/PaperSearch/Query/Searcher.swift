@@ -1,0 +1,225 @@
+/// Why a search failed.
+public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
+    case query(QueryError)
+    case index(IndexError)
+    case invalidParameters(String)
+    case unknownPaper(id: String)
+
+    public var description: String {
+        switch self {
+        case let .query(error): return error.description
+        case let .index(error): return error.description
+        case let .invalidParameters(reason): return "invalid BM25 parameters: \(reason)"
+        case let .unknownPaper(id): return "no paper with id '\(id)' in the index"
+        }
+    }
+}
+
+/// One result.
+public struct Hit: Sendable {
+    /// The document number in the index.
+    public var document: Int
+    public var score: Double
+    public var paper: Paper
+    /// The best passage of the abstract with the matched words marked, when asked for.
+    public var snippet: Snippet?
+    /// Each term's part of the score, when asked for.
+    public var explanation: Explanation?
+
+    public var id: String { paper.id }
+}
+
+/// The results of a search.
+public struct SearchResults: Sendable {
+    /// The hits of the requested page, best first.
+    public var hits: [Hit]
+    /// How many papers match: exact, or (when pruning skipped counting) a lower bound.
+    public var totalHits: Int
+    public var totalIsExact: Bool
+    /// Said instead of results when the query cannot match anything (e.g. only stop words).
+    public var notice: String?
+    public var query: Query
+}
+
+/// How to search.
+public struct SearchOptions: Sendable {
+    public var limit = 10
+    public var offset = 0
+    public var snippets = true
+    public var explain = false
+    /// Read each hit's stored record; when false, hits carry only the paper id (fast, for runs and benchmarks).
+    public var records = true
+    /// Score every matching document instead of pruning (slower; the same results).
+    public var exhaustive = false
+
+    public init(limit: Int = 10, offset: Int = 0, snippets: Bool = true, explain: Bool = false, exhaustive: Bool = false,
+                records: Bool = true) {
+        self.records = records
+        self.limit = limit
+        self.offset = offset
+        self.snippets = snippets
+        self.explain = explain
+        self.exhaustive = exhaustive
+    }
+}
+
+/// Searches an open index. Immutable and `Sendable`: share one across threads.
+///
+///     let index = try SearchIndex.open(at: ".papers-index")
+///     let searcher = try Searcher(index: index)
+///     for hit in try searcher.search("quantum error correction").hits { print(hit.id, hit.score) }
+public struct Searcher: Sendable {
+    public let index: SearchIndex
+    public let parameters: BM25Parameters
+
+    /// `parameters` default to those the index was built with.
+    public init(index: SearchIndex, parameters: BM25Parameters? = nil) throws(SearchError) {
+        let parameters = parameters ?? index.manifest.parameters
+        if let problem = parameters.problem { throw .invalidParameters(problem) }
+        self.index = index
+        self.parameters = parameters
+    }
+
+    /// Parses `text` in the query language and searches.
+    public func search(_ text: String, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
+        let query: Query
+        do { query = try QueryParser.parse(text) } catch { throw .query(error) }
+        return try search(query, options: options)
+    }
+
+    /// Searches with a built query.
+    public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
+        do {
+            let plan = try PlanBuilder.build(query, index: index)
+            let (entries, total, exact) = try run(plan, capacity: max(0, options.offset) + max(0, options.limit), exhaustive: options.exhaustive)
+            let page = entries.dropFirst(max(0, options.offset))
+            var hits: [Hit] = []
+            for entry in page {
+                let paper = options.records ? try index.paper(at: Int(entry.document))
+                                            : Paper(id: try index.documents.id(Int(entry.document)), title: "", abstract: "")
+                var hit = Hit(document: Int(entry.document), score: entry.score, paper: paper)
+                if options.snippets && options.records { hit.snippet = Snippet.make(for: paper, plan: plan, index: index) }
+                if options.explain { hit.explanation = explain(entry.document, plan: plan) }
+                hits.append(hit)
+            }
+            return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, notice: plan.notice, query: query)
+        } catch {
+            throw .index(error)
+        }
+    }
+
+    /// The top entries of a plan, the number of matches and whether that number is exact.
+    func run(_ plan: SearchPlan, capacity: Int, exhaustive: Bool) throws(IndexError) -> ([TopK.Entry], Int, Bool) {
+        var topK = TopK(capacity: capacity)
+        let context = ScoringContext(index: index, parameters: parameters)
+        var total = 0
+        var exact = true
+        var cursors = plan.terms.map { index.cursor($0.info) }
+        var matchers: [Matcher] = []
+
+        switch (exhaustive ? .general : plan.shape) {
+        case .empty:
+            break
+        case let .disjunction(termList, exclusionNodes):
+            let chosen = Array(Set(termList)).sorted()
+            var own = chosen.map { cursors[$0] }
+            let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
+            matchers += exclusions
+            let bounds = chosen.map { context.upperBound(plan.terms[$0]) }
+            total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
+                                 exclusions: exclusions, topK: &topK)
+            if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: index.postings.path, reason: damage) }
+            if chosen.count == 1, exclusions.isEmpty, plan.terms[chosen[0]].field == .text || plan.terms[chosen[0]].namespace != .text {
+                total = plan.terms[chosen[0]].info.documentFrequency
+            } else {
+                exact = false
+            }
+        case let .conjunction(required, optional, filterNodes, exclusionNodes):
+            let filters = filterNodes.map { matcher($0, plan: plan) }
+            let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
+            matchers += filters + exclusions
+            let optionalTerms = Array(Set(optional).subtracting(required)).sorted()
+            total = RankedAnd.run(terms: plan.terms, required: Array(Set(required)).sorted(), optional: optionalTerms,
+                                  cursors: &cursors, context: context, filters: filters, exclusions: exclusions, topK: &topK)
+        case .general:
+            let root = matcher(plan.root, plan: plan)
+            matchers.append(root)
+            total = Exhaustive.run(terms: plan.terms, scoring: plan.scoringTerms, cursors: &cursors, context: context,
+                                   root: root, topK: &topK)
+        }
+        if let damage = cursors.lazy.compactMap(\.damage).first ?? matchers.lazy.compactMap(\.damage).first {
+            throw IndexError.corrupt(file: index.postings.path, reason: damage)
+        }
+        return (topK.sorted(), total, exact)
+    }
+
+    /// A matcher for a plan node.
+    func matcher(_ node: PlanNode, plan: SearchPlan) -> Matcher {
+        switch node {
+        case let .term(termIndex):
+            return TermMatcher(cursor: index.cursor(plan.terms[termIndex].info), field: plan.terms[termIndex].field)
+        case let .anyOf(children):
+            return UnionMatcher(children.map { matcher($0, plan: plan) })
+        case let .phrase(groups, field):
+            let matchers = groups.map { group in
+                (offset: group.offset, terms: group.terms.map { TermMatcher(cursor: index.cursor(plan.terms[$0].info), field: plan.terms[$0].field) })
+            }
+            return PhraseMatcher(groups: matchers, field: field, positions: index.positions, positionsEnd: index.positionsEnd)
+        case let .years(range):
+            return YearMatcher(norms: index.norms, range: range)
+        case let .boolean(must, should, mustNot):
+            var base: Matcher
+            if must.isEmpty {
+                base = should.count == 1 ? matcher(should[0], plan: plan) : UnionMatcher(should.map { matcher($0, plan: plan) })
+            } else {
+                base = must.count == 1 ? matcher(must[0], plan: plan) : IntersectionMatcher(must.map { matcher($0, plan: plan) })
+            }
+            if !mustNot.isEmpty { base = ExclusionMatcher(include: base, exclude: mustNot.map { matcher($0, plan: plan) }) }
+            return base
+        case .nothing:
+            return EmptyMatcher()
+        }
+    }
+
+    /// Each scoring term's part of a document's score.
+    func explain(_ document: UInt32, plan: SearchPlan) -> Explanation {
+        let context = ScoringContext(index: index, parameters: parameters)
+        var terms: [Explanation.Term] = []
+        for termIndex in plan.scoringTerms {
+            let term = plan.terms[termIndex]
+            var cursor = index.cursor(term.info)
+            cursor.advance(to: document)
+            guard cursor.document == document,
+                  let saturation = context.saturation(cursor, field: term.field, namespace: term.namespace) else { continue }
+            terms.append(Explanation.Term(
+                term: term.display, idf: term.weight,
+                titleFrequency: term.field == .abstract ? 0 : Int(cursor.titleFrequency),
+                abstractFrequency: term.field == .title ? 0 : Int(cursor.abstractFrequency),
+                saturation: saturation, score: term.weight * saturation))
+        }
+        return Explanation(
+            terms: terms, titleLength: Int(index.norms.titleLength(document)),
+            abstractLength: Int(index.norms.abstractLength(document)), parameters: parameters,
+            statistics: index.statistics)
+    }
+}
+
+/// Why a document scored what it did: BM25F term by term.
+public struct Explanation: Sendable {
+    public struct Term: Sendable {
+        public var term: String
+        public var idf: Double
+        public var titleFrequency: Int
+        public var abstractFrequency: Int
+        /// tf' / (k1 + tf'), see `BM25`.
+        public var saturation: Double
+        public var score: Double
+    }
+
+    public var terms: [Term]
+    public var titleLength: Int
+    public var abstractLength: Int
+    public var parameters: BM25Parameters
+    public var statistics: BM25.Statistics
+    public var total: Double { terms.reduce(0) { $0 + $1.score } }
+}

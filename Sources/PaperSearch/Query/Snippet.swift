@@ -1,0 +1,97 @@
+/// A passage of a paper's abstract around the words that matched, with those words marked.
+public struct Snippet: Sendable, Equatable {
+    /// The passage, with "…" where it was cut from a longer abstract.
+    public var text: String
+    /// The matched words, as ranges of character (Unicode scalar) offsets into `text`.
+    public var highlights: [Range<Int>]
+
+    /// How many tokens a passage spans, about 30 words.
+    static let windowTokens = 36
+
+    /// The passage with each highlight wrapped in `open` and `close` (e.g. terminal bold, or "**").
+    public func rendered(open: String, close: String) -> String {
+        var result = ""
+        var scalars = Array(text.unicodeScalars)[...]
+        var position = 0
+        for range in highlights {
+            guard range.lowerBound >= position, range.upperBound <= text.unicodeScalars.count else { continue }
+            result.unicodeScalars.append(contentsOf: scalars.prefix(range.lowerBound - position))
+            scalars = scalars.dropFirst(range.lowerBound - position)
+            result += open
+            result.unicodeScalars.append(contentsOf: scalars.prefix(range.count))
+            scalars = scalars.dropFirst(range.count)
+            result += close
+            position = range.upperBound
+        }
+        result.unicodeScalars.append(contentsOf: scalars)
+        return result
+    }
+
+    /// The best passage of the abstract for the plan's terms: the window of about 30 words holding the most
+    /// weight of distinct matched terms (idf), or the opening words when nothing in the abstract matched.
+    static func make(for paper: Paper, plan: SearchPlan, index: SearchIndex) -> Snippet? {
+        let abstract = paper.abstract
+        guard !abstract.isEmpty else { return nil }
+        var weights: [String: Double] = [:]
+        for termIndex in plan.scoringTerms {
+            let term = plan.terms[termIndex]
+            guard term.namespace == .text, term.field != .title else { continue }
+            weights[String(decoding: term.bytes, as: UTF8.self)] = max(term.weight, 0.01)
+        }
+        let tokens = index.analyzer.tokens(abstract)
+        guard !tokens.isEmpty else { return nil }
+        let matched = tokens.indices.filter { tokens[$0].indexedTerm.map { weights[$0] != nil } ?? false }
+
+        // Best window start: the most distinct matched weight, earlier windows winning ties.
+        var bestStart = 0
+        var bestScore = -1.0
+        var candidates = Set(matched.map { max(0, $0 - 4) })
+        candidates.insert(0)
+        for start in candidates.sorted() {
+            let end = min(tokens.count, start + windowTokens)
+            var seen = Set<String>()
+            var score = 0.0
+            for index in matched where index >= start && index < end {
+                guard let term = tokens[index].indexedTerm, seen.insert(term).inserted else { continue }
+                score += weights[term] ?? 0
+            }
+            if score > bestScore {
+                bestScore = score
+                bestStart = start
+            }
+        }
+        let end = min(tokens.count, bestStart + windowTokens)
+        let utf8 = Array(abstract.utf8)
+        let from = bestStart == 0 ? 0 : tokens[bestStart].utf8Range.lowerBound
+        var to = end == tokens.count ? utf8.count : tokens[end - 1].utf8Range.upperBound
+        // Keep punctuation that closes the last word (a full stop, a bracket).
+        while to < utf8.count, to < tokens[end - 1].utf8Range.upperBound + 2, utf8[to] != 0x20, utf8[to] < 0x80 { to += 1 }
+        let prefix = from > 0 ? "…" : ""
+        let suffix = to < utf8.count ? "…" : ""
+        let body = String(decoding: utf8[from..<to], as: UTF8.self)
+        let text = prefix + body + suffix
+
+        // Highlights in scalar offsets of `text`, overlapping ranges (compound parts) merged.
+        var ranges: [Range<Int>] = []
+        for index in matched where index >= bestStart && index < end {
+            let range = tokens[index].utf8Range
+            let start = scalarCount(utf8[from..<range.lowerBound]) + prefix.unicodeScalars.count
+            let length = scalarCount(utf8[range])
+            ranges.append(start..<(start + length))
+        }
+        ranges.sort { $0.lowerBound < $1.lowerBound }
+        var merged: [Range<Int>] = []
+        for range in ranges {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return Snippet(text: text, highlights: merged)
+    }
+
+    private static func scalarCount(_ bytes: ArraySlice<UInt8>) -> Int {
+        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
+}

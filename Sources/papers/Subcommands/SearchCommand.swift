@@ -1,0 +1,293 @@
+import PaperSearch
+
+/// Opening the index for commands that read it; the default index is built from the bundled corpus on
+/// first use, so `papers search ...` works on a fresh clone.
+enum IndexAccess {
+    static func open(_ arguments: ParsedArguments, _ context: CommandContext) throws -> SearchIndex {
+        let directory = context.indexDirectory(arguments)
+        let opened = Result { () throws(IndexError) in try SearchIndex.open(at: directory) }
+        guard case let .failure(failure) = opened else { return try opened.get() }
+        let isDefault = arguments.value("--index") == nil && context.environment["PAPERS_INDEX"] == nil
+        guard isDefault, failure == .notFound(path: directory) else { throw failure }
+        context.errors.line("No index yet at \(directory): building it from Corpus (once)...")
+        let (summary, _) = try IndexBuilder.build(corpus: ["Corpus"], into: directory)
+        context.errors.line("Indexed \(Format.grouped(summary.documentCount)) papers in \(Format.decimal(summary.seconds, places: 2)) s.")
+        return try SearchIndex.open(at: directory)
+    }
+
+    static let parameterOptions: [OptionSpec] = [
+        .option("--k1", value: "X", help: "BM25 k1 (default: the index's).", hidden: true),
+        .option("--b", value: "X", help: "BM25 b (default: the index's).", hidden: true),
+        .option("--title-weight", value: "X", help: "Weight of title words (default: the index's).", hidden: true),
+    ]
+
+    static func searcher(_ index: SearchIndex, _ arguments: ParsedArguments) throws -> Searcher {
+        var parameters = index.statisticsSummary.parameters
+        parameters.k1 = try arguments.double("--k1", default: parameters.k1, range: 0...100)
+        parameters.b = try arguments.double("--b", default: parameters.b, range: 0...1)
+        parameters.titleWeight = try arguments.double("--title-weight", default: parameters.titleWeight, range: 0...100)
+        return try Searcher(index: index, parameters: parameters)
+    }
+}
+
+/// `papers search`: one query, or a file of queries written as a TREC run.
+enum SearchCommand: Command {
+    static let name = "search"
+    static let usage = "QUERY [-k N] [--offset N] [--json] [--explain] [--plain] [--index DIR] | --queries Q.jsonl --run RUN.tsv [-k N] [--syntax]"
+    static let abstract = "Search the index (built from Corpus on first use)."
+    static let discussion = """
+        QUERY uses the query language: words (any of them), +required -excluded, AND OR NOT and parentheses,
+        "exact phrases", fields title: abstract: author: venue: (or category:), year:2021, year:2019..2023,
+        year:>=2020, and prefixes such as quantiz*. --plain takes QUERY as plain words.
+        With --queries, every line {"id": ..., "text": ...} of the file is searched and the results written to
+        --run as a TREC run (qid Q0 docid rank score tag); the texts are plain words unless --syntax.
+        """
+    static let options: [OptionSpec] = [
+        .option("--limit", "-k", value: "N", help: "How many results (default 10; 1000 with --queries)."),
+        .option("--offset", value: "N", help: "Skip the first N results (paging)."),
+        .flag("--json", help: "Print the results as JSON."),
+        .flag("--explain", help: "Show each result's score broken into terms."),
+        .flag("--plain", help: "Take the query as plain words, not the query language."),
+        .option("--index", value: "DIR", help: "Where the index lives."),
+        .option("--queries", value: "FILE", help: "Search every query of a JSON Lines file."),
+        .option("--run", value: "FILE", help: "With --queries: where to write the TREC run (default: standard output)."),
+        .flag("--syntax", help: "With --queries: read the query texts in the query language."),
+        .option("--tag", value: "TAG", help: "With --queries: the run's tag (default papersearch)."),
+        .flag("--exhaustive", help: "Score every match (no pruning).", hidden: true),
+    ] + IndexAccess.parameterOptions
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        if let queries = arguments.value("--queries") {
+            guard arguments.positionals.isEmpty else { throw UsageError("give either QUERY or --queries, not both") }
+            return try runBatch(queries, arguments, context)
+        }
+        guard !arguments.positionals.isEmpty else { throw UsageError("a query is missing") }
+        let text = arguments.positionals.joined(separator: " ")
+        let limit = try arguments.integer("--limit", default: 10, range: 0...100_000)
+        let offset = try arguments.integer("--offset", default: 0, range: 0...1_000_000)
+        let index = try IndexAccess.open(arguments, context)
+        let searcher = try IndexAccess.searcher(index, arguments)
+        let options = SearchOptions(limit: limit, offset: offset, snippets: true, explain: arguments.has("--explain"),
+                                    exhaustive: arguments.has("--exhaustive"))
+        let outcome = Result { () throws(SearchError) in
+            arguments.has("--plain") ? try searcher.search(QueryParser.plainWords(text), options: options)
+                                     : try searcher.search(text, options: options)
+        }
+        if case let .failure(.query(error)) = outcome {
+            context.errors.line("error: \(error)")
+            return .usage
+        }
+        let results = try outcome.get()
+        if arguments.has("--json") {
+            printJSON(results, text: text, offset: offset, context)
+        } else {
+            printHuman(results, offset: offset, context)
+        }
+        return .success
+    }
+
+    static func printJSON(_ results: SearchResults, text: String, offset: Int, _ context: CommandContext) {
+        var hits: [JSONValue] = []
+        for (rank, hit) in results.hits.enumerated() {
+            var object = JSONObject([
+                ("rank", .integer(offset + rank + 1)), ("id", .string(hit.id)), ("score", .double(hit.score)),
+                ("title", .string(hit.paper.title)), ("authors", .array(hit.paper.authors.map { .string($0) })),
+                ("year", hit.paper.year.map { .integer($0) } ?? .null), ("venue", hit.paper.venue.map { .string($0) } ?? .null),
+            ])
+            if let snippet = hit.snippet {
+                object["snippet"] = .object(JSONObject([
+                    ("text", .string(snippet.text)),
+                    ("highlights", .array(snippet.highlights.map { .array([.integer($0.lowerBound), .integer($0.upperBound)]) })),
+                ]))
+            }
+            if let explanation = hit.explanation { object["explanation"] = explanationJSON(explanation) }
+            hits.append(.object(object))
+        }
+        var writer = JSONWriter()
+        writer.write(.object(JSONObject([
+            ("query", .string(text)), ("total", .integer(results.totalHits)), ("totalIsExact", .bool(results.totalIsExact)),
+            ("notice", results.notice.map { .string($0) } ?? .null), ("hits", .array(hits)),
+        ])))
+        context.output.write(bytes: writer.bytes)
+        context.output.line()
+    }
+
+    static func explanationJSON(_ explanation: Explanation) -> JSONValue {
+        .object(JSONObject([
+            ("titleLength", .integer(explanation.titleLength)), ("abstractLength", .integer(explanation.abstractLength)),
+            ("k1", .double(explanation.parameters.k1)), ("b", .double(explanation.parameters.b)),
+            ("titleWeight", .double(explanation.parameters.titleWeight)),
+            ("terms", .array(explanation.terms.map { term in
+                .object(JSONObject([
+                    ("term", .string(term.term)), ("idf", .double(term.idf)), ("titleFrequency", .integer(term.titleFrequency)),
+                    ("abstractFrequency", .integer(term.abstractFrequency)), ("saturation", .double(term.saturation)),
+                    ("score", .double(term.score)),
+                ]))
+            })),
+        ]))
+    }
+
+    static func printHuman(_ results: SearchResults, offset: Int, _ context: CommandContext) {
+        if let notice = results.notice {
+            context.output.line("No results: \(notice).")
+            return
+        }
+        let bold = context.output.isTerminal
+        let (open, close) = bold ? ("\u{1B}[1m", "\u{1B}[0m") : ("**", "**")
+        if results.hits.isEmpty {
+            context.output.line(results.totalHits == 0 ? "No papers match." : "No results on this page (\(Format.grouped(results.totalHits)) matches).")
+            return
+        }
+        for (rank, hit) in results.hits.enumerated() {
+            let title = bold ? open + hit.paper.title + close : hit.paper.title
+            context.output.line("\(offset + rank + 1). \(title)")
+            var details = [hit.id]
+            if let year = hit.paper.year { details.append(String(year)) }
+            if let venue = hit.paper.venue { details.append(venue) }
+            if !hit.paper.authors.isEmpty {
+                let shown = hit.paper.authors.prefix(3).joined(separator: ", ")
+                details.append(hit.paper.authors.count > 3 || hit.paper.extra["more_authors"] == .bool(true) ? shown + " et al." : shown)
+            }
+            details.append("score " + Format.decimal(hit.score, places: 3))
+            context.output.line("   " + details.joined(separator: " · "))
+            if let snippet = hit.snippet { context.output.line("   " + snippet.rendered(open: open, close: close)) }
+            if let explanation = hit.explanation {
+                for term in explanation.terms {
+                    context.output.line("     \(Format.decimal(term.score, places: 3))  \(term.term): idf \(Format.decimal(term.idf, places: 3)) × "
+                        + "saturation \(Format.decimal(term.saturation, places: 3)) (tf title \(term.titleFrequency), abstract \(term.abstractFrequency))")
+                }
+                context.output.line("     lengths: title \(explanation.titleLength), abstract \(explanation.abstractLength); "
+                    + "k1 \(explanation.parameters.k1), b \(explanation.parameters.b), title weight \(explanation.parameters.titleWeight)")
+            }
+            context.output.line()
+        }
+        let shown = "\(offset + 1)-\(offset + results.hits.count)"
+        let total = results.totalIsExact ? "\(Format.grouped(results.totalHits)) papers match" : "at least \(Format.grouped(results.totalHits)) papers match"
+        context.output.line("\(total); showing \(shown).")
+    }
+
+    static func runBatch(_ path: String, _ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        let limit = try arguments.integer("--limit", default: 1000, range: 1...100_000)
+        let tag = arguments.value("--tag") ?? "papersearch"
+        let queries = try QueryRecord.read(path: path)
+        let index = try IndexAccess.open(arguments, context)
+        let searcher = try IndexAccess.searcher(index, arguments)
+        let options = SearchOptions(limit: limit, snippets: false, exhaustive: arguments.has("--exhaustive"), records: false)
+        var lines: [UInt8] = []
+        var failures = 0
+        for query in queries {
+            let outcome = Result { () throws(SearchError) in
+                arguments.has("--syntax") ? try searcher.search(query.text, options: options)
+                                          : try searcher.search(QueryParser.plainWords(query.text), options: options)
+            }
+            if case let .failure(.query(error)) = outcome {
+                context.warn("query \(query.id): \(error.message) at position \(error.position)")
+                failures += 1
+                continue
+            }
+            let results = try outcome.get()
+            for (rank, hit) in results.hits.enumerated() {
+                lines.append(contentsOf: "\(query.id) Q0 \(hit.id) \(rank + 1) \(hit.score) \(tag)\n".utf8)
+            }
+        }
+        if let run = arguments.value("--run") {
+            try RunFile.write(lines, to: run)
+            context.errors.line("Searched \(queries.count) queries; wrote \(run).")
+        } else {
+            context.output.write(bytes: lines)
+        }
+        return failures > 0 ? .failure : .success
+    }
+}
+
+/// `papers show`: one paper's record.
+enum ShowCommand: Command {
+    static let name = "show"
+    static let usage = "ID [--json] [--index DIR]"
+    static let abstract = "Show a paper of the index by its id."
+    static let options: [OptionSpec] = [
+        .flag("--json", help: "Print the record as JSON."),
+        .option("--index", value: "DIR", help: "Where the index lives."),
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        guard arguments.positionals.count == 1 else { throw UsageError("give one paper id") }
+        let id = arguments.positionals[0]
+        let index = try IndexAccess.open(arguments, context)
+        guard let document = try index.documentNumber(forID: id) else { throw SearchError.unknownPaper(id: id) }
+        let paper = try index.paper(at: document)
+        if arguments.has("--json") {
+            var writer = JSONWriter()
+            writer.write(.object(paper.jsonRecord))
+            context.output.write(bytes: writer.bytes)
+            context.output.line()
+            return .success
+        }
+        context.output.line(paper.title)
+        context.output.line("id: \(paper.id)")
+        if !paper.authors.isEmpty { context.output.line("authors: \(paper.authors.joined(separator: ", "))") }
+        if let year = paper.year { context.output.line("year: \(year)" + (paper.date.map { " (\($0))" } ?? "")) }
+        if let venue = paper.venue { context.output.line("venue: \(venue)") }
+        context.output.line("sources: \(paper.sources.map(\.description).joined(separator: ", "))")
+        context.output.line()
+        context.output.line(paper.abstract)
+        return .success
+    }
+}
+
+/// `papers eval`: relevance of the ranking against judgments.
+enum EvalCommand: Command {
+    static let name = "eval"
+    static let usage = "--queries Q.jsonl --qrels QRELS.tsv [-k N] [--syntax] [--json] [--index DIR]"
+    static let abstract = "Measure relevance (nDCG@10, Recall@100, MAP, MRR@10) against judgments."
+    static let discussion = """
+        Searches every query of --queries (plain words unless --syntax) and compares the rankings with the
+        judgments of --qrels (query, document, grade; grade > 0 is relevant). Only judged queries count.
+        """
+    static let options: [OptionSpec] = [
+        .option("--queries", value: "FILE", help: "Queries, one JSON object a line with id and text."),
+        .option("--qrels", value: "FILE", help: "Relevance judgments: query, document, grade."),
+        .option("--limit", "-k", value: "N", help: "Results per query (default 1000)."),
+        .flag("--syntax", help: "Read the query texts in the query language."),
+        .flag("--json", help: "Print the metrics as JSON."),
+        .option("--index", value: "DIR", help: "Where the index lives."),
+    ] + IndexAccess.parameterOptions
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        guard let queriesPath = arguments.value("--queries"), let qrelsPath = arguments.value("--qrels") else {
+            throw UsageError("--queries and --qrels are both needed")
+        }
+        let limit = try arguments.integer("--limit", default: 1000, range: 1...100_000)
+        let judgments = try RelevanceJudgments(path: qrelsPath)
+        let judged = Set(judgments.judgedQueries)
+        let queries = try QueryRecord.read(path: queriesPath).filter { judged.contains($0.id) }
+        let index = try IndexAccess.open(arguments, context)
+        let searcher = try IndexAccess.searcher(index, arguments)
+        var rankings: [String: [String]] = [:]
+        for query in queries {
+            let options = SearchOptions(limit: limit, snippets: false, records: false)
+            let results = try? (arguments.has("--syntax") ? searcher.search(query.text, options: options)
+                                                          : searcher.search(QueryParser.plainWords(query.text), options: options))
+            rankings[query.id] = results?.hits.map(\.id) ?? []
+        }
+        let summary = EvaluationSummary(rankings: rankings, judgments: judgments)
+        if arguments.has("--json") {
+            var writer = JSONWriter()
+            writer.write(.object(JSONObject([
+                ("queries", .integer(summary.queries)), ("ndcg@10", .double(summary.ndcgAt10)),
+                ("recall@100", .double(summary.recallAt100)), ("map", .double(summary.meanAveragePrecision)),
+                ("mrr@10", .double(summary.mrrAt10)), ("k1", .double(searcher.parameters.k1)), ("b", .double(searcher.parameters.b)),
+                ("titleWeight", .double(searcher.parameters.titleWeight)),
+            ])))
+            context.output.write(bytes: writer.bytes)
+            context.output.line()
+            return .success
+        }
+        context.output.line("\(summary.queries) judged queries; BM25 \(searcher.parameters)")
+        context.output.line("nDCG@10     \(Format.decimal(summary.ndcgAt10, places: 4))")
+        context.output.line("Recall@100  \(Format.decimal(summary.recallAt100, places: 4))")
+        context.output.line("MAP         \(Format.decimal(summary.meanAveragePrecision, places: 4))")
+        context.output.line("MRR@10      \(Format.decimal(summary.mrrAt10, places: 4))")
+        return .success
+    }
+}
