@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+@testable import PaperSearch
+
+/// Shared indexes for the search tests, built once.
+enum SearchFixtures {
+    static let bundled: SearchIndex = {
+        let directory = NSTemporaryDirectory() + "papersearch-bundled-\(UUID().uuidString)"
+        do {
+            _ = try IndexBuilder.build(corpus: [TestPaths.corpus], into: directory)
+            return try SearchIndex.open(at: directory)
+        } catch { fatalError("cannot build the bundled index: \(error)") }
+    }()
+
+    /// A synthetic corpus with long postings (lists of several blocks).
+    static let synthetic: (index: SearchIndex, papers: [Paper]) = {
+        let directory = NSTemporaryDirectory() + "papersearch-synthetic-\(UUID().uuidString)"
+        let papers = IndexFixtures.randomPapers(count: 1500, seed: 11)
+        do {
+            _ = try IndexFixtures.build(papers, in: directory)
+            return (try SearchIndex.open(at: directory), papers)
+        } catch { fatalError("cannot build the synthetic index: \(error)") }
+    }()
+}
+
+@Suite("Search")
+struct SearchTests {
+    @Test func bm25MatchesAHandComputedScore() throws {
+        // One document, one term: score = idf · tf' / (k1 + tf'), tf' = w_t tf_t / norm_t + tf_a / norm_a.
+        let scratch = ScratchDirectory()
+        let papers = [
+            Paper(id: "a", title: "graphene sensors", abstract: "graphene graphene membranes for sensing"),
+            Paper(id: "b", title: "membranes", abstract: "polymer membranes"),
+            Paper(id: "c", title: "quantum dots", abstract: "dots of quantum matter and graphene"),
+        ]
+        _ = try IndexFixtures.build(papers, in: scratch.path)
+        let index = try SearchIndex.open(at: scratch.path)
+        let parameters = BM25Parameters(k1: 1.2, b: 0.75, titleWeight: 2)
+        let hits = try Searcher(index: index, parameters: parameters).search("graphene").hits
+        #expect(hits.map(\.id) == ["a", "c"])
+        // Hand computation. Lengths (indexed terms): titles 2, 1, 2; abstracts 4 ("for" is a stop word), 2, 4.
+        let N = 3.0, n = 2.0
+        let idf = Foundation.log(1 + (N - n + 0.5) / (n + 0.5))
+        let averageTitle = 5.0 / 3, averageAbstract = 10.0 / 3
+        func norm(_ length: Double, _ average: Double) -> Double { 1 - 0.75 + 0.75 * length / average }
+        let tfA = 2 * 1 / norm(2, averageTitle) + 2 / norm(4, averageAbstract)
+        let tfC = 1 / norm(4, averageAbstract)
+        #expect(abs(hits[0].score - idf * tfA / (1.2 + tfA)) < 1e-12)
+        #expect(abs(hits[1].score - idf * tfC / (1.2 + tfC)) < 1e-12)
+        #expect(abs(BM25.idf(documentFrequency: 2, documentCount: 3) - idf) < 1e-15)
+        // Never negative, even for a term in every document.
+        #expect(BM25.idf(documentFrequency: 3, documentCount: 3) > 0)
+    }
+
+    @Test func parametersAreValidated() throws {
+        #expect(throws: SearchError.invalidParameters("b must be between 0 and 1 (got 1.5)")) {
+            _ = try Searcher(index: SearchFixtures.bundled, parameters: BM25Parameters(k1: 1.2, b: 1.5, titleWeight: 2))
+        }
+        #expect(throws: SearchError.invalidParameters("k1 must be a non-negative number (got -1.0)")) {
+            _ = try Searcher(index: SearchFixtures.bundled, parameters: BM25Parameters(k1: -1, b: 0.5, titleWeight: 2))
+        }
+    }
+
+    @Test func booleanSemantics() throws {
+        let searcher = try Searcher(index: SearchFixtures.bundled)
+        func ids(_ query: String, limit: Int = 200) throws -> Set<String> { Set(try searcher.search(query, options: SearchOptions(limit: limit, snippets: false)).hits.map(\.id)) }
+        let binary = try ids("binary"), network = try ids("network")
+        #expect(try ids("binary network") == binary.union(network))
+        #expect(try ids("+binary +network") == binary.intersection(network))
+        #expect(try ids("binary AND network") == binary.intersection(network))
+        #expect(try ids("binary -network") == binary.subtracting(network))
+        #expect(try ids("binary AND NOT network") == binary.subtracting(network))
+        let quantization = try ids("quantization")
+        #expect(try ids("(binary OR quantization) AND network") == binary.union(quantization).intersection(network))
+        // Only exclusions, or a required word missing from the index: nothing.
+        #expect(try ids("-binary").isEmpty)
+        #expect(try ids("+binary +zzzunknownzzz").isEmpty)
+        // A missing optional word changes nothing.
+        #expect(try ids("binary zzzunknownzzz") == binary)
+    }
+
+    @Test func fieldsYearsAndPrefixes() throws {
+        let searcher = try Searcher(index: SearchFixtures.bundled)
+        func papers(_ query: String) throws -> [Paper] {
+            try searcher.search(query, options: SearchOptions(limit: 200, snippets: false)).hits.map(\.paper)
+        }
+        let titled = try papers("title:quantization")
+        #expect(!titled.isEmpty && titled.allSatisfy { $0.title.lowercased().contains("quantiz") })
+        let byAuthor = try papers("author:\"Zechun Liu\"")
+        #expect(byAuthor.count > 20 && byAuthor.allSatisfy { $0.authors.contains("Zechun Liu") })
+        // "Liu Zechun" is not the phrase, and authors are not mixed across names.
+        #expect(try papers("author:\"Liu Zechun\"").isEmpty)
+        #expect(try papers("category:LG").allSatisfy { $0.venue == "LG" })
+        #expect(try papers("year:2019..2020").allSatisfy { (2019...2020).contains($0.year ?? 0) })
+        #expect(try papers("year:2019..2020").count == SearchFixtures.bundledPapers.filter { (2019...2020).contains($0.year ?? 0) }.count)
+        let prefixed = try papers("quantiz*")
+        let exact = try papers("quantization")
+        #expect(prefixed.count >= exact.count)
+        #expect(try papers("quantization*").count == prefixed.count)  // the stem is used as the prefix
+    }
+
+    @Test func phrasesUsePositionsAndKeepStopWordGaps() throws {
+        let searcher = try Searcher(index: SearchFixtures.bundled)
+        func titles(_ query: String) throws -> [String] {
+            try searcher.search(query, options: SearchOptions(limit: 200, snippets: false)).hits.map(\.paper.title)
+        }
+        #expect(try titles("\"binary neural networks\"").allSatisfy { _ in true })
+        let phrase = try titles("title:\"neural network\"")
+        #expect(!phrase.isEmpty && phrase.allSatisfy { $0.lowercased().contains("neural network") })
+        // "state-of-the-art" in the query matches the compound in abstracts.
+        #expect(!(try titles("\"state-of-the-art\"")).isEmpty)
+        // A phrase with a stop word in the middle matches any word in that gap, but not a longer gap.
+        let gap = try titles("title:\"Learning Models\"")
+        #expect(gap.allSatisfy { $0.range(of: "learning models", options: .caseInsensitive) != nil })
+    }
+
+    @Test func stopWordOnlyQueriesGetANotice() throws {
+        let results = try Searcher(index: SearchFixtures.bundled).search("the of and")
+        #expect(results.hits.isEmpty)
+        #expect(results.notice == "the query has no searchable words (only stop words or punctuation)")
+    }
+
+    @Test func pagingIsConsistent() throws {
+        let searcher = try Searcher(index: SearchFixtures.bundled)
+        let all = try searcher.search("learning models training", options: SearchOptions(limit: 30, snippets: false)).hits.map(\.id)
+        var paged: [String] = []
+        for offset in stride(from: 0, to: 30, by: 7) {
+            paged += try searcher.search("learning models training", options: SearchOptions(limit: min(7, 30 - offset), offset: offset, snippets: false)).hits.map(\.id)
+        }
+        #expect(paged == all)
+    }
+
+    @Test func snippetsHighlightTheMatchedWords() throws {
+        let hits = try Searcher(index: SearchFixtures.bundled).search("binarization transformer").hits
+        let snippet = try #require(hits.first?.snippet)
+        let scalars = Array(snippet.text.unicodeScalars)
+        #expect(!snippet.highlights.isEmpty)
+        for range in snippet.highlights {
+            let word = String(String.UnicodeScalarView(scalars[range])).lowercased()
+            #expect(word.hasPrefix("binar") || word.hasPrefix("transform"), "\(word)")
+        }
+        #expect(snippet.rendered(open: "[", close: "]").contains("["))
+    }
+
+    @Test func explanationsAddUpToTheScore() throws {
+        let hits = try Searcher(index: SearchFixtures.bundled).search("quantization aware training", options: SearchOptions(limit: 5, explain: true)).hits
+        for hit in hits {
+            let explanation = try #require(hit.explanation)
+            #expect(abs(explanation.total - hit.score) < 1e-9)
+        }
+    }
+}
+
+extension SearchFixtures {
+    static let bundledPapers: [Paper] = (try? CorpusReader(paths: [TestPaths.corpus]).readAll().papers) ?? []
+}
+
+/// The pruned algorithms against the exhaustive one: the same ids and scores, on many random queries.
+@Suite("Pruning is exact")
+struct PruningTests {
+    static func randomQueries(vocabulary: [String], count: Int, seed: UInt64, operators: Bool) -> [String] {
+        var random = SplitMix64(seed: seed)
+        return (0..<count).map { _ in
+            let length = 1 + Int(random.next() % 6)
+            return (0..<length).map { _ -> String in
+                let word = vocabulary[Int(random.next() % UInt64(vocabulary.count))]
+                guard operators else { return word }
+                switch random.next() % 10 {
+                case 0: return "+" + word
+                case 1: return "-" + word
+                case 2: return "title:" + word
+                default: return word
+                }
+            }.joined(separator: " ")
+        }
+    }
+
+    func compare(_ index: SearchIndex, _ queries: [String], parameters: BM25Parameters? = nil) throws {
+        let searcher = try Searcher(index: index, parameters: parameters)
+        for query in queries {
+            for limit in [1, 10, 50] {
+                let pruned = try searcher.search(query, options: SearchOptions(limit: limit, snippets: false, records: false))
+                let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, snippets: false, exhaustive: true, records: false))
+                #expect(pruned.hits.map(\.document) == exhaustive.hits.map(\.document), "\(query) k=\(limit)")
+                #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(query) k=\(limit)")
+                if pruned.totalIsExact { #expect(pruned.totalHits == exhaustive.totalHits, "\(query)") }
+            }
+        }
+    }
+
+    static func vocabulary(of index: SearchIndex, limit: Int) throws -> [String] {
+        var words: [String] = []
+        try index.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
+            if bytes.first == FieldNamespace.text.rawValue, info.documentFrequency >= 2 { words.append(String(decoding: bytes.dropFirst(), as: UTF8.self)) }
+        }
+        var random = SplitMix64(seed: 5)
+        return (0..<limit).map { _ in words[Int(random.next() % UInt64(words.count))] }
+    }
+
+    @Test func onTheBundledCorpus() throws {
+        let vocabulary = try Self.vocabulary(of: SearchFixtures.bundled, limit: 300)
+        try compare(SearchFixtures.bundled, Self.randomQueries(vocabulary: vocabulary, count: 600, seed: 1, operators: false))
+        try compare(SearchFixtures.bundled, Self.randomQueries(vocabulary: vocabulary, count: 400, seed: 2, operators: true))
+    }
+
+    @Test func onASyntheticCorpusWithLongLists() throws {
+        let index = SearchFixtures.synthetic.index
+        let vocabulary = try Self.vocabulary(of: index, limit: 200)
+        try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 500, seed: 3, operators: false))
+        try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 300, seed: 4, operators: true))
+    }
+
+    @Test func withOtherParametersThanTheIndexWasBuiltFor() throws {
+        let index = SearchFixtures.synthetic.index
+        let vocabulary = try Self.vocabulary(of: index, limit: 100)
+        try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 200, seed: 5, operators: false),
+                    parameters: BM25Parameters(k1: 0.5, b: 0.3, titleWeight: 4))
+    }
+}
