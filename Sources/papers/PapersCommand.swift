@@ -13,6 +13,7 @@ enum PapersCommand {
         SearchCommand.self,
         ShowCommand.self,
         EvalCommand.self,
+        BenchCommand.self,
     ]
 
     static let overview = """

@@ -1,31 +1,64 @@
+/// What scoring needs of a term, trivially copyable (a `PlanTerm` carries arrays and strings).
+struct TermWeight {
+    var weight: Double
+    var field: QueryField
+    var namespace: FieldNamespace
+
+    init(_ term: PlanTerm) {
+        weight = term.weight
+        field = term.field
+        namespace = term.namespace
+    }
+}
+
 /// Per-query scoring: BM25F constants, the norms, and each term's weight and field.
 struct ScoringContext {
     let scorer: BM25.Scorer
     let norms: Norms
     let parameters: BM25Parameters
     let indexParameters: BM25Parameters
+    /// Whether the stored block maxima were computed with these parameters.
+    let sameParameters: Bool
 
     init(index: SearchIndex, parameters: BM25Parameters) {
         scorer = BM25.Scorer(parameters: parameters, statistics: index.statistics)
         norms = index.norms
         self.parameters = parameters
         indexParameters = index.manifest.parameters
+        sameParameters = parameters == indexParameters
     }
 
-    /// The term's saturation at the cursor's document, or nil when the term is not in the term's field there.
+    /// The term's saturation in a document, or nil when the term is not in the term's field there.
+    /// (Frequencies are passed, not the cursor, so that no cursor is copied on the hot path.)
     @inline(__always)
-    func saturation(_ cursor: PostingsCursor, field: QueryField, namespace: FieldNamespace) -> Double? {
-        guard namespace == .text else { return 0 }
-        let title = field == .abstract ? 0 : cursor.titleFrequency
-        let abstract = field == .title ? 0 : cursor.abstractFrequency
+    func saturation(_ document: UInt32, _ titleFrequency: UInt32, _ abstractFrequency: UInt32, _ term: TermWeight) -> Double? {
+        guard term.namespace == .text else { return 0 }
+        let title = term.field == .abstract ? 0 : titleFrequency
+        let abstract = term.field == .title ? 0 : abstractFrequency
         guard title > 0 || abstract > 0 else { return nil }
-        let document = cursor.document
         return scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
                                  titleLength: norms.titleLength(document), abstractLength: norms.abstractLength(document))
     }
 
     /// Bounds are inflated by this factor: stored maxima are single-precision, scores double.
     static let boundSlack = 1 + 1e-6
+
+    /// An upper bound of the term's contribution to any document of one postings block.
+    @inline(__always)
+    func blockBound(_ term: TermWeight, _ cursor: inout PostingsCursor, block: Int) -> Double {
+        guard term.namespace == .text, term.weight > 0 else { return 0 }
+        if sameParameters && term.field == .text {
+            return term.weight * Double(cursor.maxSaturation(ofBlock: block)) * ScoringContext.boundSlack + 1e-12
+        }
+        let entry = cursor.skipEntry(block)
+        // Frequencies saturate at 65,535 in the skip table: there, assume the largest saturation.
+        if entry.maxTitleFrequency == .max || entry.maxAbstractFrequency == .max { return term.weight * ScoringContext.boundSlack }
+        let saturation = scorer.saturation(
+            titleFrequency: term.field == .abstract ? 0 : UInt32(entry.maxTitleFrequency),
+            abstractFrequency: term.field == .title ? 0 : UInt32(entry.maxAbstractFrequency),
+            titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
+        return term.weight * saturation * ScoringContext.boundSlack + 1e-12
+    }
 
     /// An upper bound of the term's contribution to any document's score.
     func upperBound(_ term: PlanTerm) -> Double {

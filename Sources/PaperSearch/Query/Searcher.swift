@@ -190,7 +190,7 @@ public struct Searcher: Sendable {
             var cursor = index.cursor(term.info)
             cursor.advance(to: document)
             guard cursor.document == document,
-                  let saturation = context.saturation(cursor, field: term.field, namespace: term.namespace) else { continue }
+                  let saturation = context.saturation(cursor.document, cursor.titleFrequency, cursor.abstractFrequency, TermWeight(term)) else { continue }
             terms.append(Explanation.Term(
                 term: term.display, idf: term.weight,
                 titleFrequency: term.field == .abstract ? 0 : Int(cursor.titleFrequency),

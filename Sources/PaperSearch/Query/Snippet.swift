@@ -62,10 +62,13 @@ public struct Snippet: Sendable, Equatable {
         }
         let end = min(tokens.count, bestStart + windowTokens)
         let utf8 = Array(abstract.utf8)
-        let from = bestStart == 0 ? 0 : tokens[bestStart].utf8Range.lowerBound
-        var to = end == tokens.count ? utf8.count : tokens[end - 1].utf8Range.upperBound
+        // The window's byte range covers all its tokens (a compound's joined form starts at its first part).
+        let window = tokens[bestStart..<end]
+        let from = bestStart == 0 ? 0 : (window.map(\.utf8Range.lowerBound).min() ?? 0)
+        let lastEnd = window.map(\.utf8Range.upperBound).max() ?? utf8.count
+        var to = end == tokens.count ? utf8.count : lastEnd
         // Keep punctuation that closes the last word (a full stop, a bracket).
-        while to < utf8.count, to < tokens[end - 1].utf8Range.upperBound + 2, utf8[to] != 0x20, utf8[to] < 0x80 { to += 1 }
+        while to < utf8.count, to < lastEnd + 2, utf8[to] != 0x20, utf8[to] < 0x80 { to += 1 }
         let prefix = from > 0 ? "…" : ""
         let suffix = to < utf8.count ? "…" : ""
         let body = String(decoding: utf8[from..<to], as: UTF8.self)
@@ -74,10 +77,11 @@ public struct Snippet: Sendable, Equatable {
         // Highlights in scalar offsets of `text`, overlapping ranges (compound parts) merged.
         var ranges: [Range<Int>] = []
         for index in matched where index >= bestStart && index < end {
-            let range = tokens[index].utf8Range
-            let start = scalarCount(utf8[from..<range.lowerBound]) + prefix.unicodeScalars.count
-            let length = scalarCount(utf8[range])
-            ranges.append(start..<(start + length))
+            let lower = min(max(tokens[index].utf8Range.lowerBound, from), to)
+            let upper = min(max(tokens[index].utf8Range.upperBound, lower), to)
+            guard upper > lower else { continue }
+            let start = scalarCount(utf8[from..<lower]) + prefix.unicodeScalars.count
+            ranges.append(start..<(start + scalarCount(utf8[lower..<upper])))
         }
         ranges.sort { $0.lowerBound < $1.lowerBound }
         var merged: [Range<Int>] = []

@@ -95,34 +95,36 @@ import Glibc
     }
 
     /// Unpacks `count` (at most 128) values of `width` bits (0...32), packed least significant bit first,
-    /// starting at `offset`, into `output`. The caller checked that `BitPacking.byteCount(count, width)` bytes
+    /// starting at `offset`, to `output`. The caller checked that `BitPacking.byteCount(count, width)` bytes
     /// lie inside the file; this is checked again here, once for the whole block.
     @inline(__always)
-    public func unpack(_ count: Int, width: Int, at offset: Int, into output: inout InlineArray<128, UInt32>) {
+    func unpack(_ count: Int, width: Int, at offset: Int, into output: UnsafeMutablePointer<UInt32>) {
         precondition(count <= 128 && width <= 32)
         let length = BitPacking.byteCount(count, width: width)
         precondition(contains(offset, length), "read past the end of \(path)")
         if width == 0 {
-            for i in 0..<count { output[i] = 0 }
+            unsafe output.update(repeating: 0, count: count)
             return
         }
         guard let base = unsafe base else { return }
         // Invariant: every byte read below lies in offset..<offset+length, checked above.
         let bytes = unsafe base + offset
-        let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
+        let mask: UInt64 = (1 << UInt64(width)) - 1
         var bitOffset = 0
+        // Full 8-byte loads while they stay inside the block, then byte by byte.
+        let safeLoads = length >= 8 ? length - 8 : -1
         for i in 0..<count {
             let byteIndex = bitOffset >> 3
             let shift = UInt64(bitOffset & 7)
-            // Read up to 8 bytes without crossing `length`.
             var word: UInt64 = 0
-            let available = min(8, length - byteIndex)
-            if available == 8 {
+            if byteIndex <= safeLoads {
                 word = unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: byteIndex, as: UInt64.self))
             } else {
-                for k in 0..<available { word |= UInt64(unsafe bytes.load(fromByteOffset: byteIndex + k, as: UInt8.self)) << UInt64(8 * k) }
+                for k in 0..<min(8, length - byteIndex) {
+                    word |= UInt64(unsafe bytes.load(fromByteOffset: byteIndex + k, as: UInt8.self)) << UInt64(8 * k)
+                }
             }
-            output[i] = UInt32(truncatingIfNeeded: (word >> shift) & mask)
+            unsafe output[i] = UInt32(truncatingIfNeeded: (word >> shift) & mask)
             bitOffset += width
         }
     }

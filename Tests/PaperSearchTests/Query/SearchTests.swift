@@ -142,6 +142,20 @@ struct SearchTests {
         #expect(snippet.rendered(open: "[", close: "]").contains("["))
     }
 
+    /// A window may start at the second part of a compound whose joined form starts earlier.
+    @Test func snippetsAroundCompoundsStayInRange() throws {
+        let scratch = ScratchDirectory()
+        let filler = (0..<60).map { "filler\($0)" }.joined(separator: " ")
+        let abstract = filler + " Long-context models; long-context retrieval with context windows. " + filler
+        _ = try IndexFixtures.build([Paper(id: "c", title: "Compounds", abstract: abstract)], in: scratch.path)
+        let index = try SearchIndex.open(at: scratch.path)
+        for query in ["context", "longcontext", "long context", "windows context"] {
+            let snippet = try #require(try Searcher(index: index).search(query).hits.first?.snippet, "\(query)")
+            let count = snippet.text.unicodeScalars.count
+            #expect(snippet.highlights.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= count && !$0.isEmpty }, "\(query)")
+        }
+    }
+
     @Test func explanationsAddUpToTheScore() throws {
         let hits = try Searcher(index: SearchFixtures.bundled).search("quantization aware training", options: SearchOptions(limit: 5, explain: true)).hits
         for hit in hits {

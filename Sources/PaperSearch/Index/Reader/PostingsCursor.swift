@@ -12,8 +12,38 @@ struct PostingsCursor {
     static let exhausted = UInt32.max
 
     private(set) var document: UInt32 = 0
-    private(set) var titleFrequency: UInt32 = 0
-    private(set) var abstractFrequency: UInt32 = 0
+    /// Frequencies of a single-document term (blocks decode theirs on first use, see `titleFrequency`).
+    private var singleTitleFrequency: UInt32 = 0
+    private var singleAbstractFrequency: UInt32 = 0
+    /// Where the current block's frequency lanes are, decoded only when a frequency is first read: most
+    /// documents a cursor passes over are skipped or not scored.
+    private var frequencyLayout = (titleOffset: 0, titleWidth: 0, abstractOffset: 0, abstractWidth: 0)
+    private var frequenciesDecoded = true
+
+    /// The current document's title frequency.
+    var titleFrequency: UInt32 {
+        mutating get {
+            if blockCount == 0 { return singleTitleFrequency }
+            if !frequenciesDecoded { decodeFrequencies() }
+            return decoded.get(.titles, index)
+        }
+    }
+
+    /// The current document's abstract frequency.
+    var abstractFrequency: UInt32 {
+        mutating get {
+            if blockCount == 0 { return singleAbstractFrequency }
+            if !frequenciesDecoded { decodeFrequencies() }
+            return decoded.get(.abstracts, index)
+        }
+    }
+
+    private mutating func decodeFrequencies() {
+        if !isKnownUniquelyReferenced(&decoded) { decoded = decoded.copy() }
+        decoded.unpack(from: file, count: blockLength, width: frequencyLayout.titleWidth, at: frequencyLayout.titleOffset, into: .titles)
+        decoded.unpack(from: file, count: blockLength, width: frequencyLayout.abstractWidth, at: frequencyLayout.abstractOffset, into: .abstracts)
+        frequenciesDecoded = true
+    }
     let documentFrequency: Int
     private(set) var damage: String?
 
@@ -27,10 +57,10 @@ struct PostingsCursor {
     private var block = -1
     private var index = 0
     private var blockLength = 0
-    private var documents = InlineArray<128, UInt32>(repeating: 0)
-    private var titles = InlineArray<128, UInt32>(repeating: 0)
-    private var abstracts = InlineArray<128, UInt32>(repeating: 0)
-    private var scratch = InlineArray<128, UInt32>(repeating: 0)
+    /// The decoded block, shared between copies of the cursor until one of them decodes (copy on write).
+    private var decoded = DecodedBlock()
+    /// The only document of a single-document term.
+    private var singleDocument: UInt32 = 0
 
     /// The block `shallowAdvance` points at (>= `block`).
     private(set) var shallowBlock = 0
@@ -47,9 +77,7 @@ struct PostingsCursor {
             blockCount = 0
             blockLength = 1
             index = 0
-            documents[0] = info.singleDocument
-            titles[0] = info.singleTitleFrequency
-            abstracts[0] = info.singleAbstractFrequency
+            singleDocument = info.singleDocument
             block = 0
             if info.singleDocument >= self.documentCount {
                 damage = "document number out of range"
@@ -57,8 +85,8 @@ struct PostingsCursor {
                 return
             }
             document = info.singleDocument
-            titleFrequency = info.singleTitleFrequency
-            abstractFrequency = info.singleAbstractFrequency
+            singleTitleFrequency = info.singleTitleFrequency
+            singleAbstractFrequency = info.singleAbstractFrequency
             return
         }
         blockCount = (info.documentFrequency + postingsBlockSize - 1) / postingsBlockSize
@@ -78,7 +106,7 @@ struct PostingsCursor {
     // MARK: - Skip table
 
     func lastDocument(ofBlock b: Int) -> UInt32 {
-        blockCount == 0 ? documents[0] : file.uint32(at: skipStart + b * SkipEntry.size)
+        blockCount == 0 ? singleDocument : file.uint32(at: skipStart + b * SkipEntry.size)
     }
 
     func dataEnd(ofBlock b: Int) -> Int {
@@ -102,7 +130,7 @@ struct PostingsCursor {
     /// when every block ends before `target`.
     @discardableResult
     mutating func shallowAdvance(to target: UInt32) -> Bool {
-        guard blockCount > 0 else { return target <= documents[0] }
+        guard blockCount > 0 else { return target <= singleDocument }
         if shallowBlock < block { shallowBlock = block }
         while shallowBlock < blockCount && lastDocument(ofBlock: shallowBlock) < target { shallowBlock += 1 }
         return shallowBlock < blockCount
@@ -110,7 +138,7 @@ struct PostingsCursor {
 
     /// The last document of the shallow block (or `exhausted` past the end).
     var shallowBlockLastDocument: UInt32 {
-        if blockCount == 0 { return documents[0] }
+        if blockCount == 0 { return singleDocument }
         return shallowBlock < blockCount ? lastDocument(ofBlock: shallowBlock) : PostingsCursor.exhausted
     }
 
@@ -143,34 +171,38 @@ struct PostingsCursor {
         guard 3 + docBytes + titleBytes + abstractBytes == end - start else {
             return fail("postings block \(b) has the wrong length")
         }
-        file.unpack(count, width: docWidth, at: start + 3, into: &scratch)
-        file.unpack(count, width: titleWidth, at: start + 3 + docBytes, into: &titles)
-        file.unpack(count, width: abstractWidth, at: start + 3 + docBytes + titleBytes, into: &abstracts)
+        if !isKnownUniquelyReferenced(&decoded) { decoded = decoded.copy() }
+        let block = decoded
+        block.unpack(from: file, count: count, width: docWidth, at: start + 3, into: .scratch)
+        frequencyLayout = (start + 3 + docBytes, titleWidth, start + 3 + docBytes + titleBytes, abstractWidth)
+        frequenciesDecoded = false
         var previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
         for i in 0..<count {
-            previous += Int64(scratch[i]) + 1
-            documents[i] = UInt32(truncatingIfNeeded: previous)
+            previous += Int64(block.get(.scratch, i)) + 1
+            block.set(.documents, i, UInt32(truncatingIfNeeded: previous))
         }
         guard previous < Int64(documentCount), UInt32(previous) == lastDocument(ofBlock: b) else {
             return fail("postings block \(b) does not end where its skip entry says")
         }
-        block = b
+        self.block = b
         blockLength = count
         index = 0
-        document = documents[0]
-        titleFrequency = titles[0]
-        abstractFrequency = abstracts[0]
+        load(0)
         positionsIndex = 0
         positionsOffset = -1
+    }
+
+    /// Makes entry `i` of the decoded block current.
+    @inline(__always)
+    private mutating func load(_ i: Int) {
+        document = decoded.get(.documents, i)
     }
 
     mutating func next() {
         guard document != PostingsCursor.exhausted else { return }
         index += 1
-        if index < blockLength {
-            document = documents[index]
-            titleFrequency = titles[index]
-            abstractFrequency = abstracts[index]
+        if index < blockLength && blockCount > 0 {
+            load(index)
         } else if blockCount == 0 {
             document = PostingsCursor.exhausted
         } else {
@@ -191,11 +223,9 @@ struct PostingsCursor {
             decodeBlock(b)
             if document == PostingsCursor.exhausted { return }
         }
-        while index < blockLength && documents[index] < target { index += 1 }
+        while index < blockLength && decoded.get(.documents, index) < target { index += 1 }
         if index < blockLength {
-            document = documents[index]
-            titleFrequency = titles[index]
-            abstractFrequency = abstracts[index]
+            load(index)
         } else {
             decodeBlock(block + 1)
         }
@@ -219,8 +249,9 @@ struct PostingsCursor {
         }
         // Skip the positions of the block's earlier documents.
         var offset = positionsOffset
+        if blockCount > 0 && !frequenciesDecoded { decodeFrequencies() }
         while positionsIndex < index {
-            let count = Int(titles[positionsIndex] + abstracts[positionsIndex])
+            let count = Int(decoded.get(.titles, positionsIndex) + decoded.get(.abstracts, positionsIndex))
             for _ in 0..<count {
                 guard offset < positionsEnd, positionsFile.varint(at: &offset) != nil else {
                     return fail("positions out of range")

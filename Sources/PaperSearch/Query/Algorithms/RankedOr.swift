@@ -4,6 +4,11 @@
 /// top k — so only the essential terms' postings generate candidates, and the non-essential ones are
 /// probed with `advance(to:)` only while the candidate can still make it.
 ///
+/// Block-max refinement (as in block-max MaxScore, Chakrabarti et al. 2011; Lucene's MaxScoreBulkScorer):
+/// before decoding, the essential terms' skip tables are walked past every stretch of documents where the
+/// blocks' maximum scores plus the non-essential bounds cannot beat the threshold — a single common word
+/// decodes only the few blocks that can hold a top-k document.
+///
 /// Every accepted document's score is the sum of the terms' contributions in the query's term order, the
 /// same sum the exhaustive path computes, so both return identical ids and scores.
 enum RankedOr {
@@ -14,6 +19,10 @@ enum RankedOr {
     ) -> Int {
         let count = cursors.count
         guard count > 0 else { return 0 }
+        let terms = terms.map(TermWeight.init)
+        if count == 1 {
+            return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, topK: &topK)
+        }
         // Order by bound, ascending; prefix[k] = sum of bounds of order[0...k].
         let order = (0..<count).sorted { bounds[$0] < bounds[$1] || (bounds[$0] == bounds[$1] && $0 < $1) }
         var prefix = [Double](repeating: 0, count: count)
@@ -28,18 +37,51 @@ enum RankedOr {
         var essential = 0
         while essential < count && prefix[essential] <= threshold { essential += 1 }
         var evaluated = 0
+        var regionEnd: UInt32 = 0
+        var regionBound = -Double.infinity
 
         while essential < count {
             var candidate = PostingsCursor.exhausted
             for k in essential..<count { candidate = min(candidate, cursors[order[k]].document) }
             if candidate == PostingsCursor.exhausted { break }
 
+            if threshold > -Double.infinity && (candidate > regionEnd || regionBound <= threshold) {
+                // Skip stretches whose block maxima cannot beat the threshold, reading skip tables only. The
+                // bound of the current stretch is kept until the candidate leaves it.
+                var target = candidate
+                let rest = essential > 0 ? prefix[essential - 1] : 0
+                while target != PostingsCursor.exhausted {
+                    var bound = rest
+                    var boundary = PostingsCursor.exhausted
+                    for k in essential..<count {
+                        let term = order[k]
+                        guard cursors[term].hasBlocks else {
+                            bound += bounds[term]
+                            continue
+                        }
+                        guard cursors[term].shallowAdvance(to: target) else { continue }
+                        bound += context.blockBound(terms[term], &cursors[term], block: cursors[term].shallowBlock)
+                        boundary = min(boundary, cursors[term].shallowBlockLastDocument)
+                    }
+                    if bound > threshold {
+                        regionEnd = boundary
+                        regionBound = bound
+                        break
+                    }
+                    target = boundary == PostingsCursor.exhausted ? boundary : boundary + 1
+                }
+                if target != candidate {
+                    for k in essential..<count where cursors[order[k]].document < target { cursors[order[k]].advance(to: target) }
+                    continue
+                }
+            }
+
             var partial = 0.0
             var matched = false
             for k in essential..<count {
                 let term = order[k]
                 guard cursors[term].document == candidate else { continue }
-                if let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                if let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
                     let contribution = terms[term].weight * saturation
                     parts[term] = contribution
                     matchedTerm[term] = true
@@ -58,7 +100,7 @@ enum RankedOr {
                 let term = order[k]
                 cursors[term].advance(to: candidate)
                 if cursors[term].document == candidate,
-                   let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                   let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
                     let contribution = terms[term].weight * saturation
                     parts[term] = contribution
                     matchedTerm[term] = true
@@ -74,10 +116,62 @@ enum RankedOr {
                 if score > threshold && !exclusions.contains(where: { $0.contains(candidate) }) {
                     topK.insert(candidate, score: score)
                     threshold = topK.threshold
+                    let before = essential
                     while essential < count && prefix[essential] <= threshold { essential += 1 }
+                    if essential != before { regionEnd = 0 }  // the essential set changed: recompute the stretch
                 }
             }
             for term in 0..<count { matchedTerm[term] = false }
+        }
+        return evaluated
+    }
+}
+
+extension RankedOr {
+    /// One term: walk its postings, skipping every block whose maximum cannot beat the threshold (checked
+    /// once a block, from the skip table, before the block is decoded).
+    static func single(
+        _ term: TermWeight, cursor: inout PostingsCursor, bound: Double, context: ScoringContext, exclusions: [Matcher],
+        topK: inout TopK
+    ) -> Int {
+        var threshold = topK.threshold
+        var evaluated = 0
+        var checkedUpTo: UInt32 = 0
+        var checked = false
+        while cursor.document != PostingsCursor.exhausted {
+            let document = cursor.document
+            if threshold > -Double.infinity && cursor.hasBlocks && (!checked || document > checkedUpTo) {
+                var target = document
+                while target != PostingsCursor.exhausted {
+                    guard cursor.shallowAdvance(to: target) else { target = PostingsCursor.exhausted; break }
+                    if context.blockBound(term, &cursor, block: cursor.shallowBlock) > threshold { break }
+                    let last = cursor.shallowBlockLastDocument
+                    target = last == PostingsCursor.exhausted ? last : last + 1
+                }
+                if target != document {
+                    if target == PostingsCursor.exhausted { break }
+                    cursor.advance(to: target)
+                    continue
+                }
+                checked = true
+                checkedUpTo = cursor.shallowBlockLastDocument
+            } else if threshold == -Double.infinity && bound <= threshold {
+                break
+            }
+            if let saturation = context.saturation(document, cursor.titleFrequency, cursor.abstractFrequency, term) {
+                evaluated += 1
+                let score = term.weight * saturation
+                if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
+                    topK.insert(document, score: score)
+                    let raised = topK.threshold
+                    if raised > threshold {
+                        threshold = raised
+                        checked = false
+                        if bound <= threshold { break }
+                    }
+                }
+            }
+            cursor.next()
         }
         return evaluated
     }
@@ -92,6 +186,7 @@ enum RankedAnd {
         filters: [Matcher], exclusions: [Matcher], topK: inout TopK
     ) -> Int {
         let lead = required.sorted { terms[$0].info.documentFrequency < terms[$1].info.documentFrequency }
+        let terms = terms.map(TermWeight.init)
         var matches = 0
         var parts = [Double](repeating: 0, count: terms.count)
         var matchedTerm = [Bool](repeating: false, count: terms.count)
@@ -112,7 +207,7 @@ enum RankedAnd {
             }
             matches += 1
             for term in required {
-                if let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                if let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
                     parts[term] = terms[term].weight * saturation
                     matchedTerm[term] = true
                 }
@@ -120,7 +215,7 @@ enum RankedAnd {
             for term in optional {
                 cursors[term].advance(to: candidate)
                 if cursors[term].document == candidate,
-                   let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                   let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
                     parts[term] = terms[term].weight * saturation
                     matchedTerm[term] = true
                 }
@@ -144,6 +239,7 @@ enum Exhaustive {
         root: Matcher, topK: inout TopK
     ) -> Int {
         var matches = 0
+        let terms = terms.map(TermWeight.init)
         var parts = [Double](repeating: 0, count: terms.count)
         var matchedTerm = [Bool](repeating: false, count: terms.count)
         while root.document != PostingsCursor.exhausted {
@@ -152,7 +248,7 @@ enum Exhaustive {
             for term in scoring {
                 cursors[term].advance(to: candidate)
                 if cursors[term].document == candidate,
-                   let saturation = context.saturation(cursors[term], field: terms[term].field, namespace: terms[term].namespace) {
+                   let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
                     parts[term] = terms[term].weight * saturation
                     matchedTerm[term] = true
                 }

@@ -1,0 +1,82 @@
+import PaperSearch
+
+/// `papers bench`: query latency of an index.
+enum BenchCommand: Command {
+    static let name = "bench"
+    static let usage = "[--index DIR] [--queries FILE] [--runs N] [--threads N] [-k N] [--json]"
+    static let abstract = "Measure query latency: p50, p95, p99, max and queries per second, per query type."
+    static let discussion = """
+        Runs a query log against the index after an untimed warm-up pass, first on one thread, then on all
+        cores. --queries is JSON Lines ({"id", "text"}, optional "type" to group the report), read as plain
+        words like batch search. Without --queries, a fixed mix is drawn from the index itself: single words
+        of high, middle and low frequency, two- and three-word OR, AND, phrases, 5-10 word queries, field and
+        year filters. Timing covers the search call up to hits with ids and scores; the cost of snippets is
+        reported apart.
+        """
+    static let options: [OptionSpec] = [
+        .option("--index", value: "DIR", help: "Where the index lives."),
+        .option("--queries", value: "FILE", help: "A query log (JSON Lines)."),
+        .option("--runs", value: "N", help: "Timed passes over the queries (default 3)."),
+        .option("--threads", value: "N", help: "Threads for the second measurement (default: all cores)."),
+        .option("--limit", "-k", value: "N", help: "Results per query (default 10)."),
+        .flag("--json", help: "Print the report as JSON."),
+    ] + IndexAccess.parameterOptions
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        let runs = try arguments.integer("--runs", default: 3, range: 1...1000)
+        let threads = try arguments.integer("--threads", default: ProcessorInfo.activeProcessorCount, range: 1...256)
+        let limit = try arguments.integer("--limit", default: 10, range: 1...10_000)
+        let index = try IndexAccess.open(arguments, context)
+        let searcher = try IndexAccess.searcher(index, arguments)
+        let queries: [LatencyBenchmark.Query]
+        if let path = arguments.value("--queries") {
+            queries = try QueryRecord.read(path: path).map { LatencyBenchmark.Query(text: $0.text, type: $0.type ?? "query", syntax: false) }
+        } else {
+            queries = try QueryMix.draw(from: index, seed: 42)
+        }
+        guard !queries.isEmpty else { throw UsageError("no queries to run") }
+        let single = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: 1, limit: limit)
+        let parallel = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: threads, limit: limit)
+        let snippetQueries = Array(queries.prefix(200))
+        let withSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit, snippets: true)
+        let withoutSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit)
+        let snippetCost = (withSnippets.rows.last?.mean ?? 0) - (withoutSnippets.rows.last?.mean ?? 0)
+
+        if arguments.has("--json") {
+            func rows(_ report: LatencyBenchmark.Report) -> JSONValue {
+                .object(JSONObject(report.rows.map { row in
+                    (row.type, .object(JSONObject([
+                        ("count", .integer(row.count)), ("p50_us", .double(row.p50)), ("p95_us", .double(row.p95)),
+                        ("p99_us", .double(row.p99)), ("max_us", .double(row.max)), ("mean_us", .double(row.mean)),
+                        ("qps", .double(row.rate)),
+                    ])))
+                }))
+            }
+            var writer = JSONWriter()
+            writer.write(.object(JSONObject([
+                ("index", .string(index.path)), ("papers", .integer(index.documentCount)), ("queries", .integer(queries.count)),
+                ("runs", .integer(runs)), ("k", .integer(limit)), ("threads", .integer(threads)),
+                ("single_thread", rows(single)), ("all_threads", rows(parallel)), ("snippet_cost_us", .double(snippetCost)),
+            ])))
+            context.output.write(bytes: writer.bytes)
+            context.output.line()
+            return .success
+        }
+        context.output.line("\(Format.grouped(queries.count)) queries × \(runs) runs, top \(limit), on \(Format.grouped(index.documentCount)) papers (\(index.path))")
+        for (title, report) in [("1 thread", single), ("\(threads) threads", parallel)] {
+            context.output.line("")
+            context.output.line(title + ": latency in µs")
+            context.output.line("type".padding(to: 14) + "count".padding(to: 8) + "p50".padding(to: 10) + "p95".padding(to: 10)
+                + "p99".padding(to: 10) + "max".padding(to: 10) + "queries/s")
+            for row in report.rows {
+                context.output.line(row.type.padding(to: 14) + String(row.count).padding(to: 8)
+                    + Format.decimal(row.p50, places: 1).padding(to: 10) + Format.decimal(row.p95, places: 1).padding(to: 10)
+                    + Format.decimal(row.p99, places: 1).padding(to: 10) + Format.decimal(row.max, places: 1).padding(to: 10)
+                    + Format.grouped(Int(row.rate)))
+            }
+        }
+        context.output.line("")
+        context.output.line("Snippets and stored records add \(Format.decimal(snippetCost, places: 1)) µs a query (mean of \(snippetQueries.count)).")
+        return .success
+    }
+}
