@@ -10,7 +10,8 @@ struct StemCache {
     static let maximumLength = 31
     private var storage: [UInt8]
 
-    init() { storage = [UInt8](repeating: 0, count: StemCache.slotCount * 64) }
+    /// The slots are allocated on the first miss, so a cache that is never used costs nothing.
+    init() { storage = [] }
 
     private init(empty: Void) { storage = [] }
 
@@ -34,6 +35,7 @@ struct StemCache {
             stemmer(&buffer)
             return nil
         }
+        if storage.isEmpty { storage = [UInt8](repeating: 0, count: StemCache.slotCount * 64) }
         let base = StemCache.slot(of: word) << 6
         if Int(storage[base]) == length {
             var i = 0

@@ -94,11 +94,12 @@ public struct Searcher: Sendable {
             let (entries, total, exact) = try run(plan, capacity: max(0, options.offset) + max(0, options.limit), exhaustive: options.exhaustive)
             let page = entries.dropFirst(max(0, options.offset))
             var hits: [Hit] = []
+            var scratch = AnalyzerScratch()
             for entry in page {
                 let paper = options.records ? try index.paper(at: Int(entry.document))
                                             : Paper(id: try index.documents.id(Int(entry.document)), title: "", abstract: "")
                 var hit = Hit(document: Int(entry.document), score: entry.score, paper: paper)
-                if options.snippets && options.records { hit.snippet = Snippet.make(for: paper, plan: plan, index: index) }
+                if options.snippets && options.records { hit.snippet = Snippet.make(for: paper, plan: plan, index: index, scratch: &scratch) }
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }
                 hits.append(hit)
             }

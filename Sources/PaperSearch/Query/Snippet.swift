@@ -27,33 +27,50 @@ public struct Snippet: Sendable, Equatable {
         return result
     }
 
+    /// Collects the abstract's indexed terms: byte range and which query term (if any) each one is, found by
+    /// a 64-bit hash of the term so that no string is made per token.
+    private struct Collector: TermSink {
+        var queryHashes: [UInt64] = []
+        var tokens: [(start: Int, end: Int, match: Int)] = []
+        init() {}
+        mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for index in term.indices { hash = (hash ^ UInt64(term[index])) &* 0x0000_0100_0000_01B3 }
+            tokens.append((start, end, queryHashes.firstIndex(of: hash) ?? -1))
+        }
+    }
+
     /// The best passage of the abstract for the plan's terms: the window of about 30 words holding the most
     /// weight of distinct matched terms (idf), or the opening words when nothing in the abstract matched.
-    static func make(for paper: Paper, plan: SearchPlan, index: SearchIndex) -> Snippet? {
+    static func make(for paper: Paper, plan: SearchPlan, index: SearchIndex, scratch: inout AnalyzerScratch) -> Snippet? {
         let abstract = paper.abstract
         guard !abstract.isEmpty else { return nil }
-        var weights: [String: Double] = [:]
+        var collector = Collector()
+        var weights: [Double] = []
         for termIndex in plan.scoringTerms {
             let term = plan.terms[termIndex]
             guard term.namespace == .text, term.field != .title else { continue }
-            weights[String(decoding: term.bytes, as: UTF8.self)] = max(term.weight, 0.01)
+            collector.queryHashes.append(StableHash.fnv1a64(term.bytes))
+            weights.append(max(term.weight, 0.01))
         }
-        let tokens = index.analyzer.tokens(abstract)
+        index.analyzer.analyze(abstract, scratch: &scratch, into: &collector)
+        let tokens = collector.tokens
         guard !tokens.isEmpty else { return nil }
-        let matched = tokens.indices.filter { tokens[$0].indexedTerm.map { weights[$0] != nil } ?? false }
+        let matched = tokens.indices.filter { tokens[$0].match >= 0 }
 
         // Best window start: the most distinct matched weight, earlier windows winning ties.
         var bestStart = 0
         var bestScore = -1.0
         var candidates = Set(matched.map { max(0, $0 - 4) })
         candidates.insert(0)
+        var seen = [Bool](repeating: false, count: weights.count)
         for start in candidates.sorted() {
             let end = min(tokens.count, start + windowTokens)
-            var seen = Set<String>()
+            for k in seen.indices { seen[k] = false }
             var score = 0.0
             for index in matched where index >= start && index < end {
-                guard let term = tokens[index].indexedTerm, seen.insert(term).inserted else { continue }
-                score += weights[term] ?? 0
+                let term = tokens[index].match
+                if !seen[term] { seen[term] = true; score += weights[term] }
             }
             if score > bestScore {
                 bestScore = score
@@ -64,8 +81,8 @@ public struct Snippet: Sendable, Equatable {
         let utf8 = Array(abstract.utf8)
         // The window's byte range covers all its tokens (a compound's joined form starts at its first part).
         let window = tokens[bestStart..<end]
-        let from = bestStart == 0 ? 0 : (window.map(\.utf8Range.lowerBound).min() ?? 0)
-        let lastEnd = window.map(\.utf8Range.upperBound).max() ?? utf8.count
+        let from = bestStart == 0 ? 0 : (window.map(\.start).min() ?? 0)
+        let lastEnd = window.map(\.end).max() ?? utf8.count
         var to = end == tokens.count ? utf8.count : lastEnd
         // Keep punctuation that closes the last word (a full stop, a bracket).
         while to < utf8.count, to < lastEnd + 2, utf8[to] != 0x20, utf8[to] < 0x80 { to += 1 }
@@ -77,8 +94,8 @@ public struct Snippet: Sendable, Equatable {
         // Highlights in scalar offsets of `text`, overlapping ranges (compound parts) merged.
         var ranges: [Range<Int>] = []
         for index in matched where index >= bestStart && index < end {
-            let lower = min(max(tokens[index].utf8Range.lowerBound, from), to)
-            let upper = min(max(tokens[index].utf8Range.upperBound, lower), to)
+            let lower = min(max(tokens[index].start, from), to)
+            let upper = min(max(tokens[index].end, lower), to)
             guard upper > lower else { continue }
             let start = scalarCount(utf8[from..<lower]) + prefix.unicodeScalars.count
             ranges.append(start..<(start + scalarCount(utf8[lower..<upper])))
