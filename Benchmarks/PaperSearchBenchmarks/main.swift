@@ -12,6 +12,9 @@ func usage() -> Never {
           corpus PATH [--runs N]                 read a corpus (parse, normalise, merge duplicates): papers/s, MB/s
           analyzer [PATH] [--runs N] [--limit N] analyzer throughput on titles + abstracts: MB/s, tokens/s
           stemmer [PATH] [--runs N] [--limit N]  stemmer alone on the corpus's words: words/s
+          index [PATH]                           indexing from memory: add and commit times, papers/s
+          query INDEX QUERIES [--runs N] [--threads N] [-k N]   query latency per type (p50, p95, p99, max, qps)
+          tune INDEX QUERIES QRELS               grid search of BM25 parameters on a training split
 
         PATH defaults to ../shared/datasets/arxiv-daily/corpus.jsonl.gz (run from the repository root).
         """)
@@ -141,6 +144,22 @@ case "stemmer":
         emit([("benchmark", .string("stemmer")), ("stemmer", .string(stemmer.rawValue)), ("path", .string(path)),
               ("words", .integer(words.count)), ("runs", .integer(runs)), ("median_seconds", .double(time)),
               ("words_per_second", .integer(Int(Double(words.count) / time))), ("checksum", .integer(checksum))])
+    }
+
+case "query":
+    // Query latency over a log: query INDEX QUERIES [--runs N] [--threads N] [-k N]; JSON per query type.
+    guard arguments.count >= 3 else { usage() }
+    let index = try SearchIndex.open(at: arguments[1])
+    let log = try QueryRecord.read(path: arguments[2]).map {
+        LatencyBenchmark.Query(text: $0.text, type: $0.type ?? "query", syntax: false)
+    }
+    let report = LatencyBenchmark.run(searcher: try Searcher(index: index), queries: log, runs: option("--runs", default: 3),
+                                      threads: option("--threads", default: 1), limit: option("-k", default: 10))
+    for row in report.rows {
+        emit([("benchmark", .string("query")), ("index", .string(arguments[1])), ("papers", .integer(index.documentCount)),
+              ("type", .string(row.type)), ("count", .integer(row.count)), ("threads", .integer(report.threads)),
+              ("p50_us", .double(row.p50)), ("p95_us", .double(row.p95)), ("p99_us", .double(row.p99)),
+              ("max_us", .double(row.max)), ("qps", .double(row.rate))])
     }
 
 case "tune":

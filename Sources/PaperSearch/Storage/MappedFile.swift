@@ -107,22 +107,36 @@ import Glibc
             return
         }
         guard let base = unsafe base else { return }
-        // Invariant: every byte read below lies in offset..<offset+length, checked above.
         let bytes = unsafe base + offset
         let mask: UInt64 = (1 << UInt64(width)) - 1
+        if contains(offset, length + 8) {
+            // Fast path: a bit reader that refills 32 bits at a time. It may read up to 7 bytes past the
+            // block, which the check above keeps inside the file (a footer always follows the data); bits
+            // read past the block are never used.
+            var accumulator: UInt64 = 0
+            var available = 0
+            var position = 0
+            for i in 0..<count {
+                if available < width {
+                    let chunk = unsafe UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self))
+                    accumulator |= UInt64(chunk) << UInt64(available)
+                    position += 4
+                    available += 32
+                }
+                unsafe output[i] = UInt32(truncatingIfNeeded: accumulator & mask)
+                accumulator >>= UInt64(width)
+                available -= width
+            }
+            return
+        }
+        // Invariant: every byte read below lies in offset..<offset+length, checked above.
         var bitOffset = 0
-        // Full 8-byte loads while they stay inside the block, then byte by byte.
-        let safeLoads = length >= 8 ? length - 8 : -1
         for i in 0..<count {
             let byteIndex = bitOffset >> 3
             let shift = UInt64(bitOffset & 7)
             var word: UInt64 = 0
-            if byteIndex <= safeLoads {
-                word = unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: byteIndex, as: UInt64.self))
-            } else {
-                for k in 0..<min(8, length - byteIndex) {
-                    word |= UInt64(unsafe bytes.load(fromByteOffset: byteIndex + k, as: UInt8.self)) << UInt64(8 * k)
-                }
+            for k in 0..<min(8, length - byteIndex) {
+                word |= UInt64(unsafe bytes.load(fromByteOffset: byteIndex + k, as: UInt8.self)) << UInt64(8 * k)
             }
             unsafe output[i] = UInt32(truncatingIfNeeded: (word >> shift) & mask)
             bitOffset += width
