@@ -162,6 +162,34 @@ case "query":
               ("max_us", .double(row.max)), ("qps", .double(row.rate))])
     }
 
+case "similar-eval":
+    // "Papers like this one" against judgments: similar-eval INDEX QUERIES QRELS [--from N] [--to N].
+    // Each query's text (and title) is the source paper; three methods are compared.
+    guard arguments.count >= 4 else { usage() }
+    let index = try SearchIndex.open(at: arguments[1])
+    let judgments = try RelevanceJudgments(path: arguments[3])
+    let judged = Set(judgments.judgedQueries)
+    let from = option("--from", default: 0), to = option("--to", default: Int.max)
+    let queries = try QueryRecord.read(path: arguments[2]).filter {
+        judged.contains($0.id) && (Int($0.id).map { $0 >= from && $0 <= to } ?? true)
+    }
+    let searcher = try Searcher(index: index)
+    var methods: [(String, [String: [String]])] = [("bm25-whole-text", [:]), ("lucene-morelikethis-defaults", [:]), ("papersearch-similar", [:])]
+    for query in queries {
+        let title = query.title ?? ""
+        methods[0].1[query.id] = try searcher.search(QueryParser.plainWords(title + " " + query.text),
+                                                     options: SearchOptions(limit: 100, snippets: false, records: false)).hits.map(\.id)
+        for (slot, method) in [(1, SimilarOptions.Method.luceneDefaults), (2, .paperSearch)] {
+            methods[slot].1[query.id] = try searcher.similar(text: query.text, title: title,
+                                                             options: SimilarOptions(method: method, limit: 100, snippets: false)).hits.map(\.id)
+        }
+    }
+    for (name, rankings) in methods {
+        let summary = EvaluationSummary(rankings: rankings, judgments: RelevanceJudgments(grades: judgments.grades.filter { grade in queries.contains { $0.id == grade.key } }))
+        emit([("benchmark", .string("similar-eval")), ("method", .string(name)), ("queries", .integer(summary.queries)),
+              ("ndcg@10", .double(summary.ndcgAt10)), ("recall@100", .double(summary.recallAt100))])
+    }
+
 case "tune":
     // Grid search of BM25 parameters on a *training* split: tune INDEX QUERIES QRELS.
     guard arguments.count >= 4 else { usage() }

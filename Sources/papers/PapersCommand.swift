@@ -11,6 +11,7 @@ enum PapersCommand {
         StatsCommand.self,
         VerifyCommand.self,
         SearchCommand.self,
+        SimilarCommand.self,
         ShowCommand.self,
         EvalCommand.self,
         BenchCommand.self,

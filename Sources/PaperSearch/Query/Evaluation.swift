@@ -121,6 +121,8 @@ public struct QueryRecord: Sendable, Equatable {
     public var text: String
     public var type: String?
     public var ids: [String]
+    /// A title, for queries that are whole papers.
+    public var title: String?
 
     /// Reads JSON Lines of queries.
     public static func read(path: String) throws(EvaluationError) -> [QueryRecord] {
@@ -139,7 +141,8 @@ public struct QueryRecord: Sendable, Equatable {
             if case let .array(items)? = object["ids"] { ids = items.compactMap(\.stringOrNumberText) }
             let text = object["text"]?.stringOrNumberText ?? object["query"]?.stringOrNumberText ?? ""
             guard !text.isEmpty || !ids.isEmpty else { throw .malformed(path: path, line: index + 1, reason: "no \"text\"") }
-            records.append(QueryRecord(id: id, text: text, type: object["type"]?.stringOrNumberText, ids: ids))
+            records.append(QueryRecord(id: id, text: text, type: object["type"]?.stringOrNumberText, ids: ids,
+                                       title: object["title"]?.stringOrNumberText))
         }
         return records
     }

@@ -87,22 +87,7 @@ enum SearchCommand: Command {
     }
 
     static func printJSON(_ results: SearchResults, text: String, offset: Int, _ context: CommandContext) {
-        var hits: [JSONValue] = []
-        for (rank, hit) in results.hits.enumerated() {
-            var object = JSONObject([
-                ("rank", .integer(offset + rank + 1)), ("id", .string(hit.id)), ("score", .double(hit.score)),
-                ("title", .string(hit.paper.title)), ("authors", .array(hit.paper.authors.map { .string($0) })),
-                ("year", hit.paper.year.map { .integer($0) } ?? .null), ("venue", hit.paper.venue.map { .string($0) } ?? .null),
-            ])
-            if let snippet = hit.snippet {
-                object["snippet"] = .object(JSONObject([
-                    ("text", .string(snippet.text)),
-                    ("highlights", .array(snippet.highlights.map { .array([.integer($0.lowerBound), .integer($0.upperBound)]) })),
-                ]))
-            }
-            if let explanation = hit.explanation { object["explanation"] = explanationJSON(explanation) }
-            hits.append(.object(object))
-        }
+        let hits = results.hits.enumerated().map { hitJSON($1, rank: offset + $0 + 1) }
         var writer = JSONWriter()
         writer.write(.object(JSONObject([
             ("query", .string(text)), ("total", .integer(results.totalHits)), ("totalIsExact", .bool(results.totalIsExact)),
@@ -110,6 +95,23 @@ enum SearchCommand: Command {
         ])))
         context.output.write(bytes: writer.bytes)
         context.output.line()
+    }
+
+    /// One hit as JSON (shared with `papers similar`).
+    static func hitJSON(_ hit: Hit, rank: Int) -> JSONValue {
+        var object = JSONObject([
+            ("rank", .integer(rank)), ("id", .string(hit.id)), ("score", .double(hit.score)),
+            ("title", .string(hit.paper.title)), ("authors", .array(hit.paper.authors.map { .string($0) })),
+            ("year", hit.paper.year.map { .integer($0) } ?? .null), ("venue", hit.paper.venue.map { .string($0) } ?? .null),
+        ])
+        if let snippet = hit.snippet {
+            object["snippet"] = .object(JSONObject([
+                ("text", .string(snippet.text)),
+                ("highlights", .array(snippet.highlights.map { .array([.integer($0.lowerBound), .integer($0.upperBound)]) })),
+            ]))
+        }
+        if let explanation = hit.explanation { object["explanation"] = explanationJSON(explanation) }
+        return .object(object)
     }
 
     static func explanationJSON(_ explanation: Explanation) -> JSONValue {
@@ -132,38 +134,45 @@ enum SearchCommand: Command {
             context.output.line("No results: \(notice).")
             return
         }
-        let bold = context.output.isTerminal
-        let (open, close) = bold ? ("\u{1B}[1m", "\u{1B}[0m") : ("**", "**")
+        let (open, close) = highlightMarks(context)
         if results.hits.isEmpty {
             context.output.line(results.totalHits == 0 ? "No papers match." : "No results on this page (\(Format.grouped(results.totalHits)) matches).")
             return
         }
-        for (rank, hit) in results.hits.enumerated() {
-            let title = bold ? open + hit.paper.title + close : hit.paper.title
-            context.output.line("\(offset + rank + 1). \(title)")
-            var details = [hit.id]
-            if let year = hit.paper.year { details.append(String(year)) }
-            if let venue = hit.paper.venue { details.append(venue) }
-            if !hit.paper.authors.isEmpty {
-                let shown = hit.paper.authors.prefix(3).joined(separator: ", ")
-                details.append(hit.paper.authors.count > 3 || hit.paper.extra["more_authors"] == .bool(true) ? shown + " et al." : shown)
-            }
-            details.append("score " + Format.decimal(hit.score, places: 3))
-            context.output.line("   " + details.joined(separator: " · "))
-            if let snippet = hit.snippet { context.output.line("   " + snippet.rendered(open: open, close: close)) }
-            if let explanation = hit.explanation {
-                for term in explanation.terms {
-                    context.output.line("     \(Format.decimal(term.score, places: 3))  \(term.term): idf \(Format.decimal(term.idf, places: 3)) × "
-                        + "saturation \(Format.decimal(term.saturation, places: 3)) (tf title \(term.titleFrequency), abstract \(term.abstractFrequency))")
-                }
-                context.output.line("     lengths: title \(explanation.titleLength), abstract \(explanation.abstractLength); "
-                    + "k1 \(explanation.parameters.k1), b \(explanation.parameters.b), title weight \(explanation.parameters.titleWeight)")
-            }
-            context.output.line()
-        }
+        for (rank, hit) in results.hits.enumerated() { printHit(hit, rank: offset + rank + 1, open: open, close: close, context) }
         let shown = "\(offset + 1)-\(offset + results.hits.count)"
         let total = results.totalIsExact ? "\(Format.grouped(results.totalHits)) papers match" : "at least \(Format.grouped(results.totalHits)) papers match"
         context.output.line("\(total); showing \(shown).")
+    }
+
+    /// How matched words are marked: bold on a terminal, **like this** otherwise.
+    static func highlightMarks(_ context: CommandContext) -> (open: String, close: String) {
+        context.output.isTerminal ? ("\u{1B}[1m", "\u{1B}[0m") : ("**", "**")
+    }
+
+    /// One hit for people: rank and title, details, snippet, and the score's terms when explained.
+    static func printHit(_ hit: Hit, rank: Int, open: String, close: String, _ context: CommandContext) {
+        let title = context.output.isTerminal ? open + hit.paper.title + close : hit.paper.title
+        context.output.line("\(rank). \(title)")
+        var details = [hit.id]
+        if let year = hit.paper.year { details.append(String(year)) }
+        if let venue = hit.paper.venue { details.append(venue) }
+        if !hit.paper.authors.isEmpty {
+            let shown = hit.paper.authors.prefix(3).joined(separator: ", ")
+            details.append(hit.paper.authors.count > 3 || hit.paper.extra["more_authors"] == .bool(true) ? shown + " et al." : shown)
+        }
+        details.append("score " + Format.decimal(hit.score, places: 3))
+        context.output.line("   " + details.joined(separator: " · "))
+        if let snippet = hit.snippet { context.output.line("   " + snippet.rendered(open: open, close: close)) }
+        if let explanation = hit.explanation {
+            for term in explanation.terms {
+                context.output.line("     \(Format.decimal(term.score, places: 3))  \(term.term): idf \(Format.decimal(term.idf, places: 3)) × "
+                    + "saturation \(Format.decimal(term.saturation, places: 3)) (tf title \(term.titleFrequency), abstract \(term.abstractFrequency))")
+            }
+            context.output.line("     lengths: title \(explanation.titleLength), abstract \(explanation.abstractLength); "
+                + "k1 \(explanation.parameters.k1), b \(explanation.parameters.b), title weight \(explanation.parameters.titleWeight)")
+        }
+        context.output.line()
     }
 
     static func runBatch(_ path: String, _ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {

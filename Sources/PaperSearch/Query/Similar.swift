@@ -1,0 +1,160 @@
+/// How "papers like these" picks its query terms.
+public struct SimilarOptions: Sendable {
+    /// The selection method.
+    public enum Method: String, Sendable, CaseIterable {
+        /// PaperSearch's: every term of the source counts (tf ≥ 1, as abstracts are short), title words count
+        /// `titleWeight` times, tf is dampened (1 + ln tf), terms in more than half the papers are ignored,
+        /// and each term's weight is its share of the best term's score.
+        case paperSearch = "papersearch"
+        /// Lucene's MoreLikeThis defaults: tf ≥ 2, df ≥ 5, 25 terms by tf·idf, no weighting.
+        case luceneDefaults = "lucene"
+    }
+
+    public var method: Method = .paperSearch
+    /// How many papers to return.
+    public var limit = 10
+    /// The most query terms (Lucene's default is 25).
+    public var maximumTerms = 40
+    /// Terms in fewer papers than this are ignored (too rare to relate papers).
+    public var minimumDocumentFrequency = 2
+    /// Whether hits carry a snippet of their abstract with the query terms marked.
+    public var snippets = true
+    /// Whether hits carry their score broken into terms.
+    public var explain = false
+
+    public init(method: Method = .paperSearch, limit: Int = 10, snippets: Bool = true, explain: Bool = false) {
+        self.method = method
+        self.limit = limit
+        self.snippets = snippets
+        self.explain = explain
+    }
+}
+
+/// The results of a "similar" search, with the terms that drove it.
+public struct SimilarResults: Sendable {
+    public var hits: [Hit]
+    /// The query terms chosen from the sources and their weights (1 for the best), best first.
+    public var terms: [(term: String, weight: Double)]
+    /// Papers left out because they are the sources or duplicates of them.
+    public var excluded: Int
+    /// Said instead of results when no term of the sources can relate them to other papers.
+    public var notice: String?
+}
+
+extension Searcher {
+    /// Papers like one or several papers of the index (a reading list). The sources, and papers that are
+    /// the same paper under another id (same title or same abstract), are never returned.
+    public func similar(to ids: [String], options: SimilarOptions = SimilarOptions()) throws(SearchError) -> SimilarResults {
+        var sources: [Paper] = []
+        do {
+            for id in ids {
+                guard let document = try index.documentNumber(forID: id) else { throw SearchError.unknownPaper(id: id) }
+                sources.append(try index.paper(at: document))
+            }
+        } catch let error as SearchError {
+            throw error
+        } catch let error as IndexError {
+            throw .index(error)
+        } catch {
+            throw .index(.corrupt(file: index.path, reason: "\(error)"))
+        }
+        return try similar(sources: sources, options: options)
+    }
+
+    /// Papers like a text (an abstract or a draft); an optional title counts as a title.
+    public func similar(text: String, title: String = "", options: SimilarOptions = SimilarOptions()) throws(SearchError) -> SimilarResults {
+        try similar(sources: [Paper(id: "", title: title, abstract: text)], options: options)
+    }
+
+    func similar(sources: [Paper], options: SimilarOptions) throws(SearchError) -> SimilarResults {
+        do {
+            let (plan, chosen) = try SimilarTerms.plan(for: sources, options: options, index: index, parameters: parameters)
+            // Fetch a few more than asked: the sources and their duplicates may be among the best.
+            let spare = sources.count + 5
+            let (entries, _, _) = try run(plan, capacity: options.limit + spare, exhaustive: false)
+            let sourceIDs = Set(sources.map(\.id).filter { !$0.isEmpty })
+            let sourceTitles = Set(sources.map { PaperID.normalizedTitle($0.title) }.filter { !$0.isEmpty })
+            let sourceAbstracts = Set(sources.map { TextCleanup.collapsingWhitespace($0.abstract) }.filter { $0.count > 40 })
+            var hits: [Hit] = []
+            var excluded = 0
+            var scratch = AnalyzerScratch()
+            for entry in entries {
+                let paper = try index.paper(at: Int(entry.document))
+                if sourceIDs.contains(paper.id) || sourceTitles.contains(PaperID.normalizedTitle(paper.title))
+                    || sourceAbstracts.contains(TextCleanup.collapsingWhitespace(paper.abstract)) {
+                    excluded += 1
+                    continue
+                }
+                guard hits.count < options.limit else { continue }
+                var hit = Hit(document: Int(entry.document), score: entry.score, paper: paper)
+                if options.snippets { hit.snippet = Snippet.make(for: paper, plan: plan, index: index, scratch: &scratch) }
+                if options.explain { hit.explanation = explain(entry.document, plan: plan) }
+                hits.append(hit)
+            }
+            return SimilarResults(hits: hits, terms: chosen, excluded: excluded, notice: plan.notice)
+        } catch {
+            throw .index(error)
+        }
+    }
+}
+
+/// Picks the terms of a "similar" query (Lucene's MoreLikeThis, improved for short abstracts; see
+/// `SimilarOptions.Method`).
+enum SimilarTerms {
+    static func plan(
+        for sources: [Paper], options: SimilarOptions, index: SearchIndex, parameters: BM25Parameters
+    ) throws(IndexError) -> (SearchPlan, [(term: String, weight: Double)]) {
+        let lucene = options.method == .luceneDefaults
+        // Term frequencies in the sources: title occurrences weighted like BM25F's title weight.
+        var frequencies: [[UInt8]: Double] = [:]
+        // How many indexed sources hold each term: a term no other paper holds cannot find anything.
+        var indexedSourcesHolding: [[UInt8]: Int] = [:]
+        for source in sources {
+            var seen: Set<[UInt8]> = []
+            for (text, weight) in [(source.title, lucene ? 1 : parameters.titleWeight), (source.abstract, 1.0)] {
+                for token in index.analyzer.tokens(text) {
+                    guard let term = token.indexedTerm, token.kind == .word || token.kind == .number else { continue }
+                    let bytes = Array(term.utf8)
+                    frequencies[bytes, default: 0] += weight
+                    if !source.id.isEmpty && seen.insert(bytes).inserted { indexedSourcesHolding[bytes, default: 0] += 1 }
+                }
+            }
+        }
+        let documentCount = index.documentCount
+        let minimumTermFrequency = lucene ? 2.0 : 1.0
+        let minimumDocumentFrequency = lucene ? 5 : min(options.minimumDocumentFrequency, max(1, documentCount / 100))
+        let maximumTerms = lucene ? 25 : options.maximumTerms
+        var candidates: [(bytes: [UInt8], info: TermInfo, score: Double)] = []
+        for (bytes, frequency) in frequencies where frequency >= minimumTermFrequency {
+            guard let info = try index.termInfo(.text, bytes), info.documentFrequency >= minimumDocumentFrequency,
+                  info.documentFrequency > indexedSourcesHolding[bytes, default: 0] else { continue }
+            if !lucene && info.documentFrequency * 2 > documentCount { continue }
+            let score: Double
+            if lucene {
+                // Lucene's MoreLikeThis: tf × ClassicSimilarity idf.
+                score = frequency * (Math.log(Double(documentCount) / Double(info.documentFrequency + 1)) + 1)
+            } else {
+                score = (1 + Math.log(frequency)) * BM25.idf(documentFrequency: info.documentFrequency, documentCount: documentCount)
+            }
+            candidates.append((bytes, info, score))
+        }
+        candidates.sort { $0.score > $1.score || ($0.score == $1.score && $0.bytes.lexicographicallyPrecedes($1.bytes)) }
+        let kept = candidates.prefix(maximumTerms)
+        let best = kept.first?.score ?? 1
+        var plan = SearchPlan()
+        var chosen: [(term: String, weight: Double)] = []
+        // In byte order, so that scores are summed in a fixed order whatever the selection order.
+        for candidate in kept.sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
+            let boost = lucene ? 1 : candidate.score / best
+            let idf = BM25.idf(documentFrequency: candidate.info.documentFrequency, documentCount: documentCount)
+            let text = String(decoding: candidate.bytes, as: UTF8.self)
+            plan.terms.append(PlanTerm(namespace: .text, bytes: candidate.bytes, field: .text, info: candidate.info,
+                                       weight: idf * boost, display: text))
+        }
+        for candidate in kept { chosen.append((String(decoding: candidate.bytes, as: UTF8.self), lucene ? 1 : candidate.score / best)) }
+        plan.scoringTerms = Array(plan.terms.indices)
+        plan.root = plan.terms.isEmpty ? .nothing : (plan.terms.count == 1 ? .term(0) : .anyOf(plan.terms.indices.map { .term($0) }))
+        if plan.terms.isEmpty { plan.notice = "the sources have no words in common with other papers" }
+        return (plan, chosen)
+    }
+}
