@@ -15,6 +15,11 @@ func usage() -> Never {
           index [PATH]                           indexing from memory: add and commit times, papers/s
           query INDEX QUERIES [--runs N] [--threads N] [-k N]   query latency per type (p50, p95, p99, max, qps)
           tune INDEX QUERIES QRELS               grid search of BM25 parameters on a training split
+          similar-eval INDEX QUERIES QRELS [--from N] [--to N] [--terms N] [--max-df-percent N]
+                                                 "similar" quality: BM25 with the whole text, Lucene MoreLikeThis, ours
+          similar INDEX [--papers N] [--terms N] [--retrieval N] [--candidates N] [--agreement N]
+                                                 "similar" latency for random papers; agreement with exact scoring
+          synth OUT [--papers N] [--seed N] [--from PATH]  a deterministic synthetic corpus learned from PATH
 
         PATH defaults to ../shared/datasets/arxiv-daily/corpus.jsonl.gz (run from the repository root).
         """)
@@ -29,6 +34,11 @@ func option(_ name: String, default value: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let number = Int(arguments[index + 1])
     else { return value }
     return number
+}
+
+func stringOption(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
 }
 
 /// The first positional argument after the benchmark name.
@@ -151,7 +161,7 @@ case "query":
     guard arguments.count >= 3 else { usage() }
     let index = try SearchIndex.open(at: arguments[1])
     let log = try QueryRecord.read(path: arguments[2]).map {
-        LatencyBenchmark.Query(text: $0.text, type: $0.type ?? "query", syntax: false)
+        LatencyBenchmark.Query(text: $0.text, type: $0.type ?? "query", form: .plain)
     }
     let report = LatencyBenchmark.run(searcher: try Searcher(index: index), queries: log, runs: option("--runs", default: 3),
                                       threads: option("--threads", default: 1), limit: option("-k", default: 10))
@@ -160,6 +170,48 @@ case "query":
               ("type", .string(row.type)), ("count", .integer(row.count)), ("threads", .integer(report.threads)),
               ("p50_us", .double(row.p50)), ("p95_us", .double(row.p95)), ("p99_us", .double(row.p99)),
               ("max_us", .double(row.max)), ("qps", .double(row.rate))])
+    }
+
+case "similar":
+    // Latency of "similar" for random papers of an index: similar INDEX [--papers N] [--seed N] [--terms N]
+    // [--max-df-percent N] [--runs N] [-k N]; one thread.
+    guard arguments.count >= 2 else { usage() }
+    let index = try SearchIndex.open(at: arguments[1])
+    var random = SplitMix(seed: UInt64(option("--seed", default: 7)))
+    var sources: [LatencyBenchmark.Query] = []
+    for _ in 0..<option("--papers", default: 300) {
+        sources.append(.init(text: try index.paper(at: random.below(index.documentCount)).id, type: "similar", form: .similar))
+    }
+    var options = SimilarOptions()
+    options.maximumTerms = option("--terms", default: options.maximumTerms)
+    options.retrievalTerms = option("--retrieval", default: options.retrievalTerms)
+    options.minimumCandidates = option("--candidates", default: options.minimumCandidates)
+    options.maximumDocumentShare = Double(option("--max-df-percent", default: Int(options.maximumDocumentShare * 100))) / 100
+    let report = LatencyBenchmark.run(searcher: try Searcher(index: index), queries: sources, runs: option("--runs", default: 1),
+                                      threads: 1, limit: option("-k", default: 10), similar: options)
+    // How often the two-phase top 10 equals the exact top 10 of all the query terms.
+    var overlap = 0.0, identical = 0
+    let searcher = try Searcher(index: index)
+    var exactOptions = options
+    exactOptions.retrievalTerms = 0
+    exactOptions.snippets = false
+    var fastOptions = options
+    fastOptions.snippets = false
+    for source in sources.prefix(option("--agreement", default: 0)) {
+        let fast = try searcher.similar(to: [source.text], options: fastOptions).hits.map(\.id)
+        let exact = try searcher.similar(to: [source.text], options: exactOptions).hits.map(\.id)
+        overlap += Double(Set(fast).intersection(exact).count) / Double(max(1, exact.count))
+        if fast == exact { identical += 1 }
+    }
+    let compared = min(sources.count, option("--agreement", default: 0))
+    for row in report.rows {
+        emit([("benchmark", .string("similar")), ("agreement_sources", .integer(compared)),
+              ("mean_overlap_at_10", .double(compared > 0 ? overlap / Double(compared) : 0)),
+              ("identical_top_10", .integer(identical)), ("index", .string(arguments[1])), ("papers", .integer(index.documentCount)),
+              ("terms", .integer(options.maximumTerms)), ("retrieval_terms", .integer(options.retrievalTerms)),
+              ("candidates", .integer(options.minimumCandidates)), ("max_df_share", .double(options.maximumDocumentShare)),
+              ("count", .integer(row.count)), ("p50_us", .double(row.p50)), ("p95_us", .double(row.p95)),
+              ("p99_us", .double(row.p99)), ("max_us", .double(row.max))])
     }
 
 case "similar-eval":
@@ -180,8 +232,12 @@ case "similar-eval":
         methods[0].1[query.id] = try searcher.search(QueryParser.plainWords(title + " " + query.text),
                                                      options: SearchOptions(limit: 100, snippets: false, records: false)).hits.map(\.id)
         for (slot, method) in [(1, SimilarOptions.Method.luceneDefaults), (2, .paperSearch)] {
-            methods[slot].1[query.id] = try searcher.similar(text: query.text, title: title,
-                                                             options: SimilarOptions(method: method, limit: 100, snippets: false)).hits.map(\.id)
+            var options = SimilarOptions(method: method, limit: 100, snippets: false)
+            options.maximumTerms = option("--terms", default: options.maximumTerms)
+            options.retrievalTerms = option("--retrieval", default: options.retrievalTerms)
+            options.minimumCandidates = option("--candidates", default: options.minimumCandidates)
+            options.maximumDocumentShare = Double(option("--max-df-percent", default: 50)) / 100
+            methods[slot].1[query.id] = try searcher.similar(text: query.text, title: title, options: options).hits.map(\.id)
         }
     }
     for (name, rankings) in methods {
@@ -189,6 +245,22 @@ case "similar-eval":
         emit([("benchmark", .string("similar-eval")), ("method", .string(name)), ("queries", .integer(summary.queries)),
               ("ndcg@10", .double(summary.ndcgAt10)), ("recall@100", .double(summary.recallAt100))])
     }
+
+case "synth":
+    // A synthetic corpus: synth OUT [--papers N] [--seed N] [--from PATH] (JSON Lines; see SyntheticCorpus).
+    guard let out = pathArgument else { usage() }
+    let source = stringOption("--from") ?? defaultCorpus
+    let papers = option("--papers", default: 1_000_000), seed = option("--seed", default: 1)
+    let clock = ContinuousClock()
+    var model: SyntheticCorpus?
+    let learning = seconds(try clock.measure { model = try SyntheticCorpus(learningFrom: [source]) })
+    guard let model else { usage() }
+    var bytes = 0
+    let writing = seconds(try clock.measure { bytes = try model.write(count: papers, seed: UInt64(seed), to: out) })
+    emit([("benchmark", .string("synth")), ("out", .string(out)), ("from", .string(source)),
+          ("learned_papers", .integer(model.learnedPapers)), ("vocabulary", .integer(model.vocabulary)),
+          ("papers", .integer(papers)), ("seed", .integer(seed)), ("bytes", .integer(bytes)),
+          ("learn_seconds", .double(learning)), ("write_seconds", .double(writing))])
 
 case "tune":
     // Grid search of BM25 parameters on a *training* split: tune INDEX QUERIES QRELS.

@@ -6,13 +6,22 @@ import Synchronization
 /// type, percentiles of the latencies and queries per second, on one thread and on several.
 package enum LatencyBenchmark {
     package struct Query: Sendable {
+        /// How the text is run.
+        package enum Form: Sendable {
+            /// Plain words, as batch search reads query files.
+            case plain
+            /// The query language.
+            case syntax
+            /// `similar` of the paper whose id is the text.
+            case similar
+        }
         package var text: String
         package var type: String
-        package var syntax: Bool
-        package init(text: String, type: String, syntax: Bool) {
+        package var form: Form
+        package init(text: String, type: String, form: Form) {
             self.text = text
             self.type = type
-            self.syntax = syntax
+            self.form = form
         }
     }
 
@@ -41,13 +50,24 @@ package enum LatencyBenchmark {
     /// Runs the queries `runs` times after one untimed pass. With `threads > 1` the passes are split across
     /// threads (each thread takes queries in turn) and rates count all of them.
     package static func run(
-        searcher: Searcher, queries: [Query], runs: Int, threads: Int, limit: Int, snippets: Bool = false
+        searcher: Searcher, queries: [Query], runs: Int, threads: Int, limit: Int, snippets: Bool = false,
+        similar: SimilarOptions = SimilarOptions()
     ) -> Report {
         let options = SearchOptions(limit: limit, snippets: snippets, records: snippets)
+        let similarOptions = {
+            var options = similar
+            options.limit = limit
+            options.snippets = snippets
+            return options
+        }()
         @Sendable func execute(_ query: Query) {
-            let results = query.syntax ? try? searcher.search(query.text, options: options)
-                                       : try? searcher.search(QueryParser.plainWords(query.text), options: options)
-            blackHole(results?.hits.count ?? 0)
+            let count: Int?
+            switch query.form {
+            case .plain: count = try? searcher.search(QueryParser.plainWords(query.text), options: options).hits.count
+            case .syntax: count = try? searcher.search(query.text, options: options).hits.count
+            case .similar: count = try? searcher.similar(to: [query.text], options: similarOptions).hits.count
+            }
+            blackHole(count ?? 0)
         }
         for query in queries { execute(query) }  // warm-up: page in the files, fill caches
 

@@ -1,6 +1,6 @@
 /// A fixed-seed mix of queries drawn from an index itself, for `papers bench` without a query log: single
 /// words of high, middle and low document frequency, two- and three-word OR, AND, phrases, 5-10 word
-/// natural-language queries (a paper's title), field and year filters.
+/// natural-language queries (a paper's title), field and year filters, and `similar` of a random paper.
 package enum QueryMix {
     package static func draw(from index: SearchIndex, seed: UInt64, perType: Int = 100) throws(IndexError) -> [LatencyBenchmark.Query] {
         var random = SplitMixGenerator(seed: seed)
@@ -18,21 +18,22 @@ package enum QueryMix {
         func randomPaper() throws(IndexError) -> Paper { try index.paper(at: Int(random.next() % UInt64(index.documentCount))) }
         var queries: [LatencyBenchmark.Query] = []
         for _ in 0..<perType {
-            queries.append(.init(text: pick(0..<min(words.count, 100)), type: "1-word-high", syntax: true))
-            queries.append(.init(text: pick(third..<min(words.count, 2 * third)), type: "1-word-mid", syntax: true))
-            queries.append(.init(text: pick((2 * third)..<words.count), type: "1-word-low", syntax: true))
-            queries.append(.init(text: "\(any()) \(any())", type: "2-word-or", syntax: true))
-            queries.append(.init(text: "\(any()) \(any()) \(any())", type: "3-word-or", syntax: true))
-            queries.append(.init(text: "+\(any()) +\(any())", type: "and", syntax: true))
+            queries.append(.init(text: pick(0..<min(words.count, 100)), type: "1-word-high", form: .syntax))
+            queries.append(.init(text: pick(third..<min(words.count, 2 * third)), type: "1-word-mid", form: .syntax))
+            queries.append(.init(text: pick((2 * third)..<words.count), type: "1-word-low", form: .syntax))
+            queries.append(.init(text: "\(any()) \(any())", type: "2-word-or", form: .syntax))
+            queries.append(.init(text: "\(any()) \(any()) \(any())", type: "3-word-or", form: .syntax))
+            queries.append(.init(text: "+\(any()) +\(any())", type: "and", form: .syntax))
             let title = try randomPaper().title
             let titleWords = title.split(separator: " ").prefix(2).map(String.init)
             if titleWords.count == 2 {
-                queries.append(.init(text: "\"" + titleWords.joined(separator: " ").replacingQuotes() + "\"", type: "phrase", syntax: true))
+                queries.append(.init(text: "\"" + titleWords.joined(separator: " ").replacingQuotes() + "\"", type: "phrase", form: .syntax))
             }
             let sentence = try randomPaper().title.split(separator: " ").prefix(10)
-            if sentence.count >= 5 { queries.append(.init(text: sentence.joined(separator: " "), type: "5-10-words", syntax: false)) }
-            queries.append(.init(text: "title:\(any()) \(any())", type: "field", syntax: true))
-            queries.append(.init(text: "\(any()) year:>=2020", type: "year", syntax: true))
+            if sentence.count >= 5 { queries.append(.init(text: sentence.joined(separator: " "), type: "5-10-words", form: .plain)) }
+            queries.append(.init(text: "title:\(any()) \(any())", type: "field", form: .syntax))
+            queries.append(.init(text: "\(any()) year:>=2020", type: "year", form: .syntax))
+            queries.append(.init(text: try randomPaper().id, type: "similar", form: .similar))
         }
         return queries
     }

@@ -154,6 +154,34 @@ public struct Searcher: Sendable {
         return (topK.sorted(), total, exact)
     }
 
+    /// The exact scores of `documents` (ascending, distinct) under a disjunction of the plan's text terms, summed
+    /// in the plan's term order: the same numbers `run` computes for them.
+    func rescore(_ documents: [UInt32], plan: SearchPlan) throws(IndexError) -> [Double] {
+        let context = ScoringContext(index: index, parameters: parameters)
+        var parts = [Double](repeating: 0, count: documents.count * plan.terms.count)
+        var matched = [Bool](repeating: false, count: documents.count * plan.terms.count)
+        for (termIndex, term) in plan.terms.enumerated() {
+            let weight = TermWeight(term)
+            var cursor = index.cursor(term.info)
+            for (slot, document) in documents.enumerated() {
+                cursor.advance(to: document)
+                if cursor.document == PostingsCursor.exhausted { break }
+                guard cursor.document == document,
+                      let saturation = context.saturation(document, cursor.titleFrequency, cursor.abstractFrequency, weight) else { continue }
+                parts[slot * plan.terms.count + termIndex] = weight.weight * saturation
+                matched[slot * plan.terms.count + termIndex] = true
+            }
+            if let damage = cursor.damage { throw IndexError.corrupt(file: index.postings.path, reason: damage) }
+        }
+        return documents.indices.map { slot in
+            var score = 0.0
+            for termIndex in plan.terms.indices where matched[slot * plan.terms.count + termIndex] {
+                score += parts[slot * plan.terms.count + termIndex]
+            }
+            return score
+        }
+    }
+
     /// A matcher for a plan node.
     func matcher(_ node: PlanNode, plan: SearchPlan) -> Matcher {
         switch node {

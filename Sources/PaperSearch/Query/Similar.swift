@@ -14,9 +14,17 @@ public struct SimilarOptions: Sendable {
     /// How many papers to return.
     public var limit = 10
     /// The most query terms (Lucene's default is 25).
-    public var maximumTerms = 40
+    public var maximumTerms = 30
+    /// How many of the best query terms find the candidates, which are then scored with every query term
+    /// (0: every term finds candidates). Long queries make dynamic pruning weak; their strongest terms find
+    /// nearly all the papers the whole query ranks first, in a fraction of the time.
+    public var retrievalTerms = 10
+    /// With `retrievalTerms`: how many candidates are scored with every term, at least.
+    public var minimumCandidates = 200
     /// Terms in fewer papers than this are ignored (too rare to relate papers).
     public var minimumDocumentFrequency = 2
+    /// Terms in more than this share of the papers are ignored (too common to tell papers apart).
+    public var maximumDocumentShare = 0.5
     /// Whether hits carry a snippet of their abstract with the query terms marked.
     public var snippets = true
     /// Whether hits carry their score broken into terms.
@@ -68,10 +76,22 @@ extension Searcher {
 
     func similar(sources: [Paper], options: SimilarOptions) throws(SearchError) -> SimilarResults {
         do {
-            let (plan, chosen) = try SimilarTerms.plan(for: sources, options: options, index: index, parameters: parameters)
+            let selection = try SimilarTerms.select(for: sources, options: options, index: index, parameters: parameters)
+            let plan = selection.plan(terms: selection.candidates.count)
             // Fetch a few more than asked: the sources and their duplicates may be among the best.
-            let spare = sources.count + 5
-            let (entries, _, _) = try run(plan, capacity: options.limit + spare, exhaustive: false)
+            let wanted = options.limit + sources.count + 5
+            let entries: [TopK.Entry]
+            if !selection.lucene && options.retrievalTerms > 0 && selection.candidates.count > options.retrievalTerms {
+                // Two phases: the strongest terms find candidates (pruned top-k), every term scores them.
+                let found = try run(selection.plan(terms: options.retrievalTerms),
+                                    capacity: max(options.minimumCandidates, 4 * wanted), exhaustive: false).0
+                let documents = found.map(\.document).sorted()
+                var topK = TopK(capacity: wanted)
+                for (document, score) in zip(documents, try rescore(documents, plan: plan)) { topK.insert(document, score: score) }
+                entries = topK.sorted()
+            } else {
+                entries = try run(plan, capacity: wanted, exhaustive: false).0
+            }
             let sourceIDs = Set(sources.map(\.id).filter { !$0.isEmpty })
             let sourceTitles = Set(sources.map { PaperID.normalizedTitle($0.title) }.filter { !$0.isEmpty })
             let sourceAbstracts = Set(sources.map { TextCleanup.collapsingWhitespace($0.abstract) }.filter { $0.count > 40 })
@@ -91,7 +111,7 @@ extension Searcher {
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }
                 hits.append(hit)
             }
-            return SimilarResults(hits: hits, terms: chosen, excluded: excluded, notice: plan.notice)
+            return SimilarResults(hits: hits, terms: selection.chosen, excluded: excluded, notice: plan.notice)
         } catch {
             throw .index(error)
         }
@@ -100,10 +120,27 @@ extension Searcher {
 
 /// Picks the terms of a "similar" query (Lucene's MoreLikeThis, improved for short abstracts; see
 /// `SimilarOptions.Method`).
-enum SimilarTerms {
-    static func plan(
+struct SimilarTerms {
+    struct Candidate {
+        var bytes: [UInt8]
+        var info: TermInfo
+        var score: Double
+    }
+
+    /// The kept terms, best first.
+    var candidates: [Candidate]
+    var lucene: Bool
+    var documentCount: Int
+
+    /// The chosen terms and their weights (1 for the best), best first.
+    var chosen: [(term: String, weight: Double)] {
+        let best = candidates.first?.score ?? 1
+        return candidates.map { (String(decoding: $0.bytes, as: UTF8.self), lucene ? 1 : $0.score / best) }
+    }
+
+    static func select(
         for sources: [Paper], options: SimilarOptions, index: SearchIndex, parameters: BM25Parameters
-    ) throws(IndexError) -> (SearchPlan, [(term: String, weight: Double)]) {
+    ) throws(IndexError) -> SimilarTerms {
         let lucene = options.method == .luceneDefaults
         // Term frequencies in the sources: title occurrences weighted like BM25F's title weight.
         var frequencies: [[UInt8]: Double] = [:]
@@ -124,11 +161,11 @@ enum SimilarTerms {
         let minimumTermFrequency = lucene ? 2.0 : 1.0
         let minimumDocumentFrequency = lucene ? 5 : min(options.minimumDocumentFrequency, max(1, documentCount / 100))
         let maximumTerms = lucene ? 25 : options.maximumTerms
-        var candidates: [(bytes: [UInt8], info: TermInfo, score: Double)] = []
+        var candidates: [Candidate] = []
         for (bytes, frequency) in frequencies where frequency >= minimumTermFrequency {
             guard let info = try index.termInfo(.text, bytes), info.documentFrequency >= minimumDocumentFrequency,
                   info.documentFrequency > indexedSourcesHolding[bytes, default: 0] else { continue }
-            if !lucene && info.documentFrequency * 2 > documentCount { continue }
+            if !lucene && Double(info.documentFrequency) > options.maximumDocumentShare * Double(documentCount) { continue }
             let score: Double
             if lucene {
                 // Lucene's MoreLikeThis: tf × ClassicSimilarity idf.
@@ -136,25 +173,27 @@ enum SimilarTerms {
             } else {
                 score = (1 + Math.log(frequency)) * BM25.idf(documentFrequency: info.documentFrequency, documentCount: documentCount)
             }
-            candidates.append((bytes, info, score))
+            candidates.append(Candidate(bytes: bytes, info: info, score: score))
         }
         candidates.sort { $0.score > $1.score || ($0.score == $1.score && $0.bytes.lexicographicallyPrecedes($1.bytes)) }
-        let kept = candidates.prefix(maximumTerms)
-        let best = kept.first?.score ?? 1
+        return SimilarTerms(candidates: Array(candidates.prefix(maximumTerms)), lucene: lucene, documentCount: documentCount)
+    }
+
+    /// A disjunction of the best `count` terms, each weighted by its idf times its share of the best term's
+    /// score (Lucene's MoreLikeThis leaves the weights alone).
+    func plan(terms count: Int) -> SearchPlan {
+        let best = candidates.first?.score ?? 1
         var plan = SearchPlan()
-        var chosen: [(term: String, weight: Double)] = []
         // In byte order, so that scores are summed in a fixed order whatever the selection order.
-        for candidate in kept.sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
+        for candidate in candidates.prefix(count).sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
             let boost = lucene ? 1 : candidate.score / best
             let idf = BM25.idf(documentFrequency: candidate.info.documentFrequency, documentCount: documentCount)
-            let text = String(decoding: candidate.bytes, as: UTF8.self)
             plan.terms.append(PlanTerm(namespace: .text, bytes: candidate.bytes, field: .text, info: candidate.info,
-                                       weight: idf * boost, display: text))
+                                       weight: idf * boost, display: String(decoding: candidate.bytes, as: UTF8.self)))
         }
-        for candidate in kept { chosen.append((String(decoding: candidate.bytes, as: UTF8.self), lucene ? 1 : candidate.score / best)) }
         plan.scoringTerms = Array(plan.terms.indices)
         plan.root = plan.terms.isEmpty ? .nothing : (plan.terms.count == 1 ? .term(0) : .anyOf(plan.terms.indices.map { .term($0) }))
         if plan.terms.isEmpty { plan.notice = "the sources have no words in common with other papers" }
-        return (plan, chosen)
+        return plan
     }
 }

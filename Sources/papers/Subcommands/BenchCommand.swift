@@ -10,7 +10,7 @@ enum BenchCommand: Command {
         cores. --queries is JSON Lines ({"id", "text"}, optional "type" to group the report), read as plain
         words like batch search. Without --queries, a fixed mix is drawn from the index itself: single words
         of high, middle and low frequency, two- and three-word OR, AND, phrases, 5-10 word queries, field and
-        year filters. Timing covers the search call up to hits with ids and scores; the cost of snippets is
+        year filters, and similar of a random paper. A line {"id", "ids": [ID]} of a query log times similar. Timing covers the search call up to hits with ids and scores; the cost of snippets is
         reported apart.
         """
     static let options: [OptionSpec] = [
@@ -30,7 +30,10 @@ enum BenchCommand: Command {
         let searcher = try IndexAccess.searcher(index, arguments)
         let queries: [LatencyBenchmark.Query]
         if let path = arguments.value("--queries") {
-            queries = try QueryRecord.read(path: path).map { LatencyBenchmark.Query(text: $0.text, type: $0.type ?? "query", syntax: false) }
+            queries = try QueryRecord.read(path: path).map { record in
+                record.ids.count == 1 ? LatencyBenchmark.Query(text: record.ids[0], type: record.type ?? "similar", form: .similar)
+                                      : LatencyBenchmark.Query(text: record.text, type: record.type ?? "query", form: .plain)
+            }
         } else {
             queries = try QueryMix.draw(from: index, seed: 42)
         }

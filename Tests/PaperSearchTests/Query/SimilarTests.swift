@@ -115,17 +115,36 @@ struct SimilarTests {
 
     @Test func prunedSimilarityEqualsExhaustiveScoring() throws {
         // The weighted queries of "similar" run through MaxScore with block-max skipping: on a corpus with long
-        // postings their top 10 must equal scoring every matching paper.
+        // postings their top 10 must equal scoring every matching paper. The two-phase form (the strongest
+        // terms find candidates, all terms score them) must give every hit its exact score, best first.
         let (index, papers) = SearchFixtures.synthetic
         let searcher = try Searcher(index: index)
         var random = SplitMix64(seed: 5)
-        for _ in 0..<60 {
+        var twoPhaseHits = 0, twoPhaseCases = 0
+        for _ in 0..<40 {
             let sources = (0..<Int(random.next() % 3 + 1)).map { _ in papers[Int(random.next() % UInt64(papers.count))] }
-            let (plan, _) = try SimilarTerms.plan(for: sources, options: SimilarOptions(), index: index, parameters: searcher.parameters)
+            let selection = try SimilarTerms.select(for: sources, options: SimilarOptions(), index: index, parameters: searcher.parameters)
+            let plan = selection.plan(terms: selection.candidates.count)
             let (pruned, _, _) = try searcher.run(plan, capacity: 10, exhaustive: false)
-            let (exhaustive, _, _) = try searcher.run(plan, capacity: 10, exhaustive: true)
-            #expect(pruned.map(\.document) == exhaustive.map(\.document))
-            #expect(pruned.map(\.score) == exhaustive.map(\.score))
+            let (exhaustive, _, _) = try searcher.run(plan, capacity: index.documentCount, exhaustive: true)
+            #expect(pruned.map(\.document) == exhaustive.prefix(10).map(\.document))
+            #expect(pruned.map(\.score) == exhaustive.prefix(10).map(\.score))
+
+            let exact = Dictionary(uniqueKeysWithValues: exhaustive.map { (Int($0.document), $0.score) })
+            let twoPhase = try searcher.similar(sources: sources, options: SimilarOptions(limit: 10, snippets: false))
+            if selection.candidates.count > SimilarOptions().retrievalTerms { twoPhaseCases += 1 }
+            for hit in twoPhase.hits { #expect(hit.score == exact[hit.document]) }
+            #expect(twoPhase.hits.map(\.score) == twoPhase.hits.map(\.score).sorted(by: >))
+            twoPhaseHits += twoPhase.hits.count
+            // Exact mode: the best papers of the whole query, less the sources.
+            var exactOptions = SimilarOptions(limit: 10, snippets: false)
+            exactOptions.retrievalTerms = 0
+            let exactHits = try searcher.similar(sources: sources, options: exactOptions).hits
+            let sourceDocuments = Set(try sources.map { try #require(try index.documentNumber(forID: $0.id)) })
+            let expected = exhaustive.filter { !sourceDocuments.contains(Int($0.document)) }.prefix(10)
+            #expect(exactHits.map(\.document) == expected.map { Int($0.document) })
         }
+        #expect(twoPhaseHits == 400)
+        #expect(twoPhaseCases >= 30)
     }
 }
