@@ -19,6 +19,7 @@ func usage() -> Never {
                                                  "similar" quality: BM25 with the whole text, Lucene MoreLikeThis, ours
           similar INDEX [--papers N] [--terms N] [--retrieval N] [--candidates N] [--agreement N]
                                                  "similar" latency for random papers; agreement with exact scoring
+          micro INDEX [--runs N]                 hot parts: block decode integers/s, term lookups/s, top-k heap offers/s
           synth OUT [--papers N] [--seed N] [--from PATH]  a deterministic synthetic corpus learned from PATH
 
         PATH defaults to ../shared/datasets/arxiv-daily/corpus.jsonl.gz (run from the repository root).
@@ -245,6 +246,28 @@ case "similar-eval":
         emit([("benchmark", .string("similar-eval")), ("method", .string(name)), ("queries", .integer(summary.queries)),
               ("ndcg@10", .double(summary.ndcgAt10)), ("recall@100", .double(summary.recallAt100))])
     }
+
+case "micro":
+    // Micro-benchmarks of the hot parts on an index: micro INDEX [--runs N].
+    guard arguments.count >= 2 else { usage() }
+    let index = try SearchIndex.open(at: arguments[1])
+    let runs = option("--runs", default: 5)
+    let terms = try HotPaths.termSample(index, longest: 20, sample: 20_000)
+    var checksum = 0
+    let decode = try measure(runs: runs) { checksum &+= try HotPaths.decodePostings(index, terms: terms.longest) }
+    // Each posting is three integers: the document and its two frequencies.
+    emit([("benchmark", .string("micro")), ("part", .string("block-decode")), ("index", .string(arguments[1])),
+          ("postings", .integer(terms.postingsOfLongest)), ("median_seconds", .double(decode)),
+          ("postings_per_second", .integer(Int(Double(terms.postingsOfLongest) / decode))),
+          ("integers_per_second", .integer(Int(3 * Double(terms.postingsOfLongest) / decode))), ("checksum", .integer(checksum))])
+    let lookups = try measure(runs: runs) { checksum &+= try HotPaths.lookUpTerms(index, terms: terms.sample) }
+    emit([("benchmark", .string("micro")), ("part", .string("term-lookup")), ("index", .string(arguments[1])),
+          ("lookups", .integer(2 * terms.sample.count)), ("median_seconds", .double(lookups)),
+          ("lookups_per_second", .integer(Int(2 * Double(terms.sample.count) / lookups)))])
+    let offers = 10_000_000
+    let heap = measure(runs: runs) { checksum &+= HotPaths.topK(count: offers, capacity: 10) }
+    emit([("benchmark", .string("micro")), ("part", .string("top-k-heap")), ("offers", .integer(offers)), ("k", .integer(10)),
+          ("median_seconds", .double(heap)), ("offers_per_second", .integer(Int(Double(offers) / heap))), ("checksum", .integer(checksum))])
 
 case "synth":
     // A synthetic corpus: synth OUT [--papers N] [--seed N] [--from PATH] (JSON Lines; see SyntheticCorpus).

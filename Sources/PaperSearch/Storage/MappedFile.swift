@@ -61,6 +61,13 @@ import Glibc
         return unsafe Array(UnsafeRawBufferPointer(start: base + offset, count: length))
     }
 
+    /// Appends a byte range to `output` (no intermediate array).
+    public func append(_ offset: Int, _ length: Int, to output: inout [UInt8]) {
+        precondition(contains(offset, length), "read past the end of \(path)")
+        guard length > 0, let base = unsafe base else { return }
+        unsafe output.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + offset, count: length))
+    }
+
     /// Runs `body` on a view of a byte range, without copying.
     public func withBytes<R>(_ offset: Int, _ length: Int, _ body: (Span<UInt8>) throws -> R) rethrows -> R {
         precondition(contains(offset, length), "read past the end of \(path)")
@@ -92,6 +99,20 @@ import Glibc
             if shift > 63 { return nil }
         }
         return nil
+    }
+
+    /// Steps over `count` LEB128 varints starting at `offset`, none reaching `end` (at most the file's end);
+    /// false when they would.
+    public func skipVarints(_ count: Int, at offset: inout Int, end: Int) -> Bool {
+        let limit = min(end, self.count)
+        var left = count
+        while left > 0 {
+            guard offset < limit else { return false }
+            let byte = unsafe base.unsafelyUnwrapped.load(fromByteOffset: offset, as: UInt8.self)
+            offset += 1
+            if byte & 0x80 == 0 { left -= 1 }
+        }
+        return true
     }
 
     /// Unpacks `count` (at most 128) values of `width` bits (0...32), packed least significant bit first,

@@ -48,11 +48,13 @@ struct TermDictionary: Sendable {
 
     /// -1, 0, 1 as `term` sorts before, equal to, or after the bytes at `offset..<offset+length`.
     private func compare(_ term: [UInt8], toFileBytes offset: Int, _ length: Int) -> Int {
-        file.withBytes(offset, length) { stored in
-            let common = min(term.count, stored.count)
-            for i in 0..<common where term[i] != stored[i] { return term[i] < stored[i] ? -1 : 1 }
-            return term.count == stored.count ? 0 : (term.count < stored.count ? -1 : 1)
-        }
+        file.withBytes(offset, length) { stored in term.withUnsafeBufferPointer { unsafe Self.compare($0.span, stored) } }
+    }
+
+    private static func compare(_ a: Span<UInt8>, _ b: Span<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        for i in 0..<common where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
     /// The last block whose first term is `<= term`, or nil if `term` sorts before every term.
@@ -82,23 +84,73 @@ struct TermDictionary: Sendable {
 
         /// Decodes the next entry; nil at the end of the block.
         mutating func next() throws(IndexError) -> TermInfo? {
-            guard remaining > 0 else { return nil }
-            remaining -= 1
-            let file = dictionary.file
-            func varint() throws(IndexError) -> Int {
-                guard offset < end, let value = file.varint(at: &offset), offset <= end, value < UInt64(Int.max >> 1) else {
-                    throw dictionary.corrupt("term dictionary entry out of range")
-                }
-                return Int(value)
+            guard try nextTerm() else { return nil }
+            return try info()
+        }
+
+        private mutating func varint() throws(IndexError) -> Int {
+            guard offset < end, let value = dictionary.file.varint(at: &offset), offset <= end, value < UInt64(Int.max >> 1) else {
+                throw dictionary.corrupt("term dictionary entry out of range")
             }
+            return Int(value)
+        }
+
+        /// Moves to the next entry and decodes its term into `term`; false at the end of the block. Must be
+        /// followed by `info()` or `skipInfo()`.
+        mutating func nextTerm() throws(IndexError) -> Bool {
+            guard remaining > 0 else { return false }
+            remaining -= 1
             let prefix = try varint()
             let suffix = try varint()
             guard prefix <= term.count, suffix <= end - offset, prefix + suffix > 0 else {
                 throw dictionary.corrupt("bad term dictionary entry")
             }
             term.removeSubrange(prefix...)
-            term.append(contentsOf: file.bytes(offset, suffix))
+            dictionary.file.append(offset, suffix, to: &term)
             offset += suffix
+            return true
+        }
+
+        /// Scans the rest of the block for `target` without building the terms. Front coding tells most of the
+        /// answer: with `matched` the length `target` shares with the previous term (which sorts before it), an
+        /// entry sharing more than `matched` bytes with that term also sorts before `target`, and one sharing
+        /// fewer sorts after it; only an entry sharing exactly `matched` bytes needs its suffix compared.
+        mutating func seek(_ target: [UInt8]) throws(IndexError) -> TermInfo? {
+            var matched = 0
+            while remaining > 0 {
+                remaining -= 1
+                let prefix = try varint()
+                let suffix = try varint()
+                guard suffix <= end - offset, prefix + suffix > 0 else { throw dictionary.corrupt("bad term dictionary entry") }
+                let suffixStart = offset
+                offset += suffix
+                if prefix < matched { return nil }
+                if prefix == matched {
+                    // Compare the suffix with the rest of the target.
+                    var order = 0
+                    var index = 0
+                    dictionary.file.withBytes(suffixStart, suffix) { bytes in
+                        while index < bytes.count && matched + index < target.count {
+                            let stored = bytes[index], wanted = target[matched + index]
+                            if stored != wanted {
+                                order = stored < wanted ? -1 : 1
+                                return
+                            }
+                            index += 1
+                        }
+                        order = index < bytes.count ? 1 : (matched + index < target.count ? -1 : 0)
+                    }
+                    if order == 0 { return try info() }
+                    if order > 0 { return nil }
+                    matched += index
+                }
+                try skipInfo()
+            }
+            return nil
+        }
+
+        /// Decodes the current entry's statistics.
+        mutating func info() throws(IndexError) -> TermInfo {
             let frequency = try varint()
             guard frequency >= 1 else { throw dictionary.corrupt("term with no documents") }
             var info = TermInfo(documentFrequency: frequency, postingsOffset: 0, positionsOffset: 0)
@@ -111,7 +163,7 @@ struct TermDictionary: Sendable {
                 info.postingsOffset = try varint()
                 info.positionsOffset = try varint()
                 guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
-                info.maxSaturation = file.float32(at: offset)
+                info.maxSaturation = dictionary.file.float32(at: offset)
                 offset += 4
                 info.maxTitleFrequency = UInt32(truncatingIfNeeded: try varint())
                 info.maxAbstractFrequency = UInt32(truncatingIfNeeded: try varint())
@@ -119,6 +171,19 @@ struct TermDictionary: Sendable {
                 info.minAbstractLength = UInt32(truncatingIfNeeded: try varint())
             }
             return info
+        }
+
+        /// Steps over the current entry's statistics (the same fields as `info()`, not kept).
+        mutating func skipInfo() throws(IndexError) {
+            let frequency = try varint()
+            guard frequency >= 1 else { throw dictionary.corrupt("term with no documents") }
+            guard dictionary.file.skipVarints(frequency == 1 ? 4 : 2, at: &offset, end: end) else {
+                throw dictionary.corrupt("term dictionary entry out of range")
+            }
+            guard frequency > 1 else { return }
+            guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
+            offset += 4
+            guard dictionary.file.skipVarints(4, at: &offset, end: end) else { throw dictionary.corrupt("term dictionary entry out of range") }
         }
     }
 
@@ -134,11 +199,7 @@ struct TermDictionary: Sendable {
     func lookup(_ term: [UInt8]) throws(IndexError) -> TermInfo? {
         guard let block = try block(for: term) else { return nil }
         var reader = try reader(ofBlock: block)
-        while let info = try reader.next() {
-            if reader.term == term { return info }
-            if reader.term.lexicographicallyPrecedes(term) == false { return nil }
-        }
-        return nil
+        return try reader.seek(term)
     }
 
     /// Every term starting with `prefix` (namespace byte first), in order, at most `limit` of them; the

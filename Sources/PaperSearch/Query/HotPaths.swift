@@ -1,0 +1,57 @@
+/// The hot parts of query processing, run in isolation for the micro-benchmarks of the benchmarks executable
+/// (which times them; each returns a checksum so the work cannot be optimised away).
+package enum HotPaths {
+    /// Terms of the index for the other benchmarks: the `count` text terms with the longest postings, and a
+    /// sample of every text term (every `stride`-th in dictionary order).
+    package struct TermSample: Sendable {
+        package var longest: [[UInt8]]
+        package var sample: [[UInt8]]
+        package var postingsOfLongest: Int
+    }
+
+    package static func termSample(_ index: SearchIndex, longest count: Int, sample size: Int) throws(IndexError) -> TermSample {
+        var all: [([UInt8], Int)] = []
+        try index.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
+            if bytes.first == FieldNamespace.text.rawValue { all.append((Array(bytes.dropFirst()), info.documentFrequency)) }
+        }
+        let stride = max(1, all.count / max(1, size))
+        let sample = Swift.stride(from: 0, to: all.count, by: stride).map { all[$0].0 }
+        let longest = all.sorted { $0.1 > $1.1 }.prefix(count)
+        return TermSample(longest: longest.map(\.0), sample: sample, postingsOfLongest: longest.reduce(0) { $0 + $1.1 })
+    }
+
+    /// Walks every posting of `terms` (documents and both frequencies): the block decoding path.
+    package static func decodePostings(_ index: SearchIndex, terms: [[UInt8]]) throws(IndexError) -> Int {
+        var checksum = 0
+        for term in terms {
+            guard let info = try index.termInfo(.text, term) else { continue }
+            var cursor = index.cursor(info)
+            while cursor.document != PostingsCursor.exhausted {
+                checksum &+= Int(cursor.document) &+ Int(cursor.titleFrequency) &+ Int(cursor.abstractFrequency)
+                cursor.next()
+            }
+        }
+        return checksum
+    }
+
+    /// Looks every term of `terms` up in the dictionary, and a misspelt form of each (a miss).
+    package static func lookUpTerms(_ index: SearchIndex, terms: [[UInt8]]) throws(IndexError) -> Int {
+        var found = 0
+        for term in terms {
+            if try index.termInfo(.text, term) != nil { found += 1 }
+            if try index.termInfo(.text, term + [0x71]) != nil { found += 1 }
+        }
+        return found
+    }
+
+    /// Offers `count` pseudo-random scores to a top-`capacity` heap.
+    package static func topK(count: Int, capacity: Int) -> Int {
+        var heap = TopK(capacity: capacity)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for document in 0..<count {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            heap.insert(UInt32(truncatingIfNeeded: document), score: Double(state >> 11) / Double(1 << 53))
+        }
+        return heap.sorted().count
+    }
+}
