@@ -21,7 +21,7 @@ let package = Package(
             path: "Benchmarks/PaperSearchBenchmarks"
         ),
         .testTarget(name: "PaperSearchTests", dependencies: ["PaperSearch"], exclude: ["Fixtures"]),
-        .testTarget(name: "PapersCLITests", dependencies: ["papers", "PaperSearch"]),
+        .testTarget(name: "PapersCLITests", dependencies: ["papers", "PaperSearchBenchmarks", "PaperSearch"]),
     ],
     swiftLanguageModes: [.v6]
 )

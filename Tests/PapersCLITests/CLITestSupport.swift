@@ -4,15 +4,19 @@ import Testing
 /// Runs the built `papers` executable as a child process, as a user would.
 enum PapersProcess {
     /// The `papers` binary next to the test bundle in `.build/<configuration>/`.
-    static let executable: String = {
+    static let executable = builtExecutable("papers")
+    /// The benchmarks executable, built beside it.
+    static let benchmarks = builtExecutable("PaperSearchBenchmarks")
+
+    static func builtExecutable(_ name: String) -> String {
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         while url.pathComponents.count > 1 {
             url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("papers").path
+            let candidate = url.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        return "papers"
-    }()
+        return name
+    }
 
     static let repositoryRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
@@ -28,7 +32,7 @@ enum PapersProcess {
 
     /// Runs `papers` with `arguments` in `directory` (default: the repository root).
     static func run(_ arguments: [String], in directory: String? = nil, input: String? = nil,
-                    environment: [String: String] = [:]) throws -> Result {
+                    environment: [String: String] = [:], executable: String = executable) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
