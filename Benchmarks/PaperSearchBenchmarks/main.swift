@@ -20,6 +20,7 @@ func usage() -> Never {
           similar INDEX [--papers N] [--terms N] [--retrieval N] [--candidates N] [--agreement N]
                                                  "similar" latency for random papers; agreement with exact scoring
           micro INDEX [--runs N]                 hot parts: block decode integers/s, term lookups/s, top-k heap offers/s
+          querylog INDEX OUT [--per-type N]      a plain-word query log drawn from an index (for compare)
           synth OUT [--papers N] [--seed N] [--from PATH]  a deterministic synthetic corpus learned from PATH
 
         PATH defaults to ../shared/datasets/arxiv-daily/corpus.jsonl.gz (run from the repository root).
@@ -268,6 +269,26 @@ case "micro":
     let heap = measure(runs: runs) { checksum &+= HotPaths.topK(count: offers, capacity: 10) }
     emit([("benchmark", .string("micro")), ("part", .string("top-k-heap")), ("offers", .integer(offers)), ("k", .integer(10)),
           ("median_seconds", .double(heap)), ("offers_per_second", .integer(Int(Double(offers) / heap))), ("checksum", .integer(checksum))])
+
+case "querylog":
+    // A query log of plain-word queries drawn from an index (the same mix as `papers bench`, less the query
+    // language): querylog INDEX OUT [--per-type N] [--seed N]. Every engine can run it.
+    guard arguments.count >= 3 else { usage() }
+    let index = try SearchIndex.open(at: arguments[1])
+    let plainTypes: Set = ["1-word-high", "1-word-mid", "1-word-low", "2-word-or", "3-word-or", "5-10-words"]
+    let mix = try QueryMix.draw(from: index, seed: UInt64(option("--seed", default: 42)), perType: option("--per-type", default: 100))
+    var lines = ""
+    var count = 0
+    for query in mix where plainTypes.contains(query.type) {
+        // Words only: punctuation means different things to different query parsers.
+        let words = query.text.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ")
+        guard !words.isEmpty else { continue }
+        count += 1
+        lines += JSONWriter.string(.object(JSONObject([("id", .string(String(count))), ("text", .string(words)),
+                                                       ("type", .string(query.type))]))) + "\n"
+    }
+    try lines.write(toFile: arguments[2], atomically: true, encoding: .utf8)
+    emit([("benchmark", .string("querylog")), ("index", .string(arguments[1])), ("out", .string(arguments[2])), ("queries", .integer(count))])
 
 case "synth":
     // A synthetic corpus: synth OUT [--papers N] [--seed N] [--from PATH] (JSON Lines; see SyntheticCorpus).

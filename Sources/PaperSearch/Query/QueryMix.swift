@@ -4,18 +4,26 @@
 package enum QueryMix {
     package static func draw(from index: SearchIndex, seed: UInt64, perType: Int = 100) throws(IndexError) -> [LatencyBenchmark.Query] {
         var random = SplitMixGenerator(seed: seed)
-        var words: [(String, Int)] = []
-        try index.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
-            guard bytes.first == FieldNamespace.text.rawValue, bytes.count > 3, info.documentFrequency >= 2,
-                  bytes.dropFirst().allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return }
-            words.append((String(decoding: bytes.dropFirst(), as: UTF8.self), info.documentFrequency))
+        guard index.documentCount > 0 else { return [] }
+        func randomPaper() throws(IndexError) -> Paper { try index.paper(at: Int(random.next() % UInt64(index.documentCount))) }
+        // Words as people type them, taken from the papers themselves, ranked by the document frequency of
+        // their indexed term (stop words and words of one paper left out).
+        var frequencyOfWord: [String: Int] = [:]
+        for _ in 0..<min(3000, index.documentCount * 4) {
+            let paper = try randomPaper()
+            for word in (paper.title + " " + paper.abstract).split(whereSeparator: { !$0.isLetter }) where word.count > 3 {
+                let lower = word.lowercased()
+                guard frequencyOfWord[lower] == nil, lower.unicodeScalars.allSatisfy({ $0.isASCII }),
+                      let term = index.analyzer.tokens(lower).first?.indexedTerm,
+                      let info = try index.termInfo(.text, Array(term.utf8)), info.documentFrequency >= 2 else { continue }
+                frequencyOfWord[lower] = info.documentFrequency
+            }
         }
-        guard !words.isEmpty, index.documentCount > 0 else { return [] }
-        words.sort { $0.1 > $1.1 }
+        let words = frequencyOfWord.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map { ($0.key, $0.value) }
+        guard !words.isEmpty else { return [] }
         let third = max(1, words.count / 3)
         func pick(_ range: Range<Int>) -> String { words[range.lowerBound + Int(random.next() % UInt64(max(1, range.count)))].0 }
         func any() -> String { pick(0..<min(words.count, third * 2)) }
-        func randomPaper() throws(IndexError) -> Paper { try index.paper(at: Int(random.next() % UInt64(index.documentCount))) }
         var queries: [LatencyBenchmark.Query] = []
         for _ in 0..<perType {
             queries.append(.init(text: pick(0..<min(words.count, 100)), type: "1-word-high", form: .syntax))
