@@ -110,8 +110,8 @@ case "corpus":
         }
     }
     emit([("benchmark", .string("corpus")), ("path", .string(path)), ("runs", .integer(runs)), ("papers", .integer(papers)),
-          ("median_seconds", .double(time)), ("papers_per_second", .integer(Int(Double(papers) / time))),
-          ("text_mb_per_second", .double(Double(bytes) / time / 1e6))])
+          ("text_bytes", .integer(bytes)), ("median_seconds", .double(time)),
+          ("papers_per_second", .integer(Int(Double(papers) / time))), ("text_mb_per_second", .double(Double(bytes) / time / 1e6))])
 
 case "analyzer":
     let path = pathArgument ?? defaultCorpus
