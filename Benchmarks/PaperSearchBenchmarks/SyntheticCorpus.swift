@@ -89,7 +89,7 @@ struct SyntheticCorpus {
             throw SyntheticCorpusError.cannotWrite(path)
         }
         defer { try? handle.close() }
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 22)
         var written = 0
@@ -104,7 +104,7 @@ struct SyntheticCorpus {
         return written
     }
 
-    private func appendPaper(_ number: Int, _ random: inout SplitMix, _ out: inout [UInt8]) {
+    private func appendPaper(_ number: Int, _ random: inout SplitMix64, _ out: inout [UInt8]) {
         let seed = seeds[random.below(seeds.count)]
         func jittered(_ length: Int) -> Int { max(1, length * (75 + random.below(51)) / 100) }
         func words(_ count: Int, from own: Range<Int>) {
@@ -158,25 +158,6 @@ enum SyntheticCorpusError: Error, CustomStringConvertible {
     }
 }
 
-/// SplitMix64: a small, fast, well-mixed generator; the same seed gives the same stream everywhere.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in 0..<bound (bound > 0), by multiply-shift (the bias is below 2^-32 for our bounds).
-    mutating func below(_ bound: Int) -> Int {
-        Int(((next() >> 32) &* UInt64(bound)) >> 32)
-    }
-}
-
 /// Walker's alias method (Vose's construction): draws from a discrete distribution in constant time.
 struct AliasTable {
     private var probability: [Double] = []
@@ -201,7 +182,7 @@ struct AliasTable {
         }
     }
 
-    func draw(_ random: inout SplitMix) -> UInt32 {
+    func draw(_ random: inout SplitMix64) -> UInt32 {
         let column = random.below(probability.count)
         let coin = Double(random.next() >> 11) / Double(1 << 53)
         return values[coin < probability[column] ? column : alias[column]]

@@ -179,7 +179,7 @@ case "similar":
     // [--max-df-percent N] [--runs N] [-k N]; one thread.
     guard arguments.count >= 2 else { usage() }
     let index = try SearchIndex.open(at: arguments[1])
-    var random = SplitMix(seed: UInt64(option("--seed", default: 7)))
+    var random = SplitMix64(seed: UInt64(option("--seed", default: 7)))
     var sources: [LatencyBenchmark.Query] = []
     for _ in 0..<option("--papers", default: 300) {
         sources.append(.init(text: try index.paper(at: random.below(index.documentCount)).id, type: "similar", form: .similar))

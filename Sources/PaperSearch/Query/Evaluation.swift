@@ -154,4 +154,11 @@ public enum RunFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(StorageError) {
         try SystemCalls.writeFile(path, bytes)
     }
+
+    /// Appends one query's ranking as run lines: `query Q0 paper rank score tag`.
+    public static func append(query: String, hits: [Hit], tag: String, to lines: inout [UInt8]) {
+        for (rank, hit) in hits.enumerated() {
+            lines.append(contentsOf: "\(query) Q0 \(hit.id) \(rank + 1) \(hit.score) \(tag)\n".utf8)
+        }
+    }
 }

@@ -3,7 +3,7 @@
 /// natural-language queries (a paper's title), field and year filters, and `similar` of a random paper.
 package enum QueryMix {
     package static func draw(from index: SearchIndex, seed: UInt64, perType: Int = 100) throws(IndexError) -> [LatencyBenchmark.Query] {
-        var random = SplitMixGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         guard index.documentCount > 0 else { return [] }
         func randomPaper() throws(IndexError) -> Paper { try index.paper(at: Int(random.next() % UInt64(index.documentCount))) }
         // Words as people type them, taken from the papers themselves, ranked by the document frequency of
@@ -49,17 +49,4 @@ package enum QueryMix {
 
 extension String {
     fileprivate func replacingQuotes() -> String { String(map { $0 == "\"" ? " " : $0 }) }
-}
-
-/// SplitMix64, for reproducible draws without Foundation.
-struct SplitMixGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

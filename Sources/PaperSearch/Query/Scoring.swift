@@ -11,6 +11,39 @@ struct TermWeight {
     }
 }
 
+/// The terms' contributions to one candidate's score, added up in the query's term order: every algorithm,
+/// pruned or exhaustive, sums the same numbers in the same order, so their scores agree to the last bit.
+struct ScoreParts {
+    private var parts: [Double]
+    private var matched: [Bool]
+
+    init(termCount: Int) {
+        parts = [Double](repeating: 0, count: termCount)
+        matched = [Bool](repeating: false, count: termCount)
+    }
+
+    @inline(__always)
+    mutating func set(_ term: Int, _ contribution: Double) {
+        parts[term] = contribution
+        matched[term] = true
+    }
+
+    /// The sum of the parts set since the last call, in term order; clears them for the next candidate.
+    mutating func takeTotal() -> Double {
+        var score = 0.0
+        for term in parts.indices where matched[term] {
+            score += parts[term]
+            matched[term] = false
+        }
+        return score
+    }
+
+    /// Forgets the parts set (a candidate given up).
+    mutating func clear() {
+        for term in matched.indices { matched[term] = false }
+    }
+}
+
 /// Per-query scoring: BM25F constants, the norms, and each term's weight and field.
 struct ScoringContext {
     let scorer: BM25.Scorer
@@ -38,6 +71,14 @@ struct ScoringContext {
         guard title > 0 || abstract > 0 else { return nil }
         return scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
                                  titleLength: norms.titleLength(document), abstractLength: norms.abstractLength(document))
+    }
+
+    /// The term's part of the score of the cursor's current document (weight × saturation), or nil when the
+    /// term is not in the term's field there.
+    @inline(__always)
+    func contribution(_ cursor: inout PostingsCursor, _ term: TermWeight) -> Double? {
+        guard let saturation = saturation(cursor.document, cursor.titleFrequency, cursor.abstractFrequency, term) else { return nil }
+        return term.weight * saturation
     }
 
     /// Bounds are inflated by this factor: stored maxima are single-precision, scores double.

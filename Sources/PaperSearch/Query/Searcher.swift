@@ -154,32 +154,26 @@ public struct Searcher: Sendable {
         return (topK.sorted(), total, exact)
     }
 
-    /// The exact scores of `documents` (ascending, distinct) under a disjunction of the plan's text terms, summed
-    /// in the plan's term order: the same numbers `run` computes for them.
+    /// The exact scores of `documents` (ascending, distinct) under a disjunction of the plan's text terms: the
+    /// same numbers `run` computes for them.
     func rescore(_ documents: [UInt32], plan: SearchPlan) throws(IndexError) -> [Double] {
         let context = ScoringContext(index: index, parameters: parameters)
-        var parts = [Double](repeating: 0, count: documents.count * plan.terms.count)
-        var matched = [Bool](repeating: false, count: documents.count * plan.terms.count)
-        for (termIndex, term) in plan.terms.enumerated() {
-            let weight = TermWeight(term)
-            var cursor = index.cursor(term.info)
-            for (slot, document) in documents.enumerated() {
-                cursor.advance(to: document)
-                if cursor.document == PostingsCursor.exhausted { break }
-                guard cursor.document == document,
-                      let saturation = context.saturation(document, cursor.titleFrequency, cursor.abstractFrequency, weight) else { continue }
-                parts[slot * plan.terms.count + termIndex] = weight.weight * saturation
-                matched[slot * plan.terms.count + termIndex] = true
+        let terms = plan.terms.map(TermWeight.init)
+        var cursors = plan.terms.map { index.cursor($0.info) }
+        var parts = ScoreParts(termCount: terms.count)
+        var scores: [Double] = []
+        scores.reserveCapacity(documents.count)
+        for document in documents {
+            for term in terms.indices {
+                cursors[term].advance(to: document)
+                if cursors[term].document == document, let contribution = context.contribution(&cursors[term], terms[term]) {
+                    parts.set(term, contribution)
+                }
             }
-            if let damage = cursor.damage { throw IndexError.corrupt(file: index.postings.path, reason: damage) }
+            scores.append(parts.takeTotal())
         }
-        return documents.indices.map { slot in
-            var score = 0.0
-            for termIndex in plan.terms.indices where matched[slot * plan.terms.count + termIndex] {
-                score += parts[slot * plan.terms.count + termIndex]
-            }
-            return score
-        }
+        if let damage = cursors.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: index.postings.path, reason: damage) }
+        return scores
     }
 
     /// A matcher for a plan node.

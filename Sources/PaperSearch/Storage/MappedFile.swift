@@ -88,17 +88,9 @@ import Glibc
     /// Decodes a LEB128 varint at `offset`, advancing it. Returns nil if the bytes end or the value is too long.
     @inline(__always)
     public func varint(at offset: inout Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < count {
-            let byte = unsafe base.unsafelyUnwrapped.load(fromByteOffset: offset, as: UInt8.self)
-            offset += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-            if shift > 63 { return nil }
-        }
-        return nil
+        guard count > 0, let base = unsafe base else { return nil }
+        let buffer = unsafe UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count)
+        return unsafe VarInt.read(buffer.span, at: &offset)
     }
 
     /// Steps over `count` LEB128 varints starting at `offset`, none reaching `end` (at most the file's end);
@@ -209,6 +201,12 @@ public enum VarInt {
 
     /// Decodes a varint from `bytes` at `offset`, advancing it; nil when the bytes end first or it overflows.
     public static func read(_ bytes: [UInt8], at offset: inout Int) -> UInt64? {
+        read(bytes.span, at: &offset)
+    }
+
+    /// Decodes a varint from `bytes` at `offset`, advancing it; nil when the bytes end first or it overflows.
+    @inline(__always)
+    public static func read(_ bytes: Span<UInt8>, at offset: inout Int) -> UInt64? {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count {

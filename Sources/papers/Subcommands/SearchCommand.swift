@@ -194,18 +194,20 @@ enum SearchCommand: Command {
                 failures += 1
                 continue
             }
-            let results = try outcome.get()
-            for (rank, hit) in results.hits.enumerated() {
-                lines.append(contentsOf: "\(query.id) Q0 \(hit.id) \(rank + 1) \(hit.score) \(tag)\n".utf8)
-            }
+            RunFile.append(query: query.id, hits: try outcome.get().hits, tag: tag, to: &lines)
         }
+        try finishRun(lines, arguments, context, summary: "Searched \(queries.count) queries")
+        return failures > 0 ? .failure : .success
+    }
+
+    /// Writes a batch's run lines to --run (saying so on standard error) or to standard output.
+    static func finishRun(_ lines: [UInt8], _ arguments: ParsedArguments, _ context: CommandContext, summary: String) throws {
         if let run = arguments.value("--run") {
             try RunFile.write(lines, to: run)
-            context.errors.line("Searched \(queries.count) queries; wrote \(run).")
+            context.errors.line("\(summary); wrote \(run).")
         } else {
             context.output.write(bytes: lines)
         }
-        return failures > 0 ? .failure : .success
     }
 }
 

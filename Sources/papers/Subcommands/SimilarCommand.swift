@@ -107,16 +107,9 @@ enum SimilarCommand: Command {
                 failures += 1
                 continue
             }
-            for (rank, hit) in try outcome.get().hits.enumerated() {
-                lines.append(contentsOf: "\(query.id) Q0 \(hit.id) \(rank + 1) \(hit.score) \(tag)\n".utf8)
-            }
+            RunFile.append(query: query.id, hits: try outcome.get().hits, tag: tag, to: &lines)
         }
-        if let run = arguments.value("--run") {
-            try RunFile.write(lines, to: run)
-            context.errors.line("Found papers like \(queries.count - failures) of \(queries.count) sources; wrote \(run).")
-        } else {
-            context.output.write(bytes: lines)
-        }
+        try SearchCommand.finishRun(lines, arguments, context, summary: "Found papers like \(queries.count - failures) of \(queries.count) sources")
         return failures > 0 ? .failure : .success
     }
 }

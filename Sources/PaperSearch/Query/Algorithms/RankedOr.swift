@@ -31,8 +31,7 @@ enum RankedOr {
             running += bounds[order[k]]
             prefix[k] = running
         }
-        var parts = [Double](repeating: 0, count: count)
-        var matchedTerm = [Bool](repeating: false, count: count)
+        var parts = ScoreParts(termCount: count)
         var threshold = topK.threshold
         var essential = 0
         while essential < count && prefix[essential] <= threshold { essential += 1 }
@@ -81,10 +80,8 @@ enum RankedOr {
             for k in essential..<count {
                 let term = order[k]
                 guard cursors[term].document == candidate else { continue }
-                if let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
-                    let contribution = terms[term].weight * saturation
-                    parts[term] = contribution
-                    matchedTerm[term] = true
+                if let contribution = context.contribution(&cursors[term], terms[term]) {
+                    parts.set(term, contribution)
                     partial += contribution
                     matched = true
                 }
@@ -99,11 +96,8 @@ enum RankedOr {
                 }
                 let term = order[k]
                 cursors[term].advance(to: candidate)
-                if cursors[term].document == candidate,
-                   let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
-                    let contribution = terms[term].weight * saturation
-                    parts[term] = contribution
-                    matchedTerm[term] = true
+                if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
+                    parts.set(term, contribution)
                     partial += contribution
                     matched = true
                 }
@@ -111,8 +105,7 @@ enum RankedOr {
             }
             if !pruned && matched {
                 evaluated += 1
-                var score = 0.0
-                for term in 0..<count where matchedTerm[term] { score += parts[term] }
+                let score = parts.takeTotal()
                 if score > threshold && !exclusions.contains(where: { $0.contains(candidate) }) {
                     topK.insert(candidate, score: score)
                     threshold = topK.threshold
@@ -120,8 +113,9 @@ enum RankedOr {
                     while essential < count && prefix[essential] <= threshold { essential += 1 }
                     if essential != before { regionEnd = 0 }  // the essential set changed: recompute the stretch
                 }
+            } else {
+                parts.clear()
             }
-            for term in 0..<count { matchedTerm[term] = false }
         }
         return evaluated
     }
@@ -158,9 +152,8 @@ extension RankedOr {
             } else if threshold == -Double.infinity && bound <= threshold {
                 break
             }
-            if let saturation = context.saturation(document, cursor.titleFrequency, cursor.abstractFrequency, term) {
+            if let score = context.contribution(&cursor, term) {
                 evaluated += 1
-                let score = term.weight * saturation
                 if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
                     topK.insert(document, score: score)
                     let raised = topK.threshold
@@ -188,8 +181,7 @@ enum RankedAnd {
         let lead = required.sorted { terms[$0].info.documentFrequency < terms[$1].info.documentFrequency }
         let terms = terms.map(TermWeight.init)
         var matches = 0
-        var parts = [Double](repeating: 0, count: terms.count)
-        var matchedTerm = [Bool](repeating: false, count: terms.count)
+        var parts = ScoreParts(termCount: terms.count)
         var target = cursors[lead[0]].document
         search: while target != PostingsCursor.exhausted {
             // Bring every required cursor to `target`; restart from a later one when one overshoots.
@@ -207,25 +199,15 @@ enum RankedAnd {
             }
             matches += 1
             for term in required {
-                if let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
-                    parts[term] = terms[term].weight * saturation
-                    matchedTerm[term] = true
-                }
+                if let contribution = context.contribution(&cursors[term], terms[term]) { parts.set(term, contribution) }
             }
             for term in optional {
                 cursors[term].advance(to: candidate)
-                if cursors[term].document == candidate,
-                   let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
-                    parts[term] = terms[term].weight * saturation
-                    matchedTerm[term] = true
+                if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
+                    parts.set(term, contribution)
                 }
             }
-            var score = 0.0
-            for term in 0..<terms.count where matchedTerm[term] {
-                score += parts[term]
-                matchedTerm[term] = false
-            }
-            topK.insert(candidate, score: score)
+            topK.insert(candidate, score: parts.takeTotal())
         }
         return matches
     }
@@ -240,25 +222,17 @@ enum Exhaustive {
     ) -> Int {
         var matches = 0
         let terms = terms.map(TermWeight.init)
-        var parts = [Double](repeating: 0, count: terms.count)
-        var matchedTerm = [Bool](repeating: false, count: terms.count)
+        var parts = ScoreParts(termCount: terms.count)
         while root.document != PostingsCursor.exhausted {
             let candidate = root.document
             matches += 1
             for term in scoring {
                 cursors[term].advance(to: candidate)
-                if cursors[term].document == candidate,
-                   let saturation = context.saturation(cursors[term].document, cursors[term].titleFrequency, cursors[term].abstractFrequency, terms[term]) {
-                    parts[term] = terms[term].weight * saturation
-                    matchedTerm[term] = true
+                if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
+                    parts.set(term, contribution)
                 }
             }
-            var score = 0.0
-            for term in 0..<terms.count where matchedTerm[term] {
-                score += parts[term]
-                matchedTerm[term] = false
-            }
-            topK.insert(candidate, score: score)
+            topK.insert(candidate, score: parts.takeTotal())
             root.next()
         }
         return matches
