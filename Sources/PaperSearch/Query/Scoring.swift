@@ -13,34 +13,43 @@ struct TermWeight {
 
 /// The terms' contributions to one candidate's score, added up in the query's term order: every algorithm,
 /// pruned or exhaustive, sums the same numbers in the same order, so their scores agree to the last bit.
-struct ScoreParts {
-    private var parts: [Double]
-    private var matched: [Bool]
+///
+/// A term that did not match holds 0, and adding +0 leaves a sum unchanged, so summing every slot in order
+/// gives exactly the sum of the matched ones without a second array of flags. A class over one allocation
+/// rather than a struct over an array: `set` runs once per posting scored, and an array in a `var` struct
+/// pays a uniqueness check on every write.
+final class ScoreParts {
+    private let parts: UnsafeMutableBufferPointer<Double>
 
     init(termCount: Int) {
-        parts = [Double](repeating: 0, count: termCount)
-        matched = [Bool](repeating: false, count: termCount)
+        parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: termCount)
+        unsafe parts.initialize(repeating: 0)
     }
 
+    deinit { unsafe parts.deallocate() }
+
+    /// Records the contribution of `term`, which must be below the `termCount` given at creation (callers
+    /// index terms of the plan the parts were made for).
     @inline(__always)
-    mutating func set(_ term: Int, _ contribution: Double) {
-        parts[term] = contribution
-        matched[term] = true
+    func set(_ term: Int, _ contribution: Double) {
+        unsafe parts[term] = contribution
     }
 
     /// The sum of the parts set since the last call, in term order; clears them for the next candidate.
-    mutating func takeTotal() -> Double {
+    @inline(__always)
+    func takeTotal() -> Double {
         var score = 0.0
-        for term in parts.indices where matched[term] {
-            score += parts[term]
-            matched[term] = false
+        for term in unsafe parts.indices {
+            score += unsafe parts[term]
+            unsafe parts[term] = 0
         }
         return score
     }
 
     /// Forgets the parts set (a candidate given up).
-    mutating func clear() {
-        for term in matched.indices { matched[term] = false }
+    @inline(__always)
+    func clear() {
+        unsafe parts.update(repeating: 0)
     }
 }
 

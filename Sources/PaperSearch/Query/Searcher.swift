@@ -160,7 +160,7 @@ public struct Searcher: Sendable {
         let context = ScoringContext(index: index, parameters: parameters)
         let terms = plan.terms.map(TermWeight.init)
         var cursors = plan.terms.map { index.cursor($0.info) }
-        var parts = ScoreParts(termCount: terms.count)
+        let parts = ScoreParts(termCount: terms.count)
         var scores: [Double] = []
         scores.reserveCapacity(documents.count)
         for document in documents {

@@ -31,7 +31,7 @@ enum RankedOr {
             running += bounds[order[k]]
             prefix[k] = running
         }
-        var parts = ScoreParts(termCount: count)
+        let parts = ScoreParts(termCount: count)
         var threshold = topK.threshold
         var essential = 0
         while essential < count && prefix[essential] <= threshold { essential += 1 }
@@ -181,7 +181,7 @@ enum RankedAnd {
         let lead = required.sorted { terms[$0].info.documentFrequency < terms[$1].info.documentFrequency }
         let terms = terms.map(TermWeight.init)
         var matches = 0
-        var parts = ScoreParts(termCount: terms.count)
+        let parts = ScoreParts(termCount: terms.count)
         var target = cursors[lead[0]].document
         search: while target != PostingsCursor.exhausted {
             // Bring every required cursor to `target`; restart from a later one when one overshoots.
@@ -222,7 +222,7 @@ enum Exhaustive {
     ) -> Int {
         var matches = 0
         let terms = terms.map(TermWeight.init)
-        var parts = ScoreParts(termCount: terms.count)
+        let parts = ScoreParts(termCount: terms.count)
         while root.document != PostingsCursor.exhausted {
             let candidate = root.document
             matches += 1
