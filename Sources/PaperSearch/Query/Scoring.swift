@@ -18,11 +18,11 @@ struct TermWeight {
 /// gives exactly the sum of the matched ones without a second array of flags. A class over one allocation
 /// rather than a struct over an array: `set` runs once per posting scored, and an array in a `var` struct
 /// pays a uniqueness check on every write.
-final class ScoreParts {
+@safe final class ScoreParts {
     private let parts: UnsafeMutableBufferPointer<Double>
 
     init(termCount: Int) {
-        parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: termCount)
+        unsafe parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: termCount)
         unsafe parts.initialize(repeating: 0)
     }
 

@@ -121,6 +121,12 @@ import Glibc
         }
         guard let base = unsafe base else { return }
         let bytes = unsafe base + offset
+        if count & 31 == 0 {
+            // Whole groups of 32 values (every block but a list's last): a group of `width` 32-bit words,
+            // unpacked by code specialised for each width, so every shift and mask is a constant.
+            unsafe MappedFile.unpackGroups(bytes, groups: count >> 5, width: width, into: output)
+            return
+        }
         let mask: UInt64 = (1 << UInt64(width)) - 1
         if contains(offset, length + 8) {
             // Fast path: a bit reader that refills 32 bits at a time. It may read up to 7 bytes past the
@@ -153,6 +159,81 @@ import Glibc
             }
             unsafe output[i] = UInt32(truncatingIfNeeded: (word >> shift) & mask)
             bitOffset += width
+        }
+    }
+
+    /// Unpacks `groups` groups of 32 values of `width` (1...32) bits: group `g` is the `width` little-endian
+    /// 32-bit words from byte `4 * width * g`, value `i` of a group at bit `i * width` of them. The caller
+    /// checked that all `4 * width * groups` bytes lie in the file; nothing past them is read.
+    private static func unpackGroups(
+        _ bytes: UnsafeRawPointer, groups: Int, width: Int, into output: UnsafeMutablePointer<UInt32>
+    ) {
+        // One case per width: each call inlines `unpackGroups(width:)` with a constant width, which the
+        // compiler unrolls into straight-line shifts and masks.
+        switch width {
+        case 1: unsafe FixedWidthUnpacker<1>.unpack(bytes, groups: groups, into: output)
+        case 2: unsafe FixedWidthUnpacker<2>.unpack(bytes, groups: groups, into: output)
+        case 3: unsafe FixedWidthUnpacker<3>.unpack(bytes, groups: groups, into: output)
+        case 4: unsafe FixedWidthUnpacker<4>.unpack(bytes, groups: groups, into: output)
+        case 5: unsafe FixedWidthUnpacker<5>.unpack(bytes, groups: groups, into: output)
+        case 6: unsafe FixedWidthUnpacker<6>.unpack(bytes, groups: groups, into: output)
+        case 7: unsafe FixedWidthUnpacker<7>.unpack(bytes, groups: groups, into: output)
+        case 8: unsafe FixedWidthUnpacker<8>.unpack(bytes, groups: groups, into: output)
+        case 9: unsafe FixedWidthUnpacker<9>.unpack(bytes, groups: groups, into: output)
+        case 10: unsafe FixedWidthUnpacker<10>.unpack(bytes, groups: groups, into: output)
+        case 11: unsafe FixedWidthUnpacker<11>.unpack(bytes, groups: groups, into: output)
+        case 12: unsafe FixedWidthUnpacker<12>.unpack(bytes, groups: groups, into: output)
+        case 13: unsafe FixedWidthUnpacker<13>.unpack(bytes, groups: groups, into: output)
+        case 14: unsafe FixedWidthUnpacker<14>.unpack(bytes, groups: groups, into: output)
+        case 15: unsafe FixedWidthUnpacker<15>.unpack(bytes, groups: groups, into: output)
+        case 16: unsafe FixedWidthUnpacker<16>.unpack(bytes, groups: groups, into: output)
+        case 17: unsafe FixedWidthUnpacker<17>.unpack(bytes, groups: groups, into: output)
+        case 18: unsafe FixedWidthUnpacker<18>.unpack(bytes, groups: groups, into: output)
+        case 19: unsafe FixedWidthUnpacker<19>.unpack(bytes, groups: groups, into: output)
+        case 20: unsafe FixedWidthUnpacker<20>.unpack(bytes, groups: groups, into: output)
+        case 21: unsafe FixedWidthUnpacker<21>.unpack(bytes, groups: groups, into: output)
+        case 22: unsafe FixedWidthUnpacker<22>.unpack(bytes, groups: groups, into: output)
+        case 23: unsafe FixedWidthUnpacker<23>.unpack(bytes, groups: groups, into: output)
+        case 24: unsafe FixedWidthUnpacker<24>.unpack(bytes, groups: groups, into: output)
+        case 25: unsafe FixedWidthUnpacker<25>.unpack(bytes, groups: groups, into: output)
+        case 26: unsafe FixedWidthUnpacker<26>.unpack(bytes, groups: groups, into: output)
+        case 27: unsafe FixedWidthUnpacker<27>.unpack(bytes, groups: groups, into: output)
+        case 28: unsafe FixedWidthUnpacker<28>.unpack(bytes, groups: groups, into: output)
+        case 29: unsafe FixedWidthUnpacker<29>.unpack(bytes, groups: groups, into: output)
+        case 30: unsafe FixedWidthUnpacker<30>.unpack(bytes, groups: groups, into: output)
+        case 31: unsafe FixedWidthUnpacker<31>.unpack(bytes, groups: groups, into: output)
+        default: unsafe FixedWidthUnpacker<32>.unpack(bytes, groups: groups, into: output)
+        }
+    }
+}
+
+/// `MappedFile.unpackGroups` for one bit width, a generic value parameter so that each width is compiled
+/// into its own straight-line code.
+private enum FixedWidthUnpacker<let width: Int> {
+    @inline(__always)
+    static func unpack(_ bytes: UnsafeRawPointer, groups: Int, into output: UnsafeMutablePointer<UInt32>) {
+        let mask: UInt32 = width == 32 ? ~0 : (1 << UInt32(width)) &- 1
+        var words = unsafe bytes
+        var out = unsafe output
+        // Value `i` starts at bit `i * width`. With `width` and `i` constants (the calls below are written
+        // out because the compiler will not unroll the loop), each value is one or two loads, shifts and a
+        // mask. Wrapping arithmetic: every index is a constant below 1024.
+        @inline(__always) func put(_ i: Int) {
+            let bit = i &* width
+            let word = bit &>> 5, shift = bit & 31
+            var value = unsafe UInt32(littleEndian: words.loadUnaligned(fromByteOffset: word &<< 2, as: UInt32.self)) &>> UInt32(shift)
+            if shift &+ width > 32 {
+                value |= unsafe UInt32(littleEndian: words.loadUnaligned(fromByteOffset: (word &+ 1) &<< 2, as: UInt32.self)) &<< UInt32(32 &- shift)
+            }
+            unsafe out[i] = value & mask
+        }
+        for _ in 0..<groups {
+            put(0); put(1); put(2); put(3); put(4); put(5); put(6); put(7)
+            put(8); put(9); put(10); put(11); put(12); put(13); put(14); put(15)
+            put(16); put(17); put(18); put(19); put(20); put(21); put(22); put(23)
+            put(24); put(25); put(26); put(27); put(28); put(29); put(30); put(31)
+            unsafe words += width &<< 2
+            unsafe out += 32
         }
     }
 }

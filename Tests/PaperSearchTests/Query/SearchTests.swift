@@ -224,6 +224,19 @@ struct PruningTests {
         try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 300, seed: 4, operators: true))
     }
 
+    /// One word takes its own path (blocks visited in order of their maxima, out of document order): the
+    /// commonest words, with the longest lists and many tied scores, against exhaustive scoring.
+    @Test func singleWordsWithTheLongestLists() throws {
+        let index = SearchFixtures.synthetic.index
+        var lists: [(word: String, documents: Int)] = []
+        try index.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
+            if bytes.first == FieldNamespace.text.rawValue { lists.append((String(decoding: bytes.dropFirst(), as: UTF8.self), info.documentFrequency)) }
+        }
+        let commonest = lists.sorted { $0.documents > $1.documents }.prefix(40)
+        #expect((commonest.last?.documents ?? 0) > 2 * postingsBlockSize, "the fixture should have lists of three blocks or more")
+        try compare(index, commonest.map(\.word) + commonest.prefix(10).map { "title:" + $0.word })
+    }
+
     @Test func withOtherParametersThanTheIndexWasBuiltFor() throws {
         let index = SearchFixtures.synthetic.index
         let vocabulary = try Self.vocabulary(of: index, limit: 100)

@@ -169,3 +169,34 @@ struct LineReaderTests {
         #expect(result[2].0 == "after")
     }
 }
+
+@Suite("Bit packing")
+struct BitPackingTests {
+    /// Every width, whole groups of 32 (the specialised unpackers), partial groups (the bit reader), and a
+    /// block that ends flush with the file (the byte-at-a-time path): values read back exactly.
+    @Test func unpackReadsBackWhatPackWrote() throws {
+        let scratch = ScratchDirectory()
+        var generator = SplitMix64(seed: 11)
+        for width in 0...32 {
+            for count in [1, 5, 31, 32, 33, 64, 96, 127, 128] {
+                let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
+                var values = (0..<count).map { _ in UInt32(generator.next() & mask) }
+                if width > 0 { values[count / 2] = UInt32(mask) }  // the largest value of the width
+                var packed: [UInt8] = [0x5A, 0xA5, 0x3C]  // an odd offset, as after a block header
+                BitPacking.pack(values, width: width, into: &packed)
+                #expect(packed.count == 3 + BitPacking.byteCount(count, width: width))
+                for trailing in [0, 8] {
+                    let bytes = packed + [UInt8](repeating: 0xFF, count: trailing)
+                    let file = try MappedFile(path: scratch.write("w\(width)-\(count)-\(trailing)", bytes: bytes))
+                    var output = [UInt32](repeating: 0xDEAD_BEEF, count: 128)
+                    output.withUnsafeMutableBufferPointer { buffer in
+                        guard let base = buffer.baseAddress else { return }
+                        unsafe file.unpack(count, width: width, at: 3, into: base)
+                    }
+                    #expect(Array(output[..<count]) == values, "width \(width), count \(count), trailing \(trailing)")
+                    #expect(output[count...].allSatisfy { $0 == 0xDEAD_BEEF }, "wrote past \(count) values")
+                }
+            }
+        }
+    }
+}

@@ -51,12 +51,15 @@ struct PostingsCursor {
     private let documentCount: UInt32
     private let skipStart: Int
     private let dataStart: Int
-    private let blockCount: Int
+    /// Blocks of 128 postings in the list (0 for a single-document term).
+    let blockCount: Int
     private let positionsBase: Int
 
-    private var block = -1
+    /// The block the current document is in.
+    private(set) var block = -1
     private var index = 0
-    private var blockLength = 0
+    /// Postings in the current block.
+    private(set) var blockLength = 0
     /// The decoded block, shared between copies of the cursor until one of them decodes (copy on write).
     private var decoded = DecodedBlock()
     /// The only document of a single-document term.
@@ -208,6 +211,14 @@ struct PostingsCursor {
         } else {
             decodeBlock(block + 1)
         }
+    }
+
+    /// Decodes block `b` (< `blockCount`) and moves to its first document, forwards or backwards: for a
+    /// single term's blocks visited in order of their maxima (`RankedOr.singleByBlockMaximum`), which
+    /// reads each block's postings with `next()` and never relies on the list order across blocks.
+    mutating func jump(toBlock b: Int) {
+        shallowBlock = 0
+        decodeBlock(b)
     }
 
     /// Moves to the first document `>= target`.

@@ -48,7 +48,7 @@ struct TermDictionary: Sendable {
 
     /// -1, 0, 1 as `term` sorts before, equal to, or after the bytes at `offset..<offset+length`.
     private func compare(_ term: [UInt8], toFileBytes offset: Int, _ length: Int) -> Int {
-        file.withBytes(offset, length) { stored in term.withUnsafeBufferPointer { unsafe Self.compare($0.span, stored) } }
+        file.withBytes(offset, length) { stored in unsafe term.withUnsafeBufferPointer { unsafe Self.compare($0.span, stored) } }
     }
 
     private static func compare(_ a: Span<UInt8>, _ b: Span<UInt8>) -> Int {

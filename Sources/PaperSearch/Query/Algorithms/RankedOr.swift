@@ -21,6 +21,9 @@ enum RankedOr {
         guard count > 0 else { return 0 }
         let terms = terms.map(TermWeight.init)
         if count == 1 {
+            if exclusions.isEmpty && cursors[0].hasBlocks {
+                return singleByBlockMaximum(terms[0], cursor: &cursors[0], context: context, topK: &topK)
+            }
             return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, topK: &topK)
         }
         // Order by bound, ascending; prefix[k] = sum of bounds of order[0...k].
@@ -122,6 +125,60 @@ enum RankedOr {
 }
 
 extension RankedOr {
+    /// One term, blocks in descending order of their maxima (score-at-a-time over blocks): the first blocks
+    /// fill the top k with high scores, and the walk stops at the first block whose maximum cannot beat the
+    /// threshold, so only blocks that can hold a top-k document are decoded. Documents arrive out of order,
+    /// which `TopK` does not mind (it ranks by score, then document number) — but forward-only matchers do,
+    /// so a query with exclusions takes `single` instead.
+    static func singleByBlockMaximum(
+        _ term: TermWeight, cursor: inout PostingsCursor, context: ScoringContext, topK: inout TopK
+    ) -> Int {
+        // A max-heap of (bound as Float bits, block): non-negative floats order like their bit patterns.
+        // The Float only orders the visit; the stop test below uses the exact bound.
+        var heap = (0..<cursor.blockCount).map { block -> UInt64 in
+            let bound = Float(context.blockBound(term, &cursor, block: block))
+            return UInt64(max(bound, 0).bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: block))
+        }
+        var count = heap.count
+        for start in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(&heap, start, count) }
+        var threshold = topK.threshold
+        var evaluated = 0
+        while count > 0 {
+            let block = Int(UInt32(truncatingIfNeeded: heap[0]))
+            count -= 1
+            heap.swapAt(0, count)
+            siftDown(&heap, 0, count)
+            if context.blockBound(term, &cursor, block: block) <= threshold { break }
+            cursor.jump(toBlock: block)
+            guard cursor.damage == nil else { break }
+            let length = cursor.blockLength
+            for position in 0..<length {
+                if let score = context.contribution(&cursor, term) {
+                    evaluated += 1
+                    if score >= threshold {
+                        topK.insert(cursor.document, score: score)
+                        threshold = topK.threshold
+                    }
+                }
+                if position + 1 < length { cursor.next() }  // not past the block: that would decode the next one
+            }
+        }
+        return evaluated
+    }
+
+    private static func siftDown(_ heap: inout [UInt64], _ start: Int, _ count: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            guard left < count else { return }
+            var largest = left
+            if left + 1 < count && heap[left + 1] > heap[left] { largest = left + 1 }
+            guard heap[largest] > heap[parent] else { return }
+            heap.swapAt(largest, parent)
+            parent = largest
+        }
+    }
+
     /// One term: walk its postings, skipping every block whose maximum cannot beat the threshold (checked
     /// once a block, from the skip table, before the block is decoded).
     static func single(
