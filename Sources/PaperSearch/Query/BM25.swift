@@ -60,34 +60,51 @@ public enum BM25 {
         }
     }
 
-    /// Precomputed per-query constants: the length normalisation `1 - b + b · len / avg` becomes
-    /// `base + slope · len` per field.
+    /// Precomputed constants for one set of parameters and statistics: the length normalisation
+    /// `1 - b + b · len / avg` becomes `base + slope · len` per field, and for the lengths most fields have
+    /// its reciprocal (times the field's weight) is looked up rather than divided for: a division per field
+    /// and posting was the largest cost of scoring. Every score — pruned, exhaustive, rescored, explained, and
+    /// the block maxima the writer stores — goes through `saturation`, so all of them agree to the last bit.
+    /// Make one per searcher, not per query (the tables take a few thousand divisions to fill).
     struct Scorer: Sendable {
         let k1: Double
         let titleWeight: Double
         let titleBase: Double, titleSlope: Double
         let abstractBase: Double, abstractSlope: Double
+        /// `titleWeight / (titleBase + titleSlope · len)` for len in 0..<titleTable.count.
+        private let titleTable: [Double]
+        /// `1 / (abstractBase + abstractSlope · len)` for len in 0..<abstractTable.count.
+        private let abstractTable: [Double]
 
         init(parameters: BM25Parameters, statistics: Statistics) {
             k1 = parameters.k1
-            titleWeight = parameters.titleWeight
+            let titleWeight = parameters.titleWeight
+            self.titleWeight = titleWeight
             let b = parameters.b
-            titleBase = 1 - b
-            titleSlope = statistics.averageTitleLength > 0 ? b / statistics.averageTitleLength : 0
-            abstractBase = 1 - b
-            abstractSlope = statistics.averageAbstractLength > 0 ? b / statistics.averageAbstractLength : 0
+            let titleBase = 1 - b, abstractBase = 1 - b
+            let titleSlope = statistics.averageTitleLength > 0 ? b / statistics.averageTitleLength : 0
+            let abstractSlope = statistics.averageAbstractLength > 0 ? b / statistics.averageAbstractLength : 0
+            (self.titleBase, self.titleSlope, self.abstractBase, self.abstractSlope) = (titleBase, titleSlope, abstractBase, abstractSlope)
+            titleTable = (0..<256).map { titleWeight / (titleBase + titleSlope * Double($0)) }
+            abstractTable = (0..<2048).map { 1 / (abstractBase + abstractSlope * Double($0)) }
+        }
+
+        @inline(__always)
+        private func titleFactor(_ length: UInt32) -> Double {
+            Int(length) < titleTable.count ? titleTable[Int(length)] : titleWeight / (titleBase + titleSlope * Double(length))
+        }
+
+        @inline(__always)
+        private func abstractFactor(_ length: UInt32) -> Double {
+            Int(length) < abstractTable.count ? abstractTable[Int(length)] : 1 / (abstractBase + abstractSlope * Double(length))
         }
 
         /// tf' / (k1 + tf'), in [0, 1).
         @inline(__always)
         func saturation(titleFrequency: UInt32, abstractFrequency: UInt32, titleLength: UInt32, abstractLength: UInt32) -> Double {
             var tf = 0.0
-            if titleFrequency > 0 {
-                tf += titleWeight * Double(titleFrequency) / (titleBase + titleSlope * Double(titleLength))
-            }
-            if abstractFrequency > 0 {
-                tf += Double(abstractFrequency) / (abstractBase + abstractSlope * Double(abstractLength))
-            }
+            if titleFrequency > 0 { tf += Double(titleFrequency) * titleFactor(titleLength) }
+            if abstractFrequency > 0 { tf += Double(abstractFrequency) * abstractFactor(abstractLength) }
             return tf / (k1 + tf)
         }
     }

@@ -62,8 +62,9 @@ struct ScoringContext {
     /// Whether the stored block maxima were computed with these parameters.
     let sameParameters: Bool
 
-    init(index: SearchIndex, parameters: BM25Parameters) {
-        scorer = BM25.Scorer(parameters: parameters, statistics: index.statistics)
+    /// `scorer` is the searcher's, made for `parameters` and the index's statistics.
+    init(index: SearchIndex, parameters: BM25Parameters, scorer: BM25.Scorer) {
+        self.scorer = scorer
         norms = index.norms
         self.parameters = parameters
         indexParameters = index.manifest.parameters

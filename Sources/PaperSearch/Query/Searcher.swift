@@ -71,6 +71,8 @@ public struct SearchOptions: Sendable {
 public struct Searcher: Sendable {
     public let index: SearchIndex
     public let parameters: BM25Parameters
+    /// BM25F's constants and tables for `parameters`, made once.
+    let scorer: BM25.Scorer
 
     /// `parameters` default to those the index was built with.
     public init(index: SearchIndex, parameters: BM25Parameters? = nil) throws(SearchError) {
@@ -78,6 +80,7 @@ public struct Searcher: Sendable {
         if let problem = parameters.problem { throw .invalidParameters(problem) }
         self.index = index
         self.parameters = parameters
+        scorer = BM25.Scorer(parameters: parameters, statistics: index.statistics)
     }
 
     /// Parses `text` in the query language and searches.
@@ -112,10 +115,12 @@ public struct Searcher: Sendable {
     /// The top entries of a plan, the number of matches and whether that number is exact.
     func run(_ plan: SearchPlan, capacity: Int, exhaustive: Bool) throws(IndexError) -> ([TopK.Entry], Int, Bool) {
         var topK = TopK(capacity: capacity)
-        let context = ScoringContext(index: index, parameters: parameters)
+        let context = ScoringContext(index: index, parameters: parameters, scorer: scorer)
         var total = 0
         var exact = true
-        var cursors = plan.terms.map { index.cursor($0.info) }
+        // Cursors are made where they are used: a copy of a cursor shares its decoded block, and the first
+        // decode after the copy would have to copy the block.
+        var cursors: [PostingsCursor] = []
         var matchers: [Matcher] = []
 
         switch (exhaustive ? .general : plan.shape) {
@@ -123,7 +128,7 @@ public struct Searcher: Sendable {
             break
         case let .disjunction(termList, exclusionNodes):
             let chosen = Array(Set(termList)).sorted()
-            var own = chosen.map { cursors[$0] }
+            var own = chosen.map { index.cursor(plan.terms[$0].info) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
             matchers += exclusions
             let bounds = chosen.map { context.upperBound(plan.terms[$0]) }
@@ -140,11 +145,13 @@ public struct Searcher: Sendable {
             let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
             matchers += filters + exclusions
             let optionalTerms = Array(Set(optional).subtracting(required)).sorted()
+            cursors = plan.terms.map { index.cursor($0.info) }
             total = RankedAnd.run(terms: plan.terms, required: Array(Set(required)).sorted(), optional: optionalTerms,
                                   cursors: &cursors, context: context, filters: filters, exclusions: exclusions, topK: &topK)
         case .general:
             let root = matcher(plan.root, plan: plan)
             matchers.append(root)
+            cursors = plan.terms.map { index.cursor($0.info) }
             total = Exhaustive.run(terms: plan.terms, scoring: plan.scoringTerms, cursors: &cursors, context: context,
                                    root: root, topK: &topK)
         }
@@ -157,7 +164,7 @@ public struct Searcher: Sendable {
     /// The exact scores of `documents` (ascending, distinct) under a disjunction of the plan's text terms: the
     /// same numbers `run` computes for them.
     func rescore(_ documents: [UInt32], plan: SearchPlan) throws(IndexError) -> [Double] {
-        let context = ScoringContext(index: index, parameters: parameters)
+        let context = ScoringContext(index: index, parameters: parameters, scorer: scorer)
         let terms = plan.terms.map(TermWeight.init)
         var cursors = plan.terms.map { index.cursor($0.info) }
         let parts = ScoreParts(termCount: terms.count)
@@ -206,7 +213,7 @@ public struct Searcher: Sendable {
 
     /// Each scoring term's part of a document's score.
     func explain(_ document: UInt32, plan: SearchPlan) -> Explanation {
-        let context = ScoringContext(index: index, parameters: parameters)
+        let context = ScoringContext(index: index, parameters: parameters, scorer: scorer)
         var terms: [Explanation.Term] = []
         for termIndex in plan.scoringTerms {
             let term = plan.terms[termIndex]

@@ -48,6 +48,12 @@ import Glibc
         return unsafe T(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
+    /// A 32-bit read whose range the caller has checked once for a whole table (see `Norms`).
+    @unsafe @inline(__always)
+    func uncheckedUInt32(at offset: Int) -> UInt32 {
+        unsafe UInt32(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
     public func uint8(at offset: Int) -> UInt8 { load(UInt8.self, at: offset) }
     public func uint16(at offset: Int) -> UInt16 { load(UInt16.self, at: offset) }
     public func uint32(at offset: Int) -> UInt32 { load(UInt32.self, at: offset) }

@@ -22,8 +22,17 @@ struct Norms: Sendable {
     }
 
     /// Callers pass document numbers below `documentCount` (cursors check them).
-    @inline(__always) func titleLength(_ document: UInt32) -> UInt32 { file.uint32(at: titleStart + 4 * Int(document)) }
-    @inline(__always) func abstractLength(_ document: UInt32) -> UInt32 { file.uint32(at: abstractStart + 4 * Int(document)) }
+    @inline(__always) func titleLength(_ document: UInt32) -> UInt32 { length(at: titleStart, document) }
+    @inline(__always) func abstractLength(_ document: UInt32) -> UInt32 { length(at: abstractStart, document) }
+
+    /// Reads once a scored posting, so without the mapped file's per-read range check: `init` checked that
+    /// both length tables lie in the file, and a document below `documentCount` stays inside them. The
+    /// document number is replaced by 0 when out of range, so even a caller's mistake cannot read outside
+    /// the file (with no documents, offset 0 of a table is the footer's first bytes).
+    @inline(__always) private func length(at table: Int, _ document: UInt32) -> UInt32 {
+        let index = Int(document) < documentCount ? Int(document) : 0
+        return unsafe file.uncheckedUInt32(at: table &+ 4 &* index)
+    }
     /// The year, or nil when unknown.
     @inline(__always) func year(_ document: UInt32) -> Int? {
         let year = file.uint16(at: yearStart + 2 * Int(document))

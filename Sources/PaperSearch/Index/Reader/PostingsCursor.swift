@@ -22,7 +22,7 @@ struct PostingsCursor {
 
     /// The current document's title frequency.
     var titleFrequency: UInt32 {
-        mutating get {
+        @inline(__always) mutating get {
             if blockCount == 0 { return singleTitleFrequency }
             if !frequenciesDecoded { decodeFrequencies() }
             return decoded.get(.titles, index)
@@ -31,13 +31,14 @@ struct PostingsCursor {
 
     /// The current document's abstract frequency.
     var abstractFrequency: UInt32 {
-        mutating get {
+        @inline(__always) mutating get {
             if blockCount == 0 { return singleAbstractFrequency }
             if !frequenciesDecoded { decodeFrequencies() }
             return decoded.get(.abstracts, index)
         }
     }
 
+    @inline(never)  // once a block; keeps the frequency getters small enough to inline
     private mutating func decodeFrequencies() {
         if !isKnownUniquelyReferenced(&decoded) { decoded = decoded.copy() }
         decoded.unpack(from: file, count: blockLength, width: frequencyLayout.titleWidth, at: frequencyLayout.titleOffset, into: .titles)

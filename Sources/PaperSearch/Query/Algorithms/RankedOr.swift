@@ -34,6 +34,19 @@ enum RankedOr {
             running += bounds[order[k]]
             prefix[k] = running
         }
+        // The loop below works on the cursors through a buffer pointer: a mutation through an array
+        // subscript checks the array's uniqueness every time, and cursors move once per posting. Every index
+        // is a term number, below `count` (`order` is a permutation of 0..<count).
+        return unsafe cursors.withUnsafeMutableBufferPointer { cursors in
+            unsafe maxScore(terms, cursors, bounds: bounds, order: order, prefix: prefix, context: context, exclusions: exclusions, topK: &topK)
+        }
+    }
+
+    private static func maxScore(
+        _ terms: [TermWeight], _ cursors: UnsafeMutableBufferPointer<PostingsCursor>, bounds: [Double], order: [Int], prefix: [Double],
+        context: ScoringContext, exclusions: [Matcher], topK: inout TopK
+    ) -> Int {
+        let count = terms.count
         let parts = ScoreParts(termCount: count)
         var threshold = topK.threshold
         var essential = 0
@@ -44,7 +57,7 @@ enum RankedOr {
 
         while essential < count {
             var candidate = PostingsCursor.exhausted
-            for k in essential..<count { candidate = min(candidate, cursors[order[k]].document) }
+            for k in essential..<count { candidate = min(candidate, unsafe cursors[order[k]].document) }
             if candidate == PostingsCursor.exhausted { break }
 
             if threshold > -Double.infinity && (candidate > regionEnd || regionBound <= threshold) {
@@ -57,13 +70,13 @@ enum RankedOr {
                     var boundary = PostingsCursor.exhausted
                     for k in essential..<count {
                         let term = order[k]
-                        guard cursors[term].hasBlocks else {
+                        guard unsafe cursors[term].hasBlocks else {
                             bound += bounds[term]
                             continue
                         }
-                        guard cursors[term].shallowAdvance(to: target) else { continue }
-                        bound += context.blockBound(terms[term], &cursors[term], block: cursors[term].shallowBlock)
-                        boundary = min(boundary, cursors[term].shallowBlockLastDocument)
+                        guard unsafe cursors[term].shallowAdvance(to: target) else { continue }
+                        bound += unsafe context.blockBound(terms[term], &cursors[term], block: cursors[term].shallowBlock)
+                        boundary = min(boundary, unsafe cursors[term].shallowBlockLastDocument)
                     }
                     if bound > threshold {
                         regionEnd = boundary
@@ -73,7 +86,7 @@ enum RankedOr {
                     target = boundary == PostingsCursor.exhausted ? boundary : boundary + 1
                 }
                 if target != candidate {
-                    for k in essential..<count where cursors[order[k]].document < target { cursors[order[k]].advance(to: target) }
+                    for k in essential..<count where unsafe cursors[order[k]].document < target { unsafe cursors[order[k]].advance(to: target) }
                     continue
                 }
             }
@@ -82,13 +95,13 @@ enum RankedOr {
             var matched = false
             for k in essential..<count {
                 let term = order[k]
-                guard cursors[term].document == candidate else { continue }
-                if let contribution = context.contribution(&cursors[term], terms[term]) {
+                guard unsafe cursors[term].document == candidate else { continue }
+                if let contribution = unsafe context.contribution(&cursors[term], terms[term]) {
                     parts.set(term, contribution)
                     partial += contribution
                     matched = true
                 }
-                cursors[term].next()
+                unsafe cursors[term].next()
             }
             var k = essential - 1
             var pruned = false
@@ -98,8 +111,8 @@ enum RankedOr {
                     break
                 }
                 let term = order[k]
-                cursors[term].advance(to: candidate)
-                if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
+                unsafe cursors[term].advance(to: candidate)
+                if unsafe cursors[term].document == candidate, let contribution = unsafe context.contribution(&cursors[term], terms[term]) {
                     parts.set(term, contribution)
                     partial += contribution
                     matched = true
