@@ -64,30 +64,41 @@ struct DocStore: Sendable {
 
     /// The bytes of record `document`.
     func record(_ document: Int) throws(IndexError) -> [UInt8] {
+        let range = try recordRange(document)
+        return file.bytes(range.lowerBound, range.count)
+    }
+
+    /// Where record `document` lies in the file (checked against the records' area).
+    private func recordRange(_ document: Int) throws(IndexError) -> Range<Int> {
         guard document >= 0, document < documentCount else { throw .corrupt(file: file.path, reason: "no record \(document)") }
         let start = Int(truncatingIfNeeded: file.uint64(at: offsetsStart + 8 * document))
         let end = Int(truncatingIfNeeded: file.uint64(at: offsetsStart + 8 * document + 8))
         guard start >= recordsStart, end >= start, end <= offsetsStart else {
             throw .corrupt(file: file.path, reason: "record \(document) out of range")
         }
-        return file.bytes(start, end - start)
+        return start..<end
     }
 
-    /// The id of the paper stored for `document`, read without parsing the whole record (records start with
-    /// `{"id":"...`).
+    private static let idPrefix = Array(#"{"id":""#.utf8)
+
+    /// The id of the paper stored for `document`, read in place without parsing or copying the record
+    /// (records start with `{"id":"...`); an id with escapes takes the full parse.
     func id(_ document: Int) throws(IndexError) -> String {
-        let bytes = try record(document)
-        let prefix = Array(#"{"id":"#.utf8)
-        guard bytes.starts(with: prefix) else { return try paper(document).id }
-        var end = prefix.count
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try paper(document).id }
-        end += 1
-        while end < bytes.count && bytes[end] != UInt8(ascii: "\"") {
-            if bytes[end] == UInt8(ascii: "\\") { return try paper(document).id }
-            end += 1
+        let range = try recordRange(document)
+        let prefix = DocStore.idPrefix
+        let id: String? = file.withBytes(range.lowerBound, range.count) { bytes -> String? in
+            guard bytes.count > prefix.count else { return nil }
+            for i in prefix.indices where bytes[i] != prefix[i] { return nil }
+            var end = prefix.count
+            while end < bytes.count && bytes[end] != UInt8(ascii: "\"") {
+                if bytes[end] == UInt8(ascii: "\\") { return nil }
+                end += 1
+            }
+            guard end < bytes.count else { return nil }
+            return unsafe bytes.withUnsafeBufferPointer { unsafe String(decoding: UnsafeBufferPointer(rebasing: $0[prefix.count..<end]), as: UTF8.self) }
         }
-        guard end < bytes.count else { throw .corrupt(file: file.path, reason: "record \(document) is not a paper record") }
-        return String(decoding: bytes[(prefix.count + 1)..<end], as: UTF8.self)
+        if let id { return id }
+        return try paper(document).id
     }
 
     /// The paper stored for `document`.
