@@ -43,7 +43,8 @@ public struct SimilarResults: Sendable {
     public var hits: [Hit]
     /// The query terms chosen from the sources and their weights (1 for the best), best first.
     public var terms: [(term: String, weight: Double)]
-    /// Papers left out because they are the sources or duplicates of them.
+    /// Papers left out because they are the sources or duplicates of them (among those ranked above the
+    /// last hit).
     public var excluded: Int
     /// Said instead of results when no term of the sources can relate them to other papers.
     public var notice: String?
@@ -99,13 +100,13 @@ extension Searcher {
             var excluded = 0
             var scratch = AnalyzerScratch()
             for entry in entries {
+                guard hits.count < options.limit else { break }  // papers past the last hit are not read
                 let paper = try index.paper(at: Int(entry.document))
                 if sourceIDs.contains(paper.id) || sourceTitles.contains(PaperID.normalizedTitle(paper.title))
                     || sourceAbstracts.contains(TextCleanup.collapsingWhitespace(paper.abstract)) {
                     excluded += 1
                     continue
                 }
-                guard hits.count < options.limit else { continue }
                 var hit = Hit(document: Int(entry.document), score: entry.score, paper: paper)
                 if options.snippets { hit.snippet = Snippet.make(for: paper, plan: plan, index: index, scratch: &scratch) }
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }

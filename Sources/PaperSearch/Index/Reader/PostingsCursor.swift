@@ -235,7 +235,24 @@ struct PostingsCursor {
             decodeBlock(b)
             if document == PostingsCursor.exhausted { return }
         }
-        while index < blockLength && decoded.get(.documents, index) < target { index += 1 }
+        if index < blockLength && decoded.get(.documents, index) < target {
+            // Galloping search: near targets (the common case when cursors move together) cost a step or
+            // two, far ones (rescoring a few candidates, probing a common term) a logarithm of the block.
+            // Invariant: the document at `low` is below the target; `high` is the block's end or holds a
+            // document at or above it.
+            var low = index, step = 1, high = index + 1
+            while high < blockLength && decoded.get(.documents, high) < target {
+                low = high
+                step &<<= 1
+                high = low + step
+            }
+            high = min(high, blockLength)
+            while low + 1 < high {
+                let middle = (low + high) / 2
+                if decoded.get(.documents, middle) < target { low = middle } else { high = middle }
+            }
+            index = high
+        }
         if index < blockLength {
             load(index)
         } else {
