@@ -37,6 +37,8 @@ struct SearchPlan {
     enum Shape {
         /// Any of the terms (ranked OR), minus exclusions.
         case disjunction(terms: [Int], exclusions: [PlanNode])
+        /// Any of the terms, in papers whose year is in every range (`word +year:>=2020`), minus exclusions.
+        case yearFilteredDisjunction(terms: [Int], years: [ClosedRange<Int>], exclusions: [PlanNode])
         /// All of `required` (text terms), any of `optional`, every filter, no exclusion.
         case conjunction(required: [Int], optional: [Int], filters: [PlanNode], exclusions: [PlanNode])
         /// Anything else: the boolean structure is matched document by document.
@@ -65,6 +67,10 @@ struct SearchPlan {
                 } else {
                     filters.append(node)
                 }
+            }
+            if required.isEmpty, let optional, !optional.isEmpty {
+                let years = filters.compactMap { if case let .years(range) = $0 { return range } else { return nil } }
+                if years.count == filters.count { return .yearFilteredDisjunction(terms: optional, years: years, exclusions: mustNot) }
             }
             guard !required.isEmpty, let optional else { return .general }
             return .conjunction(required: required, optional: optional, filters: filters, exclusions: mustNot)

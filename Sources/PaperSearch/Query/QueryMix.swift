@@ -40,7 +40,7 @@ package enum QueryMix {
             let sentence = try randomPaper().title.split(separator: " ").prefix(10)
             if sentence.count >= 5 { queries.append(.init(text: sentence.joined(separator: " "), type: "5-10-words", form: .plain)) }
             queries.append(.init(text: "title:\(any()) \(any())", type: "field", form: .syntax))
-            queries.append(.init(text: "\(any()) year:>=2020", type: "year", form: .syntax))
+            queries.append(.init(text: "\(any()) +year:>=2020", type: "year", form: .syntax))  // a filter: required
             queries.append(.init(text: try randomPaper().id, type: "similar", form: .similar))
         }
         return queries

@@ -83,6 +83,14 @@ struct ScoringContext {
                                  titleLength: norms.titleLength(document), abstractLength: norms.abstractLength(document))
     }
 
+    /// Whether the paper's year lies in every range (a paper without a year lies in none).
+    @inline(__always)
+    func inYears(_ document: UInt32, _ years: [ClosedRange<Int>]) -> Bool {
+        guard !years.isEmpty else { return true }
+        guard let year = norms.year(document) else { return false }
+        return years.allSatisfy { $0.contains(year) }
+    }
+
     /// The term's part of the score of the cursor's current document (weight × saturation), or nil when the
     /// term is not in the term's field there.
     @inline(__always)

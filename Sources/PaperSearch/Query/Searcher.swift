@@ -123,7 +123,28 @@ public struct Searcher: Sendable {
         var cursors: [PostingsCursor] = []
         var matchers: [Matcher] = []
 
-        switch (exhaustive ? .general : plan.shape) {
+        var shape = exhaustive ? .general : plan.shape
+        if case let .yearFilteredDisjunction(termList, years, exclusionNodes) = shape {
+            // The terms' postings give the candidates and the years filter them. Papers of those years that
+            // hold none of the terms match too, with score 0; they can only be among the best when fewer than
+            // `capacity` papers score above 0, and then the general path below ranks them.
+            let chosen = Array(Set(termList)).sorted()
+            var own = chosen.map { index.cursor(plan.terms[$0].info) }
+            let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
+            let bounds = chosen.map { context.upperBound(plan.terms[$0]) }
+            total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
+                                 exclusions: exclusions, years: years, topK: &topK)
+            if let damage = own.lazy.compactMap(\.damage).first ?? exclusions.lazy.compactMap(\.damage).first {
+                throw IndexError.corrupt(file: index.postings.path, reason: damage)
+            }
+            exact = false
+            if topK.isFull && topK.threshold > 0 { return (topK.sorted(), total, exact) }
+            topK = TopK(capacity: capacity)
+            exact = true
+            shape = .general
+        }
+
+        switch shape {
         case .empty:
             break
         case let .disjunction(termList, exclusionNodes):
@@ -140,6 +161,8 @@ public struct Searcher: Sendable {
             } else {
                 exact = false
             }
+        case .yearFilteredDisjunction:
+            break  // handled above
         case let .conjunction(required, optional, filterNodes, exclusionNodes):
             let filters = filterNodes.map { matcher($0, plan: plan) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan) }

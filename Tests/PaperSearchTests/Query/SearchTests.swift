@@ -224,6 +224,20 @@ struct PruningTests {
         try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 300, seed: 4, operators: true))
     }
 
+    /// Words with a year filter (`word +year:>=2005`) take a pruned path of their own, which hands over to the
+    /// general one when fewer papers than asked score above zero: both against exhaustive scoring, with wide
+    /// and narrow ranges, one word and several, exclusions, and papers without a year.
+    @Test func yearFilteredWords() throws {
+        for (index, seed) in [(SearchFixtures.synthetic.index, UInt64(6)), (SearchFixtures.bundled, UInt64(7))] {
+            let vocabulary = try Self.vocabulary(of: index, limit: 100)
+            let words = Self.randomQueries(vocabulary: vocabulary, count: 120, seed: seed, operators: false)
+                + Self.randomQueries(vocabulary: vocabulary, count: 40, seed: seed + 10, operators: true).filter { !$0.contains("+") }
+            let filters = ["+year:>=2005", "+year:1995..2000", "+year:2010", "+year:<=2019", "+year:2022..2024", "+year:1950",
+                           "AND year:2000..2010", "+year:>=2000 +year:<=2015"]
+            try compare(index, words.enumerated().map { "\($1) \(filters[$0 % filters.count])" })
+        }
+    }
+
     /// One word takes its own path (blocks visited in order of their maxima, out of document order): the
     /// commonest words, with the longest lists and many tied scores, against exhaustive scoring.
     @Test func singleWordsWithTheLongestLists() throws {

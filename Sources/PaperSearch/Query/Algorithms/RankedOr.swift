@@ -12,19 +12,21 @@
 /// Every accepted document's score is the sum of the terms' contributions in the query's term order, the
 /// same sum the exhaustive path computes, so both return identical ids and scores.
 enum RankedOr {
-    /// Returns how many candidate documents were fully scored (a lower bound of the matches).
+    /// Returns how many candidate documents were fully scored (a lower bound of the matches). With `years`,
+    /// only papers whose year lies in every range are candidates.
     static func run(
         terms: [PlanTerm], cursors: inout [PostingsCursor], bounds: [Double], context: ScoringContext,
-        exclusions: [Matcher], topK: inout TopK
+        exclusions: [Matcher], years: [ClosedRange<Int>] = [], topK: inout TopK
     ) -> Int {
         let count = cursors.count
         guard count > 0 else { return 0 }
         let terms = terms.map(TermWeight.init)
         if count == 1 {
             if exclusions.isEmpty && cursors[0].hasBlocks {
-                return singleByBlockMaximum(terms[0], cursor: &cursors[0], context: context, topK: &topK)
+                return singleByBlockMaximum(terms[0], cursor: &cursors[0], context: context, years: years, topK: &topK)
             }
-            return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, topK: &topK)
+            return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, years: years,
+                          topK: &topK)
         }
         // Order by bound, ascending; prefix[k] = sum of bounds of order[0...k].
         let order = (0..<count).sorted { bounds[$0] < bounds[$1] || (bounds[$0] == bounds[$1] && $0 < $1) }
@@ -38,13 +40,14 @@ enum RankedOr {
         // subscript checks the array's uniqueness every time, and cursors move once per posting. Every index
         // is a term number, below `count` (`order` is a permutation of 0..<count).
         return unsafe cursors.withUnsafeMutableBufferPointer { cursors in
-            unsafe maxScore(terms, cursors, bounds: bounds, order: order, prefix: prefix, context: context, exclusions: exclusions, topK: &topK)
+            unsafe maxScore(terms, cursors, bounds: bounds, order: order, prefix: prefix, context: context, exclusions: exclusions,
+                            years: years, topK: &topK)
         }
     }
 
     private static func maxScore(
         _ terms: [TermWeight], _ cursors: UnsafeMutableBufferPointer<PostingsCursor>, bounds: [Double], order: [Int], prefix: [Double],
-        context: ScoringContext, exclusions: [Matcher], topK: inout TopK
+        context: ScoringContext, exclusions: [Matcher], years: [ClosedRange<Int>], topK: inout TopK
     ) -> Int {
         let count = terms.count
         let parts = ScoreParts(termCount: count)
@@ -89,6 +92,11 @@ enum RankedOr {
                     for k in essential..<count where unsafe cursors[order[k]].document < target { unsafe cursors[order[k]].advance(to: target) }
                     continue
                 }
+            }
+
+            if !years.isEmpty && !context.inYears(candidate, years) {
+                for k in essential..<count where unsafe cursors[order[k]].document == candidate { unsafe cursors[order[k]].next() }
+                continue
             }
 
             var partial = 0.0
@@ -144,7 +152,7 @@ extension RankedOr {
     /// which `TopK` does not mind (it ranks by score, then document number) — but forward-only matchers do,
     /// so a query with exclusions takes `single` instead.
     static func singleByBlockMaximum(
-        _ term: TermWeight, cursor: inout PostingsCursor, context: ScoringContext, topK: inout TopK
+        _ term: TermWeight, cursor: inout PostingsCursor, context: ScoringContext, years: [ClosedRange<Int>], topK: inout TopK
     ) -> Int {
         // A max-heap of (bound as Float bits, block): non-negative floats order like their bit patterns.
         // The Float only orders the visit; the stop test below uses the exact bound.
@@ -166,7 +174,7 @@ extension RankedOr {
             guard cursor.damage == nil else { break }
             let length = cursor.blockLength
             for position in 0..<length {
-                if let score = context.contribution(&cursor, term) {
+                if context.inYears(cursor.document, years), let score = context.contribution(&cursor, term) {
                     evaluated += 1
                     if score >= threshold {
                         topK.insert(cursor.document, score: score)
@@ -196,7 +204,7 @@ extension RankedOr {
     /// once a block, from the skip table, before the block is decoded).
     static func single(
         _ term: TermWeight, cursor: inout PostingsCursor, bound: Double, context: ScoringContext, exclusions: [Matcher],
-        topK: inout TopK
+        years: [ClosedRange<Int>], topK: inout TopK
     ) -> Int {
         var threshold = topK.threshold
         var evaluated = 0
@@ -222,7 +230,7 @@ extension RankedOr {
             } else if threshold == -Double.infinity && bound <= threshold {
                 break
             }
-            if let score = context.contribution(&cursor, term) {
+            if context.inYears(document, years), let score = context.contribution(&cursor, term) {
                 evaluated += 1
                 if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
                     topK.insert(document, score: score)
