@@ -38,7 +38,7 @@ enum SearchCommand: Command {
     static let discussion = """
         QUERY uses the query language: words (any of them), +required -excluded, AND OR NOT and parentheses,
         "exact phrases", fields title: abstract: author: venue: (or category:), year:2021, year:2019..2023,
-        year:>=2020, and prefixes such as quantiz*. --plain takes QUERY as plain words.
+        year:>=2020 (+year:>=2020 to filter), and prefixes such as quantiz*. --plain takes QUERY as plain words.
         With --queries, every line {"id": ..., "text": ...} of the file is searched and the results written to
         --run as a TREC run (qid Q0 docid rank score tag); the texts are plain words unless --syntax.
         """
