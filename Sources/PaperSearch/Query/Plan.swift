@@ -35,10 +35,9 @@ struct SearchPlan {
     var scoringTerms: [Int] = []
 
     enum Shape {
-        /// Any of the terms (ranked OR), minus exclusions.
-        case disjunction(terms: [Int], exclusions: [PlanNode])
-        /// Any of the terms, in papers whose year is in every range (`word +year:>=2020`), minus exclusions.
-        case yearFilteredDisjunction(terms: [Int], years: [ClosedRange<Int>], exclusions: [PlanNode])
+        /// Any of the terms (ranked OR), in papers whose year is in every range (`word +year:>=2020`; no
+        /// ranges: any paper), minus exclusions.
+        case disjunction(terms: [Int], years: [ClosedRange<Int>], exclusions: [PlanNode])
         /// All of `required` (text terms), any of `optional`, every filter, no exclusion.
         case conjunction(required: [Int], optional: [Int], filters: [PlanNode], exclusions: [PlanNode])
         /// Anything else: the boolean structure is matched document by document.
@@ -49,15 +48,15 @@ struct SearchPlan {
     var shape: Shape {
         switch root {
         case .nothing: return .empty
-        case let .term(index): return .disjunction(terms: [index], exclusions: [])
+        case let .term(index): return .disjunction(terms: [index], years: [], exclusions: [])
         case let .anyOf(children):
             let terms = children.compactMap { if case let .term(index) = $0 { return index } else { return nil } }
-            return terms.count == children.count ? .disjunction(terms: terms, exclusions: []) : .general
+            return terms.count == children.count ? .disjunction(terms: terms, years: [], exclusions: []) : .general
         case let .boolean(must, should, mustNot):
             let optional = SearchPlan.flattenTerms(should)
             if must.isEmpty {
                 guard let optional, !optional.isEmpty else { return .general }
-                return .disjunction(terms: optional, exclusions: mustNot)
+                return .disjunction(terms: optional, years: [], exclusions: mustNot)
             }
             var required: [Int] = []
             var filters: [PlanNode] = []
@@ -70,7 +69,7 @@ struct SearchPlan {
             }
             if required.isEmpty, let optional, !optional.isEmpty {
                 let years = filters.compactMap { if case let .years(range) = $0 { return range } else { return nil } }
-                if years.count == filters.count { return .yearFilteredDisjunction(terms: optional, years: years, exclusions: mustNot) }
+                if years.count == filters.count { return .disjunction(terms: optional, years: years, exclusions: mustNot) }
             }
             guard !required.isEmpty, let optional else { return .general }
             return .conjunction(required: required, optional: optional, filters: filters, exclusions: mustNot)

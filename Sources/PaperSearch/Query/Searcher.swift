@@ -123,46 +123,38 @@ public struct Searcher: Sendable {
         var cursors: [PostingsCursor] = []
         var matchers: [Matcher] = []
 
-        var shape = exhaustive ? .general : plan.shape
-        if case let .yearFilteredDisjunction(termList, years, exclusionNodes) = shape {
-            // The terms' postings give the candidates and the years filter them. Papers of those years that
-            // hold none of the terms match too, with score 0; they can only be among the best when fewer than
-            // `capacity` papers score above 0, and then the general path below ranks them.
-            let chosen = Array(Set(termList)).sorted()
-            var own = chosen.map { index.cursor(plan.terms[$0].info) }
-            let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
-            let bounds = chosen.map { context.upperBound(plan.terms[$0]) }
-            total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
-                                 exclusions: exclusions, years: years, topK: &topK)
-            if let damage = own.lazy.compactMap(\.damage).first ?? exclusions.lazy.compactMap(\.damage).first {
-                throw IndexError.corrupt(file: index.postings.path, reason: damage)
-            }
-            exact = false
-            if topK.isFull && topK.threshold > 0 { return (topK.sorted(), total, exact) }
-            topK = TopK(capacity: capacity)
-            exact = true
-            shape = .general
+        // The boolean structure matched document by document.
+        func general() -> Int {
+            let root = matcher(plan.root, plan: plan)
+            matchers.append(root)
+            cursors = plan.terms.map { index.cursor($0.info) }
+            return Exhaustive.run(terms: plan.terms, scoring: plan.scoringTerms, cursors: &cursors, context: context,
+                                  root: root, topK: &topK)
         }
 
-        switch shape {
+        switch (exhaustive ? .general : plan.shape) {
         case .empty:
             break
-        case let .disjunction(termList, exclusionNodes):
+        case let .disjunction(termList, years, exclusionNodes):
             let chosen = Array(Set(termList)).sorted()
             var own = chosen.map { index.cursor(plan.terms[$0].info) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
             matchers += exclusions
             let bounds = chosen.map { context.upperBound(plan.terms[$0]) }
             total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
-                                 exclusions: exclusions, topK: &topK)
+                                 exclusions: exclusions, years: years, topK: &topK)
             if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: index.postings.path, reason: damage) }
-            if chosen.count == 1, exclusions.isEmpty, plan.terms[chosen[0]].field == .text || plan.terms[chosen[0]].namespace != .text {
+            if years.isEmpty, chosen.count == 1, exclusions.isEmpty,
+               plan.terms[chosen[0]].field == .text || plan.terms[chosen[0]].namespace != .text {
                 total = plan.terms[chosen[0]].info.documentFrequency
+            } else if !years.isEmpty && !(topK.isFull && topK.threshold > 0) {
+                // Papers of those years that hold none of the terms match too, with score 0: they are among the
+                // best only when fewer than `capacity` papers score above 0, and then the general path ranks them.
+                topK = TopK(capacity: capacity)
+                total = general()
             } else {
                 exact = false
             }
-        case .yearFilteredDisjunction:
-            break  // handled above
         case let .conjunction(required, optional, filterNodes, exclusionNodes):
             let filters = filterNodes.map { matcher($0, plan: plan) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
@@ -172,11 +164,7 @@ public struct Searcher: Sendable {
             total = RankedAnd.run(terms: plan.terms, required: Array(Set(required)).sorted(), optional: optionalTerms,
                                   cursors: &cursors, context: context, filters: filters, exclusions: exclusions, topK: &topK)
         case .general:
-            let root = matcher(plan.root, plan: plan)
-            matchers.append(root)
-            cursors = plan.terms.map { index.cursor($0.info) }
-            total = Exhaustive.run(terms: plan.terms, scoring: plan.scoringTerms, cursors: &cursors, context: context,
-                                   root: root, topK: &topK)
+            total = general()
         }
         if let damage = cursors.lazy.compactMap(\.damage).first ?? matchers.lazy.compactMap(\.damage).first {
             throw IndexError.corrupt(file: index.postings.path, reason: damage)

@@ -16,7 +16,7 @@ enum RankedOr {
     /// only papers whose year lies in every range are candidates.
     static func run(
         terms: [PlanTerm], cursors: inout [PostingsCursor], bounds: [Double], context: ScoringContext,
-        exclusions: [Matcher], years: [ClosedRange<Int>] = [], topK: inout TopK
+        exclusions: [Matcher], years: [ClosedRange<Int>], topK: inout TopK
     ) -> Int {
         let count = cursors.count
         guard count > 0 else { return 0 }
