@@ -72,40 +72,47 @@ enum TextCleanup {
     }
 
     /// The collapsed text, or nil when `bytes` need no change.
-    private static func collapse(_ bytes: Span<UInt8>) -> String? {
-        // Width of the white space starting at `index`: 1 for ASCII white space, 2 for U+00A0, else 0.
-        func spaceWidth(at index: Int) -> Int {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: return 1
-            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0: return 2
-            default: return 0
+    private static func collapse(_ span: Span<UInt8>) -> String? {
+        unsafe span.withUnsafeBufferPointer { bytes -> String? in
+            // Width of the white space starting at `index`: 1 for ASCII white space, 2 for U+00A0, else 0.
+            func spaceWidth(at index: Int) -> Int {
+                switch unsafe bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: return 1
+                case 0xC2 where unsafe index + 1 < bytes.count && bytes[index + 1] == 0xA0: return 2
+                default: return 0
+                }
+            }
+            // Most text needs no change, so the check is one pass without branches or loop-carried state, which
+            // the compiler vectorises: a byte flags work if it is a control white space, the start of a possible
+            // U+00A0, or a space followed by a space; a space at either end flags it too.
+            let count = bytes.count
+            if count == 0 { return nil }
+            let last = unsafe bytes[count - 1]
+            var flags: UInt8 = unsafe (bytes[0] == 0x20 || last == 0x20 || last &- 0x09 < 5 || last == 0xC2) ? 1 : 0
+            for index in 0..<(count - 1) {
+                let byte = unsafe bytes[index], next = unsafe bytes[index + 1]
+                flags |= (byte &- 0x09 < 5 ? 1 : 0) | (byte == 0xC2 ? 1 : 0) | (byte == 0x20 && next == 0x20 ? 1 : 0)
+            }
+            if flags == 0 { return nil }
+            // The output is never longer than the input, so it is written straight into the string's storage.
+            return unsafe String(unsafeUninitializedCapacity: bytes.count) { output in
+                var written = 0
+                var pendingSpace = false
+                var index = 0
+                while index < bytes.count {
+                    let width = spaceWidth(at: index)
+                    if width > 0 {
+                        pendingSpace = written > 0
+                        index += width
+                    } else {
+                        if pendingSpace { unsafe output[written] = 0x20; written += 1; pendingSpace = false }
+                        unsafe output[written] = unsafe bytes[index]
+                        written += 1
+                        index += 1
+                    }
+                }
+                return written
             }
         }
-        var needsWork = false
-        var previousWasSpace = true
-        var index = 0
-        while index < bytes.count {
-            let width = spaceWidth(at: index)
-            if width > 0 && (previousWasSpace || width == 2 || bytes[index] != 0x20) { needsWork = true; break }
-            previousWasSpace = width > 0
-            index += max(width, 1)
-        }
-        if !needsWork && !previousWasSpace { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var pendingSpace = false
-        index = 0
-        while index < bytes.count {
-            let width = spaceWidth(at: index)
-            if width > 0 {
-                pendingSpace = !output.isEmpty
-                index += width
-            } else {
-                if pendingSpace { output.append(0x20); pendingSpace = false }
-                output.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -35,8 +35,11 @@ struct Inflater {
     private var bitBuffer: UInt64 = 0
     private var bitCount = 0
 
-    // Decompressed output: `output[handedOut...]` is not yet returned to the caller.
-    private var output: [UInt8] = []
+    // Decompressed output: `output[..<outputEnd]` holds the bytes decoded so far, of which
+    // `output[handedOut..<outputEnd]` are not yet returned to the caller. `output.count` is its capacity: the
+    // array is allocated zero-filled and grown by doubling, so the decoding loop can write through a pointer.
+    private var output: [UInt8] = [UInt8](repeating: 0, count: 1 << 21)
+    private var outputEnd = 0
     private var handedOut = 0
 
     private enum State { case memberHeader, blocks, trailer, finished }
@@ -53,11 +56,11 @@ struct Inflater {
     init(file: FileByteSource) { self.file = file }
 
     mutating func read(appendingTo buffer: inout [UInt8], maxCount: Int) throws(StorageError) -> Int {
-        while handedOut == output.count {
+        while handedOut == outputEnd {
             if state == .finished { return 0 }
             try decodeStep()
         }
-        let n = min(maxCount, output.count - handedOut)
+        let n = min(maxCount, outputEnd - handedOut)
         buffer.append(contentsOf: output[handedOut..<(handedOut + n)])
         handedOut += n
         return n
@@ -72,12 +75,12 @@ struct Inflater {
             state = .blocks
         case .blocks:
             keepOnlyHistory()
-            let start = output.count
+            let start = outputEnd
             let isFinal = try decodeBlock()
             unsafe output.withUnsafeBytes { bytes in
-                unsafe memberCRC.update(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+                unsafe memberCRC.update(UnsafeRawBufferPointer(rebasing: bytes[start..<outputEnd]))
             }
-            memberLength &+= UInt32(truncatingIfNeeded: output.count - start)
+            memberLength &+= UInt32(truncatingIfNeeded: outputEnd - start)
             if isFinal { state = .trailer }
         case .trailer:
             dropBitsToByteBoundary()
@@ -115,12 +118,24 @@ struct Inflater {
         if flags & 0x02 != 0 { _ = try readByte(); _ = try readByte() }  // FHCRC
     }
 
-    /// Drops decoded bytes that were handed out and lie more than one window behind the end.
+    /// Drops decoded bytes that were handed out and lie more than one window behind the end, by moving the
+    /// window to the front (every decoded byte has been handed out when a block starts).
     private mutating func keepOnlyHistory() {
-        let excess = output.count - Inflater.windowSize
+        let excess = outputEnd - Inflater.windowSize
         if excess > 1 << 20 {
-            output.removeFirst(excess)
+            unsafe output.withUnsafeMutableBufferPointer { bytes in
+                guard let base = bytes.baseAddress else { return }
+                unsafe base.update(from: base + excess, count: Inflater.windowSize)
+            }
+            outputEnd -= excess
             handedOut -= excess
+        }
+    }
+
+    /// Makes room for at least `count` more bytes after `outputEnd`.
+    private mutating func reserveOutput(_ count: Int) {
+        if outputEnd + count > output.count {
+            output.append(contentsOf: repeatElement(0, count: max(output.count, count)))
         }
     }
 
@@ -148,7 +163,11 @@ struct Inflater {
         let length = Int(try readBits(16))
         let complement = Int(try readBits(16))
         guard length == (~complement & 0xFFFF) else { throw bad("stored block length check failed") }
-        for _ in 0..<length { output.append(try readByte()) }
+        reserveOutput(length)
+        for _ in 0..<length {
+            output[outputEnd] = try readByte()
+            outputEnd += 1
+        }
     }
 
     private static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
@@ -189,44 +208,56 @@ struct Inflater {
         else { throw bad("invalid Huffman code") }
     }
 
-    private static let lengthBase: [UInt16] = [
-        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
-    ]
-    private static let lengthExtra: [UInt8] = [
-        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-    ]
-    private static let distanceBase: [UInt16] = [
-        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
-        4097, 6145, 8193, 12289, 16385, 24577,
-    ]
-    private static let distanceExtra: [UInt8] = [
-        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
-    ]
+    /// Length codes 257...285 (index 0...28) and distance codes 0...29 as `base | extra bits << 16`.
+    private static let lengthCodes: [UInt32] = zip(
+        [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258],
+        [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
+    ).map { UInt32($0 | $1 << 16) }
+    private static let distanceCodes: [UInt32] = zip(
+        [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
+         4097, 6145, 8193, 12289, 16385, 24577],
+        [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
+    ).map { UInt32($0 | $1 << 16) }
 
     /// Decodes the symbols of one Huffman-coded block. The loop runs on local copies of the bit buffer and of
-    /// `output` and reads the input through a pointer; it leaves to top up the input, which happens once per
-    /// 256 KiB. Invariant: `position <= inputBytes.count`, checked before every read.
+    /// the output position, reads the input and writes the output through pointers, and leaves only to top up
+    /// the input (once per 256 KiB) or to grow the output.
+    ///
+    /// Invariants: `position <= inputBytes.count`, checked before every read; before each symbol at least
+    /// `Inflater.longestStep` bytes of output are free, so a literal or a whole match (258 bytes, plus the 7
+    /// that copying in 8-byte words may write beyond it) fits without a check per byte.
     private mutating func inflateCompressedBlock() throws(StorageError) {
-        var out: [UInt8] = []
-        swap(&out, &output)
-        defer { swap(&out, &output) }
         let literals = literalTable, distances = distanceTable
         while true {
-            var bits = bitBuffer, count = bitCount, position = inputPosition
+            reserveOutput(Inflater.longestStep)
+            var bits = bitBuffer, count = bitCount, position = inputPosition, written = outputEnd
             let inputAtEnd = self.inputAtEnd
             var needInput = false
             var failure: String?
             var finished = false
             unsafe input.withUnsafeBufferPointer { inputBytes in
+                unsafe output.withUnsafeMutableBufferPointer { outputBytes in
                 unsafe literals.entries.withUnsafeBufferPointer { literalEntries in
                 unsafe distances.entries.withUnsafeBufferPointer { distanceEntries in
+                unsafe Inflater.lengthCodes.withUnsafeBufferPointer { lengthCodes in
+                unsafe Inflater.distanceCodes.withUnsafeBufferPointer { distanceCodes in
+                    guard let out = outputBytes.baseAddress else { return }
                     let end = inputBytes.count
-                    while true {
+                    let roomEnd = outputBytes.count - Inflater.longestStep
+                    while written <= roomEnd {
                         // 48 bits cover the longest step: a 15-bit length code, 5 extra bits, a 15-bit
                         // distance code and 13 extra bits.
                         if count < 48 {
+                            if position + 8 <= end {
+                                // Branch-free refill: load 8 bytes, keep the whole ones that fit below bit 64.
+                                let word = unsafe UnsafeRawPointer(inputBytes.baseAddress.unsafelyUnwrapped + position)
+                                    .loadUnaligned(as: UInt64.self)
+                                bits |= word &<< UInt64(count)
+                                position += (63 - count) >> 3
+                                count |= 56
+                            }
                             while count <= 56 && position < end {
-                                bits |= UInt64(unsafe inputBytes[position]) << UInt64(count)
+                                bits |= UInt64(unsafe inputBytes[position]) &<< UInt64(count)
                                 position += 1
                                 count += 8
                             }
@@ -238,20 +269,22 @@ struct Inflater {
                             failure = length == 0 ? "invalid Huffman code" : "unexpected end of data"
                             return
                         }
-                        bits >>= UInt64(length)
+                        bits &>>= UInt64(length)
                         count -= length
                         let symbol = Int(entry >> 4)
                         if symbol < 256 {
-                            out.append(UInt8(truncatingIfNeeded: symbol))
+                            unsafe out[written] = UInt8(truncatingIfNeeded: symbol)
+                            written += 1
                             continue
                         }
                         if symbol == 256 { finished = true; return }
                         let lengthCode = symbol - 257
                         guard lengthCode < 29 else { failure = "invalid length code \(symbol)"; return }
-                        let lengthExtra = Int(Inflater.lengthExtra[lengthCode])
+                        let lengthEntry = unsafe lengthCodes[lengthCode]
+                        let lengthExtra = Int(lengthEntry >> 16)
                         guard count >= lengthExtra else { failure = "unexpected end of data"; return }
-                        let matchLength = Int(Inflater.lengthBase[lengthCode]) + Int(bits & ((1 << UInt64(lengthExtra)) - 1))
-                        bits >>= UInt64(lengthExtra)
+                        let matchLength = Int(lengthEntry & 0xFFFF) + Int(bits & ((1 &<< UInt64(lengthExtra)) &- 1))
+                        bits &>>= UInt64(lengthExtra)
                         count -= lengthExtra
                         let distanceEntry = unsafe distanceEntries[Int(bits & distances.mask)]
                         let distanceLength = Int(distanceEntry & 15)
@@ -259,32 +292,46 @@ struct Inflater {
                             failure = distanceLength == 0 ? "invalid Huffman code" : "unexpected end of data"
                             return
                         }
-                        bits >>= UInt64(distanceLength)
+                        bits &>>= UInt64(distanceLength)
                         count -= distanceLength
                         let distanceCode = Int(distanceEntry >> 4)
                         guard distanceCode < 30 else { failure = "invalid distance code \(distanceCode)"; return }
-                        let distanceExtra = Int(Inflater.distanceExtra[distanceCode])
+                        let distanceCodeEntry = unsafe distanceCodes[distanceCode]
+                        let distanceExtra = Int(distanceCodeEntry >> 16)
                         guard count >= distanceExtra else { failure = "unexpected end of data"; return }
-                        let distance = Int(Inflater.distanceBase[distanceCode]) + Int(bits & ((1 << UInt64(distanceExtra)) - 1))
-                        bits >>= UInt64(distanceExtra)
+                        let distance = Int(distanceCodeEntry & 0xFFFF) + Int(bits & ((1 &<< UInt64(distanceExtra)) &- 1))
+                        bits &>>= UInt64(distanceExtra)
                         count -= distanceExtra
-                        guard distance <= out.count else { failure = "back-reference before the start of the data"; return }
-                        var from = out.count - distance
-                        for _ in 0..<matchLength {
-                            out.append(out[from])
-                            from += 1
+                        guard distance <= written else { failure = "back-reference before the start of the data"; return }
+                        let target = unsafe out + written
+                        let source = unsafe target - distance
+                        if distance >= 8 {
+                            // Each 8-byte word is read before anything it overlaps is written.
+                            var copied = 0
+                            while copied < matchLength {
+                                let word = unsafe UnsafeRawPointer(source + copied).loadUnaligned(as: UInt64.self)
+                                unsafe UnsafeMutableRawPointer(target + copied).storeBytes(of: word, as: UInt64.self)
+                                copied += 8
+                            }
+                        } else {
+                            for offset in 0..<matchLength { unsafe target[offset] = unsafe source[offset] }
                         }
+                        written += matchLength
                     }
-                }}
+                }}}}}
             }
             bitBuffer = bits
             bitCount = count
             inputPosition = position
+            outputEnd = written
             if let failure { throw bad(failure) }
             if finished { return }
             if needInput { fillInput() }
         }
     }
+
+    /// The most output one symbol can produce, with the slack of the word-wise match copy.
+    private static let longestStep = 258 + 8
 
     // MARK: - Bits
 

@@ -225,12 +225,31 @@ public enum JSONParser {
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+        /// Moves `position` over whole 8-byte words that hold no quote, backslash or control character, the
+        /// bytes a string's scan must stop at (SWAR: a word's byte is flagged when subtracting 1, or 0x20,
+        /// borrows into its top bit). Stops at the first word that may hold one; the byte loop finds it.
+        @inline(__always)
+        mutating func skipPlainStringBytes() {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            guard let base = unsafe bytes.baseAddress else { return }
+            while position + 8 <= end {
+                let word = unsafe UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+                let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                    | ((word &- ones &* 0x20) & ~word)
+                if special & highs != 0 { return }
+                position += 8
+            }
+        }
+
         /// Parses a string starting at its opening quote. Runs without escapes are validated and copied whole.
         mutating func parseString() throws(JSONSyntaxError) -> String {
             let start = position
             position += 1
             let runStart = position
             while position < end {
+                skipPlainStringBytes()
+                guard position < end else { break }
                 let byte = unsafe bytes[position]
                 if byte == UInt8(ascii: "\"") {
                     let run = unsafe UnsafeBufferPointer(rebasing: bytes[runStart..<position])
@@ -246,7 +265,9 @@ public enum JSONParser {
             }
             guard position < end else { throw error("unterminated string", at: start) }
             // Slow path: the string has escapes.
-            var utf8: [UInt8] = unsafe Array(UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+            var utf8: [UInt8] = []
+            utf8.reserveCapacity(2 * (position - runStart) + 64)
+            unsafe utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
             while position < end {
                 let byte = unsafe bytes[position]
                 switch byte {
@@ -271,9 +292,17 @@ public enum JSONParser {
                     default: throw error("invalid escape \\\(Character(Unicode.Scalar(escape)))", at: position - 2)
                     }
                 default:
-                    if byte < 0x20 { throw error("unescaped control character in a string") }
-                    utf8.append(byte)
-                    position += 1
+                    // A run of plain bytes up to the next quote, escape or control character, copied at once.
+                    let run = position
+                    while position < end {
+                        skipPlainStringBytes()
+                        guard position < end else { break }
+                        let next = unsafe bytes[position]
+                        if next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") || next < 0x20 { break }
+                        position += 1
+                    }
+                    if position == run { throw error("unescaped control character in a string") }
+                    unsafe utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
                 }
             }
             throw error("unterminated string", at: start)

@@ -70,6 +70,22 @@ struct GzipTests {
         #expect(throws: StorageError.self) { _ = try Self.decode(TestPaths.fixture("gzip-truncated.txt.gz")) }
     }
 
+    @Test("a real 41 MB file decodes whole, its CRC-32 and length checked at the end")
+    func wholeArxivDailyFile() throws {
+        // 124 MB of output: the history window moves many times, and the member trailer is checked.
+        let stream = try FileStream.open(path: TestPaths.datasets + "/arxiv-daily/corpus.jsonl.gz")
+        var buffer: [UInt8] = []
+        var total = 0
+        while true {
+            buffer.removeAll(keepingCapacity: true)
+            let count = try stream.read(appendingTo: &buffer, maxCount: 1 << 20)
+            if count == 0 { break }
+            total += count
+        }
+        #expect(total == 124_274_578)  // as `gzip -l` gives it
+        #expect(buffer.isEmpty)
+    }
+
     @Test func garbageAfterTheMagicIsReported() throws {
         let scratch = ScratchDirectory()
         let path = scratch.write("junk.gz", bytes: [0x1F, 0x8B, 0x08, 0x00] + Array(repeating: 0xFF, count: 40))
