@@ -6,9 +6,11 @@
 ///
 /// **Duplicates.** Papers with the same id (given, or derived from the title) are one paper: the first record
 /// is kept and the later ones are merged into it (`Paper.merge`), so it lists every place it was found.
-/// Memory stays flat on multi-gigabyte input because this takes two passes: the first reads everything,
+/// Memory stays flat on multi-gigabyte input because `read` takes two passes: the first reads everything,
 /// remembering a 64-bit fingerprint of each id and keeping only the records of later duplicates; the second
 /// reads again and hands each paper over once, at its first appearance, with its duplicates merged in.
+/// Most corpora repeat no id, so `readOnce` reads in one pass and gives up at the first repeated id; callers
+/// then start again with `read` (`readAll` and the index builder do), and get the same papers either way.
 public struct CorpusReader: Sendable {
     public var paths: [String]
     /// Stop at the first problem instead of skipping it.
@@ -20,6 +22,40 @@ public struct CorpusReader: Sendable {
     }
 
     static let corpusExtensions = [".txt", ".jsonl", ".ndjson", ".json"]
+
+    /// Thrown by `readOnce` at the first id that repeats.
+    public struct RepeatedID: Error {
+        public let id: String
+    }
+
+    /// Calls `body` once for every paper in one pass over the files, which is all a corpus without repeated ids
+    /// needs, and reports what was found. At the first repeated id (or 64-bit fingerprint) it throws
+    /// `RepeatedID`: the caller discards what it was handed and calls `read`. `progress` learns now and then
+    /// the share of the input bytes read so far (0...1), for an ETA.
+    public func readOnce(progress: ((Double) -> Void)? = nil, _ body: (Paper) throws -> Void) throws -> CorpusReport {
+        var report = CorpusReport()
+        let files = try inputFiles(report: &report)
+        let sizes = files.map { (try? SystemCalls.status($0).size) ?? 0 }
+        let totalBytes = Double(max(1, sizes.reduce(0, +)))
+        var bytesBefore = 0
+        var seen = Set<UInt64>()
+        var uniquePapers = 0
+        for (file, size) in zip(files, sizes) {
+            var summary = CorpusReport.FileSummary(path: file, format: nil, notes: [], papers: 0, skipped: 0)
+            let fileProgress = progress.map { share in
+                { (bytes: Int) in share(Double(bytesBefore + min(bytes, size)) / totalBytes) }
+            }
+            try readFile(file, summary: &summary, report: &report, progress: fileProgress) { paper in
+                guard seen.insert(StableHash.fnv1a64(paper.id.utf8)).inserted else { throw RepeatedID(id: paper.id) }
+                uniquePapers += 1
+                try body(paper)
+            }
+            report.files.append(summary)
+            bytesBefore += size
+        }
+        report.uniquePapers = uniquePapers
+        return report
+    }
 
     /// Calls `body` once for every paper, in order of first appearance, and reports what was found.
     /// `planned` learns, after the first pass, how many papers the second will hand over.
@@ -75,11 +111,18 @@ public struct CorpusReader: Sendable {
         return report
     }
 
-    /// Reads every paper once and returns them all (for small corpora and tests).
+    /// Reads every paper once and returns them all (for small corpora and tests): in one pass if no id
+    /// repeats, else in two.
     public func readAll() throws -> (papers: [Paper], report: CorpusReport) {
         var papers: [Paper] = []
-        let report = try read { papers.append($0) }
-        return (papers, report)
+        do {
+            let report = try readOnce { papers.append($0) }
+            return (papers, report)
+        } catch is RepeatedID {
+            papers.removeAll()
+            let report = try read { papers.append($0) }
+            return (papers, report)
+        }
     }
 
     // MARK: - Files
@@ -132,6 +175,8 @@ public struct CorpusReader: Sendable {
         let path: String
         var summary: CorpusReport.FileSummary
         var report: CorpusReport
+        /// Learns now and then how many bytes of the file were read.
+        var progress: ((Int) -> Void)?
 
         mutating func problem(_ kind: CorpusProblem.Kind, line: Int? = nil, _ detail: String) throws(CorpusError) {
             summary.skipped += 1
@@ -142,9 +187,9 @@ public struct CorpusReader: Sendable {
     /// Reads one file, calling `emit` for each paper and recording problems.
     private func readFile(
         _ path: String, summary: inout CorpusReport.FileSummary, report: inout CorpusReport,
-        emit: (Paper) throws -> Void
+        progress: ((Int) -> Void)? = nil, emit: (Paper) throws -> Void
     ) throws {
-        var context = FileContext(reader: self, path: path, summary: summary, report: report)
+        var context = FileContext(reader: self, path: path, summary: summary, report: report, progress: progress)
         defer {
             summary = context.summary
             report = context.report
@@ -216,6 +261,7 @@ public struct CorpusReader: Sendable {
             }
             context.summary.papers += 1
             try emit(paper)
+            if let progress = context.progress, line.number & 1023 == 0 { progress(stream.fileBytesRead) }
         }
     }
 

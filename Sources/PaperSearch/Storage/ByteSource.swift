@@ -10,6 +10,8 @@ protocol ByteSource {
 final class FileByteSource: ByteSource {
     let name: String
     private let descriptor: CInt
+    /// The bytes read from the file so far (for progress reports).
+    private(set) var bytesRead = 0
 
     init(path: String) throws(StorageError) {
         name = path
@@ -30,6 +32,7 @@ final class FileByteSource: ByteSource {
         }
         if let failure { throw failure }
         buffer.append(contentsOf: chunk)
+        bytesRead += chunk.count
         return chunk.count
     }
 
@@ -68,6 +71,14 @@ enum FileStream: ByteSource {
         switch self {
         case let .plain(file, _): return file.name
         case let .gzip(decoder): return decoder.name
+        }
+    }
+
+    /// The bytes read from the file so far, compressed ones for a gzip file (for progress reports).
+    var fileBytesRead: Int {
+        switch self {
+        case let .plain(file, _): return file.bytesRead
+        case let .gzip(decoder): return decoder.fileBytesRead
         }
     }
 

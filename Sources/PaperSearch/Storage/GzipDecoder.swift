@@ -21,6 +21,9 @@ final class GzipDecoder: ByteSource {
     func read(appendingTo buffer: inout [UInt8], maxCount: Int) throws(StorageError) -> Int {
         try inflater.read(appendingTo: &buffer, maxCount: maxCount)
     }
+
+    /// The compressed bytes read so far.
+    var fileBytesRead: Int { inflater.file.bytesRead }
 }
 
 /// The gzip member and DEFLATE block decoder behind `GzipDecoder`.

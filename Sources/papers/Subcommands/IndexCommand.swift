@@ -38,6 +38,9 @@ enum IndexCommand: Command {
                 if rate > 0 && planned > progress.papersIndexed {
                     line += ", ETA \(Format.decimal(Double(planned - progress.papersIndexed) / rate, places: 0)) s"
                 }
+            } else if let fraction = progress.fractionRead, fraction > 0.01 {
+                line += " papers, \(Int(fraction * 100))% read"
+                line += ", ETA \(Format.decimal(progress.seconds * (1 - fraction) / fraction, places: 0)) s"
             } else {
                 line += " papers"
             }

@@ -205,6 +205,28 @@ struct CorpusReaderTests {
         #expect(x.sources == [SourceLocation(file: a, line: 1), SourceLocation(file: b, line: 1), SourceLocation(file: b, line: 2)])
     }
 
+    @Test func onePassGivesWhatTwoPassesGiveAndStopsAtARepeatedID() throws {
+        let files = [TestPaths.fixture("arxiv-snapshot-sample.json"), TestPaths.corpus + "/000_9e07d69e553662ff.txt"]
+        let reader = CorpusReader(paths: files)
+        var once: [Paper] = [], twice: [Paper] = []
+        let onceReport = try reader.readOnce { once.append($0) }
+        let twiceReport = try reader.read { twice.append($0) }
+        #expect(!once.isEmpty)
+        #expect(once == twice)
+        #expect(onceReport.files == twiceReport.files)
+        #expect(onceReport.uniquePapers == twiceReport.uniquePapers)
+
+        // The bundled corpus lists two papers on two pages: one pass stops at the first repeat.
+        var handed = 0
+        do {
+            _ = try CorpusReader(paths: [TestPaths.corpus]).readOnce { _ in handed += 1 }
+            Issue.record("no repeated id was reported")
+        } catch let repeated as CorpusReader.RepeatedID {
+            #expect(handed > 0 && handed < 130)
+            #expect(!repeated.id.isEmpty)
+        }
+    }
+
     @Test func recordsRoundTripThroughTheirJSONForm() throws {
         let (papers, _) = try CorpusReader(paths: [TestPaths.corpus, TestPaths.fixture("arxiv-snapshot-sample.json")]).readAll()
         let scratch = ScratchDirectory()

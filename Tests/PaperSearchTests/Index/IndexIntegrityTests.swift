@@ -152,6 +152,17 @@ struct IndexIntegrityTests {
         #expect(entries == ["CURRENT", "LOCK", before])
     }
 
+    @Test func aRepeatedIDRestartsTheBuildWithTwoPassesAndLeavesNothingBehind() throws {
+        // The bundled corpus repeats two papers, so the one-pass attempt is dropped part-way.
+        let scratch = ScratchDirectory()
+        let (summary, report) = try IndexBuilder.build(corpus: [TestPaths.corpus], into: scratch.path)
+        #expect(report.duplicatesMerged == 2)
+        #expect(summary.documentCount == 130)
+        #expect(summary.generation == "gen-000001")
+        let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
+        #expect(entries == ["CURRENT", "LOCK", summary.generation])
+    }
+
     @Test func leftoversOfAKilledBuildAreRemovedByTheNext() throws {
         let scratch = ScratchDirectory()
         _ = try Self.buildBundled(in: scratch.path)

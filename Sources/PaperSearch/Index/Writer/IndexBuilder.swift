@@ -4,8 +4,10 @@ import Synchronization
 /// How far a build has come, for progress displays.
 public struct IndexProgress: Sendable {
     public var papersIndexed: Int
-    /// The number of papers the corpus holds, known once the first reading pass is done.
+    /// The number of papers the corpus holds, when known (after the first pass of a two-pass read).
     public var papersPlanned: Int?
+    /// The share of the corpus bytes read so far (0...1), when the papers to come are not counted.
+    public var fractionRead: Double?
     public var seconds: Double
 }
 
@@ -16,6 +18,10 @@ public struct IndexProgress: Sendable {
 /// threads analyse the batches (the costly part); one serial queue adds the analysed batches to the writer in
 /// corpus order, so document numbers — and the index — are the same however the threads run. At most a few
 /// batches are in flight, so memory stays flat.
+///
+/// The corpus is read in one pass (`CorpusReader.readOnce`). If an id repeats, that attempt is dropped — its
+/// writer removes its files — and the build starts again with the two-pass read that merges duplicates, so
+/// the index is the same as if it had been built that way from the start.
 public enum IndexBuilder {
     static let batchSize = 256
 
@@ -26,46 +32,85 @@ public enum IndexBuilder {
         strict: Bool = false, threads: Int = ProcessorInfo.activeProcessorCount,
         progress: ((IndexProgress) -> Void)? = nil
     ) throws(IndexError) -> (summary: IndexSummary, report: CorpusReport) {
-        let writer = try IndexWriter(directory: directory, options: options)
+        let reader = CorpusReader(paths: paths, strict: strict)
         let started = SystemCalls.monotonicSeconds()
+        for onePass in [true, false] {
+            do {
+                return try attempt(onePass: onePass, reader: reader, directory: directory, options: options,
+                                   threads: threads, started: started, progress: progress)
+            } catch {
+                switch error {
+                case let .failed(failure): throw failure
+                case .repeatedID: continue  // only the one-pass attempt stops for this
+                }
+            }
+        }
+        throw .corrupt(file: directory, reason: "the corpus could not be read in two passes")
+    }
+
+    /// Why an attempt stopped: a failure, or an id that repeats (one-pass attempts only).
+    private enum AttemptError: Error {
+        case failed(IndexError)
+        case repeatedID
+    }
+
+    private static func attempt(
+        onePass: Bool, reader: CorpusReader, directory: String, options: IndexWriter.Options, threads: Int,
+        started: Double, progress: ((IndexProgress) -> Void)?
+    ) throws(AttemptError) -> (summary: IndexSummary, report: CorpusReport) {
+        let writer: IndexWriter
+        do { writer = try IndexWriter(directory: directory, options: options) } catch { throw .failed(error) }
         let pipeline = AnalysisPipeline(writer: writer, workers: max(1, threads), analyzer: options.analyzer)
         var planned: Int?
+        var fraction: Double?
         var batch: [Paper] = []
         batch.reserveCapacity(batchSize)
         var nextReport = 0
+        let add = { (paper: Paper) throws in
+            batch.append(paper)
+            if batch.count == batchSize {
+                try pipeline.submit(batch)
+                batch.removeAll(keepingCapacity: true)
+                let indexed = pipeline.papersAdded
+                if let progress, indexed >= nextReport {
+                    nextReport = indexed + 1000
+                    progress(IndexProgress(papersIndexed: indexed, papersPlanned: planned, fractionRead: fraction,
+                                           seconds: SystemCalls.monotonicSeconds() - started))
+                }
+            }
+        }
         let report: CorpusReport
         do {
-            report = try CorpusReader(paths: paths, strict: strict).read(planned: { planned = $0 }) { paper in
-                batch.append(paper)
-                if batch.count == batchSize {
-                    try pipeline.submit(batch)
-                    batch.removeAll(keepingCapacity: true)
-                    let indexed = pipeline.papersAdded
-                    if let progress, indexed >= nextReport {
-                        nextReport = indexed + 1000
-                        progress(IndexProgress(papersIndexed: indexed, papersPlanned: planned,
-                                               seconds: SystemCalls.monotonicSeconds() - started))
-                    }
-                }
+            if onePass {
+                report = try reader.readOnce(progress: { fraction = $0 }, add)
+            } else {
+                report = try reader.read(planned: { planned = $0 }, add)
             }
             if !batch.isEmpty { try pipeline.submit(batch) }
             try pipeline.finish()
+        } catch is CorpusReader.RepeatedID {
+            pipeline.abandon()
+            throw .repeatedID
         } catch let error as CorpusError {
             pipeline.abandon()
-            throw .corpus(error)
+            throw .failed(.corpus(error))
         } catch let error as IndexError {
             pipeline.abandon()
-            throw error
+            throw .failed(error)
         } catch {
             pipeline.abandon()
-            throw .corrupt(file: directory, reason: "\(error)")
+            throw .failed(.corrupt(file: directory, reason: "\(error)"))
         }
         if report.uniquePapers == 0 && report.totalSkipped > 0 {
-            throw .corpus(.nothingReadable(problems: report.totalSkipped))
+            throw .failed(.corpus(.nothingReadable(problems: report.totalSkipped)))
         }
-        let summary = try writer.commit(papersRead: report.papersRead, duplicatesMerged: report.duplicatesMerged,
+        let summary: IndexSummary
+        do {
+            summary = try writer.commit(papersRead: report.papersRead, duplicatesMerged: report.duplicatesMerged,
                                         skipped: report.totalSkipped)
-        progress?(IndexProgress(papersIndexed: summary.documentCount, papersPlanned: planned, seconds: summary.seconds))
+        } catch { throw .failed(error) }
+        progress?(IndexProgress(papersIndexed: summary.documentCount, papersPlanned: summary.documentCount,
+                                fractionRead: 1, seconds: summary.seconds))
         return (summary, report)
     }
 }
