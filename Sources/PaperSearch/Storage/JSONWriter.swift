@@ -65,12 +65,16 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// One pass without branches or early exit, which the compiler vectorises (escapes are rare).
     private static func needsEscape(_ utf8: Span<UInt8>) -> Bool {
-        for index in utf8.indices {
-            let byte = utf8[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+        unsafe utf8.withUnsafeBufferPointer { bytes in
+            var flags: UInt8 = 0
+            for index in 0..<bytes.count {
+                let byte = unsafe bytes[index]
+                flags |= (byte < 0x20 ? 1 : 0) | (byte == UInt8(ascii: "\"") ? 1 : 0) | (byte == UInt8(ascii: "\\") ? 1 : 0)
+            }
+            return flags != 0
         }
-        return false
     }
 
     /// Renders one value as a string.
