@@ -13,6 +13,7 @@ func usage() -> Never {
           analyzer [PATH] [--runs N] [--limit N] analyzer throughput on titles + abstracts: MB/s, tokens/s
           stemmer [PATH] [--runs N] [--limit N]  stemmer alone on the corpus's words: words/s
           index [PATH]                           indexing from memory: add and commit times, papers/s
+          records [PATH] [--runs N] [--limit N]  stored-record compression: ratio, MB/s each way
           query INDEX QUERIES [--runs N] [--threads N] [-k N]   query latency per type (p50, p95, p99, max, qps)
           tune INDEX QUERIES QRELS               grid search of BM25 parameters on a training split
           similar-eval INDEX QUERIES QRELS [--from N] [--to N] [--terms N] [--max-df-percent N]
@@ -166,6 +167,40 @@ case "stemmer":
               ("words", .integer(words.count)), ("runs", .integer(runs)), ("median_seconds", .double(time)),
               ("words_per_second", .integer(Int(Double(words.count) / time))), ("checksum", .integer(checksum))])
     }
+
+case "records":
+    // Stored-record compression: the records as the index stores them, the dictionary as the writer makes it.
+    let path = pathArgument ?? defaultCorpus
+    let runs = option("--runs", default: 3)
+    let limit = option("--limit", default: 20_000)
+    var records: [[UInt8]] = []
+    try readEachPaper(path, reset: { records.removeAll() }) { paper in
+        guard records.count < limit else { return }
+        var writer = JSONWriter()
+        writer.write(.object(paper.jsonRecord))
+        records.append(writer.bytes)
+    }
+    let dictionary = Array(records.joined().prefix(RecordCompression.dictionaryLength))
+    let raw = records.reduce(0) { $0 + $1.count }
+    var compressed: [[UInt8]] = []
+    let compressTime = measure(runs: runs) {
+        var compressor = RecordCompression.Compressor(dictionary: dictionary)
+        compressed = records.map { record in
+            var output: [UInt8] = []
+            compressor.compress(record, into: &output)
+            return output
+        }
+    }
+    let stored = compressed.reduce(0) { $0 + $1.count }
+    var checksum = 0
+    let decompressTime = try measure(runs: runs) {
+        for record in compressed { checksum &+= try RecordCompression.decompress(record.span, dictionary: dictionary.span).count }
+    }
+    emit([("benchmark", .string("records")), ("path", .string(path)), ("records", .integer(records.count)),
+          ("raw_bytes", .integer(raw)), ("compressed_bytes", .integer(stored)), ("ratio", .double(Double(raw) / Double(stored))),
+          ("compress_mb_per_second", .double(Double(raw) / compressTime / 1e6)),
+          ("decompress_mb_per_second", .double(Double(raw) / decompressTime / 1e6)),
+          ("decompress_us_per_record", .double(decompressTime / Double(records.count) * 1e6))])
 
 case "query":
     // Query latency over a log: query INDEX QUERIES [--runs N] [--threads N] [-k N]; JSON per query type.

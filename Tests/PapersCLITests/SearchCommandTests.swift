@@ -23,6 +23,18 @@ struct SearchCommandTests {
         let second = try PapersProcess.run(["search", "binary neural networks"], in: directory.path)
         #expect(!second.errors.contains("building"))
         #expect(second.output == first.output)
+
+        // An index written by an older PaperSearch is rebuilt, since it is only a cache of the bundled corpus.
+        let generation = try String(contentsOfFile: directory.path + "/.papers-index/CURRENT", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let manifest = directory.path + "/.papers-index/" + generation + "/manifest.json"
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"formatVersion\":2", with: "\"formatVersion\":1")
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let third = try PapersProcess.run(["search", "binary neural networks"], in: directory.path)
+        #expect(third.status == 0, "\(third.errors)")
+        #expect(third.errors.contains("has an older format: rebuilding it from Corpus"))
+        #expect(third.output == first.output)
     }
 
     @Test func jsonResultsCarryScoresSnippetsAndRanges() throws {

@@ -1,4 +1,4 @@
-/// The on-disk format of a PaperSearch index, version 1.
+/// The on-disk format of a PaperSearch index, version 2 (version 1 stored the paper records uncompressed).
 ///
 /// An index is a directory holding one *generation* at a time:
 ///
@@ -31,8 +31,8 @@ enum IndexFormat {
     static let footerMagic: UInt32 = ~magic
     static let footerSize = 16
     /// Format versions this build reads.
-    static let supportedVersions: ClosedRange<UInt32> = 1...1
-    static let currentVersion: UInt32 = 1
+    static let supportedVersions: ClosedRange<UInt32> = 2...2
+    static let currentVersion: UInt32 = 2
 
     /// Positions in a document: the title's start at 0, the abstract's at this offset, so that one list of
     /// positions serves both fields and no phrase spans the two.

@@ -1,15 +1,18 @@
 import PaperSearch
 
 /// Opening the index for commands that read it; the default index is built from the bundled corpus on
-/// first use, so `papers search ...` works on a fresh clone.
+/// first use, so `papers search ...` works on a fresh clone, and rebuilt when an older PaperSearch wrote it.
 enum IndexAccess {
     static func open(_ arguments: ParsedArguments, _ context: CommandContext) throws -> SearchIndex {
         let directory = context.indexDirectory(arguments)
         let opened = Result { () throws(IndexError) in try SearchIndex.open(at: directory) }
         guard case let .failure(failure) = opened else { return try opened.get() }
         let isDefault = arguments.value("--index") == nil && context.environment["PAPERS_INDEX"] == nil
-        guard isDefault, failure == .notFound(path: directory) else { throw failure }
-        context.errors.line("No index yet at \(directory): building it from Corpus (once)...")
+        var isOlderFormat = false
+        if case .formatTooOld = failure { isOlderFormat = true }
+        guard isDefault, failure == .notFound(path: directory) || isOlderFormat else { throw failure }
+        context.errors.line(isOlderFormat ? "The index at \(directory) has an older format: rebuilding it from Corpus..."
+                                          : "No index yet at \(directory): building it from Corpus (once)...")
         let (summary, _) = try IndexBuilder.build(corpus: ["Corpus"], into: directory)
         context.errors.line("Indexed \(Format.grouped(summary.documentCount)) papers in \(Format.decimal(summary.seconds, places: 2)) s.")
         return try SearchIndex.open(at: directory)

@@ -216,3 +216,91 @@ struct BitPackingTests {
         }
     }
 }
+
+@Suite("Record compression")
+struct RecordCompressionTests {
+    static func roundTrip(_ input: [UInt8], dictionary: [UInt8]) throws -> (decoded: [UInt8], compressedSize: Int) {
+        var compressor = RecordCompression.Compressor(dictionary: dictionary)
+        var compressed: [UInt8] = []
+        compressor.compress(input, into: &compressed)
+        return (try RecordCompression.decompress(compressed.span, dictionary: dictionary.span), compressed.count)
+    }
+
+    @Test func realRecordsRoundTripAndShrink() throws {
+        // The records of the first arXiv papers, as the index stores them, with the dictionary the writer makes.
+        let stream = try FileStream.open(path: TestPaths.datasets + "/arxiv-daily/corpus.jsonl.gz")
+        var lines = LineReader(source: stream)
+        var records: [[UInt8]] = []
+        while records.count < 1000, let line = try lines.next() {
+            guard case let .object(object) = try JSONParser.parse(line.bytes) else { continue }
+            var writer = JSONWriter()
+            writer.write(.object(try PaperRecord.paper(from: object, location: SourceLocation(file: "arxiv", line: line.number)).jsonRecord))
+            records.append(writer.bytes)
+        }
+        let dictionary = Array(records.joined().prefix(RecordCompression.dictionaryLength))
+        var compressor = RecordCompression.Compressor(dictionary: dictionary)
+        var raw = 0, stored = 0
+        for record in records {
+            var compressed: [UInt8] = []
+            compressor.compress(record, into: &compressed)
+            #expect(try RecordCompression.decompress(compressed.span, dictionary: dictionary.span) == record)
+            raw += record.count
+            stored += compressed.count
+        }
+        #expect(Double(raw) / Double(stored) > 1.7, "ratio \(Double(raw) / Double(stored))")
+    }
+
+    @Test func edgeCasesRoundTrip() throws {
+        var random = SplitMix64(seed: 11)
+        let noise = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let text = Array("the quick brown fox jumps over the lazy dog; ".utf8)
+        let dictionary = Array(text + noise.prefix(100))
+        // Far repeats: a 200 KB record whose repeats lie beyond the 64 KiB window as well as within it.
+        var far: [UInt8] = []
+        for round in 0..<40 { far += noise.shuffled(using: &random).prefix(5000) + Array("block \(round) ".utf8) }
+        let inputs: [[UInt8]] = [
+            [], [7], [1, 2, 3], Array(repeating: 0x61, count: 10_000), noise,
+            Array(repeating: text, count: 50).flatMap { $0 }, Array(noise.prefix(300) + noise.prefix(300) + noise.prefix(300)),
+            Array(dictionary.suffix(40)) + text, far,
+        ]
+        for input in inputs {
+            for dictionary in [[], dictionary] {
+                #expect(try Self.roundTrip(input, dictionary: dictionary).decoded == input, "\(input.count) bytes")
+            }
+        }
+    }
+
+    @Test func aMatchMayRunFromTheDictionaryIntoTheRecord() throws {
+        let dictionary = Array("hello world".utf8)
+        // Length 8; no literals and a match of 8 (field 4) at distance 5: "world" from the dictionary, then
+        // "wor" from the record itself; the closing sequence with no literals.
+        let record: [UInt8] = [8, 0x04, 5, 0, 0x00]
+        #expect(try RecordCompression.decompress(record.span, dictionary: dictionary.span) == Array("worldwor".utf8))
+    }
+
+    @Test func damagedRecordsFailCleanly() throws {
+        let dictionary = Array("an abstract about deep learning and graphs".utf8)
+        let input = Array(String(repeating: "deep learning on graphs, an abstract. ", count: 20).utf8)
+        var compressor = RecordCompression.Compressor(dictionary: dictionary)
+        var compressed: [UInt8] = []
+        compressor.compress(input, into: &compressed)
+        for length in 0..<compressed.count {
+            #expect(throws: RecordCompression.DamagedRecord.self) {
+                _ = try RecordCompression.decompress(Array(compressed.prefix(length)).span, dictionary: dictionary.span)
+            }
+        }
+        // Flipped bytes either fail or decode to something of the stated length; they never read out of bounds.
+        var random = SplitMix64(seed: 5)
+        for _ in 0..<3000 {
+            var damaged = compressed
+            damaged[Int.random(in: 0..<damaged.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
+            if let decoded = try? RecordCompression.decompress(damaged.span, dictionary: dictionary.span) {
+                var position = 0
+                #expect(UInt64(decoded.count) == VarInt.read(damaged.span, at: &position))
+            }
+        }
+        #expect(throws: RecordCompression.DamagedRecord.self) {
+            _ = try RecordCompression.decompress([0xFF, 0xFF, 0xFF, 0x7F, 0].span, dictionary: dictionary.span)
+        }
+    }
+}

@@ -44,28 +44,50 @@ struct Norms: Sendable {
 struct DocStore: Sendable {
     let file: MappedFile
     let documentCount: Int
+    private let dictionaryStart: Int
+    private let dictionaryCount: Int
     private let recordsStart: Int
     private let offsetsStart: Int
 
     init(file: MappedFile, body: Range<Int>, documentCount expected: Int) throws(IndexError) {
         self.file = file
         let trailer = body.upperBound - 16
-        guard trailer >= body.lowerBound else { throw .truncated(file: file.path, length: file.count, needed: body.lowerBound + 16 + IndexFormat.footerSize) }
+        guard trailer >= body.lowerBound + 4 else { throw .truncated(file: file.path, length: file.count, needed: body.lowerBound + 20 + IndexFormat.footerSize) }
         let count = Int(truncatingIfNeeded: file.uint64(at: trailer))
         let offsets = Int(truncatingIfNeeded: file.uint64(at: trailer + 8))
         guard count == expected else { throw .corrupt(file: file.path, reason: "holds \(count) records, the manifest says \(expected)") }
+        let dictionary = Int(file.uint32(at: body.lowerBound))
+        guard dictionary <= RecordCompression.dictionaryLength, body.lowerBound + 4 + dictionary <= offsets else {
+            throw .corrupt(file: file.path, reason: "dictionary out of range")
+        }
         guard offsets >= body.lowerBound, count < Int.max / 8, offsets + 8 * (count + 1) == trailer else {
             throw .corrupt(file: file.path, reason: "record offsets out of range")
         }
         documentCount = count
-        recordsStart = body.lowerBound
+        dictionaryStart = body.lowerBound + 4
+        dictionaryCount = dictionary
+        recordsStart = dictionaryStart + dictionary
         offsetsStart = offsets
     }
 
-    /// The bytes of record `document`.
+    /// The bytes of record `document`, decompressed.
     func record(_ document: Int) throws(IndexError) -> [UInt8] {
         let range = try recordRange(document)
-        return file.bytes(range.lowerBound, range.count)
+        let decoded = file.withBytes(range.lowerBound, range.count) { record in
+            file.withBytes(dictionaryStart, dictionaryCount) { dictionary in
+                Result { () throws(RecordCompression.DamagedRecord) in
+                    var position = 0
+                    guard let idLength = VarInt.read(record, at: &position), idLength <= UInt64(record.count - position) else {
+                        throw RecordCompression.DamagedRecord(reason: "bad id length")
+                    }
+                    return try RecordCompression.decompress(record.extracting((position + Int(idLength))...), dictionary: dictionary)
+                }
+            }
+        }
+        switch decoded {
+        case let .success(bytes): return bytes
+        case let .failure(damage): throw .corrupt(file: file.path, reason: "record \(document) is damaged: \(damage.reason)")
+        }
     }
 
     /// Where record `document` lies in the file (checked against the records' area).
@@ -79,26 +101,18 @@ struct DocStore: Sendable {
         return start..<end
     }
 
-    private static let idPrefix = Array(#"{"id":""#.utf8)
-
-    /// The id of the paper stored for `document`, read in place without parsing or copying the record
-    /// (records start with `{"id":"...`); an id with escapes takes the full parse.
+    /// The id of the paper stored for `document`, read in place (it stands before the compressed record).
     func id(_ document: Int) throws(IndexError) -> String {
         let range = try recordRange(document)
-        let prefix = DocStore.idPrefix
-        let id: String? = file.withBytes(range.lowerBound, range.count) { bytes -> String? in
-            guard bytes.count > prefix.count else { return nil }
-            for i in prefix.indices where bytes[i] != prefix[i] { return nil }
-            var end = prefix.count
-            while end < bytes.count && bytes[end] != UInt8(ascii: "\"") {
-                if bytes[end] == UInt8(ascii: "\\") { return nil }
-                end += 1
+        let id: String? = file.withBytes(range.lowerBound, range.count) { record -> String? in
+            var position = 0
+            guard let length = VarInt.read(record, at: &position), length <= UInt64(record.count - position) else { return nil }
+            return unsafe record.withUnsafeBufferPointer { bytes in
+                unsafe String(validating: UnsafeBufferPointer(rebasing: bytes[position..<(position + Int(length))]), as: UTF8.self)
             }
-            guard end < bytes.count else { return nil }
-            return unsafe bytes.withUnsafeBufferPointer { unsafe String(decoding: UnsafeBufferPointer(rebasing: $0[prefix.count..<end]), as: UTF8.self) }
         }
-        if let id { return id }
-        return try paper(document).id
+        guard let id else { throw .corrupt(file: file.path, reason: "record \(document) has a damaged id") }
+        return id
     }
 
     /// The paper stored for `document`.

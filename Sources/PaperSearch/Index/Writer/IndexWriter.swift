@@ -103,7 +103,7 @@ public final class IndexWriter {
         titleLengths.append(paper.titleLength)
         abstractLengths.append(paper.abstractLength)
         years.append(paper.year)
-        try documents.add(record: paper.record)
+        try documents.add(id: paper.id, record: paper.record)
         documentCount += 1
         if inverter.memoryUsed + documentCount * 10 > options.memoryBudget
             || (documentCount % options.maximumDocumentsPerRun == 0) {

@@ -10,6 +10,7 @@ struct AnalyzedPaper: Sendable {
     var titleLength: UInt32 = 0
     var abstractLength: UInt32 = 0
     var year: UInt16 = 0
+    var id = ""
     var record: [UInt8] = []
 
     mutating func removeAll() {
@@ -78,6 +79,7 @@ struct PaperAnalyzer {
         result.year = paper.year.flatMap { (1...65_535).contains($0) ? UInt16($0) : nil } ?? 0
         var writer = JSONWriter()
         writer.write(.object(paper.jsonRecord))
+        result.id = paper.id
         result.record = writer.bytes
     }
 

@@ -1,25 +1,65 @@
-/// Writes the paper records, one after the other, as the writer receives them.
+/// Writes the paper records, compressed one by one against a dictionary made of the first records.
 ///
-///     docs.psd = Header, Record^DocCount, Offsets, Trailer, Footer
-///     Record   = the paper as compact JSON (`Paper.jsonRecord`: id, title, authors, year, date, venue,
-///                abstract, sources, then extra fields), UTF-8
-///     Offsets  = RecordStart u64 ^ (DocCount + 1)     (absolute file offsets; the last is the end of the records)
-///     Trailer  = DocCount u64, OffsetsStart u64
+///     docs.psd   = Header, DictionaryLength u32, Dictionary, Record^DocCount, zero padding to 8, Offsets,
+///                  Trailer, Footer
+///     Dictionary = the first `RecordCompression.dictionaryLength` bytes (or fewer) of the first records
+///     Record     = IdLength varint, Id (UTF-8), then the paper as compact JSON (`Paper.jsonRecord`: id, title,
+///                  authors, year, date, venue, abstract, sources, then extra fields), UTF-8, compressed
+///                  (`RecordCompression`). The id stands apart so that results read it without decompressing.
+///     Offsets    = RecordStart u64 ^ (DocCount + 1)   (absolute file offsets; the last is the end of the records)
+///     Trailer    = DocCount u64, OffsetsStart u64
 ///
-/// Record `d` is read in constant time: two offsets, one slice.
+/// Record `d` is read in constant time: two offsets, one slice, one decompression of about 2 KB (its id:
+/// two offsets, one slice).
+/// The first records are held in memory until they fill the dictionary (32 KiB), then written with the rest.
 struct DocStoreWriter {
     let output: FileOutput
     private var offsets: [UInt64] = []
+    private var heldBack: [(id: String, record: [UInt8])] = []
+    private var heldBackBytes = 0
+    private var compressor: RecordCompression.Compressor?
+    private var compressed: [UInt8] = []
 
     init(output: FileOutput) { self.output = output }
 
-    /// Adds one record's bytes (`Paper.jsonRecord` written by `JSONWriter`).
-    mutating func add(record: [UInt8]) throws(IndexError) {
-        offsets.append(UInt64(output.count))
-        do { try output.write(record) } catch { throw .io(error) }
+    /// Adds one paper: its id and its record's bytes (`Paper.jsonRecord` written by `JSONWriter`).
+    mutating func add(id: String, record: [UInt8]) throws(IndexError) {
+        guard compressor != nil else {
+            heldBack.append((id, record))
+            heldBackBytes += record.count
+            if heldBackBytes >= RecordCompression.dictionaryLength { try startCompressing() }
+            return
+        }
+        try write(id: id, record: record)
     }
 
-    func finish() throws(IndexError) {
+    /// Writes the dictionary and the records held back for it.
+    private mutating func startCompressing() throws(IndexError) {
+        var dictionary: [UInt8] = []
+        for (_, record) in heldBack where dictionary.count < RecordCompression.dictionaryLength {
+            dictionary.append(contentsOf: record.prefix(RecordCompression.dictionaryLength - dictionary.count))
+        }
+        do {
+            try output.writeUInt32(UInt32(dictionary.count))
+            try output.write(dictionary)
+        } catch { throw .io(error) }
+        compressor = RecordCompression.Compressor(dictionary: dictionary)
+        let records = heldBack
+        heldBack = []
+        for (id, record) in records { try write(id: id, record: record) }
+    }
+
+    private mutating func write(id: String, record: [UInt8]) throws(IndexError) {
+        offsets.append(UInt64(output.count))
+        compressed.removeAll(keepingCapacity: true)
+        VarInt.append(id.utf8.count, to: &compressed)
+        compressed.append(contentsOf: id.utf8)
+        compressor?.compress(record, into: &compressed)
+        do { try output.write(compressed) } catch { throw .io(error) }
+    }
+
+    mutating func finish() throws(IndexError) {
+        if compressor == nil { try startCompressing() }
         do {
             let end = UInt64(output.count)
             try output.pad(to: 8)
