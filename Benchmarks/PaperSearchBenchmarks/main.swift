@@ -72,18 +72,9 @@ func measure(runs: Int, _ body: () throws -> Void) rethrows -> Double {
     return median(times)
 }
 
-/// Reads a corpus the way `papers index` does: one pass, or two if an id repeats (`reset` then runs first).
-func readEachPaper(_ path: String, reset: () -> Void = {}, _ body: (Paper) -> Void) throws {
-    let reader = CorpusReader(paths: [path])
-    do { _ = try reader.readOnce(body) } catch is CorpusReader.RepeatedID {
-        reset()
-        _ = try reader.read(body)
-    }
-}
-
 func loadTexts(_ path: String, limit: Int) throws -> [String] {
     var texts: [String] = []
-    try readEachPaper(path, reset: { texts.removeAll() }) { paper in
+    _ = try CorpusReader(paths: [path]).readEach(restart: { texts.removeAll() }) { paper in
         if texts.count < limit { texts.append(paper.title + "\n" + paper.abstract) }
     }
     return texts
@@ -114,7 +105,7 @@ case "corpus":
     let time = try measure(runs: runs) {
         papers = 0
         bytes = 0
-        try readEachPaper(path, reset: { papers = 0; bytes = 0 }) { paper in
+        _ = try CorpusReader(paths: [path]).readEach(restart: { papers = 0; bytes = 0 }) { paper in
             papers += 1
             bytes += paper.title.utf8.count + paper.abstract.utf8.count
         }
@@ -174,7 +165,7 @@ case "records":
     let runs = option("--runs", default: 3)
     let limit = option("--limit", default: 20_000)
     var records: [[UInt8]] = []
-    try readEachPaper(path, reset: { records.removeAll() }) { paper in
+    _ = try CorpusReader(paths: [path]).readEach(restart: { records.removeAll() }) { paper in
         guard records.count < limit else { return }
         var writer = JSONWriter()
         writer.write(.object(paper.jsonRecord))

@@ -10,7 +10,7 @@
 /// remembering a 64-bit fingerprint of each id and keeping only the records of later duplicates; the second
 /// reads again and hands each paper over once, at its first appearance, with its duplicates merged in.
 /// Most corpora repeat no id, so `readOnce` reads in one pass and gives up at the first repeated id; callers
-/// then start again with `read` (`readAll` and the index builder do), and get the same papers either way.
+/// then start again with `read` (`readEach` and the index builder do), and get the same papers either way.
 public struct CorpusReader: Sendable {
     public var paths: [String]
     /// Stop at the first problem instead of skipping it.
@@ -111,18 +111,22 @@ public struct CorpusReader: Sendable {
         return report
     }
 
-    /// Reads every paper once and returns them all (for small corpora and tests): in one pass if no id
-    /// repeats, else in two.
+    /// Calls `body` once for every paper, as `read` would: in one pass if no id repeats; else `restart` runs
+    /// (to discard what `body` was handed) and the papers come again from the two-pass `read`.
+    public func readEach(restart: () -> Void, _ body: (Paper) throws -> Void) throws -> CorpusReport {
+        do {
+            return try readOnce(body)
+        } catch is RepeatedID {
+            restart()
+            return try read(body)
+        }
+    }
+
+    /// Reads every paper once and returns them all (for small corpora and tests).
     public func readAll() throws -> (papers: [Paper], report: CorpusReport) {
         var papers: [Paper] = []
-        do {
-            let report = try readOnce { papers.append($0) }
-            return (papers, report)
-        } catch is RepeatedID {
-            papers.removeAll()
-            let report = try read { papers.append($0) }
-            return (papers, report)
-        }
+        let report = try readEach(restart: { papers.removeAll() }) { papers.append($0) }
+        return (papers, report)
     }
 
     // MARK: - Files

@@ -8,8 +8,7 @@ enum IndexAccess {
         let opened = Result { () throws(IndexError) in try SearchIndex.open(at: directory) }
         guard case let .failure(failure) = opened else { return try opened.get() }
         let isDefault = arguments.value("--index") == nil && context.environment["PAPERS_INDEX"] == nil
-        var isOlderFormat = false
-        if case .formatTooOld = failure { isOlderFormat = true }
+        let isOlderFormat = if case .formatTooOld = failure { true } else { false }
         guard isDefault, failure == .notFound(path: directory) || isOlderFormat else { throw failure }
         context.errors.line(isOlderFormat ? "The index at \(directory) has an older format: rebuilding it from Corpus..."
                                           : "No index yet at \(directory): building it from Corpus (once)...")
