@@ -47,6 +47,20 @@ public enum BM25 {
         return Math.log(1 + (N - n + 0.5) / (n + 0.5))
     }
 
+    /// Scores are sums of per-term contributions, each rounded down to a multiple of this quantum (about
+    /// 1e-9). Sums of such multiples are exact in a `Double` while below 2^23 (a query would need hundreds of
+    /// thousands of terms to pass it), so a document's score does not depend on the order its terms are
+    /// added in: term-at-a-time and document-at-a-time, pruned and exhaustive, all get the same bits.
+    static let scoreQuantum = 0x1p-30
+
+    /// `contribution` rounded down to a multiple of `scoreQuantum` (NaN and negatives become 0; a
+    /// contribution is capped at 2^22 so that the conversion cannot overflow).
+    @inline(__always)
+    static func quantized(_ contribution: Double) -> Double {
+        let clamped = contribution > 0 ? min(contribution, 0x1p22) : 0
+        return Double(Int64(clamped * 0x1p30)) * scoreQuantum
+    }
+
     /// The field statistics scoring needs.
     public struct Statistics: Sendable, Equatable {
         public var documentCount: Int

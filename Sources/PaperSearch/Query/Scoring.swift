@@ -11,48 +11,6 @@ struct TermWeight {
     }
 }
 
-/// The terms' contributions to one candidate's score, added up in the query's term order: every algorithm,
-/// pruned or exhaustive, sums the same numbers in the same order, so their scores agree to the last bit.
-///
-/// A term that did not match holds 0, and adding +0 leaves a sum unchanged, so summing every slot in order
-/// gives exactly the sum of the matched ones without a second array of flags. A class over one allocation
-/// rather than a struct over an array: `set` runs once per posting scored, and an array in a `var` struct
-/// pays a uniqueness check on every write.
-@safe final class ScoreParts {
-    private let parts: UnsafeMutableBufferPointer<Double>
-
-    init(termCount: Int) {
-        unsafe parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: termCount)
-        unsafe parts.initialize(repeating: 0)
-    }
-
-    deinit { unsafe parts.deallocate() }
-
-    /// Records the contribution of `term`, which must be below the `termCount` given at creation (callers
-    /// index terms of the plan the parts were made for).
-    @inline(__always)
-    func set(_ term: Int, _ contribution: Double) {
-        unsafe parts[term] = contribution
-    }
-
-    /// The sum of the parts set since the last call, in term order; clears them for the next candidate.
-    @inline(__always)
-    func takeTotal() -> Double {
-        var score = 0.0
-        for term in unsafe parts.indices {
-            score += unsafe parts[term]
-            unsafe parts[term] = 0
-        }
-        return score
-    }
-
-    /// Forgets the parts set (a candidate given up).
-    @inline(__always)
-    func clear() {
-        unsafe parts.update(repeating: 0)
-    }
-}
-
 /// Per-query scoring: BM25F constants, the norms, and each term's weight and field.
 struct ScoringContext {
     let scorer: BM25.Scorer
@@ -91,25 +49,27 @@ struct ScoringContext {
         return years.allSatisfy { $0.contains(year) }
     }
 
-    /// The term's part of the score of the cursor's current document (weight × saturation), or nil when the
-    /// term is not in the term's field there.
+    /// The term's part of the score of the cursor's current document (weight × saturation, quantized), or
+    /// nil when the term is not in the term's field there.
     @inline(__always)
     func contribution(_ cursor: inout PostingsCursor, _ term: TermWeight) -> Double? {
         guard let saturation = saturation(cursor.document, cursor.titleFrequency, cursor.abstractFrequency, term) else { return nil }
-        return term.weight * saturation
+        return BM25.quantized(term.weight * saturation)
     }
 
     /// Bounds are inflated by this factor: stored maxima are single-precision, scores double.
     static let boundSlack = 1 + 1e-6
 
-    /// An upper bound of the term's contribution to any document of one postings block.
+    /// An upper bound of the term's contribution to any document of one postings block, from the block's
+    /// skip entry: its largest saturation, or (for other parameters or a single field) its largest
+    /// frequencies and smallest lengths.
     @inline(__always)
-    func blockBound(_ term: TermWeight, _ cursor: inout PostingsCursor, block: Int) -> Double {
+    func blockBound(_ term: TermWeight, _ skips: SkipTable, block: Int) -> Double {
         guard term.namespace == .text, term.weight > 0 else { return 0 }
         if sameParameters && term.field == .text {
-            return term.weight * Double(cursor.maxSaturation(ofBlock: block)) * ScoringContext.boundSlack + 1e-12
+            return term.weight * Double(skips.maxSaturation(block)) * ScoringContext.boundSlack + 1e-12
         }
-        let entry = cursor.skipEntry(block)
+        let entry = skips.entry(block)
         // Frequencies saturate at 65,535 in the skip table: there, assume the largest saturation.
         if entry.maxTitleFrequency == .max || entry.maxAbstractFrequency == .max { return term.weight * ScoringContext.boundSlack }
         let saturation = scorer.saturation(

@@ -178,17 +178,17 @@ public struct Searcher: Sendable {
         let context = ScoringContext(index: index, parameters: parameters, scorer: scorer)
         let terms = plan.terms.map(TermWeight.init)
         var cursors = plan.terms.map { index.cursor($0.info) }
-        let parts = ScoreParts(termCount: terms.count)
         var scores: [Double] = []
         scores.reserveCapacity(documents.count)
         for document in documents {
+            var score = 0.0
             for term in terms.indices {
                 cursors[term].advance(to: document)
                 if cursors[term].document == document, let contribution = context.contribution(&cursors[term], terms[term]) {
-                    parts.set(term, contribution)
+                    score += contribution
                 }
             }
-            scores.append(parts.takeTotal())
+            scores.append(score)
         }
         if let damage = cursors.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: index.postings.path, reason: damage) }
         return scores
@@ -236,7 +236,7 @@ public struct Searcher: Sendable {
                 term: term.display, idf: term.weight,
                 titleFrequency: term.field == .abstract ? 0 : Int(cursor.titleFrequency),
                 abstractFrequency: term.field == .title ? 0 : Int(cursor.abstractFrequency),
-                saturation: saturation, score: term.weight * saturation))
+                saturation: saturation, score: BM25.quantized(term.weight * saturation)))
         }
         return Explanation(
             terms: terms, titleLength: Int(index.norms.titleLength(document)),
@@ -254,6 +254,7 @@ public struct Explanation: Sendable {
         public var abstractFrequency: Int
         /// tf' / (k1 + tf'), see `BM25`.
         public var saturation: Double
+        /// idf × saturation, rounded down to a multiple of `BM25.scoreQuantum` as in every score.
         public var score: Double
     }
 

@@ -54,6 +54,14 @@ import Glibc
         unsafe UInt32(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
+    /// The address of `offset..<offset+length`, checked here once (nil when the range is not inside the
+    /// file), for a reader that walks a table many times: it stays valid while this object lives, so the
+    /// reader must hold a reference to it.
+    @unsafe func address(_ offset: Int, _ length: Int) -> UnsafeRawPointer? {
+        guard contains(offset, length), let base = unsafe base else { return nil }
+        return unsafe base + offset
+    }
+
     public func uint8(at offset: Int) -> UInt8 { load(UInt8.self, at: offset) }
     public func uint16(at offset: Int) -> UInt16 { load(UInt16.self, at: offset) }
     public func uint32(at offset: Int) -> UInt32 { load(UInt32.self, at: offset) }

@@ -12,6 +12,22 @@ enum SearchFixtures {
         } catch { fatalError("cannot build the bundled index: \(error)") }
     }()
 
+    /// The first 9,000 papers of arxiv-daily: real titles and abstracts, enough documents for several of
+    /// the windows `RankedOr` scores in.
+    static let arxiv: (index: SearchIndex, papers: [Paper]) = {
+        let directory = NSTemporaryDirectory() + "papersearch-arxiv-\(UUID().uuidString)"
+        do {
+            var lines = LineReader(source: try FileStream.open(path: TestPaths.datasets + "/arxiv-daily/corpus.jsonl.gz"))
+            var papers: [Paper] = []
+            while papers.count < 9_000, let line = try lines.next() {
+                guard case let .object(object) = try JSONParser.parse(line.bytes) else { fatalError("arxiv-daily line \(line.number)") }
+                papers.append(try PaperRecord.paper(from: object, location: SourceLocation(file: "arxiv", line: line.number)))
+            }
+            _ = try IndexFixtures.build(papers, in: directory)
+            return (try SearchIndex.open(at: directory), papers)
+        } catch { fatalError("cannot build the arxiv index: \(error)") }
+    }()
+
     /// A synthetic corpus with long postings (lists of several blocks).
     static let synthetic: (index: SearchIndex, papers: [Paper]) = {
         let directory = NSTemporaryDirectory() + "papersearch-synthetic-\(UUID().uuidString)"
@@ -45,11 +61,29 @@ struct SearchTests {
         func norm(_ length: Double, _ average: Double) -> Double { 1 - 0.75 + 0.75 * length / average }
         let tfA = 2 * 1 / norm(2, averageTitle) + 2 / norm(4, averageAbstract)
         let tfC = 1 / norm(4, averageAbstract)
-        #expect(abs(hits[0].score - idf * tfA / (1.2 + tfA)) < 1e-12)
-        #expect(abs(hits[1].score - idf * tfC / (1.2 + tfC)) < 1e-12)
+        // Scores are rounded down to a multiple of the quantum.
+        #expect(abs(hits[0].score - idf * tfA / (1.2 + tfA)) < BM25.scoreQuantum)
+        #expect(abs(hits[1].score - idf * tfC / (1.2 + tfC)) < BM25.scoreQuantum)
+        #expect(hits[0].score.remainder(dividingBy: BM25.scoreQuantum) == 0)
         #expect(abs(BM25.idf(documentFrequency: 2, documentCount: 3) - idf) < 1e-15)
         // Never negative, even for a term in every document.
         #expect(BM25.idf(documentFrequency: 3, documentCount: 3) > 0)
+    }
+
+    /// Quantized contributions add up to the same bits in any order (what lets term-at-a-time scoring match
+    /// document-at-a-time scoring exactly), and each lies within one quantum below the exact value.
+    @Test func quantizedSumsDoNotDependOnOrder() {
+        var random = SplitMix64(seed: 12)
+        for _ in 0..<500 {
+            let exact = (0..<(2 + Int(random.next() % 40))).map { _ in Double(random.next() % 1_000_000_007) / 1e8 }
+            let parts = exact.map(BM25.quantized)
+            for (part, value) in zip(parts, exact) { #expect(part <= value && value - part < BM25.scoreQuantum) }
+            var shuffled = parts
+            for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+            #expect(parts.reduce(0, +) == shuffled.reduce(0, +))
+            #expect(parts.reduce(0, +) == parts.reversed().reduce(0, +))
+        }
+        #expect(BM25.quantized(.nan) == 0 && BM25.quantized(-1) == 0 && BM25.quantized(.infinity) == 0x1p22)
     }
 
     @Test func parametersAreValidated() throws {
@@ -189,15 +223,17 @@ struct PruningTests {
         }
     }
 
-    func compare(_ index: SearchIndex, _ queries: [String], parameters: BM25Parameters? = nil) throws {
+    /// `plain`: the texts are plain words, not the query language (as batch search reads them).
+    func compare(_ index: SearchIndex, _ queries: [String], parameters: BM25Parameters? = nil, plain: Bool = false) throws {
         let searcher = try Searcher(index: index, parameters: parameters)
-        for query in queries {
+        for text in queries {
+            let query = plain ? Query.words(text, field: .text) : try QueryParser.parse(text)
             for limit in [1, 10, 50] {
                 let pruned = try searcher.search(query, options: SearchOptions(limit: limit, snippets: false, records: false))
                 let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, snippets: false, exhaustive: true, records: false))
-                #expect(pruned.hits.map(\.document) == exhaustive.hits.map(\.document), "\(query) k=\(limit)")
-                #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(query) k=\(limit)")
-                if pruned.totalIsExact { #expect(pruned.totalHits == exhaustive.totalHits, "\(query)") }
+                #expect(pruned.hits.map(\.document) == exhaustive.hits.map(\.document), "\(text) k=\(limit)")
+                #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(text) k=\(limit)")
+                if pruned.totalIsExact { #expect(pruned.totalHits == exhaustive.totalHits, "\(text)") }
             }
         }
     }
@@ -222,6 +258,19 @@ struct PruningTests {
         let vocabulary = try Self.vocabulary(of: index, limit: 200)
         try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 500, seed: 3, operators: false))
         try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 300, seed: 4, operators: true))
+    }
+
+    /// Real abstracts over several scoring windows: whole titles as queries (ten words and more, where the
+    /// windowed partition into essential and non-essential terms matters most) and random words.
+    @Test func titlesAndWordsOnRealAbstracts() throws {
+        let (index, papers) = SearchFixtures.arxiv
+        #expect(index.documentCount > 2 * 4096, "the fixture should span several windows")
+        var random = SplitMix64(seed: 8)
+        let titles = (0..<100).map { _ in papers[Int(random.next() % UInt64(papers.count))].title }
+        try compare(index, titles, plain: true)
+        let vocabulary = try Self.vocabulary(of: index, limit: 300)
+        try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 150, seed: 9, operators: false))
+        try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 60, seed: 10, operators: true))
     }
 
     /// Words with a year filter (`word +year:>=2005`) take a pruned path of their own, which hands over to the

@@ -54,6 +54,8 @@ struct PostingsCursor {
     private let dataStart: Int
     /// Blocks of 128 postings in the list (0 for a single-document term).
     let blockCount: Int
+    /// The list's skip entries (none for a single-document term).
+    let skipTable: SkipTable
     private let positionsBase: Int
 
     /// The block the current document is in.
@@ -76,6 +78,7 @@ struct PostingsCursor {
         self.documentCount = UInt32(clamping: documentCount)
         positionsBase = info.positionsOffset
         if info.documentFrequency == 1 {
+            skipTable = SkipTable()
             skipStart = 0
             dataStart = 0
             blockCount = 0
@@ -93,41 +96,47 @@ struct PostingsCursor {
             singleAbstractFrequency = info.singleAbstractFrequency
             return
         }
-        blockCount = (info.documentFrequency + postingsBlockSize - 1) / postingsBlockSize
+        let blocks = (info.documentFrequency + postingsBlockSize - 1) / postingsBlockSize
         skipStart = info.postingsOffset
-        dataStart = skipStart + blockCount * SkipEntry.size
-        guard info.postingsOffset >= 0, dataStart <= postingsEnd, blockCount > 0 else {
+        dataStart = skipStart + blocks * SkipEntry.size
+        guard info.postingsOffset >= 0, dataStart <= postingsEnd, blocks > 0,
+              let skips = unsafe postings.address(skipStart, blocks * SkipEntry.size) else {
+            // Read as an empty list: no skip entry is ever read.
+            blockCount = 0
+            skipTable = SkipTable()
             damage = "postings list out of range"
             document = PostingsCursor.exhausted
             return
         }
+        blockCount = blocks
+        skipTable = unsafe SkipTable(entries: skips, count: blocks)
         decodeBlock(0)
     }
 
     /// Whether this term's list has blocks (false for a single document).
+    @inline(__always)
     var hasBlocks: Bool { blockCount > 0 }
 
     // MARK: - Skip table
 
+    @inline(__always)
     func lastDocument(ofBlock b: Int) -> UInt32 {
-        blockCount == 0 ? singleDocument : file.uint32(at: skipStart + b * SkipEntry.size)
+        blockCount == 0 ? singleDocument : skipTable.lastDocument(b)
     }
 
+    @inline(__always)
     func dataEnd(ofBlock b: Int) -> Int {
-        Int(file.uint32(at: skipStart + b * SkipEntry.size + 4))
+        Int(skipTable.field(b, 4, as: UInt32.self))
     }
 
+    @inline(__always)
     func maxSaturation(ofBlock b: Int) -> Float {
-        file.float32(at: skipStart + b * SkipEntry.size + 12)
+        skipTable.maxSaturation(b)
     }
 
+    @inline(__always)
     func skipEntry(_ b: Int) -> SkipEntry {
-        let at = skipStart + b * SkipEntry.size
-        return SkipEntry(
-            lastDocument: file.uint32(at: at), dataEnd: file.uint32(at: at + 4), positionsStart: file.uint32(at: at + 8),
-            maxSaturation: file.float32(at: at + 12), maxTitleFrequency: file.uint16(at: at + 16),
-            maxAbstractFrequency: file.uint16(at: at + 18), minTitleLength: file.uint16(at: at + 20),
-            minAbstractLength: file.uint16(at: at + 22))
+        skipTable.entry(b)
     }
 
     /// Moves the shallow pointer to the block that would hold `target` (without decoding); returns false
@@ -141,6 +150,7 @@ struct PostingsCursor {
     }
 
     /// The last document of the shallow block (or `exhausted` past the end).
+    @inline(__always)
     var shallowBlockLastDocument: UInt32 {
         if blockCount == 0 { return singleDocument }
         return shallowBlock < blockCount ? lastDocument(ofBlock: shallowBlock) : PostingsCursor.exhausted
@@ -296,5 +306,54 @@ struct PostingsCursor {
             position += delta
             output.append(UInt32(truncatingIfNeeded: position))
         }
+    }
+}
+
+/// A postings list's skip entries (format: `PostingsEncoder`), read in place from the mapped file.
+///
+/// A small trivially-copyable value on purpose: the pruning loops read skip entries of cursors kept in
+/// unsafe memory, and calling a method of the whole cursor there makes Swift copy the cursor (retaining its
+/// references) to borrow it; reading this stored property and calling its methods copies two words.
+///
+/// Invariant: `entries` addresses `count` entries inside a mapped file that the owning cursor keeps alive
+/// (checked once, when the cursor is made); every read checks its entry number against `count`.
+@safe struct SkipTable {
+    private let entries: UnsafeRawPointer?
+    let count: Int
+
+    /// No entries.
+    init() {
+        unsafe entries = nil
+        count = 0
+    }
+
+    /// `entries` must satisfy the invariant above.
+    @unsafe init(entries: UnsafeRawPointer, count: Int) {
+        unsafe self.entries = entries
+        self.count = count
+    }
+
+    @inline(__always)
+    func field<T: FixedWidthInteger>(_ b: Int, _ offset: Int, as type: T.Type) -> T {
+        precondition(UInt(bitPattern: b) < UInt(bitPattern: count), "skip entry out of range")
+        return unsafe T(littleEndian: entries.unsafelyUnwrapped.loadUnaligned(fromByteOffset: b &* SkipEntry.size &+ offset, as: T.self))
+    }
+
+    /// The last document of block `b`.
+    @inline(__always)
+    func lastDocument(_ b: Int) -> UInt32 { field(b, 0, as: UInt32.self) }
+
+    /// The largest saturation in block `b` (for the parameters the index was built with).
+    @inline(__always)
+    func maxSaturation(_ b: Int) -> Float { Float(bitPattern: field(b, 12, as: UInt32.self)) }
+
+    /// The whole entry of block `b`.
+    @inline(__always)
+    func entry(_ b: Int) -> SkipEntry {
+        SkipEntry(
+            lastDocument: lastDocument(b), dataEnd: field(b, 4, as: UInt32.self), positionsStart: field(b, 8, as: UInt32.self),
+            maxSaturation: maxSaturation(b), maxTitleFrequency: field(b, 16, as: UInt16.self),
+            maxAbstractFrequency: field(b, 18, as: UInt16.self), minTitleLength: field(b, 20, as: UInt16.self),
+            minAbstractLength: field(b, 22, as: UInt16.self))
     }
 }

@@ -1,16 +1,19 @@
-/// Top-k for "any of these terms" with MaxScore dynamic pruning (Turtle and Flood, 1995; the form of
-/// pisa-engine/pisa's `maxscore_query`): terms are ordered by their score bound; those whose bounds add up to
-/// no more than the current threshold are *non-essential* — a document holding only them cannot enter the
-/// top k — so only the essential terms' postings generate candidates, and the non-essential ones are
-/// probed with `advance(to:)` only while the candidate can still make it.
+/// Top-k for "any of these terms" with MaxScore dynamic pruning (Turtle and Flood, 1995), window by window
+/// in the manner of Lucene's `MaxScoreBulkScorer`:
 ///
-/// Block-max refinement (as in block-max MaxScore, Chakrabarti et al. 2011; Lucene's MaxScoreBulkScorer):
-/// before decoding, the essential terms' skip tables are walked past every stretch of documents where the
-/// blocks' maximum scores plus the non-essential bounds cannot beat the threshold — a single common word
-/// decodes only the few blocks that can hold a top-k document.
+/// - The documents are cut into windows that end at block boundaries of the terms that lead. In each window,
+///   every term's bound is the largest block maximum the window overlaps, so a common word whose blocks there
+///   hold only weak postings stops costing anything there.
+/// - Terms are ordered by those bounds; the ones whose bounds add up to no more than the current threshold
+///   are *non-essential* — a document holding only them cannot enter the top k — so only the essential
+///   terms' postings produce candidates. A window where no term is essential is skipped undecoded.
+/// - The essential terms are scored term at a time into a small array of partial scores (a few thousand
+///   documents at a time, with a bitset of the matches), which costs a few instructions a posting instead of
+///   a pass over every term per candidate. Each candidate then probes the non-essential terms, highest bound
+///   first, only while it can still beat the threshold.
 ///
-/// Every accepted document's score is the sum of the terms' contributions in the query's term order, the
-/// same sum the exhaustive path computes, so both return identical ids and scores.
+/// Scores are sums of quantized contributions (`BM25.quantized`), exact in any order, so term-at-a-time
+/// here and document-at-a-time in the exhaustive path give identical ids and scores.
 enum RankedOr {
     /// Returns how many candidate documents were fully scored (a lower bound of the matches). With `years`,
     /// only papers whose year lies in every range are candidates.
@@ -28,120 +31,245 @@ enum RankedOr {
             return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, years: years,
                           topK: &topK)
         }
-        // Order by bound, ascending; prefix[k] = sum of bounds of order[0...k].
-        let order = (0..<count).sorted { bounds[$0] < bounds[$1] || (bounds[$0] == bounds[$1] && $0 < $1) }
-        var prefix = [Double](repeating: 0, count: count)
-        var running = 0.0
-        for k in 0..<count {
-            running += bounds[order[k]]
-            prefix[k] = running
-        }
-        // The loop below works on the cursors through a buffer pointer: a mutation through an array
-        // subscript checks the array's uniqueness every time, and cursors move once per posting. Every index
-        // is a term number, below `count` (`order` is a permutation of 0..<count).
+        // The scorer works on the cursors through a buffer pointer: a mutation through an array subscript
+        // checks the array's uniqueness every time, and cursors move once per posting. Every index it uses is
+        // a term number below `count`.
         return unsafe cursors.withUnsafeMutableBufferPointer { cursors in
-            unsafe maxScore(terms, cursors, bounds: bounds, order: order, prefix: prefix, context: context, exclusions: exclusions,
-                            years: years, topK: &topK)
+            var scorer = WindowedMaxScore(terms: terms, cursors: cursors, bounds: bounds, context: context,
+                                                 exclusions: exclusions, years: years)
+            scorer.run(&topK)
+            return unsafe scorer.evaluated
+        }
+    }
+}
+
+/// The state of one `RankedOr` run over two or more terms (see there).
+@safe private struct WindowedMaxScore {
+    /// Documents scored term at a time in one go: 4,096 partial scores (32 KiB) stay in the first-level cache.
+    static let innerWindow: UInt32 = 4096
+
+    let terms: [TermWeight]
+    let cursors: UnsafeMutableBufferPointer<PostingsCursor>
+    /// Each term's bound over the whole list.
+    let bounds: [Double]
+    let context: ScoringContext
+    let exclusions: [Matcher]
+    let years: [ClosedRange<Int>]
+    /// How many candidates were fully scored.
+    private(set) var evaluated = 0
+
+    private var threshold = -Double.infinity
+    /// Each term's bound in the current window.
+    private var windowBounds: [Double]
+    /// Term numbers by window bound, ascending; `order[essentialStart...]` are the essential terms.
+    private var order: [Int]
+    private var essentialStart = 0
+    /// prefix[k] = the sum of the window bounds of order[0...k].
+    private var prefix: [Double]
+    /// Partial scores and the bitset of matched documents of an inner window (allocated on first use).
+    private var scores: UnsafeMutablePointer<Double>?
+    private var matches: UnsafeMutablePointer<UInt64>?
+
+    init(terms: [TermWeight], cursors: UnsafeMutableBufferPointer<PostingsCursor>, bounds: [Double], context: ScoringContext,
+         exclusions: [Matcher], years: [ClosedRange<Int>]) {
+        self.terms = terms
+        unsafe self.cursors = cursors
+        self.bounds = bounds
+        self.context = context
+        self.exclusions = exclusions
+        self.years = years
+        windowBounds = bounds
+        order = Array(terms.indices)
+        prefix = [Double](repeating: 0, count: terms.count)
+    }
+
+    mutating func run(_ topK: inout TopK) {
+        defer {
+            unsafe scores?.deallocate()
+            unsafe matches?.deallocate()
+        }
+        threshold = topK.threshold
+        let count = terms.count
+        var windowMin: UInt32 = 0
+        outer: while windowMin != PostingsCursor.exhausted {
+            // Window bounds depend on the window and the window on the leading (essential) terms: start from
+            // the previous window's essential terms and shrink the window while the partition changes it.
+            var windowMax = outerWindowEnd(from: windowMin)
+            while true {
+                partition(windowMin, windowMax)
+                if essentialStart == count {
+                    windowMin = windowMax  // no document here can beat the threshold
+                    continue outer
+                }
+                let shorter = outerWindowEnd(from: windowMin)
+                if shorter >= windowMax { break }
+                windowMax = shorter
+            }
+            // The threshold at which the weakest essential term turns non-essential.
+            let repartitionAt = prefix[essentialStart]
+            var top = PostingsCursor.exhausted
+            for k in essentialStart..<count {
+                unsafe cursors[order[k]].advance(to: windowMin)
+                top = min(top, unsafe cursors[order[k]].document)
+            }
+            while top < windowMax {
+                scoreInnerWindow(windowMax, &topK)
+                top = PostingsCursor.exhausted
+                for k in essentialStart..<count { top = min(top, unsafe cursors[order[k]].document) }
+                if threshold >= repartitionAt { break }
+            }
+            windowMin = min(top, windowMax)
         }
     }
 
-    private static func maxScore(
-        _ terms: [TermWeight], _ cursors: UnsafeMutableBufferPointer<PostingsCursor>, bounds: [Double], order: [Int], prefix: [Double],
-        context: ScoringContext, exclusions: [Matcher], years: [ClosedRange<Int>], topK: inout TopK
-    ) -> Int {
+    /// Where the outer window from `windowMin` ends (exclusive): at the first block boundary of an essential
+    /// term, but no sooner than an inner window's length.
+    private mutating func outerWindowEnd(from windowMin: UInt32) -> UInt32 {
+        var end = PostingsCursor.exhausted
+        for k in essentialStart..<terms.count {
+            let term = order[k]
+            guard unsafe cursors[term].blockCount > 0 else { continue }
+            let from = max(windowMin, unsafe cursors[term].document)
+            guard unsafe cursors[term].shallowAdvance(to: from) else { continue }
+            let last = unsafe cursors[term].skipTable.lastDocument(cursors[term].shallowBlock)
+            end = min(end, last == PostingsCursor.exhausted ? last : last + 1)
+        }
+        let least = windowMin > PostingsCursor.exhausted - WindowedMaxScore.innerWindow
+            ? PostingsCursor.exhausted : windowMin + WindowedMaxScore.innerWindow
+        return max(end, least)
+    }
+
+    /// Computes the window bounds of [windowMin, windowMax), orders the terms by them and finds the essential
+    /// ones.
+    private mutating func partition(_ windowMin: UInt32, _ windowMax: UInt32) {
         let count = terms.count
-        let parts = ScoreParts(termCount: count)
-        var threshold = topK.threshold
-        var essential = 0
-        while essential < count && prefix[essential] <= threshold { essential += 1 }
-        var evaluated = 0
-        var regionEnd: UInt32 = 0
-        var regionBound = -Double.infinity
-
-        while essential < count {
-            var candidate = PostingsCursor.exhausted
-            for k in essential..<count { candidate = min(candidate, unsafe cursors[order[k]].document) }
-            if candidate == PostingsCursor.exhausted { break }
-
-            if threshold > -Double.infinity && (candidate > regionEnd || regionBound <= threshold) {
-                // Skip stretches whose block maxima cannot beat the threshold, reading skip tables only. The
-                // bound of the current stretch is kept until the candidate leaves it.
-                var target = candidate
-                let rest = essential > 0 ? prefix[essential - 1] : 0
-                while target != PostingsCursor.exhausted {
-                    var bound = rest
-                    var boundary = PostingsCursor.exhausted
-                    for k in essential..<count {
-                        let term = order[k]
-                        guard unsafe cursors[term].hasBlocks else {
-                            bound += bounds[term]
-                            continue
-                        }
-                        guard unsafe cursors[term].shallowAdvance(to: target) else { continue }
-                        bound += unsafe context.blockBound(terms[term], &cursors[term], block: cursors[term].shallowBlock)
-                        boundary = min(boundary, unsafe cursors[term].shallowBlockLastDocument)
-                    }
-                    if bound > threshold {
-                        regionEnd = boundary
-                        regionBound = bound
-                        break
-                    }
-                    target = boundary == PostingsCursor.exhausted ? boundary : boundary + 1
-                }
-                if target != candidate {
-                    for k in essential..<count where unsafe cursors[order[k]].document < target { unsafe cursors[order[k]].advance(to: target) }
-                    continue
-                }
+        for term in 0..<count { windowBounds[term] = windowBound(term, windowMin, windowMax) }
+        // Insertion sort: a handful of terms, nearly in order from the last window.
+        for i in 1..<count {
+            let term = order[i]
+            var j = i
+            while j > 0 && (windowBounds[order[j - 1]] > windowBounds[term]
+                            || (windowBounds[order[j - 1]] == windowBounds[term] && order[j - 1] > term)) {
+                order[j] = order[j - 1]
+                j -= 1
             }
+            order[j] = term
+        }
+        var running = 0.0
+        essentialStart = count
+        for k in 0..<count {
+            running += windowBounds[order[k]]
+            prefix[k] = running
+            if essentialStart == count && running > threshold { essentialStart = k }
+        }
+    }
 
-            if !years.isEmpty && !context.inYears(candidate, years) {
-                for k in essential..<count where unsafe cursors[order[k]].document == candidate { unsafe cursors[order[k]].next() }
-                continue
-            }
+    /// An upper bound of the term's contribution to the documents in [windowMin, windowMax): the largest
+    /// maximum of the blocks the window overlaps, from the skip table (nothing is decoded).
+    private mutating func windowBound(_ term: Int, _ windowMin: UInt32, _ windowMax: UInt32) -> Double {
+        guard unsafe cursors[term].document < windowMax else { return 0 }
+        guard unsafe cursors[term].blockCount > 0 else {
+            return unsafe cursors[term].document >= windowMin ? bounds[term] : 0
+        }
+        let from = max(windowMin, unsafe cursors[term].document)
+        guard unsafe cursors[term].shallowAdvance(to: from) else { return 0 }
+        var block = unsafe cursors[term].shallowBlock
+        let blockCount = unsafe cursors[term].blockCount
+        let skips = unsafe cursors[term].skipTable
+        var bound = 0.0
+        while block < blockCount {
+            bound = max(bound, unsafe context.blockBound(terms[term], skips, block: block))
+            if skips.lastDocument(block) >= windowMax - 1 { break }
+            block += 1
+        }
+        return bound
+    }
 
-            var partial = 0.0
-            var matched = false
-            for k in essential..<count {
-                let term = order[k]
-                guard unsafe cursors[term].document == candidate else { continue }
+    /// Scores the essential terms' documents from the first of them up to an inner window's length (or
+    /// `windowMax`), then completes each candidate with the non-essential terms.
+    private mutating func scoreInnerWindow(_ windowMax: UInt32, _ topK: inout TopK) {
+        let count = terms.count
+        if essentialStart == count - 1 {
+            let term = order[essentialStart]
+            while unsafe cursors[term].document < windowMax {
+                let document = unsafe cursors[term].document
                 if let contribution = unsafe context.contribution(&cursors[term], terms[term]) {
-                    parts.set(term, contribution)
-                    partial += contribution
-                    matched = true
+                    collect(document, contribution, &topK)
                 }
                 unsafe cursors[term].next()
             }
-            var k = essential - 1
-            var pruned = false
-            while k >= 0 {
-                if partial + prefix[k] <= threshold {
-                    pruned = true
-                    break
+            return
+        }
+        var innerMin = PostingsCursor.exhausted
+        for k in essentialStart..<count { innerMin = min(innerMin, unsafe cursors[order[k]].document) }
+        let innerMax = min(windowMax, innerMin + min(WindowedMaxScore.innerWindow, PostingsCursor.exhausted - innerMin))
+        if unsafe scores == nil {
+            unsafe scores = .allocate(capacity: Int(WindowedMaxScore.innerWindow))
+            unsafe scores!.initialize(repeating: 0, count: Int(WindowedMaxScore.innerWindow))
+            unsafe matches = .allocate(capacity: Int(WindowedMaxScore.innerWindow) / 64)
+            unsafe matches!.initialize(repeating: 0, count: Int(WindowedMaxScore.innerWindow) / 64)
+        }
+        // Invariants: both buffers hold `innerWindow` entries, all zero between calls; every document
+        // written lies in [innerMin, innerMax), so its slot `document - innerMin` is below `innerWindow`.
+        guard let scores = unsafe scores, let matches = unsafe matches else { return }
+        for k in essentialStart..<count {
+            let term = order[k]
+            while unsafe cursors[term].document < innerMax {
+                let slot = Int(unsafe cursors[term].document &- innerMin)
+                if let contribution = unsafe context.contribution(&cursors[term], terms[term]) {
+                    unsafe scores[slot] += contribution
+                    unsafe matches[slot &>> 6] |= 1 &<< UInt64(slot & 63)
                 }
-                let term = order[k]
-                unsafe cursors[term].advance(to: candidate)
-                if unsafe cursors[term].document == candidate, let contribution = unsafe context.contribution(&cursors[term], terms[term]) {
-                    parts.set(term, contribution)
-                    partial += contribution
-                    matched = true
-                }
-                k -= 1
-            }
-            if !pruned && matched {
-                evaluated += 1
-                let score = parts.takeTotal()
-                if score > threshold && !exclusions.contains(where: { $0.contains(candidate) }) {
-                    topK.insert(candidate, score: score)
-                    threshold = topK.threshold
-                    let before = essential
-                    while essential < count && prefix[essential] <= threshold { essential += 1 }
-                    if essential != before { regionEnd = 0 }  // the essential set changed: recompute the stretch
-                }
-            } else {
-                parts.clear()
+                unsafe cursors[term].next()
             }
         }
-        return evaluated
+        let words = (Int(innerMax - innerMin) + 63) / 64
+        for word in 0..<words {
+            var bits = unsafe matches[word]
+            guard bits != 0 else { continue }
+            unsafe matches[word] = 0
+            while bits != 0 {
+                let slot = word &* 64 &+ bits.trailingZeroBitCount
+                bits &= bits &- 1
+                let score = unsafe scores[slot]
+                unsafe scores[slot] = 0
+                collect(innerMin &+ UInt32(truncatingIfNeeded: slot), score, &topK)
+            }
+        }
+    }
+
+    /// Completes a candidate that the essential terms scored `partial`: adds the non-essential terms' parts,
+    /// highest bound first, while the candidate can still beat the threshold, and offers it to the top k.
+    @inline(__always)
+    private mutating func collect(_ document: UInt32, _ partial: Double, _ topK: inout TopK) {
+        if !years.isEmpty && !context.inYears(document, years) { return }
+        var score = partial
+        var k = essentialStart - 1
+        while k >= 0 {
+            if score + prefix[k] <= threshold { return }
+            let term = order[k]
+            if unsafe cursors[term].blockCount > 0 && cursors[term].skipTable.lastDocument(cursors[term].block) < document {
+                // Probing would decode a block: first ask its maximum (from the skip table) whether the term
+                // can lift the candidate over the threshold there at all.
+                guard unsafe cursors[term].shallowAdvance(to: document) else {
+                    k -= 1
+                    continue
+                }
+                let block = unsafe cursors[term].shallowBlock
+                let blockBound = unsafe context.blockBound(terms[term], cursors[term].skipTable, block: block)
+                if score + blockBound + (k > 0 ? prefix[k - 1] : 0) <= threshold { return }
+            }
+            unsafe cursors[term].advance(to: document)
+            if unsafe cursors[term].document == document, let contribution = unsafe context.contribution(&cursors[term], terms[term]) {
+                score += contribution
+            }
+            k -= 1
+        }
+        evaluated += 1
+        if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
+            topK.insert(document, score: score)
+            threshold = topK.threshold
+        }
     }
 }
 
@@ -157,7 +285,7 @@ extension RankedOr {
         // A max-heap of (bound as Float bits, block): non-negative floats order like their bit patterns.
         // The Float only orders the visit; the stop test below uses the exact bound.
         var heap = (0..<cursor.blockCount).map { block -> UInt64 in
-            let bound = Float(context.blockBound(term, &cursor, block: block))
+            let bound = Float(context.blockBound(term, cursor.skipTable, block: block))
             return UInt64(max(bound, 0).bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: block))
         }
         var count = heap.count
@@ -169,7 +297,7 @@ extension RankedOr {
             count -= 1
             heap.swapAt(0, count)
             siftDown(&heap, 0, count)
-            if context.blockBound(term, &cursor, block: block) <= threshold { break }
+            if context.blockBound(term, cursor.skipTable, block: block) <= threshold { break }
             cursor.jump(toBlock: block)
             guard cursor.damage == nil else { break }
             let length = cursor.blockLength
@@ -216,7 +344,7 @@ extension RankedOr {
                 var target = document
                 while target != PostingsCursor.exhausted {
                     guard cursor.shallowAdvance(to: target) else { target = PostingsCursor.exhausted; break }
-                    if context.blockBound(term, &cursor, block: cursor.shallowBlock) > threshold { break }
+                    if context.blockBound(term, cursor.skipTable, block: cursor.shallowBlock) > threshold { break }
                     let last = cursor.shallowBlockLastDocument
                     target = last == PostingsCursor.exhausted ? last : last + 1
                 }
@@ -259,7 +387,6 @@ enum RankedAnd {
         let lead = required.sorted { terms[$0].info.documentFrequency < terms[$1].info.documentFrequency }
         let terms = terms.map(TermWeight.init)
         var matches = 0
-        let parts = ScoreParts(termCount: terms.count)
         var target = cursors[lead[0]].document
         search: while target != PostingsCursor.exhausted {
             // Bring every required cursor to `target`; restart from a later one when one overshoots.
@@ -276,16 +403,17 @@ enum RankedAnd {
                 continue
             }
             matches += 1
+            var score = 0.0
             for term in required {
-                if let contribution = context.contribution(&cursors[term], terms[term]) { parts.set(term, contribution) }
+                if let contribution = context.contribution(&cursors[term], terms[term]) { score += contribution }
             }
             for term in optional {
                 cursors[term].advance(to: candidate)
                 if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
-                    parts.set(term, contribution)
+                    score += contribution
                 }
             }
-            topK.insert(candidate, score: parts.takeTotal())
+            topK.insert(candidate, score: score)
         }
         return matches
     }
@@ -300,17 +428,17 @@ enum Exhaustive {
     ) -> Int {
         var matches = 0
         let terms = terms.map(TermWeight.init)
-        let parts = ScoreParts(termCount: terms.count)
         while root.document != PostingsCursor.exhausted {
             let candidate = root.document
             matches += 1
+            var score = 0.0
             for term in scoring {
                 cursors[term].advance(to: candidate)
                 if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
-                    parts.set(term, contribution)
+                    score += contribution
                 }
             }
-            topK.insert(candidate, score: parts.takeTotal())
+            topK.insert(candidate, score: score)
             root.next()
         }
         return matches
