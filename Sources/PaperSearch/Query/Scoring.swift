@@ -53,7 +53,13 @@ struct ScoringContext {
     /// nil when the term is not in the term's field there.
     @inline(__always)
     func contribution(_ cursor: inout PostingsCursor, _ term: TermWeight) -> Double? {
-        guard let saturation = saturation(cursor.document, cursor.titleFrequency, cursor.abstractFrequency, term) else { return nil }
+        contribution(cursor.document, cursor.titleFrequency, cursor.abstractFrequency, term)
+    }
+
+    /// The same, from a document's frequencies.
+    @inline(__always)
+    func contribution(_ document: UInt32, _ titleFrequency: UInt32, _ abstractFrequency: UInt32, _ term: TermWeight) -> Double? {
+        guard let saturation = saturation(document, titleFrequency, abstractFrequency, term) else { return nil }
         return BM25.quantized(term.weight * saturation)
     }
 

@@ -1,5 +1,5 @@
-/// The decoded contents of one postings block: four lanes of 128 integers (document numbers, title
-/// frequencies, abstract frequencies, and scratch for gaps), in one heap allocation. Cursors hold a
+/// The decoded document numbers of one postings block: two lanes of 128 integers (document numbers, and
+/// scratch for gaps), in one heap allocation. (Frequencies are read in place, see `PostingsCursor`.) Cursors hold a
 /// reference, so moving a cursor costs a retain rather than a 2 KiB copy; `PostingsCursor` copies the block
 /// before writing when it is shared (copy on write).
 ///
@@ -8,20 +8,21 @@
 /// precondition would cost a compare and a branch on the hottest path).
 @safe final class DecodedBlock {
     static let laneSize = 128
-    enum Lane: Int { case documents = 0, titles = 1, abstracts = 2, scratch = 3 }
+    enum Lane: Int { case documents = 0, scratch = 1 }
+    static let laneCount = 2
 
     private let base: UnsafeMutablePointer<UInt32>
 
     init() {
-        unsafe base = UnsafeMutablePointer<UInt32>.allocate(capacity: 4 * DecodedBlock.laneSize)
-        unsafe base.initialize(repeating: 0, count: 4 * DecodedBlock.laneSize)
+        unsafe base = UnsafeMutablePointer<UInt32>.allocate(capacity: DecodedBlock.laneCount * DecodedBlock.laneSize)
+        unsafe base.initialize(repeating: 0, count: DecodedBlock.laneCount * DecodedBlock.laneSize)
     }
 
     deinit { unsafe base.deallocate() }
 
     func copy() -> DecodedBlock {
         let other = DecodedBlock()
-        unsafe other.base.update(from: base, count: 4 * DecodedBlock.laneSize)
+        unsafe other.base.update(from: base, count: DecodedBlock.laneCount * DecodedBlock.laneSize)
         return other
     }
 

@@ -12,38 +12,45 @@ struct PostingsCursor {
     static let exhausted = UInt32.max
 
     private(set) var document: UInt32 = 0
-    /// Frequencies of a single-document term (blocks decode theirs on first use, see `titleFrequency`).
+    /// Frequencies of a single-document term.
     private var singleTitleFrequency: UInt32 = 0
     private var singleAbstractFrequency: UInt32 = 0
-    /// Where the current block's frequency lanes are, decoded only when a frequency is first read: most
-    /// documents a cursor passes over are skipped or not scored.
-    private var frequencyLayout = (titleOffset: 0, titleWidth: 0, abstractOffset: 0, abstractWidth: 0)
-    private var frequenciesDecoded = true
+    /// The current block's frequency lanes, read in place: most postings a cursor passes over are skipped or
+    /// not scored, and a probe scores one posting of a block, so unpacking whole lanes would waste most of
+    /// the work; reading one bit-packed value is a load, a shift and a mask. `frequencies` is the title
+    /// lane's address; the abstract lane starts `abstractBitStart` bits after it. Invariant (checked in
+    /// `decodeBlock`): both lanes and 8 bytes after them lie in the mapped file, so an 8-byte load for any
+    /// value up to index `blockLength` stays inside it.
+    private var frequencies: UnsafeRawPointer?
+    private var titleWidth = 0
+    private var abstractWidth = 0
+    private var abstractBitStart = 0
 
     /// The current document's title frequency.
     var titleFrequency: UInt32 {
-        @inline(__always) mutating get {
+        @inline(__always) get {
             if blockCount == 0 { return singleTitleFrequency }
-            if !frequenciesDecoded { decodeFrequencies() }
-            return decoded.get(.titles, index)
+            return packedFrequency(bitStart: 0, width: titleWidth, index)
         }
     }
 
     /// The current document's abstract frequency.
     var abstractFrequency: UInt32 {
-        @inline(__always) mutating get {
+        @inline(__always) get {
             if blockCount == 0 { return singleAbstractFrequency }
-            if !frequenciesDecoded { decodeFrequencies() }
-            return decoded.get(.abstracts, index)
+            return packedFrequency(bitStart: abstractBitStart, width: abstractWidth, index)
         }
     }
 
-    @inline(never)  // once a block; keeps the frequency getters small enough to inline
-    private mutating func decodeFrequencies() {
-        if !isKnownUniquelyReferenced(&decoded) { decoded = decoded.copy() }
-        decoded.unpack(from: file, count: blockLength, width: frequencyLayout.titleWidth, at: frequencyLayout.titleOffset, into: .titles)
-        decoded.unpack(from: file, count: blockLength, width: frequencyLayout.abstractWidth, at: frequencyLayout.abstractOffset, into: .abstracts)
-        frequenciesDecoded = true
+    /// Value `i` of a frequency lane (see `frequencies` for why the read stays in the file; `i` is at most
+    /// `blockLength`, at most 128, and widths are at most 32, so the shift leaves at least 32 valid bits).
+    @inline(__always)
+    private func packedFrequency(bitStart: Int, width: Int, _ i: Int) -> UInt32 {
+        guard let lanes = unsafe frequencies else { return 0 }
+        let bit = bitStart &+ (i & 255) &* width
+        let word = unsafe UInt64(littleEndian: lanes.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+        let mask: UInt64 = (1 &<< UInt64(width)) &- 1
+        return UInt32(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask)
     }
     let documentFrequency: Int
     private(set) var damage: String?
@@ -185,11 +192,16 @@ struct PostingsCursor {
         guard 3 + docBytes + titleBytes + abstractBytes == end - start else {
             return fail("postings block \(b) has the wrong length")
         }
+        guard let lanes = unsafe file.address(start + 3 + docBytes, titleBytes + abstractBytes + 8) else {
+            return fail("postings block \(b) out of range")
+        }
         if !isKnownUniquelyReferenced(&decoded) { decoded = decoded.copy() }
         let block = decoded
         block.unpack(from: file, count: count, width: docWidth, at: start + 3, into: .scratch)
-        frequencyLayout = (start + 3 + docBytes, titleWidth, start + 3 + docBytes + titleBytes, abstractWidth)
-        frequenciesDecoded = false
+        unsafe frequencies = lanes
+        self.titleWidth = titleWidth
+        self.abstractWidth = abstractWidth
+        abstractBitStart = 8 * titleBytes
         var previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
         for i in 0..<count {
             previous += Int64(block.get(.scratch, i)) + 1
@@ -221,6 +233,42 @@ struct PostingsCursor {
             document = PostingsCursor.exhausted
         } else {
             decodeBlock(block + 1)
+        }
+    }
+
+    /// Calls `body(document, titleFrequency, abstractFrequency)` for every document from the current one up to
+    /// `end` (exclusive), then stands on the first document at or after `end` (or is exhausted): the walk of
+    /// term-at-a-time scoring, a block at a time, without the per-posting state checks of `next()`.
+    @inline(__always)
+    mutating func forEachDocument(below end: UInt32, _ body: (UInt32, UInt32, UInt32) -> Void) {
+        if blockCount == 0 {
+            if document < end {
+                body(document, singleTitleFrequency, singleAbstractFrequency)
+                document = PostingsCursor.exhausted
+            }
+            return
+        }
+        while document < end {
+            var i = index
+            if skipTable.lastDocument(block) < end {
+                // The rest of the block lies below `end`.
+                while i < blockLength {
+                    body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, i),
+                         packedFrequency(bitStart: abstractBitStart, width: abstractWidth, i))
+                    i += 1
+                }
+                decodeBlock(block + 1)
+            } else {
+                // The block's last document is at or after `end`, so the walk stops inside the block.
+                while decoded.get(.documents, i) < end {
+                    body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, i),
+                         packedFrequency(bitStart: abstractBitStart, width: abstractWidth, i))
+                    i += 1
+                }
+                index = i
+                load(i)
+                return
+            }
         }
     }
 
@@ -288,9 +336,9 @@ struct PostingsCursor {
         }
         // Skip the positions of the block's earlier documents.
         var offset = positionsOffset
-        if blockCount > 0 && !frequenciesDecoded { decodeFrequencies() }
         while positionsIndex < index {
-            let count = Int(decoded.get(.titles, positionsIndex) + decoded.get(.abstracts, positionsIndex))
+            let count = Int(packedFrequency(bitStart: 0, width: titleWidth, positionsIndex)
+                + packedFrequency(bitStart: abstractBitStart, width: abstractWidth, positionsIndex))
             for _ in 0..<count {
                 guard offset < positionsEnd, positionsFile.varint(at: &offset) != nil else {
                     return fail("positions out of range")

@@ -191,12 +191,11 @@ enum RankedOr {
         let count = terms.count
         if essentialStart == count - 1 {
             let term = order[essentialStart]
-            while unsafe cursors[term].document < windowMax {
-                let document = unsafe cursors[term].document
-                if let contribution = unsafe context.contribution(&cursors[term], terms[term]) {
+            let weight = terms[term]
+            unsafe cursors[term].forEachDocument(below: windowMax) { document, title, abstract in
+                if let contribution = context.contribution(document, title, abstract, weight) {
                     collect(document, contribution, &topK)
                 }
-                unsafe cursors[term].next()
             }
             return
         }
@@ -214,13 +213,13 @@ enum RankedOr {
         guard let scores = unsafe scores, let matches = unsafe matches else { return }
         for k in essentialStart..<count {
             let term = order[k]
-            while unsafe cursors[term].document < innerMax {
-                let slot = Int(unsafe cursors[term].document &- innerMin)
-                if let contribution = unsafe context.contribution(&cursors[term], terms[term]) {
+            let weight = terms[term]
+            unsafe cursors[term].forEachDocument(below: innerMax) { document, title, abstract in
+                if let contribution = context.contribution(document, title, abstract, weight) {
+                    let slot = Int(document &- innerMin)
                     unsafe scores[slot] += contribution
                     unsafe matches[slot &>> 6] |= 1 &<< UInt64(slot & 63)
                 }
-                unsafe cursors[term].next()
             }
         }
         let words = (Int(innerMax - innerMin) + 63) / 64
