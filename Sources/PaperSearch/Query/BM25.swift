@@ -47,18 +47,20 @@ public enum BM25 {
         return Math.log(1 + (N - n + 0.5) / (n + 0.5))
     }
 
-    /// Scores are sums of per-term contributions, each rounded down to a multiple of this quantum (about
-    /// 1e-9). Sums of such multiples are exact in a `Double` while below 2^23 (a query would need hundreds of
+    /// Scores are sums of per-term contributions, each rounded to a multiple of this quantum (about 1e-9).
+    /// Sums of such multiples are exact in a `Double` while below 2^23 (a query would need hundreds of
     /// thousands of terms to pass it), so a document's score does not depend on the order its terms are
     /// added in: term-at-a-time and document-at-a-time, pruned and exhaustive, all get the same bits.
     static let scoreQuantum = 0x1p-30
 
-    /// `contribution` rounded down to a multiple of `scoreQuantum` (NaN and negatives become 0; a
-    /// contribution is capped at 2^22 so that the conversion cannot overflow).
+    /// `contribution` rounded to the nearest multiple of `scoreQuantum` (NaN and negatives become 0, and a
+    /// contribution is capped at 2^22). Adding 2^22 moves the value to where a `Double`'s last bit is worth
+    /// exactly the quantum, so the addition itself rounds, and subtracting 2^22 again is exact: two
+    /// instructions where a conversion to an integer and back would take a range check and two conversions.
     @inline(__always)
     static func quantized(_ contribution: Double) -> Double {
         let clamped = contribution > 0 ? min(contribution, 0x1p22) : 0
-        return Double(Int64(clamped * 0x1p30)) * scoreQuantum
+        return (clamped + 0x1p22) - 0x1p22
     }
 
     /// The field statistics scoring needs.

@@ -63,8 +63,10 @@ struct ScoringContext {
         return BM25.quantized(term.weight * saturation)
     }
 
-    /// Bounds are inflated by this factor: stored maxima are single-precision, scores double.
+    /// Bounds are inflated by this factor (stored maxima are single-precision, scores double) and by
+    /// `boundMargin`, more than the half quantum a contribution may be rounded up by (`BM25.quantized`).
     static let boundSlack = 1 + 1e-6
+    static let boundMargin = BM25.scoreQuantum
 
     /// An upper bound of the term's contribution to any document of one postings block, from the block's
     /// skip entry: its largest saturation, or (for other parameters or a single field) its largest
@@ -73,16 +75,18 @@ struct ScoringContext {
     func blockBound(_ term: TermWeight, _ skips: SkipTable, block: Int) -> Double {
         guard term.namespace == .text, term.weight > 0 else { return 0 }
         if sameParameters && term.field == .text {
-            return term.weight * Double(skips.maxSaturation(block)) * ScoringContext.boundSlack + 1e-12
+            return term.weight * Double(skips.maxSaturation(block)) * ScoringContext.boundSlack + ScoringContext.boundMargin
         }
         let entry = skips.entry(block)
         // Frequencies saturate at 65,535 in the skip table: there, assume the largest saturation.
-        if entry.maxTitleFrequency == .max || entry.maxAbstractFrequency == .max { return term.weight * ScoringContext.boundSlack }
+        if entry.maxTitleFrequency == .max || entry.maxAbstractFrequency == .max {
+            return term.weight * ScoringContext.boundSlack + ScoringContext.boundMargin
+        }
         let saturation = scorer.saturation(
             titleFrequency: term.field == .abstract ? 0 : UInt32(entry.maxTitleFrequency),
             abstractFrequency: term.field == .title ? 0 : UInt32(entry.maxAbstractFrequency),
             titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
-        return term.weight * saturation * ScoringContext.boundSlack + 1e-12
+        return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
     }
 
     /// An upper bound of the term's contribution to any document's score.
@@ -105,6 +109,6 @@ struct ScoringContext {
                 abstractFrequency: term.field == .title ? 0 : info.maxAbstractFrequency,
                 titleLength: info.minTitleLength, abstractLength: info.minAbstractLength)
         }
-        return term.weight * saturation * ScoringContext.boundSlack + 1e-12
+        return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
     }
 }

@@ -254,7 +254,7 @@ public struct Explanation: Sendable {
         public var abstractFrequency: Int
         /// tf' / (k1 + tf'), see `BM25`.
         public var saturation: Double
-        /// idf × saturation, rounded down to a multiple of `BM25.scoreQuantum` as in every score.
+        /// idf × saturation, rounded to a multiple of `BM25.scoreQuantum` as in every score.
         public var score: Double
     }
 

@@ -22,15 +22,15 @@ struct PostingsCursor {
     /// `decodeBlock`): both lanes and 8 bytes after them lie in the mapped file, so an 8-byte load for any
     /// value up to index `blockLength` stays inside it.
     private var frequencies: UnsafeRawPointer?
-    private var titleWidth = 0
-    private var abstractWidth = 0
+    private var titleWidth = 0, titleMask: UInt64 = 0
+    private var abstractWidth = 0, abstractMask: UInt64 = 0
     private var abstractBitStart = 0
 
     /// The current document's title frequency.
     var titleFrequency: UInt32 {
         @inline(__always) get {
             if blockCount == 0 { return singleTitleFrequency }
-            return packedFrequency(bitStart: 0, width: titleWidth, index)
+            return packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, index)
         }
     }
 
@@ -38,18 +38,17 @@ struct PostingsCursor {
     var abstractFrequency: UInt32 {
         @inline(__always) get {
             if blockCount == 0 { return singleAbstractFrequency }
-            return packedFrequency(bitStart: abstractBitStart, width: abstractWidth, index)
+            return packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, index)
         }
     }
 
     /// Value `i` of a frequency lane (see `frequencies` for why the read stays in the file; `i` is at most
     /// `blockLength`, at most 128, and widths are at most 32, so the shift leaves at least 32 valid bits).
     @inline(__always)
-    private func packedFrequency(bitStart: Int, width: Int, _ i: Int) -> UInt32 {
+    private func packedFrequency(bitStart: Int, width: Int, mask: UInt64, _ i: Int) -> UInt32 {
         guard let lanes = unsafe frequencies else { return 0 }
         let bit = bitStart &+ (i & 255) &* width
         let word = unsafe UInt64(littleEndian: lanes.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
-        let mask: UInt64 = (1 &<< UInt64(width)) &- 1
         return UInt32(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask)
     }
     let documentFrequency: Int
@@ -201,6 +200,8 @@ struct PostingsCursor {
         unsafe frequencies = lanes
         self.titleWidth = titleWidth
         self.abstractWidth = abstractWidth
+        titleMask = (1 << UInt64(titleWidth)) - 1
+        abstractMask = (1 << UInt64(abstractWidth)) - 1
         abstractBitStart = 8 * titleBytes
         var previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
         for i in 0..<count {
@@ -253,16 +254,16 @@ struct PostingsCursor {
             if skipTable.lastDocument(block) < end {
                 // The rest of the block lies below `end`.
                 while i < blockLength {
-                    body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, i),
-                         packedFrequency(bitStart: abstractBitStart, width: abstractWidth, i))
+                    body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
+                         packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
                     i += 1
                 }
                 decodeBlock(block + 1)
             } else {
                 // The block's last document is at or after `end`, so the walk stops inside the block.
                 while decoded.get(.documents, i) < end {
-                    body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, i),
-                         packedFrequency(bitStart: abstractBitStart, width: abstractWidth, i))
+                    body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
+                         packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
                     i += 1
                 }
                 index = i
@@ -337,8 +338,8 @@ struct PostingsCursor {
         // Skip the positions of the block's earlier documents.
         var offset = positionsOffset
         while positionsIndex < index {
-            let count = Int(packedFrequency(bitStart: 0, width: titleWidth, positionsIndex)
-                + packedFrequency(bitStart: abstractBitStart, width: abstractWidth, positionsIndex))
+            let count = Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, positionsIndex)
+                + packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, positionsIndex))
             for _ in 0..<count {
                 guard offset < positionsEnd, positionsFile.varint(at: &offset) != nil else {
                     return fail("positions out of range")
