@@ -217,6 +217,39 @@ struct BitPackingTests {
     }
 }
 
+@Suite("Decoded blocks")
+struct DecodedBlockTests {
+    /// Gaps to document numbers: the 32-bit fast path and the checked 64-bit path give the running sums a
+    /// plain 64-bit computation gives, and a sum that would pass 2^32 - 1 is refused, not wrapped.
+    @Test func documentsFromGapsMatchPlainSums() throws {
+        let scratch = ScratchDirectory()
+        var generator = SplitMix64(seed: 21)
+        for (width, previous) in [(0, Int64(-1)), (3, -1), (7, 1000), (17, 5), (24, 3_000_000_000), (31, 12), (32, -1), (32, 4_000_000_000)] {
+            let count = 128
+            let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
+            let gaps = (0..<count).map { _ in UInt32(generator.next() & mask) }
+            var packed: [UInt8] = []
+            BitPacking.pack(gaps, width: width, into: &packed)
+            let file = try MappedFile(path: scratch.write("gaps-\(width)-\(previous)", bytes: packed + [UInt8](repeating: 0, count: 8)))
+            let block = DecodedBlock()
+            block.unpack(from: file, count: count, width: width, at: 0, into: .scratch)
+            var expected: [Int64] = []
+            var running = previous
+            for gap in gaps {
+                running += Int64(gap) + 1
+                expected.append(running)
+            }
+            let last = block.documents(fromGaps: count, width: width, after: previous)
+            if running < Int64(UInt32.max) {
+                #expect(last == running, "width \(width) after \(previous)")
+                #expect((0..<count).map { Int64(block.get(.documents, $0)) } == expected, "width \(width) after \(previous)")
+            } else {
+                #expect(last == nil, "width \(width) after \(previous): the sums pass 2^32 - 1")
+            }
+        }
+    }
+}
+
 @Suite("Record compression")
 struct RecordCompressionTests {
     static func roundTrip(_ input: [UInt8], dictionary: [UInt8]) throws -> (decoded: [UInt8], compressedSize: Int) {

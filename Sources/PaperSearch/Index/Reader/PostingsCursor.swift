@@ -203,12 +203,9 @@ struct PostingsCursor {
         titleMask = (1 << UInt64(titleWidth)) - 1
         abstractMask = (1 << UInt64(abstractWidth)) - 1
         abstractBitStart = 8 * titleBytes
-        var previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
-        for i in 0..<count {
-            previous += Int64(block.get(.scratch, i)) + 1
-            block.set(.documents, i, UInt32(truncatingIfNeeded: previous))
-        }
-        guard previous < Int64(documentCount), UInt32(previous) == lastDocument(ofBlock: b) else {
+        let previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
+        guard let last = block.documents(fromGaps: count, width: docWidth, after: previous),
+              last < Int64(documentCount), UInt32(last) == lastDocument(ofBlock: b) else {
             return fail("postings block \(b) does not end where its skip entry says")
         }
         self.block = b

@@ -209,14 +209,16 @@ enum RankedOr {
             unsafe matches!.initialize(repeating: 0, count: Int(WindowedMaxScore.innerWindow) / 64)
         }
         // Invariants: both buffers hold `innerWindow` entries, all zero between calls; every document
-        // written lies in [innerMin, innerMax), so its slot `document - innerMin` is below `innerWindow`.
+        // written lies in [innerMin, innerMax), so its slot `document - innerMin` is below `innerWindow`
+        // (cursors move forward only). The slot is masked all the same, so that no cursor could make a
+        // write leave the buffers.
         guard let scores = unsafe scores, let matches = unsafe matches else { return }
         for k in essentialStart..<count {
             let term = order[k]
             let weight = terms[term]
             unsafe cursors[term].forEachDocument(below: innerMax) { document, title, abstract in
                 if let contribution = context.contribution(document, title, abstract, weight) {
-                    let slot = Int(document &- innerMin)
+                    let slot = Int(document &- innerMin) & (Int(WindowedMaxScore.innerWindow) - 1)
                     unsafe scores[slot] += contribution
                     unsafe matches[slot &>> 6] |= 1 &<< UInt64(slot & 63)
                 }
