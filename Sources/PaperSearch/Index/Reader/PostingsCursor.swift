@@ -237,8 +237,13 @@ struct PostingsCursor {
     /// Calls `body(document, titleFrequency, abstractFrequency)` for every document from the current one up to
     /// `end` (exclusive), then stands on the first document at or after `end` (or is exhausted): the walk of
     /// term-at-a-time scoring, a block at a time, without the per-posting state checks of `next()`.
+    ///
+    /// `accept(b)` is asked, from the skip table, about each block that lies wholly below `end`, before it is
+    /// decoded (and about the current block's rest): a block it turns down is passed over, its documents
+    /// never given to `body` — how a scorer skips blocks whose maximum cannot matter.
     @inline(__always)
-    mutating func forEachDocument(below end: UInt32, _ body: (UInt32, UInt32, UInt32) -> Void) {
+    mutating func forEachDocument(below end: UInt32, acceptingBlock accept: (Int) -> Bool = { _ in true },
+                                  _ body: (UInt32, UInt32, UInt32) -> Void) {
         if blockCount == 0 {
             if document < end {
                 body(document, singleTitleFrequency, singleAbstractFrequency)
@@ -250,12 +255,16 @@ struct PostingsCursor {
             var i = index
             if skipTable.lastDocument(block) < end {
                 // The rest of the block lies below `end`.
-                while i < blockLength {
-                    body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
-                         packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
-                    i += 1
+                if accept(block) {
+                    while i < blockLength {
+                        body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
+                             packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
+                        i += 1
+                    }
                 }
-                decodeBlock(block + 1)
+                var next = block + 1
+                while next < blockCount && skipTable.lastDocument(next) < end && !accept(next) { next += 1 }
+                decodeBlock(next)
             } else {
                 // The block's last document is at or after `end`, so the walk stops inside the block.
                 while decoded.get(.documents, i) < end {

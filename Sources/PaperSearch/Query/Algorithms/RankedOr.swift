@@ -190,10 +190,17 @@ enum RankedOr {
     private mutating func scoreInnerWindow(_ windowMax: UInt32, _ topK: inout TopK) {
         let count = terms.count
         if essentialStart == count - 1 {
+            // One essential term: its documents are the candidates. A block of it is passed over when its
+            // maximum and the other terms' bounds together cannot beat the threshold, and a document when its
+            // own score and those bounds cannot.
             let term = order[essentialStart]
             let weight = terms[term]
-            unsafe cursors[term].forEachDocument(below: windowMax) { document, title, abstract in
-                if let contribution = context.contribution(document, title, abstract, weight) {
+            let rest = essentialStart > 0 ? prefix[essentialStart - 1] : 0
+            let skips = unsafe cursors[term].skipTable
+            unsafe cursors[term].forEachDocument(below: windowMax, acceptingBlock: { block in
+                context.blockBound(weight, skips, block: block) + rest > threshold
+            }) { document, title, abstract in
+                if let contribution = context.contribution(document, title, abstract, weight), contribution + rest > threshold {
                     collect(document, contribution, &topK)
                 }
             }
