@@ -288,41 +288,47 @@ struct PostingsCursor {
     }
 
     /// Moves to the first document `>= target`.
+    ///
+    /// Inlined for the common case, a target inside the current block (probing a term for a candidate, or
+    /// moving cursors together): a few steps forward, then a binary search of the rest of the block; leaving
+    /// the block is the out-of-line `advanceToAnotherBlock`.
+    @inline(__always)
     mutating func advance(to target: UInt32) {
         guard document < target else { return }
+        guard blockCount > 0, skipTable.lastDocument(block) >= target else { return advanceToAnotherBlock(target) }
+        // Invariant: the block's last document is at or above the target, so every probe below finds an entry
+        // before `blockLength`; entries before `low` are below the target.
+        var low = index &+ 1
+        for _ in 0..<4 {
+            if decoded.get(.documents, low) >= target { return settle(at: low) }
+            low &+= 1
+        }
+        var high = blockLength &- 1  // holds a document at or above the target
+        while low < high {
+            let middle = (low &+ high) &>> 1
+            if decoded.get(.documents, middle) < target { low = middle &+ 1 } else { high = middle }
+        }
+        settle(at: low)
+    }
+
+    @inline(__always)
+    private mutating func settle(at i: Int) {
+        index = i
+        load(i)
+    }
+
+    /// `advance(to:)` past the current block (or for a single-document term).
+    @inline(never)
+    private mutating func advanceToAnotherBlock(_ target: UInt32) {
         if blockCount == 0 {
             document = PostingsCursor.exhausted
             return
         }
-        if lastDocument(ofBlock: block) < target {
-            var b = max(block + 1, shallowBlock)
-            while b < blockCount && lastDocument(ofBlock: b) < target { b += 1 }
-            decodeBlock(b)
-            if document == PostingsCursor.exhausted { return }
-        }
-        if index < blockLength && decoded.get(.documents, index) < target {
-            // Galloping search: near targets (the common case when cursors move together) cost a step or
-            // two, far ones (rescoring a few candidates, probing a common term) a logarithm of the block.
-            // Invariant: the document at `low` is below the target; `high` is the block's end or holds a
-            // document at or above it.
-            var low = index, step = 1, high = index + 1
-            while high < blockLength && decoded.get(.documents, high) < target {
-                low = high
-                step &<<= 1
-                high = low + step
-            }
-            high = min(high, blockLength)
-            while low + 1 < high {
-                let middle = (low + high) / 2
-                if decoded.get(.documents, middle) < target { low = middle } else { high = middle }
-            }
-            index = high
-        }
-        if index < blockLength {
-            load(index)
-        } else {
-            decodeBlock(block + 1)
-        }
+        var b = max(block + 1, shallowBlock)
+        while b < blockCount && lastDocument(ofBlock: b) < target { b += 1 }
+        decodeBlock(b)
+        if document == PostingsCursor.exhausted || document >= target { return }
+        advance(to: target)
     }
 
     // MARK: - Positions
