@@ -45,11 +45,13 @@ enum RankedOr {
 
 /// The state of one `RankedOr` run over two or more terms (see there).
 @safe private struct WindowedMaxScore {
-    /// Documents scored term at a time in one go, and the least length of a window. 1,024 partial scores
-    /// (8 KiB) leave room in the first-level cache for the postings and norms being read: Lucene's 4,096
-    /// (32 KiB) gave title queries on the 1M corpus 2.6 times the level-1 read misses (callgrind), and 512
-    /// cost more instructions in window bookkeeping than it saved.
+    /// Documents scored term at a time in one go. 1,024 partial scores (8 KiB) leave room in the first-level
+    /// cache for the postings and norms being read: Lucene's 4,096 (32 KiB) gave title queries on the 1M
+    /// corpus 2.6 times the level-1 read misses (callgrind), and 512 cost more instructions than it saved.
     static let innerWindow: UInt32 = 1024
+    /// The least length of an outer window, over which the terms' bounds are taken (Lucene's 4,096): shorter
+    /// windows give tighter bounds but cost a walk of every term's skip table each.
+    static let leastOuterWindow: UInt32 = 4096
 
     let terms: [TermWeight]
     let cursors: UnsafeMutableBufferPointer<PostingsCursor>
@@ -126,7 +128,7 @@ enum RankedOr {
     }
 
     /// Where the outer window from `windowMin` ends (exclusive): at the first block boundary of an essential
-    /// term, but no sooner than an inner window's length.
+    /// term, but no sooner than `leastOuterWindow` documents on.
     private mutating func outerWindowEnd(from windowMin: UInt32) -> UInt32 {
         var end = PostingsCursor.exhausted
         for k in essentialStart..<terms.count {
@@ -137,8 +139,8 @@ enum RankedOr {
             let last = unsafe cursors[term].skipTable.lastDocument(cursors[term].shallowBlock)
             end = min(end, last == PostingsCursor.exhausted ? last : last + 1)
         }
-        let least = windowMin > PostingsCursor.exhausted - WindowedMaxScore.innerWindow
-            ? PostingsCursor.exhausted : windowMin + WindowedMaxScore.innerWindow
+        let least = windowMin > PostingsCursor.exhausted - WindowedMaxScore.leastOuterWindow
+            ? PostingsCursor.exhausted : windowMin + WindowedMaxScore.leastOuterWindow
         return max(end, least)
     }
 
