@@ -9,8 +9,9 @@
 ///   terms' postings produce candidates. A window where no term is essential is skipped undecoded.
 /// - The essential terms are scored term at a time into a small array of partial scores (a thousand
 ///   documents at a time, with a bitset of the matches), which costs a few instructions a posting instead of
-///   a pass over every term per candidate. Each candidate then probes the non-essential terms, highest bound
-///   first, only while it can still beat the threshold.
+///   a pass over every term per candidate. The candidates then meet the non-essential terms in batches,
+///   highest bound first: at each term the candidates that can no longer beat the threshold are dropped and
+///   the term's postings are probed for the rest in one forward pass.
 ///
 /// Scores are sums of quantized contributions (`BM25.quantized`), exact in any order, so term-at-a-time
 /// here and document-at-a-time in the exhaustive path give identical ids and scores.
@@ -71,9 +72,8 @@ enum RankedOr {
     private var essentialStart = 0
     /// prefix[k] = the sum of the window bounds of order[0...k].
     private var prefix: [Double]
-    /// Partial scores and the bitset of matched documents of an inner window (allocated on first use).
-    private var scores: UnsafeMutablePointer<Double>?
-    private var matches: UnsafeMutablePointer<UInt64>?
+    /// The inner window's buffers and the candidates waiting for the non-essential terms.
+    private let scratch = WindowScratch(capacity: Int(WindowedMaxScore.innerWindow))
 
     init(terms: [TermWeight], cursors: UnsafeMutableBufferPointer<PostingsCursor>, bounds: [Double], context: ScoringContext,
          exclusions: [Matcher], years: [ClosedRange<Int>]) {
@@ -89,10 +89,6 @@ enum RankedOr {
     }
 
     mutating func run(_ topK: inout TopK) {
-        defer {
-            unsafe scores?.deallocate()
-            unsafe matches?.deallocate()
-        }
         threshold = topK.threshold
         let count = terms.count
         var windowMin: UInt32 = 0
@@ -206,25 +202,20 @@ enum RankedOr {
                 context.blockBound(weight, skips, block: block) + rest > threshold
             }) { document, title, abstract in
                 if let contribution = context.contribution(document, title, abstract, weight), contribution + rest > threshold {
-                    collect(document, contribution, &topK)
+                    addCandidate(document, contribution, &topK)
                 }
             }
+            completeCandidates(&topK)
             return
         }
         var innerMin = PostingsCursor.exhausted
         for k in essentialStart..<count { innerMin = min(innerMin, unsafe cursors[order[k]].document) }
         let innerMax = min(windowMax, innerMin + min(WindowedMaxScore.innerWindow, PostingsCursor.exhausted - innerMin))
-        if unsafe scores == nil {
-            unsafe scores = .allocate(capacity: Int(WindowedMaxScore.innerWindow))
-            unsafe scores!.initialize(repeating: 0, count: Int(WindowedMaxScore.innerWindow))
-            unsafe matches = .allocate(capacity: Int(WindowedMaxScore.innerWindow) / 64)
-            unsafe matches!.initialize(repeating: 0, count: Int(WindowedMaxScore.innerWindow) / 64)
-        }
-        // Invariants: both buffers hold `innerWindow` entries, all zero between calls; every document
+        // Invariants: the buffers hold `innerWindow` entries (bits), all zero between calls; every document
         // written lies in [innerMin, innerMax), so its slot `document - innerMin` is below `innerWindow`
         // (cursors move forward only). The slot is masked all the same, so that no cursor could make a
         // write leave the buffers.
-        guard let scores = unsafe scores, let matches = unsafe matches else { return }
+        let scores = unsafe scratch.scores, matches = unsafe scratch.matches
         for k in essentialStart..<count {
             let term = order[k]
             let weight = terms[term]
@@ -246,43 +237,100 @@ enum RankedOr {
                 bits &= bits &- 1
                 let score = unsafe scores[slot]
                 unsafe scores[slot] = 0
-                collect(innerMin &+ UInt32(truncatingIfNeeded: slot), score, &topK)
+                addCandidate(innerMin &+ UInt32(truncatingIfNeeded: slot), score, &topK)
             }
         }
+        completeCandidates(&topK)
     }
 
-    /// Completes a candidate that the essential terms scored `partial`: adds the non-essential terms' parts,
-    /// highest bound first, while the candidate can still beat the threshold, and offers it to the top k.
+    /// Queues a candidate that the essential terms scored `partial` (documents arrive in increasing order).
     @inline(__always)
-    private mutating func collect(_ document: UInt32, _ partial: Double, _ topK: inout TopK) {
+    private mutating func addCandidate(_ document: UInt32, _ partial: Double, _ topK: inout TopK) {
         if !years.isEmpty && !context.inYears(document, years) { return }
-        var score = partial
+        unsafe scratch.candidates[scratch.candidateCount] = document
+        unsafe scratch.partials[scratch.candidateCount] = partial
+        scratch.candidateCount += 1
+        if scratch.candidateCount == scratch.capacity { completeCandidates(&topK) }
+    }
+
+    /// Completes the queued candidates term by term (in the manner of Lucene 10's bulk scoring of
+    /// non-essential clauses): for each non-essential term, highest bound first, the candidates that can no
+    /// longer beat the threshold are dropped and the term's postings are probed for the rest in one forward
+    /// pass. The survivors, fully scored, are offered to the top k in document order.
+    private mutating func completeCandidates(_ topK: inout TopK) {
+        let candidates = unsafe scratch.candidates, partials = unsafe scratch.partials
+        var count = scratch.candidateCount
+        scratch.candidateCount = 0
         var k = essentialStart - 1
-        while k >= 0 {
-            if score + prefix[k] <= threshold { return }
-            let term = order[k]
-            if unsafe cursors[term].blockCount > 0 && cursors[term].skipTable.lastDocument(cursors[term].block) < document {
-                // Probing would decode a block: first ask its maximum (from the skip table) whether the term
-                // can lift the candidate over the threshold there at all.
-                guard unsafe cursors[term].shallowAdvance(to: document) else {
-                    k -= 1
-                    continue
-                }
-                let block = unsafe cursors[term].shallowBlock
-                let blockBound = unsafe context.blockBound(terms[term], cursors[term].skipTable, block: block)
-                if score + blockBound + (k > 0 ? prefix[k - 1] : 0) <= threshold { return }
+        while k >= 0 && count > 0 {
+            let reach = prefix[k], rest = k > 0 ? prefix[k - 1] : 0
+            var kept = 0
+            for i in 0..<count where unsafe partials[i] + reach > threshold {
+                unsafe candidates[kept] = candidates[i]
+                unsafe partials[kept] = partials[i]
+                kept += 1
             }
-            unsafe cursors[term].advance(to: document)
-            if unsafe cursors[term].document == document, let contribution = unsafe context.contribution(&cursors[term], terms[term]) {
-                score += contribution
+            count = kept
+            let term = order[k]
+            let weight = terms[term]
+            for i in 0..<count {
+                let document = unsafe candidates[i]
+                if unsafe cursors[term].blockCount > 0 && cursors[term].skipTable.lastDocument(cursors[term].block) < document {
+                    // Probing would decode a block: first ask its maximum (from the skip table) whether the term
+                    // can lift the candidate over the threshold there at all.
+                    guard unsafe cursors[term].shallowAdvance(to: document) else { break }  // nothing from here on
+                    let block = unsafe cursors[term].shallowBlock
+                    if unsafe partials[i] + context.blockBound(weight, cursors[term].skipTable, block: block) + rest <= threshold {
+                        unsafe partials[i] = -.infinity
+                        continue
+                    }
+                }
+                unsafe cursors[term].advance(to: document)
+                if unsafe cursors[term].document == document, let contribution = unsafe context.contribution(&cursors[term], weight) {
+                    unsafe partials[i] += contribution
+                }
             }
             k -= 1
         }
-        evaluated += 1
-        if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
-            topK.insert(document, score: score)
-            threshold = topK.threshold
+        for i in 0..<count {
+            let score = unsafe partials[i]
+            guard score > -.infinity else { continue }
+            evaluated += 1
+            let document = unsafe candidates[i]
+            if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
+                topK.insert(document, score: score)
+                threshold = topK.threshold
+            }
         }
+    }
+}
+
+/// `WindowedMaxScore`'s buffers, allocated once a query: an inner window's partial scores and bitset of
+/// matches (zero between uses), and the candidates waiting for the non-essential terms.
+@safe private final class WindowScratch {
+    let capacity: Int
+    let scores: UnsafeMutablePointer<Double>
+    let matches: UnsafeMutablePointer<UInt64>
+    let candidates: UnsafeMutablePointer<UInt32>
+    let partials: UnsafeMutablePointer<Double>
+    var candidateCount = 0
+
+    /// `capacity` is a multiple of 64.
+    init(capacity: Int) {
+        self.capacity = capacity
+        unsafe scores = .allocate(capacity: capacity)
+        unsafe scores.initialize(repeating: 0, count: capacity)
+        unsafe matches = .allocate(capacity: capacity / 64)
+        unsafe matches.initialize(repeating: 0, count: capacity / 64)
+        unsafe candidates = .allocate(capacity: capacity)
+        unsafe partials = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        unsafe scores.deallocate()
+        unsafe matches.deallocate()
+        unsafe candidates.deallocate()
+        unsafe partials.deallocate()
     }
 }
 
