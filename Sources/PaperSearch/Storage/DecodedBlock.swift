@@ -36,25 +36,24 @@
         unsafe base[lane.rawValue &* DecodedBlock.laneSize &+ (index & (DecodedBlock.laneSize - 1))] = value
     }
 
-    /// Turns the `count` gaps of `width` bits in the scratch lane into document numbers in the documents lane
+    /// Unpacks `count` gaps of `width` bits from the mapped file into document numbers in the documents lane
     /// (each document is the previous one plus its gap plus one, the first follows `previous`) and returns the
     /// last. Documents come out strictly increasing: the gaps are non-negative and no sum can pass 2^32 - 1.
     /// When the gaps' width leaves no room for doubt (`previous + count · 2^width` stays below 2^32 - 1, as it
-    /// does for every block of a valid index), the sums run in 32-bit arithmetic in one tight loop; otherwise
-    /// in 64-bit with a check, returning nil when a document would pass 2^32 - 1.
-    func documents(fromGaps count: Int, width: Int, after previous: Int64) -> Int64? {
+    /// does for every block of a valid index), the sums are made in 32-bit arithmetic as the gaps are
+    /// unpacked; otherwise the gaps go to the scratch lane and are summed in 64-bit with a check, returning
+    /// nil when a document would pass 2^32 - 1.
+    func unpackDocuments(from file: MappedFile, count: Int, width: Int, at offset: Int, after previous: Int64) -> Int64? {
         precondition(count <= DecodedBlock.laneSize && width <= 32 && previous >= -1)
-        let gaps = unsafe base + Lane.scratch.rawValue * DecodedBlock.laneSize
         let documents = unsafe base + Lane.documents.rawValue * DecodedBlock.laneSize
         if previous + (Int64(count) << Int64(width)) < Int64(UInt32.max) {
-            var running = UInt32(truncatingIfNeeded: previous)  // -1 wraps to 2^32 - 1, and the first sum back to the gap
-            for i in 0..<count {
-                let gap = unsafe gaps[i]
-                running = running &+ gap &+ 1
-                unsafe documents[i] = running
-            }
-            return count > 0 ? Int64(running) : previous
+            // -1 wraps to 2^32 - 1, and the first sum back to the gap.
+            let last = unsafe file.unpackDocuments(count, width: width, at: offset, after: UInt32(truncatingIfNeeded: previous),
+                                                   into: documents)
+            return count > 0 ? Int64(last) : previous
         }
+        unpack(from: file, count: count, width: width, at: offset, into: .scratch)
+        let gaps = unsafe base + Lane.scratch.rawValue * DecodedBlock.laneSize
         var running = previous
         for i in 0..<count {
             let gap = unsafe gaps[i]

@@ -121,6 +121,31 @@ import Glibc
         return true
     }
 
+    /// Unpacks `count` gaps like `unpack`, and writes running document numbers in their place: value `i` is
+    /// the one before it plus its gap plus one, the first following `previous`, in wrapping 32-bit arithmetic
+    /// (the caller has ruled out a sum past 2^32 - 1). Returns the last. For whole groups of 32 the sums are
+    /// made as the values come out of the specialised unpackers, so the gaps are never stored.
+    @inline(__always)
+    func unpackDocuments(_ count: Int, width: Int, at offset: Int, after previous: UInt32,
+                         into output: UnsafeMutablePointer<UInt32>) -> UInt32 {
+        precondition(count <= 128 && width <= 32)
+        if count & 31 == 0 && width > 0 {
+            precondition(contains(offset, BitPacking.byteCount(count, width: width)), "read past the end of \(path)")
+            guard let base = unsafe base else { return previous }
+            var documents = unsafe RunningDocuments(output: output, last: previous)
+            unsafe MappedFile.unpackGroups(base + offset, groups: count >> 5, width: width, into: &documents)
+            return documents.last
+        }
+        unsafe unpack(count, width: width, at: offset, into: output)
+        var last = previous
+        for i in 0..<count {
+            let gap = unsafe output[i]
+            last = last &+ gap &+ 1
+            unsafe output[i] = last
+        }
+        return last
+    }
+
     /// Unpacks `count` (at most 128) values of `width` bits (0...32), packed least significant bit first,
     /// starting at `offset`, to `output`. The caller checked that `BitPacking.byteCount(count, width)` bytes
     /// lie inside the file; this is checked again here, once for the whole block.
@@ -138,7 +163,8 @@ import Glibc
         if count & 31 == 0 {
             // Whole groups of 32 values (every block but a list's last): a group of `width` 32-bit words,
             // unpacked by code specialised for each width, so every shift and mask is a constant.
-            unsafe MappedFile.unpackGroups(bytes, groups: count >> 5, width: width, into: output)
+            var values = unsafe StoredValues(output: output)
+            unsafe MappedFile.unpackGroups(bytes, groups: count >> 5, width: width, into: &values)
             return
         }
         let mask: UInt64 = (1 << UInt64(width)) - 1
@@ -179,44 +205,44 @@ import Glibc
     /// Unpacks `groups` groups of 32 values of `width` (1...32) bits: group `g` is the `width` little-endian
     /// 32-bit words from byte `4 * width * g`, value `i` of a group at bit `i * width` of them. The caller
     /// checked that all `4 * width * groups` bytes lie in the file; nothing past them is read.
-    private static func unpackGroups(
-        _ bytes: UnsafeRawPointer, groups: Int, width: Int, into output: UnsafeMutablePointer<UInt32>
+    private static func unpackGroups<Values: UnpackedValues>(
+        _ bytes: UnsafeRawPointer, groups: Int, width: Int, into values: inout Values
     ) {
         // One case per width: each call inlines `unpackGroups(width:)` with a constant width, which the
         // compiler unrolls into straight-line shifts and masks.
         switch width {
-        case 1: unsafe FixedWidthUnpacker<1>.unpack(bytes, groups: groups, into: output)
-        case 2: unsafe FixedWidthUnpacker<2>.unpack(bytes, groups: groups, into: output)
-        case 3: unsafe FixedWidthUnpacker<3>.unpack(bytes, groups: groups, into: output)
-        case 4: unsafe FixedWidthUnpacker<4>.unpack(bytes, groups: groups, into: output)
-        case 5: unsafe FixedWidthUnpacker<5>.unpack(bytes, groups: groups, into: output)
-        case 6: unsafe FixedWidthUnpacker<6>.unpack(bytes, groups: groups, into: output)
-        case 7: unsafe FixedWidthUnpacker<7>.unpack(bytes, groups: groups, into: output)
-        case 8: unsafe FixedWidthUnpacker<8>.unpack(bytes, groups: groups, into: output)
-        case 9: unsafe FixedWidthUnpacker<9>.unpack(bytes, groups: groups, into: output)
-        case 10: unsafe FixedWidthUnpacker<10>.unpack(bytes, groups: groups, into: output)
-        case 11: unsafe FixedWidthUnpacker<11>.unpack(bytes, groups: groups, into: output)
-        case 12: unsafe FixedWidthUnpacker<12>.unpack(bytes, groups: groups, into: output)
-        case 13: unsafe FixedWidthUnpacker<13>.unpack(bytes, groups: groups, into: output)
-        case 14: unsafe FixedWidthUnpacker<14>.unpack(bytes, groups: groups, into: output)
-        case 15: unsafe FixedWidthUnpacker<15>.unpack(bytes, groups: groups, into: output)
-        case 16: unsafe FixedWidthUnpacker<16>.unpack(bytes, groups: groups, into: output)
-        case 17: unsafe FixedWidthUnpacker<17>.unpack(bytes, groups: groups, into: output)
-        case 18: unsafe FixedWidthUnpacker<18>.unpack(bytes, groups: groups, into: output)
-        case 19: unsafe FixedWidthUnpacker<19>.unpack(bytes, groups: groups, into: output)
-        case 20: unsafe FixedWidthUnpacker<20>.unpack(bytes, groups: groups, into: output)
-        case 21: unsafe FixedWidthUnpacker<21>.unpack(bytes, groups: groups, into: output)
-        case 22: unsafe FixedWidthUnpacker<22>.unpack(bytes, groups: groups, into: output)
-        case 23: unsafe FixedWidthUnpacker<23>.unpack(bytes, groups: groups, into: output)
-        case 24: unsafe FixedWidthUnpacker<24>.unpack(bytes, groups: groups, into: output)
-        case 25: unsafe FixedWidthUnpacker<25>.unpack(bytes, groups: groups, into: output)
-        case 26: unsafe FixedWidthUnpacker<26>.unpack(bytes, groups: groups, into: output)
-        case 27: unsafe FixedWidthUnpacker<27>.unpack(bytes, groups: groups, into: output)
-        case 28: unsafe FixedWidthUnpacker<28>.unpack(bytes, groups: groups, into: output)
-        case 29: unsafe FixedWidthUnpacker<29>.unpack(bytes, groups: groups, into: output)
-        case 30: unsafe FixedWidthUnpacker<30>.unpack(bytes, groups: groups, into: output)
-        case 31: unsafe FixedWidthUnpacker<31>.unpack(bytes, groups: groups, into: output)
-        default: unsafe FixedWidthUnpacker<32>.unpack(bytes, groups: groups, into: output)
+        case 1: unsafe FixedWidthUnpacker<1>.unpack(bytes, groups: groups, into: &values)
+        case 2: unsafe FixedWidthUnpacker<2>.unpack(bytes, groups: groups, into: &values)
+        case 3: unsafe FixedWidthUnpacker<3>.unpack(bytes, groups: groups, into: &values)
+        case 4: unsafe FixedWidthUnpacker<4>.unpack(bytes, groups: groups, into: &values)
+        case 5: unsafe FixedWidthUnpacker<5>.unpack(bytes, groups: groups, into: &values)
+        case 6: unsafe FixedWidthUnpacker<6>.unpack(bytes, groups: groups, into: &values)
+        case 7: unsafe FixedWidthUnpacker<7>.unpack(bytes, groups: groups, into: &values)
+        case 8: unsafe FixedWidthUnpacker<8>.unpack(bytes, groups: groups, into: &values)
+        case 9: unsafe FixedWidthUnpacker<9>.unpack(bytes, groups: groups, into: &values)
+        case 10: unsafe FixedWidthUnpacker<10>.unpack(bytes, groups: groups, into: &values)
+        case 11: unsafe FixedWidthUnpacker<11>.unpack(bytes, groups: groups, into: &values)
+        case 12: unsafe FixedWidthUnpacker<12>.unpack(bytes, groups: groups, into: &values)
+        case 13: unsafe FixedWidthUnpacker<13>.unpack(bytes, groups: groups, into: &values)
+        case 14: unsafe FixedWidthUnpacker<14>.unpack(bytes, groups: groups, into: &values)
+        case 15: unsafe FixedWidthUnpacker<15>.unpack(bytes, groups: groups, into: &values)
+        case 16: unsafe FixedWidthUnpacker<16>.unpack(bytes, groups: groups, into: &values)
+        case 17: unsafe FixedWidthUnpacker<17>.unpack(bytes, groups: groups, into: &values)
+        case 18: unsafe FixedWidthUnpacker<18>.unpack(bytes, groups: groups, into: &values)
+        case 19: unsafe FixedWidthUnpacker<19>.unpack(bytes, groups: groups, into: &values)
+        case 20: unsafe FixedWidthUnpacker<20>.unpack(bytes, groups: groups, into: &values)
+        case 21: unsafe FixedWidthUnpacker<21>.unpack(bytes, groups: groups, into: &values)
+        case 22: unsafe FixedWidthUnpacker<22>.unpack(bytes, groups: groups, into: &values)
+        case 23: unsafe FixedWidthUnpacker<23>.unpack(bytes, groups: groups, into: &values)
+        case 24: unsafe FixedWidthUnpacker<24>.unpack(bytes, groups: groups, into: &values)
+        case 25: unsafe FixedWidthUnpacker<25>.unpack(bytes, groups: groups, into: &values)
+        case 26: unsafe FixedWidthUnpacker<26>.unpack(bytes, groups: groups, into: &values)
+        case 27: unsafe FixedWidthUnpacker<27>.unpack(bytes, groups: groups, into: &values)
+        case 28: unsafe FixedWidthUnpacker<28>.unpack(bytes, groups: groups, into: &values)
+        case 29: unsafe FixedWidthUnpacker<29>.unpack(bytes, groups: groups, into: &values)
+        case 30: unsafe FixedWidthUnpacker<30>.unpack(bytes, groups: groups, into: &values)
+        case 31: unsafe FixedWidthUnpacker<31>.unpack(bytes, groups: groups, into: &values)
+        default: unsafe FixedWidthUnpacker<32>.unpack(bytes, groups: groups, into: &values)
         }
     }
 }
@@ -225,10 +251,10 @@ import Glibc
 /// into its own straight-line code.
 private enum FixedWidthUnpacker<let width: Int> {
     @inline(__always)
-    static func unpack(_ bytes: UnsafeRawPointer, groups: Int, into output: UnsafeMutablePointer<UInt32>) {
+    static func unpack<Values: UnpackedValues>(_ bytes: UnsafeRawPointer, groups: Int, into values: inout Values) {
         let mask: UInt32 = width == 32 ? ~0 : (1 << UInt32(width)) &- 1
         var words = unsafe bytes
-        var out = unsafe output
+        var first = 0
         // Value `i` starts at bit `i * width`. With `width` and `i` constants (the calls below are written
         // out because the compiler will not unroll the loop), each value is one or two loads, shifts and a
         // mask. Wrapping arithmetic: every index is a constant below 1024.
@@ -239,7 +265,7 @@ private enum FixedWidthUnpacker<let width: Int> {
             if shift &+ width > 32 {
                 value |= unsafe UInt32(littleEndian: words.loadUnaligned(fromByteOffset: (word &+ 1) &<< 2, as: UInt32.self)) &<< UInt32(32 &- shift)
             }
-            unsafe out[i] = value & mask
+            values.put(value & mask, at: first &+ i)
         }
         for _ in 0..<groups {
             put(0); put(1); put(2); put(3); put(4); put(5); put(6); put(7)
@@ -247,8 +273,42 @@ private enum FixedWidthUnpacker<let width: Int> {
             put(16); put(17); put(18); put(19); put(20); put(21); put(22); put(23)
             put(24); put(25); put(26); put(27); put(28); put(29); put(30); put(31)
             unsafe words += width &<< 2
-            unsafe out += 32
+            first &+= 32
         }
+    }
+}
+
+/// Where `FixedWidthUnpacker` puts the values it unpacks (a protocol so that each kind is specialised).
+private protocol UnpackedValues {
+    /// Value number `i` of the unpacking (below the count the caller's output holds).
+    mutating func put(_ value: UInt32, at i: Int)
+}
+
+/// Stores each value.
+@safe private struct StoredValues: UnpackedValues {
+    let output: UnsafeMutablePointer<UInt32>
+
+    @unsafe init(output: UnsafeMutablePointer<UInt32>) { unsafe self.output = output }
+
+    @inline(__always)
+    func put(_ value: UInt32, at i: Int) { unsafe output[i] = value }
+}
+
+/// Stores running sums of gaps: each value is the last document plus the gap plus one (wrapping; see
+/// `MappedFile.unpackDocuments`).
+@safe private struct RunningDocuments: UnpackedValues {
+    let output: UnsafeMutablePointer<UInt32>
+    var last: UInt32
+
+    @unsafe init(output: UnsafeMutablePointer<UInt32>, last: UInt32) {
+        unsafe self.output = output
+        self.last = last
+    }
+
+    @inline(__always)
+    mutating func put(_ value: UInt32, at i: Int) {
+        last = last &+ value &+ 1
+        unsafe output[i] = last
     }
 }
 

@@ -232,14 +232,13 @@ struct DecodedBlockTests {
             BitPacking.pack(gaps, width: width, into: &packed)
             let file = try MappedFile(path: scratch.write("gaps-\(width)-\(previous)", bytes: packed + [UInt8](repeating: 0, count: 8)))
             let block = DecodedBlock()
-            block.unpack(from: file, count: count, width: width, at: 0, into: .scratch)
             var expected: [Int64] = []
             var running = previous
             for gap in gaps {
                 running += Int64(gap) + 1
                 expected.append(running)
             }
-            let last = block.documents(fromGaps: count, width: width, after: previous)
+            let last = block.unpackDocuments(from: file, count: count, width: width, at: 0, after: previous)
             if running < Int64(UInt32.max) {
                 #expect(last == running, "width \(width) after \(previous)")
                 #expect((0..<count).map { Int64(block.get(.documents, $0)) } == expected, "width \(width) after \(previous)")

@@ -8,7 +8,7 @@
 ///
 /// Damage found while decoding (a block that does not fit, documents out of order) ends the cursor and is
 /// kept in `damage`; the searcher reports it as `IndexError.corrupt` instead of returning results.
-struct PostingsCursor {
+@safe struct PostingsCursor {
     static let exhausted = UInt32.max
 
     private(set) var document: UInt32 = 0
@@ -196,7 +196,6 @@ struct PostingsCursor {
         }
         if !isKnownUniquelyReferenced(&decoded) { decoded = decoded.copy() }
         let block = decoded
-        block.unpack(from: file, count: count, width: docWidth, at: start + 3, into: .scratch)
         unsafe frequencies = lanes
         self.titleWidth = titleWidth
         self.abstractWidth = abstractWidth
@@ -204,7 +203,7 @@ struct PostingsCursor {
         abstractMask = (1 << UInt64(abstractWidth)) - 1
         abstractBitStart = 8 * titleBytes
         let previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
-        guard let last = block.documents(fromGaps: count, width: docWidth, after: previous),
+        guard let last = block.unpackDocuments(from: file, count: count, width: docWidth, at: start + 3, after: previous),
               last < Int64(documentCount), UInt32(last) == lastDocument(ofBlock: b) else {
             return fail("postings block \(b) does not end where its skip entry says")
         }

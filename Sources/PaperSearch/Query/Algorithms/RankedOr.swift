@@ -36,10 +36,10 @@ enum RankedOr {
         // checks the array's uniqueness every time, and cursors move once per posting. Every index it uses is
         // a term number below `count`.
         return unsafe cursors.withUnsafeMutableBufferPointer { cursors in
-            var scorer = WindowedMaxScore(terms: terms, cursors: cursors, bounds: bounds, context: context,
+            var scorer = unsafe WindowedMaxScore(terms: terms, cursors: cursors, bounds: bounds, context: context,
                                                  exclusions: exclusions, years: years)
             scorer.run(&topK)
-            return unsafe scorer.evaluated
+            return scorer.evaluated
         }
     }
 }
@@ -179,7 +179,7 @@ enum RankedOr {
         let skips = unsafe cursors[term].skipTable
         var bound = 0.0
         while block < blockCount {
-            bound = max(bound, unsafe context.blockBound(terms[term], skips, block: block))
+            bound = max(bound, context.blockBound(terms[term], skips, block: block))
             if skips.lastDocument(block) >= windowMax - 1 { break }
             block += 1
         }
