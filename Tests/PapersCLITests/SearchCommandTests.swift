@@ -29,7 +29,7 @@ struct SearchCommandTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let manifest = directory.path + "/.papers-index/" + generation + "/manifest.json"
         let text = try String(contentsOfFile: manifest, encoding: .utf8)
-        try text.replacingOccurrences(of: "\"formatVersion\":2", with: "\"formatVersion\":1")
+        try text.replacingOccurrences(of: "\"formatVersion\":3", with: "\"formatVersion\":2")
             .write(toFile: manifest, atomically: true, encoding: .utf8)
         let third = try PapersProcess.run(["search", "binary neural networks"], in: directory.path)
         #expect(third.status == 0, "\(third.errors)")

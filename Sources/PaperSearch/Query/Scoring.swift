@@ -37,8 +37,8 @@ struct ScoringContext {
         let title = term.field == .abstract ? 0 : titleFrequency
         let abstract = term.field == .title ? 0 : abstractFrequency
         guard title > 0 || abstract > 0 else { return nil }
-        return scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
-                                 titleLength: norms.titleLength(document), abstractLength: norms.abstractLength(document))
+        let lengths = norms.lengths(document)
+        return scorer.saturation(titleFrequency: title, abstractFrequency: abstract, titleLength: lengths.title, abstractLength: lengths.abstract)
     }
 
     /// Whether the paper's year lies in every range (a paper without a year lies in none).
@@ -99,8 +99,9 @@ struct ScoringContext {
             let title = term.field == .abstract ? 0 : info.singleTitleFrequency
             let abstract = term.field == .title ? 0 : info.singleAbstractFrequency
             guard Int(document) < norms.documentCount else { return term.weight }
+            let lengths = norms.lengths(document)
             saturation = scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
-                                           titleLength: norms.titleLength(document), abstractLength: norms.abstractLength(document))
+                                           titleLength: lengths.title, abstractLength: lengths.abstract)
         } else if parameters == indexParameters && term.field == .text {
             saturation = Double(info.maxSaturation)
         } else {

@@ -97,12 +97,12 @@ struct IndexIntegrityTests {
         var data = try Data(contentsOf: URL(fileURLWithPath: file))
         data[versionOffset] = 9
         try data.write(to: URL(fileURLWithPath: file))
-        #expect(throws: IndexError.formatTooNew(file: file, found: 9, supported: 2...2)) { _ = try SearchIndex.open(at: scratch.path) }
+        #expect(throws: IndexError.formatTooNew(file: file, found: 9, supported: 3...3)) { _ = try SearchIndex.open(at: scratch.path) }
 
         let manifestPath = try Self.generationPath(scratch.path) + "/manifest.json"
-        let text = try String(contentsOfFile: manifestPath, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\":2", with: "\"formatVersion\":1")
+        let text = try String(contentsOfFile: manifestPath, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\":3", with: "\"formatVersion\":2")
         try text.write(toFile: manifestPath, atomically: true, encoding: .utf8)
-        #expect(throws: IndexError.formatTooOld(file: manifestPath, found: 1, supported: 2...2)) { _ = try SearchIndex.open(at: scratch.path) }
+        #expect(throws: IndexError.formatTooOld(file: manifestPath, found: 2, supported: 3...3)) { _ = try SearchIndex.open(at: scratch.path) }
     }
 
     @Test func filesFromAnotherBuildAreRejected() throws {

@@ -198,9 +198,15 @@ struct IndexRoundTripTests {
         while words.count < 160_000 { words.append(["quantum", "error", "correction", "surface", "code", "qubit"][Int(random.next() % 6)]) }
         let abstract = words.joined(separator: " ")
         #expect(abstract.utf8.count > 1_000_000)
-        _ = try IndexFixtures.build([Paper(id: "big", title: "Big", abstract: abstract), Paper(id: "small", title: "Small", abstract: "qubit")], in: scratch.path)
+        let longer = Array(repeating: "surface", count: 70_000).joined(separator: " ")
+        _ = try IndexFixtures.build([Paper(id: "big", title: "Big", abstract: abstract), Paper(id: "small", title: "Small", abstract: "qubit"),
+                                     Paper(id: "long", title: "Long", abstract: longer)], in: scratch.path)
         let index = try SearchIndex.open(at: scratch.path)
         #expect(try index.paper(at: 0).abstract == abstract)
+        // Lengths past 16 bits come from the norms' long list, exact.
+        #expect(index.norms.lengths(0) == (1, 160_000))
+        #expect(index.norms.lengths(1) == (1, 1))
+        #expect(index.norms.lengths(2) == (1, 70_000))
         let info = try #require(try index.termInfo(.text, Array("qubit".utf8)))
         var cursor = index.cursor(info)
         var positions: [UInt32] = []

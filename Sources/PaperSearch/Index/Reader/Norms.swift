@@ -2,9 +2,10 @@
 struct Norms: Sendable {
     let file: MappedFile
     let documentCount: Int
-    private let titleStart: Int
-    private let abstractStart: Int
+    private let lengthsStart: Int
     private let yearStart: Int
+    private let longStart: Int
+    private let longCount: Int
 
     init(file: MappedFile, body: Range<Int>, documentCount expected: Int) throws(IndexError) {
         self.file = file
@@ -14,25 +15,53 @@ struct Norms: Sendable {
             throw .corrupt(file: file.path, reason: "holds \(count) documents, the manifest says \(expected)")
         }
         documentCount = count
-        titleStart = body.lowerBound + 8
-        abstractStart = titleStart + 4 * count
-        yearStart = abstractStart + 4 * count
-        let needed = yearStart + 2 * count
-        guard needed <= body.upperBound else { throw .truncated(file: file.path, length: file.count, needed: needed + IndexFormat.footerSize) }
+        lengthsStart = body.lowerBound + 8
+        yearStart = lengthsStart + 4 * count
+        let longCountAt = (yearStart + 2 * count + 7) / 8 * 8
+        guard longCountAt + 8 <= body.upperBound else {
+            throw .truncated(file: file.path, length: file.count, needed: longCountAt + 8 + IndexFormat.footerSize)
+        }
+        let long = Int(truncatingIfNeeded: file.uint64(at: longCountAt))
+        guard long >= 0, long <= count, longCountAt + 8 + 12 * long == body.upperBound else {
+            throw .corrupt(file: file.path, reason: "the list of long fields does not fit")
+        }
+        longStart = longCountAt + 8
+        longCount = long
+    }
+
+    /// Both field lengths of a document, read once a scored posting: one 32-bit read without the mapped
+    /// file's per-read range check (`init` checked that the table lies in the file, and a document below
+    /// `documentCount` stays inside it; the document number is replaced by 0 when out of range, so even a
+    /// caller's mistake cannot read outside the file). A field of 65,535 positions or more is looked up in the
+    /// long list.
+    @inline(__always)
+    func lengths(_ document: UInt32) -> (title: UInt32, abstract: UInt32) {
+        let index = Int(document) < documentCount ? Int(document) : 0
+        let packed = unsafe file.uncheckedUInt32(at: lengthsStart &+ 4 &* index)
+        let title = packed & 0xFFFF, abstract = packed >> 16
+        if title == NormsWriter.longMarker || abstract == NormsWriter.longMarker { return longLengths(document) }
+        return (title, abstract)
+    }
+
+    /// The exact lengths from the long list (binary search; a document missing from it, which only damage
+    /// could cause, reads as the capped values).
+    @inline(never)
+    private func longLengths(_ document: UInt32) -> (title: UInt32, abstract: UInt32) {
+        var low = 0, high = longCount
+        while low < high {
+            let middle = (low + high) / 2
+            let at = longStart + 12 * middle
+            let found = file.uint32(at: at)
+            if found == document { return (file.uint32(at: at + 4), file.uint32(at: at + 8)) }
+            if found < document { low = middle + 1 } else { high = middle }
+        }
+        return (NormsWriter.longMarker, NormsWriter.longMarker)
     }
 
     /// Callers pass document numbers below `documentCount` (cursors check them).
-    @inline(__always) func titleLength(_ document: UInt32) -> UInt32 { length(at: titleStart, document) }
-    @inline(__always) func abstractLength(_ document: UInt32) -> UInt32 { length(at: abstractStart, document) }
+    func titleLength(_ document: UInt32) -> UInt32 { lengths(document).title }
+    func abstractLength(_ document: UInt32) -> UInt32 { lengths(document).abstract }
 
-    /// Reads once a scored posting, so without the mapped file's per-read range check: `init` checked that
-    /// both length tables lie in the file, and a document below `documentCount` stays inside them. The
-    /// document number is replaced by 0 when out of range, so even a caller's mistake cannot read outside
-    /// the file (with no documents, offset 0 of a table is the footer's first bytes).
-    @inline(__always) private func length(at table: Int, _ document: UInt32) -> UInt32 {
-        let index = Int(document) < documentCount ? Int(document) : 0
-        return unsafe file.uncheckedUInt32(at: table &+ 4 &* index)
-    }
     /// The year, or nil when unknown.
     @inline(__always) func year(_ document: UInt32) -> Int? {
         let year = file.uint16(at: yearStart + 2 * Int(document))

@@ -72,20 +72,37 @@ struct DocStoreWriter {
     }
 }
 
-/// Writes field lengths and years, one column each.
+/// Writes field lengths and years.
 ///
-///     norms.psn = Header, DocCount u64, TitleLength u32 ^ DocCount, AbstractLength u32 ^ DocCount,
-///                 Year u16 ^ DocCount (0 = unknown), zero padding to 8, Footer
+///     norms.psn = Header, DocCount u64, Lengths u32 ^ DocCount, Year u16 ^ DocCount (0 = unknown),
+///                 zero padding to 8, LongCount u64, Long ^ LongCount, Footer
+///     Lengths   = TitleLength in the low 16 bits, AbstractLength in the high 16; a half of 0xFFFF means
+///                 "65,535 or more": the exact lengths are then in the long list
+///     Long      = Document u32, TitleLength u32, AbstractLength u32, by ascending document
 ///
-/// A field's length is the number of positions that hold an indexed term (stop words do not count).
+/// A field's length is the number of positions that hold an indexed term (stop words do not count). Both
+/// lengths of a document share one 32-bit word because scoring reads them for every posting it scores: one
+/// cache line instead of two, and half the memory (4 MB for a million papers), while staying exact.
 enum NormsWriter {
+    /// The half-word value that sends a reader to the long list.
+    static let longMarker: UInt32 = 0xFFFF
+
     static func write(_ output: FileOutput, titleLengths: [UInt32], abstractLengths: [UInt32], years: [UInt16]) throws(IndexError) {
         do {
             try output.writeUInt64(UInt64(titleLengths.count))
-            for length in titleLengths { try output.writeUInt32(length) }
-            for length in abstractLengths { try output.writeUInt32(length) }
+            var long: [(document: Int, title: UInt32, abstract: UInt32)] = []
+            for (document, (title, abstract)) in zip(titleLengths, abstractLengths).enumerated() {
+                if title >= longMarker || abstract >= longMarker { long.append((document, title, abstract)) }
+                try output.writeUInt32(min(title, longMarker) | min(abstract, longMarker) << 16)
+            }
             for year in years { try output.writeUInt16(year) }
             try output.pad(to: 8)
+            try output.writeUInt64(UInt64(long.count))
+            for entry in long {
+                try output.writeUInt32(UInt32(entry.document))
+                try output.writeUInt32(entry.title)
+                try output.writeUInt32(entry.abstract)
+            }
         } catch { throw .io(error) }
     }
 }
