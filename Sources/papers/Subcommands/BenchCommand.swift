@@ -39,7 +39,9 @@ enum BenchCommand: Command {
         }
         guard !queries.isEmpty else { throw UsageError("no queries to run") }
         let single = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: 1, limit: limit)
-        let parallel = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: threads, limit: limit)
+        // With one thread asked for, the single-thread measurement is the whole answer.
+        let parallel = threads == 1 ? single
+            : LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: threads, limit: limit)
         let snippetQueries = Array(queries.prefix(200))
         let withSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit, snippets: true)
         let withoutSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit)
@@ -66,7 +68,7 @@ enum BenchCommand: Command {
             return .success
         }
         context.output.line("\(Format.grouped(queries.count)) queries × \(runs) runs, top \(limit), on \(Format.grouped(index.documentCount)) papers (\(index.path))")
-        for (title, report) in [("1 thread", single), ("\(threads) threads", parallel)] {
+        for (title, report) in [("1 thread", single)] + (threads > 1 ? [("\(threads) threads", parallel)] : []) {
             context.output.line("")
             context.output.line(title + ": latency in µs")
             context.output.line("type".padding(to: 14) + "count".padding(to: 8) + "p50".padding(to: 10) + "p95".padding(to: 10)
