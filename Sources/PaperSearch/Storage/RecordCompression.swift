@@ -34,6 +34,24 @@ package enum RecordCompression {
         unsafe UnsafeRawPointer(bytes.baseAddress.unsafelyUnwrapped + offset).loadUnaligned(as: UInt32.self)
     }
 
+    /// How far `a[aStart...]` and `b[bStart...]` agree, up to `limit` bytes, eight at a time while eight
+    /// remain (the first differing byte is the lowest set byte of the XOR). The caller guarantees that
+    /// `aStart + limit` and `bStart + limit` lie within the two buffers.
+    @inline(__always)
+    static func matchLength(_ a: UnsafeBufferPointer<UInt8>, _ aStart: Int, _ b: UnsafeBufferPointer<UInt8>, _ bStart: Int,
+                            limit: Int) -> Int {
+        var length = 0
+        while length + 8 <= limit {
+            let x = unsafe UnsafeRawPointer(a.baseAddress.unsafelyUnwrapped + aStart + length).loadUnaligned(as: UInt64.self)
+            let y = unsafe UnsafeRawPointer(b.baseAddress.unsafelyUnwrapped + bStart + length).loadUnaligned(as: UInt64.self)
+            let difference = UInt64(littleEndian: x ^ y)
+            if difference != 0 { return length + difference.trailingZeroBitCount >> 3 }
+            length += 8
+        }
+        while length < limit, unsafe a[aStart + length] == b[bStart + length] { length += 1 }
+        return length
+    }
+
     /// Greedy LZ77 with one candidate from the record and one from the dictionary per position (the longer
     /// wins), in the manner of LZ4's fast mode.
     package struct Compressor {
@@ -86,10 +104,11 @@ package enum RecordCompression {
                         let candidate = Int(truncatingIfNeeded: recordEntry & 0xFFFF_FFFF)
                         if position - candidate <= RecordCompression.maximumDistance,
                            unsafe RecordCompression.load32(bytes, candidate) == word {
-                            var length = RecordCompression.minimumMatch
-                            while position + length < count, unsafe bytes[candidate + length] == bytes[position + length] {
-                                length += 1
-                            }
+                            // candidate < position, so the limit keeps both reads inside the record.
+                            let extra = unsafe RecordCompression.matchLength(
+                                bytes, candidate + RecordCompression.minimumMatch, bytes, position + RecordCompression.minimumMatch,
+                                limit: count - position - RecordCompression.minimumMatch)
+                            let length = RecordCompression.minimumMatch + extra
                             bestLength = length
                             bestDistance = position - candidate
                         }
@@ -99,11 +118,10 @@ package enum RecordCompression {
                         if dictionaryCount - candidate + position <= RecordCompression.maximumDistance,
                            unsafe RecordCompression.load32(dictionaryBytes, candidate) == word {
                             // Matches from the dictionary stop at its end (they do not run on into the record).
-                            var length = RecordCompression.minimumMatch
-                            while position + length < count, candidate + length < dictionaryCount,
-                                  unsafe dictionaryBytes[candidate + length] == bytes[position + length] {
-                                length += 1
-                            }
+                            let extra = unsafe RecordCompression.matchLength(
+                                dictionaryBytes, candidate + RecordCompression.minimumMatch, bytes, position + RecordCompression.minimumMatch,
+                                limit: min(count - position, dictionaryCount - candidate) - RecordCompression.minimumMatch)
+                            let length = RecordCompression.minimumMatch + extra
                             if length > bestLength {
                                 bestLength = length
                                 bestDistance = dictionaryCount - candidate + position
