@@ -42,12 +42,15 @@
         }
     }
 
-    /// Value `i` of a frequency lane (see `frequencies` for why the read stays in the file; `i` is at most
-    /// `blockLength`, at most 128, and widths are at most 32, so the shift leaves at least 32 valid bits).
+    /// Value `i` of a frequency lane. Invariant: `i` is at most `blockLength` — the callers pass `index` or
+    /// `positionsIndex`, which no method moves past it (a cursor that ends or fails stops at `blockLength`).
+    /// Value `blockLength` of a lane ends where the lane does, so with the 8 bytes checked after the lanes
+    /// (see `frequencies`) every read stays in the file, whatever the file holds; widths are at most 32, so
+    /// the shift leaves at least 32 valid bits. (Clamping `i` here cost 4% of query time.)
     @inline(__always)
     private func packedFrequency(bitStart: Int, width: Int, mask: UInt64, _ i: Int) -> UInt32 {
         guard let lanes = unsafe frequencies else { return 0 }
-        let bit = bitStart &+ (i & 255) &* width
+        let bit = bitStart &+ i &* width
         let word = unsafe UInt64(littleEndian: lanes.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
         return UInt32(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask)
     }
@@ -196,17 +199,18 @@
         }
         if !isKnownUniquelyReferenced(&decoded) { decoded = decoded.copy() }
         let block = decoded
+        let previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
+        guard let last = block.unpackDocuments(from: file, count: count, width: docWidth, at: start + 3, after: previous),
+              last < Int64(documentCount), UInt32(last) == lastDocument(ofBlock: b) else {
+            return fail("postings block \(b) does not end where its skip entry says")
+        }
+        // The lanes change with `blockLength`, never apart from it (see `packedFrequency`).
         unsafe frequencies = lanes
         self.titleWidth = titleWidth
         self.abstractWidth = abstractWidth
         titleMask = (1 << UInt64(titleWidth)) - 1
         abstractMask = (1 << UInt64(abstractWidth)) - 1
         abstractBitStart = 8 * titleBytes
-        let previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
-        guard let last = block.unpackDocuments(from: file, count: count, width: docWidth, at: start + 3, after: previous),
-              last < Int64(documentCount), UInt32(last) == lastDocument(ofBlock: b) else {
-            return fail("postings block \(b) does not end where its skip entry says")
-        }
         self.block = b
         blockLength = count
         index = 0
