@@ -138,16 +138,6 @@
         Int(skipTable.field(b, 4, as: UInt32.self))
     }
 
-    @inline(__always)
-    func maxSaturation(ofBlock b: Int) -> Float {
-        skipTable.maxSaturation(b)
-    }
-
-    @inline(__always)
-    func skipEntry(_ b: Int) -> SkipEntry {
-        skipTable.entry(b)
-    }
-
     /// Moves the shallow pointer to the block that would hold `target` (without decoding); returns false
     /// when every block ends before `target`.
     @discardableResult
