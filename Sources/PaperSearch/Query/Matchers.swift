@@ -206,15 +206,24 @@ final class PhraseMatcher: Matcher {
 
     /// Whether the phrase stands in the current document.
     private func phraseOccurs(in target: UInt32) -> Bool {
-        lists.removeAll(keepingCapacity: true)
-        for group in groups {
-            var positions: [UInt32] = []
+        // The position lists are reused from candidate to candidate, and worked on as locals: every touch of a
+        // class's stored array in place is a dynamic exclusivity check.
+        var lists = self.lists, scratch = self.scratch
+        self.lists = []
+        self.scratch = []
+        defer {
+            self.lists = lists
+            self.scratch = scratch
+        }
+        if lists.count != groups.count { lists = Array(repeating: [], count: groups.count) }
+        for (index, group) in groups.enumerated() {
+            lists[index].removeAll(keepingCapacity: true)
             for term in group.terms where term.document == target {
                 term.cursor.positions(in: positionsFile, positionsEnd: positionsEnd, into: &scratch)
-                positions.append(contentsOf: scratch)
+                lists[index].append(contentsOf: scratch)
             }
-            if group.terms.count > 1 { positions.sort() }
-            lists.append(positions)
+            if group.terms.count > 1 { lists[index].sort() }
+            if lists[index].isEmpty { return false }
         }
         guard let first = lists.first else { return false }
         let base = UInt32(IndexFormat.abstractPositionBase)

@@ -113,6 +113,17 @@ import Glibc
         let limit = min(end, self.count)
         var left = count
         while left > 0 {
+            // Eight bytes at a time while the varints they end are not more than those left to skip (each byte
+            // with its high bit clear ends one), and a word that ends exactly the last one ends with it.
+            if offset + 8 <= limit {
+                let word = unsafe UInt64(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+                if ends < left || (ends == left && word >> 63 == 0) {
+                    left -= ends
+                    offset += 8
+                    continue
+                }
+            }
             guard offset < limit else { return false }
             let byte = unsafe base.unsafelyUnwrapped.load(fromByteOffset: offset, as: UInt8.self)
             offset += 1

@@ -217,6 +217,36 @@ struct BitPackingTests {
     }
 }
 
+@Suite("Varints in a mapped file")
+struct MappedVarIntTests {
+    /// Skipping `k` varints lands where reading them one by one does, from every start, for every `k`, with
+    /// the word-at-a-time path and the byte-at-a-time tail; running past `end` fails instead of reading on.
+    @Test func skipLandsWhereReadingDoes() throws {
+        let scratch = ScratchDirectory()
+        var random = SplitMix64(seed: 31)
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        for _ in 0..<300 {
+            starts.append(bytes.count)
+            let size = Int(random.next() % 5)  // 0: one byte ... 4: five bytes
+            VarInt.append(UInt64(random.next() % (UInt64(1) << UInt64(7 * (size + 1)))), to: &bytes)
+        }
+        starts.append(bytes.count)
+        let file = try MappedFile(path: scratch.write("varints", bytes: bytes))
+        for first in stride(from: 0, to: 300, by: 7) {
+            for count in [0, 1, 2, 7, 8, 9, 15, 16, 17, 40, 300 - first] where first + count <= 300 {
+                var offset = starts[first]
+                #expect(file.skipVarints(count, at: &offset, end: bytes.count))
+                #expect(offset == starts[first + count], "skip \(count) from varint \(first)")
+            }
+            var offset = starts[first]
+            #expect(!file.skipVarints(300 - first + 1, at: &offset, end: bytes.count), "one more varint than there are")
+            offset = starts[first]
+            #expect(!file.skipVarints(300 - first, at: &offset, end: bytes.count - 1), "the last varint runs past end")
+        }
+    }
+}
+
 @Suite("Decoded blocks")
 struct DecodedBlockTests {
     /// Gaps to document numbers: the 32-bit fast path and the checked 64-bit path give the running sums a

@@ -342,16 +342,13 @@
         }
         // Skip the positions of the block's earlier documents.
         var offset = positionsOffset
+        var skipped = 0
         while positionsIndex < index {
-            let count = Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, positionsIndex)
+            skipped += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, positionsIndex)
                 + packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, positionsIndex))
-            for _ in 0..<count {
-                guard offset < positionsEnd, positionsFile.varint(at: &offset) != nil else {
-                    return fail("positions out of range")
-                }
-            }
             positionsIndex += 1
         }
+        guard positionsFile.skipVarints(skipped, at: &offset, end: positionsEnd) else { return fail("positions out of range") }
         positionsOffset = offset
         var position: UInt64 = 0
         for i in 0..<Int(titleFrequency + abstractFrequency) {
