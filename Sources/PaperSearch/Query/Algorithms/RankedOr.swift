@@ -275,7 +275,9 @@ enum RankedOr {
             let weight = terms[term]
             for i in 0..<count {
                 let document = unsafe candidates[i]
-                if unsafe cursors[term].blockCount > 0 && cursors[term].skipTable.lastDocument(cursors[term].block) < document {
+                // A cursor behind the candidate stands on a decoded block (an exhausted or damaged one never is).
+                if unsafe cursors[term].document < document && cursors[term].blockCount > 0
+                    && cursors[term].skipTable.lastDocument(cursors[term].block) < document {
                     // Probing would decode a block: first ask its maximum (from the skip table) whether the term
                     // can lift the candidate over the threshold there at all.
                     guard unsafe cursors[term].shallowAdvance(to: document) else { break }  // nothing from here on
