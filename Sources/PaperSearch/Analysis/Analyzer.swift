@@ -47,7 +47,7 @@ public struct Analyzer: Sendable, Equatable {
         var text = text
         text.makeContiguousUTF8()
         if stemmer != .none && scratch.stemCacheOwner != stemmer {
-            scratch.stemCache = StemCache()
+            scratch.stemCache = StemCache(slotBits: scratch.stemCacheSlotBits)
             scratch.stemCacheOwner = stemmer
         }
         // The sink and the buffers move into the adapter and back (swap), so that no array is shared and
@@ -83,11 +83,17 @@ public struct Analyzer: Sendable, Equatable {
 package struct AnalyzerScratch {
     var tokenizer = Tokenizer()
     var stemBuffer: [UInt8] = []
-    var stemCache = StemCache()
+    var stemCache = StemCache.empty
     /// The stemmer whose results `stemCache` holds.
     var stemCacheOwner: Analyzer.Stemmer?
+    /// The size of the stem cache (see `StemCache`).
+    let stemCacheSlotBits: Int
 
-    package init() { stemBuffer.reserveCapacity(128) }
+    /// `stemCacheSlotBits`: the default suits a corpus; a scratch for a few abstracts wants fewer.
+    package init(stemCacheSlotBits: Int = StemCache.defaultSlotBits) {
+        self.stemCacheSlotBits = stemCacheSlotBits
+        stemBuffer.reserveCapacity(128)
+    }
 }
 
 /// Receives the indexed terms of a text. `init()` makes an empty sink, a placeholder while the real one is

@@ -1,24 +1,33 @@
 /// Remembers recent stems: word frequencies in abstracts are Zipfian, so a small direct-mapped cache answers
 /// most words without running the stemmer (stemming is a pure function of the word, so a hit is always right).
 ///
-/// Layout: `slotCount` slots of 64 bytes in one array, a cache line each:
+/// Layout: `2^slotBits` slots of 64 bytes in one array, a cache line each:
 /// `[word length][stem length][word: 31 bytes][stem: 31 bytes]`, length 0 meaning empty.
 /// Words longer than 31 bytes are not cached.
 struct StemCache {
-    static let slotBits = 14
-    static let slotCount = 1 << slotBits
+    /// Slots for indexing: 16,384 (1 MiB), for a whole corpus's vocabulary.
+    static let defaultSlotBits = 14
     static let maximumLength = 31
+    private let slotBits: Int
     private var storage: [UInt8]
 
-    /// The slots are allocated on the first miss, so a cache that is never used costs nothing.
-    init() { storage = [] }
+    /// The slots are allocated on the first miss, so a cache that is never used costs nothing. A cache for a
+    /// few abstracts (snippets) wants few slots: it is made per search, and zeroing 1 MiB each time cost
+    /// more than the stemming it saved.
+    init(slotBits: Int = StemCache.defaultSlotBits) {
+        self.slotBits = slotBits
+        storage = []
+    }
 
-    private init(empty: Void) { storage = [] }
+    private init(empty: Void) {
+        slotBits = 0
+        storage = []
+    }
 
     /// A placeholder without storage, swapped for a real cache before use.
     static var empty: StemCache { StemCache(empty: ()) }
 
-    @inline(__always) private static func slot(of word: Span<UInt8>) -> Int {
+    @inline(__always) private func slot(of word: Span<UInt8>) -> Int {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for index in word.indices { hash = (hash ^ UInt64(word[index])) &* 0x0000_0100_0000_01B3 }
         return Int(truncatingIfNeeded: hash >> UInt64(64 - slotBits))
@@ -35,8 +44,8 @@ struct StemCache {
             stemmer(&buffer)
             return nil
         }
-        if storage.isEmpty { storage = [UInt8](repeating: 0, count: StemCache.slotCount * 64) }
-        let base = StemCache.slot(of: word) << 6
+        if storage.isEmpty { storage = [UInt8](repeating: 0, count: 64 << slotBits) }
+        let base = slot(of: word) << 6
         if Int(storage[base]) == length {
             var i = 0
             while i < length && storage[base + 2 + i] == word[i] { i += 1 }

@@ -97,7 +97,7 @@ public struct Searcher: Sendable {
             let (entries, total, exact) = try run(plan, capacity: max(0, options.offset) + max(0, options.limit), exhaustive: options.exhaustive)
             let page = entries.dropFirst(max(0, options.offset))
             var hits: [Hit] = []
-            var scratch = AnalyzerScratch()
+            var scratch = AnalyzerScratch(stemCacheSlotBits: Snippet.stemCacheSlotBits)
             for entry in page {
                 let paper = options.records ? try index.paper(at: Int(entry.document))
                                             : Paper(id: try index.documents.id(Int(entry.document)), title: "", abstract: "")

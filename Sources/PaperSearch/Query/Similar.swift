@@ -98,7 +98,7 @@ extension Searcher {
             let sourceAbstracts = Set(sources.map { TextCleanup.collapsingWhitespace($0.abstract) }.filter { $0.count > 40 })
             var hits: [Hit] = []
             var excluded = 0
-            var scratch = AnalyzerScratch()
+            var scratch = AnalyzerScratch(stemCacheSlotBits: Snippet.stemCacheSlotBits)
             for entry in entries {
                 guard hits.count < options.limit else { break }  // papers past the last hit are not read
                 let paper = try index.paper(at: Int(entry.document))

@@ -1,5 +1,8 @@
 /// A passage of a paper's abstract around the words that matched, with those words marked.
 public struct Snippet: Sendable, Equatable {
+    /// The stem cache for a page of hits' abstracts: 512 slots (32 KiB), made per search.
+    static let stemCacheSlotBits = 9
+
     /// The passage, with "…" where it was cut from a longer abstract.
     public var text: String
     /// The matched words, as ranges of character (Unicode scalar) offsets into `text`.
