@@ -102,6 +102,16 @@ package protocol TermSink {
     init()
     /// One term (valid only during the call), its position in the field, and its UTF-8 byte range in the source.
     mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int)
+    /// Whether the sink needs the stem of a word starting with `byte`; when not, it gets the word unstemmed.
+    /// Both stemmers keep a word's first byte (but for a leading apostrophe, which Porter2 drops: checked
+    /// against the official vocabularies in the tests), so a sink that only looks for certain stems can
+    /// decline every word whose first byte none of them has.
+    func needsStem(startingWith byte: UInt8) -> Bool
+}
+
+extension TermSink {
+    @inline(__always)
+    package func needsStem(startingWith byte: UInt8) -> Bool { true }
 }
 
 /// Turns tokens into terms: positions, stop words, stemming.
@@ -123,7 +133,7 @@ private struct AnalyzingSink<Inner: TermSink>: TokenizerSink {
             pendingIncrement = 0
         }
         if kind == .word {
-            if analyzer.stemmer == .none {
+            if analyzer.stemmer == .none || !inner.needsStem(startingWith: term[0]) {
                 inner.term(term, position: position, start: start, end: end)
                 return
             }

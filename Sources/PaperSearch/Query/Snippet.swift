@@ -34,8 +34,33 @@ public struct Snippet: Sendable, Equatable {
     /// a 64-bit hash of the term so that no string is made per token.
     private struct Collector: TermSink {
         var queryHashes: [UInt64] = []
+        /// The first bytes of the query's terms (a bit per byte value), and of words stemming can change the
+        /// first byte of: other words cannot stem to a query term, so they are not stemmed.
+        var firstBytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var tokens: [(start: Int, end: Int, match: Int)] = []
         init() {}
+
+        mutating func addFirstByte(_ byte: UInt8) {
+            let bit = UInt64(1) << UInt64(byte & 63)
+            switch byte >> 6 {
+            case 0: firstBytes.0 |= bit
+            case 1: firstBytes.1 |= bit
+            case 2: firstBytes.2 |= bit
+            default: firstBytes.3 |= bit
+            }
+        }
+
+        func needsStem(startingWith byte: UInt8) -> Bool {
+            let word: UInt64
+            switch byte >> 6 {
+            case 0: word = firstBytes.0
+            case 1: word = firstBytes.1
+            case 2: word = firstBytes.2
+            default: word = firstBytes.3
+            }
+            return word >> UInt64(byte & 63) & 1 != 0
+        }
+
         mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
             for index in term.indices { hash = (hash ^ UInt64(term[index])) &* 0x0000_0100_0000_01B3 }
@@ -54,8 +79,11 @@ public struct Snippet: Sendable, Equatable {
             let term = plan.terms[termIndex]
             guard term.namespace == .text, term.field != .title else { continue }
             collector.queryHashes.append(StableHash.fnv1a64(term.bytes))
+            if let first = term.bytes.first { collector.addFirstByte(first) }
             weights.append(max(term.weight, 0.01))
         }
+        collector.addFirstByte(UInt8(ascii: "'"))  // Porter2 drops a leading apostrophe
+        collector.addFirstByte(0xE2)  // the first byte of a typographic apostrophe, should one reach the stemmer
         index.analyzer.analyze(abstract, scratch: &scratch, into: &collector)
         let tokens = collector.tokens
         guard !tokens.isEmpty else { return nil }

@@ -32,6 +32,25 @@ struct StemmerTests {
         #expect(failures.isEmpty, "\(failures.count) words differ, e.g. \(failures.prefix(40))")
     }
 
+    /// What snippets rely on to skip stemming words that cannot match (`TermSink.needsStem`): both stemmers
+    /// keep a word's first byte, except Porter2 dropping a leading apostrophe. Every word of the official
+    /// vocabularies, through our stemmers.
+    @Test func stemmingKeepsTheFirstByteButForALeadingApostrophe() throws {
+        for (file, stem) in [("english/voc.txt", EnglishStemmer.stem), ("english/v2-voc.txt", EnglishStemmer.stem),
+                             ("porter/voc.txt", PorterStemmer.stem), ("porter/snowball-voc.txt", PorterStemmer.stem)]
+            as [(String, (inout [UInt8]) -> Void)] {
+            let words = try readText(TestPaths.datasets + "/stemmer/" + file).split(separator: "\n").map { Array($0.utf8) }
+            #expect(words.count > 20_000)
+            var changed: [String] = []
+            for word in words {
+                var buffer = word
+                stem(&buffer)
+                if buffer.first != word.first && word.first != UInt8(ascii: "'") { changed.append(String(decoding: word, as: UTF8.self)) }
+            }
+            #expect(changed.isEmpty, "\(file): \(changed.prefix(20))")
+        }
+    }
+
     @Test func porterMatchesMartinPortersReferenceVocabularyExactly() throws {
         let pairs = try Self.vocabulary("porter/voc.txt", "porter/output.txt")
         #expect(pairs.count == 23_531)
