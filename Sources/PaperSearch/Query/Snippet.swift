@@ -36,29 +36,16 @@ public struct Snippet: Sendable, Equatable {
         var queryHashes: [UInt64] = []
         /// The first bytes of the query's terms (a bit per byte value), and of words stemming can change the
         /// first byte of: other words cannot stem to a query term, so they are not stemmed.
-        var firstBytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var firstBytes = SIMD4<UInt64>()
         var tokens: [(start: Int, end: Int, match: Int)] = []
         init() {}
 
         mutating func addFirstByte(_ byte: UInt8) {
-            let bit = UInt64(1) << UInt64(byte & 63)
-            switch byte >> 6 {
-            case 0: firstBytes.0 |= bit
-            case 1: firstBytes.1 |= bit
-            case 2: firstBytes.2 |= bit
-            default: firstBytes.3 |= bit
-            }
+            firstBytes[Int(byte >> 6)] |= 1 << UInt64(byte & 63)
         }
 
         func needsStem(startingWith byte: UInt8) -> Bool {
-            let word: UInt64
-            switch byte >> 6 {
-            case 0: word = firstBytes.0
-            case 1: word = firstBytes.1
-            case 2: word = firstBytes.2
-            default: word = firstBytes.3
-            }
-            return word >> UInt64(byte & 63) & 1 != 0
+            firstBytes[Int(byte >> 6)] >> UInt64(byte & 63) & 1 != 0
         }
 
         mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {

@@ -31,11 +31,6 @@
         unsafe base[lane.rawValue &* DecodedBlock.laneSize &+ (index & (DecodedBlock.laneSize - 1))]
     }
 
-    @inline(__always)
-    func set(_ lane: Lane, _ index: Int, _ value: UInt32) {
-        unsafe base[lane.rawValue &* DecodedBlock.laneSize &+ (index & (DecodedBlock.laneSize - 1))] = value
-    }
-
     /// Unpacks `count` gaps of `width` bits from the mapped file into document numbers in the documents lane
     /// (each document is the previous one plus its gap plus one, the first follows `previous`) and returns the
     /// last. Documents come out strictly increasing: the gaps are non-negative and no sum can pass 2^32 - 1.

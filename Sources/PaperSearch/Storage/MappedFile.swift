@@ -140,21 +140,17 @@ import Glibc
     func unpackDocuments(_ count: Int, width: Int, at offset: Int, after previous: UInt32,
                          into output: UnsafeMutablePointer<UInt32>) -> UInt32 {
         precondition(count <= 128 && width <= 32)
+        var documents = unsafe RunningDocuments(output: output, last: previous)
         if count & 31 == 0 && width > 0 {
             precondition(contains(offset, BitPacking.byteCount(count, width: width)), "read past the end of \(path)")
             guard let base = unsafe base else { return previous }
-            var documents = unsafe RunningDocuments(output: output, last: previous)
             unsafe MappedFile.unpackGroups(base + offset, groups: count >> 5, width: width, into: &documents)
             return documents.last
         }
+        // A partial group (a list's last block) or width 0: unpack the gaps, then sum them in place.
         unsafe unpack(count, width: width, at: offset, into: output)
-        var last = previous
-        for i in 0..<count {
-            let gap = unsafe output[i]
-            last = last &+ gap &+ 1
-            unsafe output[i] = last
-        }
-        return last
+        for i in 0..<count { documents.put(unsafe output[i], at: i) }
+        return documents.last
     }
 
     /// Unpacks `count` (at most 128) values of `width` bits (0...32), packed least significant bit first,

@@ -59,7 +59,6 @@
 
     private let file: MappedFile
     private let documentCount: UInt32
-    private let skipStart: Int
     private let dataStart: Int
     /// Blocks of 128 postings in the list (0 for a single-document term).
     let blockCount: Int
@@ -88,7 +87,6 @@
         positionsBase = info.positionsOffset
         if info.documentFrequency == 1 {
             skipTable = SkipTable()
-            skipStart = 0
             dataStart = 0
             blockCount = 0
             blockLength = 1
@@ -106,7 +104,7 @@
             return
         }
         let blocks = (info.documentFrequency + postingsBlockSize - 1) / postingsBlockSize
-        skipStart = info.postingsOffset
+        let skipStart = info.postingsOffset
         dataStart = skipStart + blocks * SkipEntry.size
         guard info.postingsOffset >= 0, dataStart <= postingsEnd, blocks > 0,
               let skips = unsafe postings.address(skipStart, blocks * SkipEntry.size) else {
@@ -244,14 +242,17 @@
             }
             return
         }
+        @inline(__always) func visit(_ i: Int) {
+            body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
+                 packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
+        }
         while document < end {
             var i = index
             if skipTable.lastDocument(block) < end {
                 // The rest of the block lies below `end`.
                 if accept(block) {
                     while i < blockLength {
-                        body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
-                             packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
+                        visit(i)
                         i += 1
                     }
                 }
@@ -261,8 +262,7 @@
             } else {
                 // The block's last document is at or after `end`, so the walk stops inside the block.
                 while decoded.get(.documents, i) < end {
-                    body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
-                         packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
+                    visit(i)
                     i += 1
                 }
                 index = i
@@ -337,7 +337,7 @@
             positionsOffset = positionsBase
             positionsIndex = 0
         } else if positionsOffset < 0 || positionsIndex > index {
-            positionsOffset = positionsBase + Int(file.uint32(at: skipStart + block * SkipEntry.size + 8))
+            positionsOffset = positionsBase + Int(skipTable.field(block, 8, as: UInt32.self))
             positionsIndex = 0
         }
         // Skip the positions of the block's earlier documents.
