@@ -52,11 +52,7 @@ final class FileOutput {
 
     /// Little-endian, fixed width.
     func writeInteger<T: FixedWidthInteger>(_ value: T) throws(StorageError) {
-        var v = value.littleEndian
-        for _ in 0..<(T.bitWidth / 8) {
-            buffer.append(UInt8(truncatingIfNeeded: v))
-            v >>= 8
-        }
+        buffer.appendLittleEndian(value)
         count += T.bitWidth / 8
         if buffer.count >= FileOutput.bufferSize { try flush() }
     }
@@ -87,5 +83,16 @@ final class FileOutput {
         SystemCalls.close(descriptor)
         descriptor = -1
         return (count, crc.value)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends `value` little-endian, fixed width (the byte order of every index file).
+    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
+        var v = value
+        for _ in 0..<(T.bitWidth / 8) {
+            append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
+        }
     }
 }

@@ -110,26 +110,8 @@ import Glibc
     /// Steps over `count` LEB128 varints starting at `offset`, none reaching `end` (at most the file's end);
     /// false when they would.
     public func skipVarints(_ count: Int, at offset: inout Int, end: Int) -> Bool {
-        let limit = min(end, self.count)
-        var left = count
-        while left > 0 {
-            // Eight bytes at a time while the varints they end are not more than those left to skip (each byte
-            // with its high bit clear ends one), and a word that ends exactly the last one ends with it.
-            if offset + 8 <= limit {
-                let word = unsafe UInt64(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
-                if ends < left || (ends == left && word >> 63 == 0) {
-                    left -= ends
-                    offset += 8
-                    continue
-                }
-            }
-            guard offset < limit else { return false }
-            let byte = unsafe base.unsafelyUnwrapped.load(fromByteOffset: offset, as: UInt8.self)
-            offset += 1
-            if byte & 0x80 == 0 { left -= 1 }
-        }
-        return true
+        guard let base = unsafe base else { return count == 0 }
+        return unsafe VarInt.skip(count, in: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: min(end, self.count)), at: &offset)
     }
 
     /// Unpacks `count` gaps like `unpack`, and writes running document numbers in their place: value `i` is
@@ -364,6 +346,32 @@ public enum VarInt {
     /// Decodes a varint from `bytes` at `offset`, advancing it; nil when the bytes end first or it overflows.
     public static func read(_ bytes: [UInt8], at offset: inout Int) -> UInt64? {
         read(bytes.span, at: &offset)
+    }
+
+    /// Steps over `count` varints of `bytes` starting at `offset`; false when the bytes end first.
+    @inline(__always)
+    public static func skip(_ count: Int, in bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int) -> Bool {
+        let limit = bytes.count
+        guard let base = bytes.baseAddress, offset >= 0 else { return count == 0 }
+        var left = count
+        while left > 0 {
+            // Eight bytes at a time while the varints they end are not more than those left to skip (each byte
+            // with its high bit clear ends one), and a word that ends exactly the last one ends with it.
+            if offset + 8 <= limit {
+                let word = unsafe UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+                let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+                if ends < left || (ends == left && word >> 63 == 0) {
+                    left -= ends
+                    offset += 8
+                    continue
+                }
+            }
+            guard offset < limit else { return false }
+            let byte = unsafe base[offset]
+            offset += 1
+            if byte & 0x80 == 0 { left -= 1 }
+        }
+        return true
     }
 
     /// Decodes a varint from `bytes` at `offset`, advancing it; nil when the bytes end first or it overflows.

@@ -4,9 +4,11 @@ import Testing
 
 /// Builds indexes in scratch directories.
 enum IndexFixtures {
-    static func build(_ papers: [Paper], in directory: String, runEvery: Int = Int.max) throws -> IndexSummary {
+    static func build(_ papers: [Paper], in directory: String, runEvery: Int = Int.max,
+                      termsPerChunk: Int = PostingsChunkWriter.defaultTermsPerChunk) throws -> IndexSummary {
         var options = IndexWriter.Options()
         options.maximumDocumentsPerRun = runEvery
+        options.termsPerPostingsChunk = termsPerChunk
         let writer = try IndexWriter(directory: directory, options: options)
         for paper in papers { try writer.add(paper) }
         return try writer.commit()
@@ -71,9 +73,9 @@ enum IndexFixtures {
 @Suite("Index round trips")
 struct IndexRoundTripTests {
     /// Every posting, frequency and position of every text term reads back exactly.
-    func checkRoundTrip(_ papers: [Paper], runEvery: Int) throws {
+    func checkRoundTrip(_ papers: [Paper], runEvery: Int, termsPerChunk: Int = PostingsChunkWriter.defaultTermsPerChunk) throws {
         let scratch = ScratchDirectory()
-        let summary = try IndexFixtures.build(papers, in: scratch.path, runEvery: runEvery)
+        let summary = try IndexFixtures.build(papers, in: scratch.path, runEvery: runEvery, termsPerChunk: termsPerChunk)
         let index = try SearchIndex.open(at: scratch.path)
         let expected = IndexFixtures.expected(papers)
         #expect(index.documentCount == papers.count)
@@ -118,6 +120,30 @@ struct IndexRoundTripTests {
     @Test func randomCorpusAcrossSpilledRuns() throws {
         // Runs of 50 papers: every marker list is split across runs.
         try checkRoundTrip(IndexFixtures.randomPapers(count: 300, seed: 2), runEvery: 50)
+    }
+
+    @Test(arguments: [Int.max, 50])
+    func randomCorpusInManySmallChunks(runEvery: Int) throws {
+        // Three terms per chunk: far more chunks than may be in flight, so the writer waits for and orders them.
+        try checkRoundTrip(IndexFixtures.randomPapers(count: 300, seed: 4), runEvery: runEvery, termsPerChunk: 3)
+    }
+
+    /// Chunking is invisible: small chunks give the same files, byte for byte past the header (which holds
+    /// the build's id), as one chunk.
+    @Test func chunkingDoesNotChangeTheFiles() throws {
+        let papers = IndexFixtures.randomPapers(count: 300, seed: 5)
+        let one = ScratchDirectory(), many = ScratchDirectory()
+        _ = try IndexFixtures.build(papers, in: one.path, termsPerChunk: 1 << 30)
+        _ = try IndexFixtures.build(papers, in: many.path, termsPerChunk: 2)
+        let first = try SearchIndex.open(at: one.path), second = try SearchIndex.open(at: many.path)
+        for component in [IndexComponent.terms, .postings, .positions] {
+            let name = component.fileName
+            let a = try Data(contentsOf: URL(fileURLWithPath: one.path + "/" + first.generation + "/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: many.path + "/" + second.generation + "/" + name))
+            let header = FileEnvelope.headerLength(component)
+            #expect(a.count == b.count, "\(name)")
+            #expect(a.dropFirst(header).dropLast(IndexFormat.footerSize) == b.dropFirst(header).dropLast(IndexFormat.footerSize), "\(name)")
+        }
     }
 
     @Test func blockBoundariesAreExercised() throws {

@@ -29,6 +29,8 @@ public final class IndexWriter {
         public var parameters: BM25Parameters = .default
         /// Spill a run after this many papers whatever the memory (for tests of the merge).
         var maximumDocumentsPerRun = Int.max
+        /// Terms per chunk of the parallel postings encoding (for tests of its ordering).
+        var termsPerPostingsChunk = PostingsChunkWriter.defaultTermsPerChunk
 
         public init() {}
     }
@@ -145,36 +147,24 @@ public final class IndexWriter {
         let termsOutput = try open(.terms)
         let postingsOutput = try open(.postings)
         let positionsOutput = try open(.positions)
-        var dictionary = TermDictionaryWriter(output: termsOutput)
-        var encoder = PostingsEncoder(postings: postingsOutput, positions: positionsOutput, scorer: scorer,
-                                      titleLengths: titleLengths, abstractLengths: abstractLengths)
-        var merged = MergedPostings()
-        var postingCount = 0
-
-        func emit(_ term: ArraySlice<UInt8>) throws(IndexError) {
-            let info = try encoder.encode(
-                documents: merged.documents, titleFrequencies: merged.titleFrequencies,
-                abstractFrequencies: merged.abstractFrequencies, positionBytes: merged.positions,
-                positionLengths: merged.positionLengths)
-            try dictionary.add(term, info)
-            postingCount += merged.documents.count
-            merged.removeAll()
-        }
-
+        let encoder = PostingsEncoder(scorer: scorer, titleLengths: titleLengths, abstractLengths: abstractLengths)
+        let chunks: PostingsChunkWriter
         if runs.isEmpty {
-            var stream: [UInt8] = []
-            for id in inverter.sortedTermIDs() {
-                stream.removeAll(keepingCapacity: true)
-                inverter.postings(of: id, into: &stream)
-                try merged.append(stream: stream, file: "memory")
-                try emit(inverter.term(id))
-            }
+            chunks = PostingsChunkWriter(postings: postingsOutput, positions: positionsOutput, dictionary: termsOutput,
+                                         encoder: encoder, inverter: inverter, sources: ["the in-memory postings"],
+                                         threads: SystemCalls.processorCount, termsPerChunk: options.termsPerPostingsChunk)
+            for id in inverter.sortedTermIDs() { try chunks.add(inverterTerm: id) }
         } else {
             try spill()
-            try mergeRuns(append: { (stream: [UInt8], file: String) throws(IndexError) in try merged.append(stream: stream, file: file) },
-                          emit: emit)
+            chunks = PostingsChunkWriter(postings: postingsOutput, positions: positionsOutput, dictionary: termsOutput,
+                                         encoder: encoder, sources: runs, threads: SystemCalls.processorCount,
+                                         termsPerChunk: options.termsPerPostingsChunk)
+            try mergeRuns(into: chunks)
         }
+        try chunks.finish()
         inverter = Inverter.placeholder
+        let dictionary = chunks.dictionary
+        let postingCount = chunks.postingCount
         try dictionary.finish()
 
         let normsOutput = try open(.norms)
@@ -215,9 +205,7 @@ public final class IndexWriter {
 
     /// Merges the sorted runs term by term; a term's postings from earlier runs come first (their documents
     /// are smaller).
-    private func mergeRuns(
-        append: ([UInt8], String) throws(IndexError) -> Void, emit: (ArraySlice<UInt8>) throws(IndexError) -> Void
-    ) throws(IndexError) {
+    private func mergeRuns(into chunks: PostingsChunkWriter) throws(IndexError) {
         var readers: [RunReader] = []
         var live: [Int] = []
         for path in runs {
@@ -236,60 +224,14 @@ public final class IndexWriter {
             for index in live {
                 let reader = readers[index]
                 if reader.term == term {
-                    try append(reader.stream, reader.path)
+                    chunks.appendStream(source: index) { $0.append(contentsOf: reader.stream) }
                     if try reader.advance() { next.append(index) }
                 } else {
                     next.append(index)
                 }
             }
             live = next
-            try emit(term[...])
+            try chunks.endTerm(term)
         }
     }
 }
-
-/// One term's postings gathered from the inverter or from the runs, decoded.
-struct MergedPostings {
-    var documents: [UInt32] = []
-    var titleFrequencies: [UInt32] = []
-    var abstractFrequencies: [UInt32] = []
-    var positions: [UInt8] = []
-    var positionLengths: [Int] = []
-
-    mutating func removeAll() {
-        documents.removeAll(keepingCapacity: true)
-        titleFrequencies.removeAll(keepingCapacity: true)
-        abstractFrequencies.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
-        positionLengths.removeAll(keepingCapacity: true)
-    }
-
-    /// Decodes one stream (see `Inverter`) and appends its documents.
-    mutating func append(stream: [UInt8], file: String) throws(IndexError) {
-        var offset = 0
-        var previous: Int64 = -1
-        func next() throws(IndexError) -> UInt64 {
-            guard let value = VarInt.read(stream, at: &offset) else {
-                throw .corrupt(file: file, reason: "postings stream ends early")
-            }
-            return value
-        }
-        while offset < stream.count {
-            let document = previous + 1 + Int64(try next())
-            let title = try next()
-            let abstract = try next()
-            guard document < Int64(UInt32.max), title + abstract <= UInt64(Int32.max) else {
-                throw .corrupt(file: file, reason: "postings stream out of range")
-            }
-            documents.append(UInt32(document))
-            titleFrequencies.append(UInt32(title))
-            abstractFrequencies.append(UInt32(abstract))
-            let start = offset
-            for _ in 0..<(title + abstract) { _ = try next() }
-            positions.append(contentsOf: stream[start..<offset])
-            positionLengths.append(offset - start)
-            previous = document
-        }
-    }
-}
-

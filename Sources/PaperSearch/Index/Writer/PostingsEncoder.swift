@@ -21,9 +21,10 @@
 /// one block with gaps [3, 3, 0] (width 2), title [1, 0, 2] (width 2), abstract [0, 3, 1] (width 2), each
 /// packed into one byte, least significant bits first: `02 02 02  0F  21  1C`, after a 24-byte skip entry
 /// with LastDoc 8.
+///
+/// The encoder appends to byte buffers, not to the files: terms are encoded in chunks on several threads
+/// (`PostingsChunkWriter`), and the offsets it returns are relative to the buffers it was given.
 struct PostingsEncoder {
-    let postings: FileOutput
-    let positions: FileOutput
     let scorer: BM25.Scorer
     let titleLengths: [UInt32]
     let abstractLengths: [UInt32]
@@ -31,100 +32,108 @@ struct PostingsEncoder {
     // Reused buffers.
     private var block: [UInt8] = []
     private var skips: [SkipEntry] = []
-    private var values = [UInt32](repeating: 0, count: postingsBlockSize)
+    private var gaps = [UInt32](repeating: 0, count: postingsBlockSize)
+    private var titleFrequencies = [UInt32](repeating: 0, count: postingsBlockSize)
+    private var abstractFrequencies = [UInt32](repeating: 0, count: postingsBlockSize)
 
-    init(postings: FileOutput, positions: FileOutput, scorer: BM25.Scorer, titleLengths: [UInt32], abstractLengths: [UInt32]) {
-        self.postings = postings
-        self.positions = positions
+    init(scorer: BM25.Scorer, titleLengths: [UInt32], abstractLengths: [UInt32]) {
         self.scorer = scorer
         self.titleLengths = titleLengths
         self.abstractLengths = abstractLengths
     }
 
-    /// Writes one term's postings. `positionBytes` holds every document's positions, in document order;
-    /// `positionLengths[i]` is how many bytes of it belong to document i.
-    mutating func encode(
-        documents: [UInt32], titleFrequencies: [UInt32], abstractFrequencies: [UInt32],
-        positionBytes: [UInt8], positionLengths: [Int]
-    ) throws(IndexError) -> TermInfo {
-        let count = documents.count
-        var info = TermInfo(documentFrequency: count, postingsOffset: postings.count, positionsOffset: positions.count)
-        do { try positions.write(positionBytes) } catch { throw .io(error) }
-        var maxSaturation: Float = 0
-        var maxTitleFrequency: UInt32 = 0, maxAbstractFrequency: UInt32 = 0
-        var minTitleLength = UInt32.max, minAbstractLength = UInt32.max
-        for i in 0..<count {
-            let saturation = Float(scorer.saturation(
-                titleFrequency: titleFrequencies[i], abstractFrequency: abstractFrequencies[i],
-                titleLength: titleLengths[Int(documents[i])], abstractLength: abstractLengths[Int(documents[i])]))
-            maxSaturation = max(maxSaturation, saturation)
-            maxTitleFrequency = max(maxTitleFrequency, titleFrequencies[i])
-            maxAbstractFrequency = max(maxAbstractFrequency, abstractFrequencies[i])
-            minTitleLength = min(minTitleLength, titleLengths[Int(documents[i])])
-            minAbstractLength = min(minAbstractLength, abstractLengths[Int(documents[i])])
-        }
-        info.maxSaturation = maxSaturation
-        info.maxTitleFrequency = maxTitleFrequency
-        info.maxAbstractFrequency = maxAbstractFrequency
-        info.minTitleLength = minTitleLength
-        info.minAbstractLength = minAbstractLength
-        if count == 1 {
-            info.singleDocument = documents[0]
-            info.singleTitleFrequency = titleFrequencies[0]
-            info.singleAbstractFrequency = abstractFrequencies[0]
+    /// Appends one term's postings to `output`; its positions (`positionBytes` bytes per document) start at
+    /// `positionsOffset` in the positions file. Offsets in the returned `TermInfo` are relative to the
+    /// buffers the caller keeps.
+    mutating func encode(_ postings: ArraySlice<DecodedPosting>, positionsOffset: Int, into output: inout [UInt8]) -> TermInfo {
+        let count = postings.count
+        var info = TermInfo(documentFrequency: count, postingsOffset: output.count, positionsOffset: positionsOffset)
+        if count == 1, let only = postings.first {
+            let document = Int(only.document)
+            info.singleDocument = only.document
+            info.singleTitleFrequency = only.titleFrequency
+            info.singleAbstractFrequency = only.abstractFrequency
+            info.maxSaturation = Float(scorer.saturation(
+                titleFrequency: only.titleFrequency, abstractFrequency: only.abstractFrequency,
+                titleLength: titleLengths[document], abstractLength: abstractLengths[document]))
+            info.maxTitleFrequency = only.titleFrequency
+            info.maxAbstractFrequency = only.abstractFrequency
+            info.minTitleLength = titleLengths[document]
+            info.minAbstractLength = abstractLengths[document]
             return info
         }
 
+        // The term's bounds are gathered in the same pass as the blocks' (unclamped, where the blocks'
+        // 16-bit fields saturate).
+        var maxTitleFrequency: UInt32 = 0, maxAbstractFrequency: UInt32 = 0
+        var minTitleLength = UInt32.max, minAbstractLength = UInt32.max
         block.removeAll(keepingCapacity: true)
         skips.removeAll(keepingCapacity: true)
         var previous: Int64 = -1
         var positionsStart = 0
-        var start = 0
-        while start < count {
-            let end = min(start + postingsBlockSize, count)
+        var start = postings.startIndex
+        while start < postings.endIndex {
+            let end = min(start + postingsBlockSize, postings.endIndex)
             let n = end - start
-            for i in 0..<n { values[i] = UInt32(Int64(documents[start + i]) - previous - 1); previous = Int64(documents[start + i]) }
-            let docWidth = BitPacking.width(of: values[0..<n])
-            let titleWidth = BitPacking.width(of: titleFrequencies[start..<end])
-            let abstractWidth = BitPacking.width(of: abstractFrequencies[start..<end])
+            let blockPositionsStart = positionsStart
+            var maxSaturation: Float = 0
+            var blockMaxTitleFrequency: UInt32 = 0, blockMaxAbstractFrequency: UInt32 = 0
+            var blockMinTitleLength = UInt32.max, blockMinAbstractLength = UInt32.max
+            for i in 0..<n {
+                let posting = postings[start + i]
+                let document = Int(posting.document)
+                gaps[i] = UInt32(Int64(posting.document) - previous - 1)
+                previous = Int64(posting.document)
+                titleFrequencies[i] = posting.titleFrequency
+                abstractFrequencies[i] = posting.abstractFrequency
+                let titleLength = titleLengths[document], abstractLength = abstractLengths[document]
+                maxSaturation = max(maxSaturation, Float(scorer.saturation(
+                    titleFrequency: posting.titleFrequency, abstractFrequency: posting.abstractFrequency,
+                    titleLength: titleLength, abstractLength: abstractLength)))
+                blockMaxTitleFrequency = max(blockMaxTitleFrequency, posting.titleFrequency)
+                blockMaxAbstractFrequency = max(blockMaxAbstractFrequency, posting.abstractFrequency)
+                blockMinTitleLength = min(blockMinTitleLength, titleLength)
+                blockMinAbstractLength = min(blockMinAbstractLength, abstractLength)
+                positionsStart += Int(posting.positionBytes)
+            }
+            let docWidth = BitPacking.width(of: gaps[0..<n])
+            let titleWidth = BitPacking.width(of: titleFrequencies[0..<n])
+            let abstractWidth = BitPacking.width(of: abstractFrequencies[0..<n])
             block.append(UInt8(docWidth))
             block.append(UInt8(titleWidth))
             block.append(UInt8(abstractWidth))
-            BitPacking.pack(values[0..<n], width: docWidth, into: &block)
-            BitPacking.pack(titleFrequencies[start..<end], width: titleWidth, into: &block)
-            BitPacking.pack(abstractFrequencies[start..<end], width: abstractWidth, into: &block)
-
-            var entry = SkipEntry(lastDocument: documents[end - 1], dataEnd: UInt32(block.count),
-                                  positionsStart: UInt32(positionsStart), maxSaturation: 0, maxTitleFrequency: 0,
-                                  maxAbstractFrequency: 0, minTitleLength: .max, minAbstractLength: .max)
-            for i in start..<end {
-                let document = Int(documents[i])
-                let saturation = Float(scorer.saturation(
-                    titleFrequency: titleFrequencies[i], abstractFrequency: abstractFrequencies[i],
-                    titleLength: titleLengths[document], abstractLength: abstractLengths[document]))
-                entry.maxSaturation = max(entry.maxSaturation, saturation)
-                entry.maxTitleFrequency = max(entry.maxTitleFrequency, UInt16(clamping: titleFrequencies[i]))
-                entry.maxAbstractFrequency = max(entry.maxAbstractFrequency, UInt16(clamping: abstractFrequencies[i]))
-                entry.minTitleLength = min(entry.minTitleLength, UInt16(clamping: titleLengths[document]))
-                entry.minAbstractLength = min(entry.minAbstractLength, UInt16(clamping: abstractLengths[document]))
-                positionsStart += positionLengths[i]
-            }
-            skips.append(entry)
+            BitPacking.pack(gaps[0..<n], width: docWidth, into: &block)
+            BitPacking.pack(titleFrequencies[0..<n], width: titleWidth, into: &block)
+            BitPacking.pack(abstractFrequencies[0..<n], width: abstractWidth, into: &block)
+            skips.append(SkipEntry(
+                lastDocument: postings[end - 1].document, dataEnd: UInt32(block.count),
+                positionsStart: UInt32(blockPositionsStart), maxSaturation: maxSaturation,
+                maxTitleFrequency: UInt16(clamping: blockMaxTitleFrequency),
+                maxAbstractFrequency: UInt16(clamping: blockMaxAbstractFrequency),
+                minTitleLength: UInt16(clamping: blockMinTitleLength),
+                minAbstractLength: UInt16(clamping: blockMinAbstractLength)))
+            info.maxSaturation = max(info.maxSaturation, maxSaturation)
+            maxTitleFrequency = max(maxTitleFrequency, blockMaxTitleFrequency)
+            maxAbstractFrequency = max(maxAbstractFrequency, blockMaxAbstractFrequency)
+            minTitleLength = min(minTitleLength, blockMinTitleLength)
+            minAbstractLength = min(minAbstractLength, blockMinAbstractLength)
             start = end
         }
-        do {
-            for entry in skips {
-                try postings.writeUInt32(entry.lastDocument)
-                try postings.writeUInt32(entry.dataEnd)
-                try postings.writeUInt32(entry.positionsStart)
-                try postings.writeFloat32(entry.maxSaturation)
-                try postings.writeUInt16(entry.maxTitleFrequency)
-                try postings.writeUInt16(entry.maxAbstractFrequency)
-                try postings.writeUInt16(entry.minTitleLength)
-                try postings.writeUInt16(entry.minAbstractLength)
-            }
-            try postings.write(block)
-        } catch { throw .io(error) }
+        info.maxTitleFrequency = maxTitleFrequency
+        info.maxAbstractFrequency = maxAbstractFrequency
+        info.minTitleLength = minTitleLength
+        info.minAbstractLength = minAbstractLength
+        for entry in skips {
+            output.appendLittleEndian(entry.lastDocument)
+            output.appendLittleEndian(entry.dataEnd)
+            output.appendLittleEndian(entry.positionsStart)
+            output.appendLittleEndian(entry.maxSaturation.bitPattern)
+            output.appendLittleEndian(entry.maxTitleFrequency)
+            output.appendLittleEndian(entry.maxAbstractFrequency)
+            output.appendLittleEndian(entry.minTitleLength)
+            output.appendLittleEndian(entry.minAbstractLength)
+        }
+        output.append(contentsOf: block)
         return info
     }
 }
