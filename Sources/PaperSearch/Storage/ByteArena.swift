@@ -40,6 +40,14 @@ import Glibc
         unsafe base.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
     }
 
+    /// Writes `bytes` at `offset` (within what was handed out).
+    @inline(__always)
+    func store(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+        precondition(offset >= 0 && bytes.count <= used - offset, "arena write out of range")
+        guard let source = bytes.baseAddress else { return }
+        unsafe (base + offset).copyMemory(from: source, byteCount: bytes.count)
+    }
+
     @inline(__always)
     func load(_ offset: Int) -> UInt8 {
         precondition(offset >= 0 && offset < used, "arena read out of range")

@@ -87,11 +87,20 @@ package enum RecordCompression {
             }
             let dictionaryCount = dictionary.count
             let stampBits = stamp << 32
-            var anchor = 0
+            let stamp = self.stamp
+            // The sequences are written through a pointer into room for the worst case, then copied once.
+            // Bound: a sequence's token, distance and match extension bytes cost no more than the match of at
+            // least four bytes they stand for, and literals cost their bytes plus at most one per 128 (an
+            // extension byte per 255, and one to start). So the bytes written never pass those read plus one
+            // per 128 plus the last sequence's few, and `SequenceWriter` checks each against this bound.
+            let bound = input.count + input.count >> 7 + 16
+            let sequences = unsafe [UInt8](unsafeUninitializedCapacity: bound) { out, initialized in
             unsafe input.withUnsafeBufferPointer { bytes in
             unsafe dictionary.withUnsafeBufferPointer { dictionaryBytes in
             unsafe slots.withUnsafeMutableBufferPointer { slots in
+                var writer = unsafe SequenceWriter(base: out.baseAddress.unsafelyUnwrapped, capacity: bound)
                 let count = bytes.count
+                var anchor = 0
                 var position = 0
                 // Invariant: a 4-byte load at `position` stays inside the record.
                 while position + RecordCompression.minimumMatch <= count {
@@ -132,38 +141,63 @@ package enum RecordCompression {
                         position += 1
                         continue
                     }
-                    unsafe RecordCompression.appendSequence(
-                        literals: UnsafeBufferPointer(rebasing: bytes[anchor..<position]), matchLength: bestLength,
-                        distance: bestDistance, to: &output)
+                    unsafe writer.sequence(literals: UnsafeBufferPointer(rebasing: bytes[anchor..<position]),
+                                           matchLength: bestLength, distance: bestDistance)
                     position += bestLength
                     anchor = position
                 }
-                unsafe RecordCompression.appendSequence(
-                    literals: UnsafeBufferPointer(rebasing: bytes[anchor..<count]), matchLength: 0, distance: 0, to: &output)
-            }}}
+                unsafe writer.sequence(literals: UnsafeBufferPointer(rebasing: bytes[anchor..<count]), matchLength: 0, distance: 0)
+                initialized = writer.written
+            }}}}
+            output.append(contentsOf: sequences)
         }
     }
 
-    /// Appends one sequence; `matchLength` 0 makes it the last (literals only).
-    static func appendSequence(literals: UnsafeBufferPointer<UInt8>, matchLength: Int, distance: Int, to output: inout [UInt8]) {
-        let literalField = min(literals.count, 15)
-        let matchField = matchLength == 0 ? 0 : min(matchLength - minimumMatch, 15)
-        output.append(UInt8(literalField << 4 | matchField))
-        if literalField == 15 { appendExtension(literals.count - 15, to: &output) }
-        unsafe output.append(contentsOf: literals)
-        guard matchLength > 0 else { return }
-        output.append(UInt8(truncatingIfNeeded: distance))
-        output.append(UInt8(truncatingIfNeeded: distance >> 8))
-        if matchField == 15 { appendExtension(matchLength - minimumMatch - 15, to: &output) }
-    }
+    /// Writes sequences (see the format above) through a pointer; `matchLength` 0 makes one the last
+    /// (literals only). The caller sized the room by the bound in `compress`, which is checked per sequence.
+    @safe private struct SequenceWriter {
+        let base: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        private(set) var written = 0
 
-    private static func appendExtension(_ value: Int, to output: inout [UInt8]) {
-        var rest = value
-        while rest >= 255 {
-            output.append(255)
-            rest -= 255
+        init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+            unsafe self.base = base
+            self.capacity = capacity
         }
-        output.append(UInt8(rest))
+
+        @inline(__always)
+        mutating func sequence(literals: UnsafeBufferPointer<UInt8>, matchLength: Int, distance: Int) {
+            let literalCount = literals.count
+            precondition(written + literalCount + literalCount >> 7 + matchLength >> 7 + 8 <= capacity,
+                         "compressed record outgrew its bound")
+            let literalField = min(literalCount, 15)
+            let matchField = matchLength == 0 ? 0 : min(matchLength - minimumMatch, 15)
+            put(UInt8(literalField << 4 | matchField))
+            if literalField == 15 { putExtension(literalCount - 15) }
+            if literalCount > 0 {
+                unsafe (base + written).update(from: literals.baseAddress.unsafelyUnwrapped, count: literalCount)
+                written += literalCount
+            }
+            guard matchLength > 0 else { return }
+            put(UInt8(truncatingIfNeeded: distance))
+            put(UInt8(truncatingIfNeeded: distance >> 8))
+            if matchField == 15 { putExtension(matchLength - minimumMatch - 15) }
+        }
+
+        @inline(__always)
+        private mutating func put(_ byte: UInt8) {
+            unsafe base[written] = byte
+            written += 1
+        }
+
+        private mutating func putExtension(_ value: Int) {
+            var rest = value
+            while rest >= 255 {
+                put(255)
+                rest -= 255
+            }
+            put(UInt8(rest))
+        }
     }
 
     /// Decodes one record. Every read and every copy is checked, so damaged bytes give `DamagedRecord`,

@@ -93,15 +93,7 @@ public final class IndexWriter {
     /// Adds a paper analysed beforehand (possibly on another thread); it gets the next document number.
     func add(_ paper: AnalyzedPaper) throws(IndexError) {
         precondition(!finished, "add after commit")
-        inverter.beginDocument(documentCount)
-        var start = 0
-        let bytes = paper.termBytes
-        for index in paper.termEnds.indices {
-            let end = Int(paper.termEnds[index])
-            inverter.add(bytes.span.extracting(start..<end), namespace: paper.namespaces[index], position: Int(paper.positions[index]))
-            start = end
-        }
-        inverter.endDocument()
+        inverter.add(paper, document: documentCount)
         titleLengths.append(paper.titleLength)
         abstractLengths.append(paper.abstractLength)
         years.append(paper.year)

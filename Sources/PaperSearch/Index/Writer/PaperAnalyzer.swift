@@ -1,31 +1,257 @@
-/// A paper turned into what the inverter needs: every term occurrence of every field (namespace, bytes,
-/// position), the field lengths, the year, and the stored record's bytes. Making one is the expensive,
-/// parallel part of indexing; consuming it (`IndexWriter.add(_:AnalyzedPaper)`) is the ordered, serial part.
+/// A paper turned into what the inverter needs: each distinct term once (namespace byte + bytes), with its
+/// table key (`TermKey`) and its postings entry already encoded (title frequency, abstract frequency and
+/// position deltas, the `Inverter` stream format less the document gap), plus the field lengths, the year
+/// and the stored record's bytes. Making one is the expensive, parallel part of indexing; consuming it
+/// (`Inverter.add`) is the ordered, serial part, and costs one table lookup and one copy per distinct term.
 struct AnalyzedPaper: Sendable {
+    /// Distinct terms in order of first occurrence: namespace byte + term bytes, ending at `termEnds[i]`.
     var termBytes: [UInt8] = []
-    /// Where each term ends in `termBytes` (the next starts there).
     var termEnds: [Int32] = []
-    var namespaces: [FieldNamespace] = []
-    var positions: [Int32] = []
+    var termKeys: [UInt64] = []
+    /// Per distinct term, its encoded entry, ending at `entryEnds[i]` in `entries`.
+    var entries: [UInt8] = []
+    var entryEnds: [Int32] = []
     var titleLength: UInt32 = 0
     var abstractLength: UInt32 = 0
     var year: UInt16 = 0
     var id = ""
     var record: [UInt8] = []
 
+    var termCount: Int { termKeys.count }
+
     mutating func removeAll() {
         termBytes.removeAll(keepingCapacity: true)
         termEnds.removeAll(keepingCapacity: true)
-        namespaces.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
+        termKeys.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        entryEnds.removeAll(keepingCapacity: true)
         record.removeAll(keepingCapacity: true)
     }
+}
 
-    mutating func append(_ term: Span<UInt8>, _ namespace: FieldNamespace, _ position: Int) {
-        for index in term.indices { termBytes.append(term[index]) }
-        termEnds.append(Int32(termBytes.count))
-        namespaces.append(namespace)
-        positions.append(Int32(truncatingIfNeeded: position))
+/// Gathers a paper's term occurrences by term on the analysing thread, then writes each distinct term and
+/// its encoded entry into an `AnalyzedPaper`.
+///
+/// Occurrences are only appended while the analyzer runs (`add`); `finish` then groups them in three
+/// passes over pointers: give every occurrence its term's index (a hash table sized for the paper, first
+/// occurrences numbered in order), count occurrences per term, and place each position at its term's
+/// running offset (a counting sort, which keeps every term's positions in order).
+@safe struct DocumentTermGrouper {
+    /// One occurrence: where its bytes end in `tokenBytes`, its position, its namespace.
+    private struct Token {
+        var end: Int32
+        var position: UInt32
+        var namespace: UInt8
+    }
+
+    private var tokenBytes: [UInt8] = []
+    private var tokens: [Token] = []
+    private let buffers = GroupingBuffers()
+
+    /// Starts a paper.
+    mutating func begin() {
+        tokenBytes.removeAll(keepingCapacity: true)
+        tokens.removeAll(keepingCapacity: true)
+    }
+
+    /// One occurrence of `term` (in `namespace`) at `position`.
+    @inline(__always)
+    mutating func add(_ term: Span<UInt8>, namespace: FieldNamespace, position: Int) {
+        for index in term.indices { tokenBytes.append(term[index]) }
+        tokens.append(Token(end: Int32(tokenBytes.count), position: UInt32(truncatingIfNeeded: position), namespace: namespace.rawValue))
+    }
+
+    /// Groups the paper's occurrences and sets `paper`'s terms, keys and entries.
+    func finish(_ paper: inout AnalyzedPaper) {
+        let tokenCount = tokens.count
+        buffers.reserve(tokens: tokenCount)
+        var termCount = 0
+        var distinctBytes = 0
+        unsafe tokenBytes.withUnsafeBufferPointer { bytes in
+        unsafe tokens.withUnsafeBufferPointer { tokens in
+            let buffers = self.buffers
+            let tokenTerms = unsafe buffers.tokenTerms, termFirstTokens = unsafe buffers.termFirstTokens
+            let keys = unsafe buffers.keys, tableTerms = unsafe buffers.tableTerms
+            let mask = buffers.tableSize - 1
+            unsafe tableTerms.update(repeating: -1, count: buffers.tableSize)
+            // Pass 1: each occurrence gets its term's index. Invariant: the table has at least twice as many
+            // slots as there are occurrences, so probing ends at an empty slot.
+            var start = 0
+            for token in 0..<tokenCount {
+                let end = Int(unsafe tokens[token].end), namespace = unsafe tokens[token].namespace
+                let term = unsafe UnsafeBufferPointer(rebasing: bytes[start..<end])
+                let key = unsafe TermKey.key(term.span, namespace)
+                var slot = TermKey.slotIndex(key, mask: mask)
+                var index = -1
+                while true {
+                    let candidate = Int(unsafe tableTerms[slot])
+                    if candidate < 0 { break }
+                    if unsafe keys[candidate] == key
+                        && (TermKey.isPacked(key) || sameTerm(unsafe termFirstTokens[candidate], token, bytes, tokens)) {
+                        index = candidate
+                        break
+                    }
+                    slot = (slot + 1) & mask
+                }
+                if index < 0 {
+                    index = termCount
+                    termCount += 1
+                    unsafe tableTerms[slot] = Int32(index)
+                    unsafe keys[index] = key
+                    unsafe termFirstTokens[index] = Int32(token)
+                    distinctBytes += 1 + term.count
+                }
+                unsafe tokenTerms[token] = Int32(index)
+                start = end
+            }
+        }}
+        // Pass 2 and 3, and the paper's arrays, written in place at their exact sizes.
+        unsafe tokenBytes.withUnsafeBufferPointer { bytes in
+        unsafe tokens.withUnsafeBufferPointer { tokens in
+            let buffers = self.buffers
+            let tokenTerms = unsafe buffers.tokenTerms, termFirstTokens = unsafe buffers.termFirstTokens
+            let keys = unsafe buffers.keys, offsets = unsafe buffers.termOffsets, sorted = unsafe buffers.sortedPositions
+            unsafe offsets.update(repeating: 0, count: termCount + 1)
+            for token in 0..<tokenCount { unsafe offsets[Int(tokenTerms[token]) + 1] += 1 }
+            for term in 0..<termCount { unsafe offsets[term + 1] += offsets[term] }
+            // offsets[t] is now where term t's positions start; it advances as they are placed, ending
+            // where term t + 1's start (so afterwards offsets[t] is t's end).
+            for token in 0..<tokenCount {
+                let term = Int(unsafe tokenTerms[token])
+                unsafe sorted[Int(offsets[term])] = tokens[token].position
+                unsafe offsets[term] += 1
+            }
+            paper.termKeys = unsafe Array(UnsafeBufferPointer(start: keys, count: termCount))
+            paper.termBytes = unsafe [UInt8](unsafeUninitializedCapacity: distinctBytes) { output, initialized in
+                var written = 0
+                for term in 0..<termCount {
+                    let token = Int(unsafe termFirstTokens[term])
+                    let start = token == 0 ? 0 : Int(unsafe tokens[token - 1].end), end = Int(unsafe tokens[token].end)
+                    unsafe output[written] = tokens[token].namespace
+                    unsafe (output.baseAddress.unsafelyUnwrapped + written + 1).update(
+                        from: bytes.baseAddress.unsafelyUnwrapped + start, count: end - start)
+                    written += 1 + end - start
+                }
+                initialized = written
+            }
+            paper.termEnds = unsafe [Int32](unsafeUninitializedCapacity: termCount) { output, initialized in
+                var written: Int32 = 0
+                for term in 0..<termCount {
+                    let token = Int(unsafe termFirstTokens[term])
+                    let start = token == 0 ? 0 : unsafe tokens[token - 1].end
+                    let end = unsafe tokens[token].end
+                    written += 1 + end - start
+                    unsafe output[term] = written
+                }
+                initialized = termCount
+            }
+            // Each entry: two frequencies and one delta per position, each a varint of at most 5 bytes.
+            let entryBound = 10 * termCount + 5 * tokenCount
+            var entryEnds = [Int32](repeating: 0, count: termCount)
+            paper.entries = unsafe [UInt8](unsafeUninitializedCapacity: entryBound) { output, initialized in
+                var writer = unsafe VarIntWriter(output)
+                var start = 0
+                for term in 0..<termCount {
+                    let end = Int(unsafe offsets[term])
+                    var titleFrequency = 0
+                    while start + titleFrequency < end && Int(unsafe sorted[start + titleFrequency]) < IndexFormat.abstractPositionBase {
+                        titleFrequency += 1
+                    }
+                    writer.put(UInt32(titleFrequency))
+                    writer.put(UInt32(end - start - titleFrequency))
+                    var previous: UInt32 = 0
+                    for index in start..<end {
+                        if index == start + titleFrequency { previous = UInt32(IndexFormat.abstractPositionBase) }
+                        let position = unsafe sorted[index]
+                        writer.put(position &- previous)
+                        previous = position
+                    }
+                    entryEnds[term] = Int32(writer.written)
+                    start = end
+                }
+                initialized = writer.written
+            }
+            paper.entryEnds = entryEnds
+        }}
+    }
+
+    private func sameTerm(_ first: Int32, _ token: Int, _ bytes: UnsafeBufferPointer<UInt8>,
+                          _ tokens: UnsafeBufferPointer<Token>) -> Bool {
+        let other = Int(first)
+        guard unsafe tokens[other].namespace == tokens[token].namespace else { return false }
+        let otherStart = other == 0 ? 0 : Int(unsafe tokens[other - 1].end), otherEnd = Int(unsafe tokens[other].end)
+        let start = token == 0 ? 0 : Int(unsafe tokens[token - 1].end), end = Int(unsafe tokens[token].end)
+        guard otherEnd - otherStart == end - start else { return false }
+        for offset in 0..<(end - start) where unsafe bytes[otherStart + offset] != bytes[start + offset] { return false }
+        return true
+    }
+}
+
+/// LEB128 varints written through a pointer into room the caller sized; each write is checked against it.
+@safe private struct VarIntWriter {
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var written = 0
+
+    init(_ room: UnsafeMutableBufferPointer<UInt8>) {
+        unsafe base = room.baseAddress ?? UnsafeMutablePointer(bitPattern: 1).unsafelyUnwrapped
+        capacity = room.count
+    }
+
+    @inline(__always)
+    mutating func put(_ value: UInt32) {
+        precondition(written + 5 <= capacity, "varint room exhausted")
+        var rest = value
+        while rest >= 0x80 {
+            unsafe base[written] = UInt8(truncatingIfNeeded: rest) | 0x80
+            written += 1
+            rest >>= 7
+        }
+        unsafe base[written] = UInt8(rest)
+        written += 1
+    }
+}
+
+/// The grouping's working memory, in manually managed buffers sized before each paper (`reserve`), so that
+/// its loops run on pointers without copy-on-write or exclusivity checks.
+///
+/// `@unchecked Sendable`: owned by one grouper, whose analyser is used by one thread at a time (the indexing
+/// pipeline hands analysers over through a lock).
+@safe private final class GroupingBuffers: @unchecked Sendable {
+    private(set) var capacity = 0
+    private(set) var tableSize = 0
+    /// Per occurrence: its term's index.
+    private(set) var tokenTerms = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    /// Per term: its first occurrence, its key, and (capacity + 1) its positions' offsets.
+    private(set) var termFirstTokens = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private(set) var keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private(set) var termOffsets = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    /// Positions grouped by term.
+    private(set) var sortedPositions = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    /// The hash table: term index per slot, -1 empty.
+    private(set) var tableTerms = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+
+    /// Makes room for `tokens` occurrences (and as many terms), and a table of at least twice as many slots.
+    func reserve(tokens: Int) {
+        guard tokens > capacity || tableSize == 0 else { return }
+        let newCapacity = max(1024, tokens, 2 * capacity)
+        var size = 1
+        while size < 2 * newCapacity { size <<= 1 }
+        unsafe tokenTerms.deallocate(); unsafe termFirstTokens.deallocate(); unsafe keys.deallocate()
+        unsafe termOffsets.deallocate(); unsafe sortedPositions.deallocate(); unsafe tableTerms.deallocate()
+        unsafe tokenTerms = .allocate(capacity: newCapacity)
+        unsafe termFirstTokens = .allocate(capacity: newCapacity)
+        unsafe keys = .allocate(capacity: newCapacity)
+        unsafe termOffsets = .allocate(capacity: newCapacity + 1)
+        unsafe sortedPositions = .allocate(capacity: newCapacity)
+        unsafe tableTerms = .allocate(capacity: size)
+        capacity = newCapacity
+        tableSize = size
+    }
+
+    deinit {
+        unsafe tokenTerms.deallocate(); unsafe termFirstTokens.deallocate(); unsafe keys.deallocate()
+        unsafe termOffsets.deallocate(); unsafe sortedPositions.deallocate(); unsafe tableTerms.deallocate()
     }
 }
 
@@ -36,19 +262,25 @@ struct PaperAnalyzer {
     private let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
     private var scratch = AnalyzerScratch()
     private var keywordScratch = AnalyzerScratch()
+    private var grouper = DocumentTermGrouper()
 
     init(analyzer: Analyzer) { self.analyzer = analyzer }
 
-    /// Receives the analyzer's terms into an `AnalyzedPaper`.
+    /// Receives the analyzer's terms into an `AnalyzedPaper`, grouped by term.
     private struct Sink: TermSink {
         var paper = AnalyzedPaper()
+        var grouper = DocumentTermGrouper()
         var namespace: FieldNamespace = .text
         var positionBase = 0
 
         init() {}
 
         mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
-            paper.append(term, namespace, positionBase + position)
+            grouper.add(term, namespace: namespace, position: positionBase + position)
+        }
+
+        mutating func add(_ term: Span<UInt8>, _ namespace: FieldNamespace) {
+            grouper.add(term, namespace: namespace, position: 0)
         }
     }
 
@@ -56,6 +288,8 @@ struct PaperAnalyzer {
         result.removeAll()
         var sink = Sink()
         swap(&sink.paper, &result)
+        swap(&sink.grouper, &grouper)
+        sink.grouper.begin()
         let titleLength = analyzer.analyze(paper.title, scratch: &scratch, into: &sink)
         sink.positionBase = IndexFormat.abstractPositionBase
         let abstractLength = analyzer.analyze(paper.abstract, scratch: &scratch, into: &sink)
@@ -68,11 +302,13 @@ struct PaperAnalyzer {
         sink.positionBase = 0
         for keyword in PaperAnalyzer.venueKeywords(of: paper) {
             let bytes = Array(keyword.utf8)
-            sink.paper.append(bytes.span, .venue, 0)
+            sink.add(bytes.span, .venue)
             keywordAnalyzer.analyze(keyword, scratch: &keywordScratch, into: &sink)
         }
         let id = Array(paper.id.utf8)
-        sink.paper.append(id.span, .id, 0)
+        sink.add(id.span, .id)
+        sink.grouper.finish(&sink.paper)
+        swap(&sink.grouper, &grouper)
         swap(&sink.paper, &result)
         result.titleLength = UInt32(titleLength)
         result.abstractLength = UInt32(abstractLength)

@@ -59,6 +59,21 @@ struct SlicePool {
         append(UInt8(v), to: &stream)
     }
 
+    /// Appends `bytes`, a slice's worth at a time.
+    @inline(__always)
+    func append(_ bytes: Span<UInt8>, to stream: inout Stream) {
+        var index = 0
+        while index < bytes.count {
+            if stream.cursor == stream.end { grow(&stream) }
+            let run = min(bytes.count - index, stream.end - stream.cursor)
+            unsafe bytes.withUnsafeBufferPointer { source in
+                unsafe arena.store(UnsafeBufferPointer(rebasing: source[index..<(index + run)]), at: stream.cursor)
+            }
+            stream.cursor += run
+            index += run
+        }
+    }
+
     /// Starts the next slice and links it from the end of the current one.
     private func grow(_ stream: inout Stream) {
         let level = min(stream.level + 1, SlicePool.sliceSizes.count - 1)
