@@ -34,47 +34,55 @@ public struct JSONWriter {
         }
     }
 
+    /// Makes room for `count` bytes in all (what a record is expected to take), so appends do not regrow.
+    public mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
+
     /// Appends text verbatim (for numbers and literals).
     public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
     public mutating func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Fast path: most strings need no escape and are copied whole.
         var contiguous = text
         contiguous.makeContiguousUTF8()
-        if !JSONWriter.needsEscape(contiguous.utf8.span) {
-            bytes.append(contentsOf: text.utf8)
-            bytes.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0x08: raw("\\b")
-            case 0x0C: raw("\\f")
-            case 0..<0x20:
-                let hex = String(byte, radix: 16)
-                raw("\\u00" + (hex.count == 1 ? "0" + hex : hex))
-            default: bytes.append(byte)
+        bytes.append(UInt8(ascii: "\""))
+        unsafe contiguous.utf8.span.withUnsafeBufferPointer { source in
+            // Runs of bytes that need no escape are copied whole; escapes are rare (a newline in an abstract).
+            var runStart = 0
+            var index = 0
+            while index < source.count {
+                if index + 8 <= source.count {
+                    // Eight bytes at once: none below 0x20, none a quote or a backslash (the zero-byte test of
+                    // each comparison can only err towards a closer look, never miss one).
+                    let word = unsafe UnsafeRawPointer(source.baseAddress.unsafelyUnwrapped + index).loadUnaligned(as: UInt64.self)
+                    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                    let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+                    let flagged = ((word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones))
+                        & ~(word & quotes & backslashes) & highs
+                    if flagged == 0 {
+                        index += 8
+                        continue
+                    }
+                }
+                let byte = unsafe source[index]
+                index += 1
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                unsafe bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<(index - 1)]))
+                runStart = index
+                switch byte {
+                case UInt8(ascii: "\""): raw("\\\"")
+                case UInt8(ascii: "\\"): raw("\\\\")
+                case 0x0A: raw("\\n")
+                case 0x0D: raw("\\r")
+                case 0x09: raw("\\t")
+                case 0x08: raw("\\b")
+                case 0x0C: raw("\\f")
+                default:
+                    let hex = String(byte, radix: 16)
+                    raw("\\u00" + (hex.count == 1 ? "0" + hex : hex))
+                }
             }
+            unsafe bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<source.count]))
         }
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// One pass without branches or early exit, which the compiler vectorises (escapes are rare).
-    private static func needsEscape(_ utf8: Span<UInt8>) -> Bool {
-        unsafe utf8.withUnsafeBufferPointer { bytes in
-            var flags: UInt8 = 0
-            for index in 0..<bytes.count {
-                let byte = unsafe bytes[index]
-                flags |= (byte < 0x20 ? 1 : 0) | (byte == UInt8(ascii: "\"") ? 1 : 0) | (byte == UInt8(ascii: "\\") ? 1 : 0)
-            }
-            return flags != 0
-        }
     }
 
     /// Renders one value as a string.

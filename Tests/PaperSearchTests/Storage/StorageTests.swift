@@ -141,6 +141,21 @@ struct JSONTests {
         #expect(text == #"{"text":"quote \" backslash \\ newline \n tab \t control \u0001 é","n":25.1,"list":[null,true]}"#)
         #expect(try JSONParser.parse(text) == value)
     }
+
+    /// The writer looks at eight bytes at a time: every character that needs an escape, at every offset
+    /// within and across those words, among multi-byte UTF-8, must still be escaped and read back.
+    @Test func escapesAreFoundAtEveryOffset() throws {
+        let specials: [Character] = ["\"", "\\", "\n", "\u{01}", "\u{1F}", "é", " ", "~", "\u{7F}"]
+        for special in specials {
+            for offset in 0..<20 {
+                let text = String(repeating: "a", count: offset) + String(special) + "bcdéfghijklmnop" + String(special)
+                let written = JSONWriter.string(.string(text))
+                #expect(try JSONParser.parse(written) == .string(text), "\(special.unicodeScalars.first?.value ?? 0) at \(offset)")
+                let escaped = special == "\"" || special == "\\" || (special.asciiValue ?? 0x20) < 0x20
+                #expect(written.count == text.count + 2 + (escaped ? 2 * (special == "\n" || special == "\"" || special == "\\" ? 1 : 5) : 0))
+            }
+        }
+    }
 }
 
 @Suite("Line reader")
