@@ -36,40 +36,59 @@ struct AnalyzedPaper: Sendable {
 /// passes over pointers: give every occurrence its term's index (a hash table sized for the paper, first
 /// occurrences numbered in order), count occurrences per term, and place each position at its term's
 /// running offset (a counting sort, which keeps every term's positions in order).
-@safe struct DocumentTermGrouper {
-    /// One occurrence: where its bytes end in `tokenBytes`, its position, its namespace.
-    private struct Token {
-        var end: Int32
-        var position: UInt32
-        var namespace: UInt8
-    }
-
-    private var tokenBytes: [UInt8] = []
-    private var tokens: [Token] = []
-    private let buffers = GroupingBuffers()
+///
+/// `@unchecked Sendable`: its pointers are into memory its `GroupingBuffers` owns, and the analyser that
+/// holds it is used by one thread at a time (the indexing pipeline hands analysers over through a lock).
+@safe struct DocumentTermGrouper: @unchecked Sendable {
+    /// Owns the memory; made by the first `begin()`, so that a grouper that is only swapped costs nothing.
+    private var buffers: GroupingBuffers?
+    // The occurrences so far, in `buffers`' memory (the pointers are refreshed when it grows). Only one copy
+    // of a grouper is used at a time: it is moved in and out of the analyser's sink.
+    private var tokenBytes = unsafe GroupingBuffers.nowhere(UInt8.self)
+    private var tokenByteCount = 0
+    private var tokenByteCapacity = 0
+    private var tokens = unsafe GroupingBuffers.nowhere(GroupedToken.self)
+    private var tokenCount = 0
+    private var tokenCapacity = 0
 
     /// Starts a paper.
     mutating func begin() {
-        tokenBytes.removeAll(keepingCapacity: true)
-        tokens.removeAll(keepingCapacity: true)
+        if buffers == nil { buffers = GroupingBuffers() }
+        tokenByteCount = 0
+        tokenCount = 0
     }
 
-    /// One occurrence of `term` (in `namespace`) at `position`.
+    /// One occurrence of `term` (in `namespace`) at `position`; `begin()` came first.
     @inline(__always)
     mutating func add(_ term: Span<UInt8>, namespace: FieldNamespace, position: Int) {
-        for index in term.indices { tokenBytes.append(term[index]) }
-        tokens.append(Token(end: Int32(tokenBytes.count), position: UInt32(truncatingIfNeeded: position), namespace: namespace.rawValue))
+        let length = term.count
+        if length > tokenByteCapacity - tokenByteCount || tokenCount == tokenCapacity { grow(adding: length) }
+        // In bounds: `grow` made room for `length` more bytes and one more occurrence.
+        for index in 0..<length { unsafe tokenBytes[tokenByteCount + index] = term[index] }
+        tokenByteCount += length
+        unsafe tokens[tokenCount] = GroupedToken(
+            end: Int32(tokenByteCount), position: UInt32(truncatingIfNeeded: position), namespace: namespace.rawValue)
+        tokenCount += 1
+    }
+
+    private mutating func grow(adding length: Int) {
+        guard let buffers else { preconditionFailure("DocumentTermGrouper.add before begin") }
+        unsafe tokenBytes = buffers.growTokenBytes(keeping: tokenByteCount, toHold: tokenByteCount + length)
+        unsafe tokens = buffers.growTokens(keeping: tokenCount, toHold: tokenCount + 1)
+        tokenByteCapacity = buffers.tokenByteCapacity
+        tokenCapacity = buffers.tokenCapacity
     }
 
     /// Groups the paper's occurrences and sets `paper`'s terms, keys and entries.
     func finish(_ paper: inout AnalyzedPaper) {
-        let tokenCount = tokens.count
+        guard let buffers else { preconditionFailure("DocumentTermGrouper.finish before begin") }
+        let tokenCount = self.tokenCount
         buffers.reserve(tokens: tokenCount)
         var termCount = 0
         var distinctBytes = 0
-        unsafe tokenBytes.withUnsafeBufferPointer { bytes in
-        unsafe tokens.withUnsafeBufferPointer { tokens in
-            let buffers = self.buffers
+        let bytes = unsafe UnsafeBufferPointer(start: tokenBytes, count: tokenByteCount)
+        let tokens = unsafe UnsafeBufferPointer(start: self.tokens, count: tokenCount)
+        do {
             let tokenTerms = unsafe buffers.tokenTerms, termFirstTokens = unsafe buffers.termFirstTokens
             let keys = unsafe buffers.keys, tableTerms = unsafe buffers.tableTerms
             let mask = buffers.tableSize - 1
@@ -104,11 +123,9 @@ struct AnalyzedPaper: Sendable {
                 unsafe tokenTerms[token] = Int32(index)
                 start = end
             }
-        }}
+        }
         // Pass 2 and 3, and the paper's arrays, written in place at their exact sizes.
-        unsafe tokenBytes.withUnsafeBufferPointer { bytes in
-        unsafe tokens.withUnsafeBufferPointer { tokens in
-            let buffers = self.buffers
+        do {
             let tokenTerms = unsafe buffers.tokenTerms, termFirstTokens = unsafe buffers.termFirstTokens
             let keys = unsafe buffers.keys, offsets = unsafe buffers.termOffsets, sorted = unsafe buffers.sortedPositions
             unsafe offsets.update(repeating: 0, count: termCount + 1)
@@ -172,11 +189,11 @@ struct AnalyzedPaper: Sendable {
                 initialized = writer.written
             }
             paper.entryEnds = entryEnds
-        }}
+        }
     }
 
     private func sameTerm(_ first: Int32, _ token: Int, _ bytes: UnsafeBufferPointer<UInt8>,
-                          _ tokens: UnsafeBufferPointer<Token>) -> Bool {
+                          _ tokens: UnsafeBufferPointer<GroupedToken>) -> Bool {
         let other = Int(first)
         guard unsafe tokens[other].namespace == tokens[token].namespace else { return false }
         let otherStart = other == 0 ? 0 : Int(unsafe tokens[other - 1].end), otherEnd = Int(unsafe tokens[other].end)
@@ -185,6 +202,13 @@ struct AnalyzedPaper: Sendable {
         for offset in 0..<(end - start) where unsafe bytes[otherStart + offset] != bytes[start + offset] { return false }
         return true
     }
+}
+
+/// One occurrence gathered by `DocumentTermGrouper`: where its bytes end, its position, its namespace.
+private struct GroupedToken {
+    var end: Int32
+    var position: UInt32
+    var namespace: UInt8
 }
 
 /// LEB128 varints written through a pointer into room the caller sized; each write is checked against it.
@@ -231,6 +255,41 @@ struct AnalyzedPaper: Sendable {
     /// The hash table: term index per slot, -1 empty.
     private(set) var tableTerms = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
 
+    /// The occurrences being gathered: their bytes back to back, and per occurrence a `GroupedToken`.
+    private(set) var tokenBytes = unsafe GroupingBuffers.nowhere(UInt8.self)
+    private(set) var tokenByteCapacity = 0
+    private(set) var tokens = unsafe GroupingBuffers.nowhere(GroupedToken.self)
+    private(set) var tokenCapacity = 0
+
+    /// A pointer for an empty buffer (never read or written; capacity 0).
+    static func nowhere<T>(_ type: T.Type) -> UnsafeMutablePointer<T> {
+        unsafe UnsafeMutablePointer<T>(bitPattern: MemoryLayout<T>.alignment).unsafelyUnwrapped
+    }
+
+    /// Room for at least `count` token bytes, the first `used` kept; returns the (possibly moved) buffer.
+    func growTokenBytes(keeping used: Int, toHold count: Int) -> UnsafeMutablePointer<UInt8> {
+        guard count > tokenByteCapacity else { return unsafe tokenBytes }
+        let capacity = max(count, 2 * tokenByteCapacity, 4096)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        unsafe grown.update(from: tokenBytes, count: used)
+        if tokenByteCapacity > 0 { unsafe tokenBytes.deallocate() }
+        unsafe tokenBytes = grown
+        tokenByteCapacity = capacity
+        return unsafe grown
+    }
+
+    /// Room for at least `count` occurrences, the first `used` kept; returns the (possibly moved) buffer.
+    func growTokens(keeping used: Int, toHold count: Int) -> UnsafeMutablePointer<GroupedToken> {
+        guard count > tokenCapacity else { return unsafe tokens }
+        let capacity = max(count, 2 * tokenCapacity, 1024)
+        let grown = UnsafeMutablePointer<GroupedToken>.allocate(capacity: capacity)
+        unsafe grown.update(from: tokens, count: used)
+        if tokenCapacity > 0 { unsafe tokens.deallocate() }
+        unsafe tokens = grown
+        tokenCapacity = capacity
+        return unsafe grown
+    }
+
     /// Makes room for `tokens` occurrences (and as many terms), and a table of at least twice as many slots.
     func reserve(tokens: Int) {
         guard tokens > capacity || tableSize == 0 else { return }
@@ -250,6 +309,8 @@ struct AnalyzedPaper: Sendable {
     }
 
     deinit {
+        if tokenByteCapacity > 0 { unsafe tokenBytes.deallocate() }
+        if tokenCapacity > 0 { unsafe tokens.deallocate() }
         unsafe tokenTerms.deallocate(); unsafe termFirstTokens.deallocate(); unsafe keys.deallocate()
         unsafe termOffsets.deallocate(); unsafe sortedPositions.deallocate(); unsafe tableTerms.deallocate()
     }
