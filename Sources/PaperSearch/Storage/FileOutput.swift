@@ -28,6 +28,13 @@ final class FileOutput {
     }
 
     func write(_ bytes: [UInt8]) throws(StorageError) {
+        if bytes.count >= FileOutput.bufferSize / 4 {
+            // Large writes skip the buffer: one copy fewer.
+            try flush()
+            count += bytes.count
+            try writeThrough(bytes)
+            return
+        }
         buffer.append(contentsOf: bytes)
         count += bytes.count
         if buffer.count >= FileOutput.bufferSize { try flush() }
@@ -64,13 +71,18 @@ final class FileOutput {
 
     private func flush() throws(StorageError) {
         guard !buffer.isEmpty else { return }
-        unsafe buffer.withUnsafeBytes { unsafe crc.update($0) }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        try writeThrough(buffer)
+    }
+
+    /// Adds `bytes` to the checksum and writes them to the file.
+    private func writeThrough(_ bytes: [UInt8]) throws(StorageError) {
+        unsafe bytes.withUnsafeBytes { unsafe crc.update($0) }
         let fd = descriptor, path = self.path
         var failure: StorageError?
-        unsafe buffer.withUnsafeBytes { bytes in
-            do throws(StorageError) { try unsafe SystemCalls.writeAll(fd, bytes, path: path) } catch { failure = error }
+        unsafe bytes.withUnsafeBytes { raw in
+            do throws(StorageError) { try unsafe SystemCalls.writeAll(fd, raw, path: path) } catch { failure = error }
         }
-        buffer.removeAll(keepingCapacity: true)
         if let failure { throw failure }
     }
 

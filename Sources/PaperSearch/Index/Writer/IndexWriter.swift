@@ -145,7 +145,9 @@ public final class IndexWriter {
             chunks = PostingsChunkWriter(postings: postingsOutput, positions: positionsOutput, dictionary: termsOutput,
                                          encoder: encoder, inverter: inverter, sources: ["the in-memory postings"],
                                          threads: SystemCalls.processorCount, termsPerChunk: options.termsPerPostingsChunk)
-            for id in inverter.sortedTermIDs() { try chunks.add(inverterTerm: id) }
+            for term in inverter.sortedTerms() {
+                try chunks.add(inverterTerm: Int(term.id), documentFrequency: Int(term.documentFrequency))
+            }
         } else {
             try spill()
             chunks = PostingsChunkWriter(postings: postingsOutput, positions: positionsOutput, dictionary: termsOutput,

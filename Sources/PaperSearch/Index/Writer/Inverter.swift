@@ -129,22 +129,34 @@ struct Inverter {
 
     // MARK: - Reading back
 
-    /// Term ids in byte order of their terms (namespace byte first).
-    func sortedTermIDs() -> [Int] {
-        // Sort by the first eight bytes as one integer, then compare bytes only among equal prefixes.
-        let prefixes: [UInt64] = (0..<termStarts.count).map { id in
-            var prefix: UInt64 = 0
-            let bytes = term(id)
-            var taken = 0
-            for byte in bytes.prefix(8) { prefix = prefix << 8 | UInt64(byte); taken += 1 }
-            return prefix << UInt64(8 * (8 - taken))
+    /// A term in the sorted order: its first eight bytes as one big-endian integer (zero-padded), its id,
+    /// and its document frequency (carried along so that readers of the order need not look it up).
+    struct SortedTerm {
+        var prefix: UInt64
+        var id: Int32
+        var documentFrequency: UInt32
+    }
+
+    /// The terms in byte order (namespace byte first). They are sorted by their prefixes as integers, and
+    /// bytes are compared only among equal prefixes.
+    func sortedTerms() -> [SortedTerm] {
+        var sorted: [SortedTerm] = []
+        sorted.reserveCapacity(termStarts.count)
+        unsafe termBytes.withUnsafeBufferPointer { bytes in
+            for id in 0..<termStarts.count {
+                let start = termStarts[id], length = Int(termLengths[id])
+                var prefix: UInt64 = 0
+                for offset in 0..<8 { prefix = prefix << 8 | (offset < length ? UInt64(unsafe bytes[start + offset]) : 0) }
+                sorted.append(SortedTerm(prefix: prefix, id: Int32(id), documentFrequency: states[id].documentFrequency))
+            }
+            sorted.sort { a, b in
+                if a.prefix != b.prefix { return a.prefix < b.prefix }
+                let aStart = termStarts[Int(a.id)], bStart = termStarts[Int(b.id)]
+                return unsafe UnsafeBufferPointer(rebasing: bytes[aStart..<(aStart + Int(termLengths[Int(a.id)]))])
+                    .lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: bytes[bStart..<(bStart + Int(termLengths[Int(b.id)]))]))
+            }
         }
-        var ids = Array(0..<termStarts.count)
-        ids.sort { a, b in
-            if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
-            return term(a).lexicographicallyPrecedes(term(b))
-        }
-        return ids
+        return sorted
     }
 
     /// A term's stream bytes.

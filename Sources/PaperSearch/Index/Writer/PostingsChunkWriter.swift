@@ -94,10 +94,10 @@ final class PostingsChunkWriter {
         maximumInFlight = 2 * max(1, threads) + 1
     }
 
-    /// Hands over the inverter's term `id`; terms come in dictionary order.
-    func add(inverterTerm id: Int) throws(IndexError) {
+    /// Hands over the inverter's term `id` (in `documentFrequency` documents); terms come in dictionary order.
+    func add(inverterTerm id: Int, documentFrequency: Int) throws(IndexError) {
         current.inverterIDs.append(id)
-        current.inverterPostings += Int(inverter?.inverter.documentFrequency(id) ?? 0)
+        current.inverterPostings += documentFrequency
         if current.inverterPostings >= PostingsChunkWriter.chunkPostings || current.inverterIDs.count >= termsPerChunk {
             try handOver()
         }

@@ -10,14 +10,15 @@ enum RunWriter {
             let output = try FileOutput(path: path)
             var entry: [UInt8] = []
             var stream: [UInt8] = []
-            for id in inverter.sortedTermIDs() {
+            for sorted in inverter.sortedTerms() {
+                let id = Int(sorted.id)
                 entry.removeAll(keepingCapacity: true)
                 stream.removeAll(keepingCapacity: true)
                 inverter.postings(of: id, into: &stream)
                 let term = inverter.term(id)
                 VarInt.append(term.count, to: &entry)
                 entry.append(contentsOf: term)
-                VarInt.append(UInt64(inverter.documentFrequency(id)), to: &entry)
+                VarInt.append(UInt64(sorted.documentFrequency), to: &entry)
                 VarInt.append(stream.count, to: &entry)
                 try output.write(entry)
                 try output.write(stream)
