@@ -145,7 +145,7 @@ public final class IndexWriter {
             chunks = PostingsChunkWriter(postings: postingsOutput, positions: positionsOutput, dictionary: termsOutput,
                                          encoder: encoder, inverter: inverter, sources: ["the in-memory postings"],
                                          threads: SystemCalls.processorCount, termsPerChunk: options.termsPerPostingsChunk)
-            for term in inverter.sortedTerms() {
+            try inverter.forEachSortedTerm { (term: Inverter.SortedTerm) throws(IndexError) in
                 try chunks.add(inverterTerm: Int(term.id), documentFrequency: Int(term.documentFrequency))
             }
         } else {

@@ -137,26 +137,46 @@ struct Inverter {
         var documentFrequency: UInt32
     }
 
-    /// The terms in byte order (namespace byte first). They are sorted by their prefixes as integers, and
-    /// bytes are compared only among equal prefixes.
-    func sortedTerms() -> [SortedTerm] {
-        var sorted: [SortedTerm] = []
-        sorted.reserveCapacity(termStarts.count)
+    /// Calls `body` with every term in byte order (namespace byte first).
+    ///
+    /// A counting pass first buckets the terms by their first two bytes; each bucket is then sorted (by the
+    /// eight-byte prefixes as integers, comparing bytes only among equal prefixes) just before its terms are
+    /// handed on. A caller that passes terms to other threads (the commit's encoders) thus has them at work
+    /// while later buckets are being sorted.
+    func forEachSortedTerm(_ body: (SortedTerm) throws(IndexError) -> Void) throws(IndexError) {
+        let count = termStarts.count
+        var unsorted: [SortedTerm] = []
+        unsorted.reserveCapacity(count)
+        var bucketStarts = [Int32](repeating: 0, count: (1 << 16) + 1)
         unsafe termBytes.withUnsafeBufferPointer { bytes in
-            for id in 0..<termStarts.count {
+            for id in 0..<count {
                 let start = termStarts[id], length = Int(termLengths[id])
                 var prefix: UInt64 = 0
                 for offset in 0..<8 { prefix = prefix << 8 | (offset < length ? UInt64(unsafe bytes[start + offset]) : 0) }
-                sorted.append(SortedTerm(prefix: prefix, id: Int32(id), documentFrequency: states[id].documentFrequency))
-            }
-            sorted.sort { a, b in
-                if a.prefix != b.prefix { return a.prefix < b.prefix }
-                let aStart = termStarts[Int(a.id)], bStart = termStarts[Int(b.id)]
-                return unsafe UnsafeBufferPointer(rebasing: bytes[aStart..<(aStart + Int(termLengths[Int(a.id)]))])
-                    .lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: bytes[bStart..<(bStart + Int(termLengths[Int(b.id)]))]))
+                unsorted.append(SortedTerm(prefix: prefix, id: Int32(id), documentFrequency: states[id].documentFrequency))
+                bucketStarts[Int(prefix >> 48) + 1] += 1
             }
         }
-        return sorted
+        for bucket in 0..<(1 << 16) { bucketStarts[bucket + 1] += bucketStarts[bucket] }
+        var sorted = unsorted
+        var next = bucketStarts
+        for term in unsorted {
+            let bucket = Int(term.prefix >> 48)
+            sorted[Int(next[bucket])] = term
+            next[bucket] += 1
+        }
+        for bucket in 0..<(1 << 16) where bucketStarts[bucket + 1] > bucketStarts[bucket] {
+            let range = Int(bucketStarts[bucket])..<Int(bucketStarts[bucket + 1])
+            unsafe termBytes.withUnsafeBufferPointer { bytes in
+                sorted[range].sort { a, b in
+                    if a.prefix != b.prefix { return a.prefix < b.prefix }
+                    let aStart = termStarts[Int(a.id)], bStart = termStarts[Int(b.id)]
+                    return unsafe UnsafeBufferPointer(rebasing: bytes[aStart..<(aStart + Int(termLengths[Int(a.id)]))])
+                        .lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: bytes[bStart..<(bStart + Int(termLengths[Int(b.id)]))]))
+                }
+            }
+            for index in range { try body(sorted[index]) }
+        }
     }
 
     /// A term's stream bytes.

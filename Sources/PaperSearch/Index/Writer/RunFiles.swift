@@ -6,23 +6,26 @@
 /// Streams are in the inverter's format (see `Inverter`), their document gaps relative to the run.
 enum RunWriter {
     static func write(_ inverter: Inverter, to path: String) throws(IndexError) {
-        do {
-            let output = try FileOutput(path: path)
-            var entry: [UInt8] = []
-            var stream: [UInt8] = []
-            for sorted in inverter.sortedTerms() {
-                let id = Int(sorted.id)
-                entry.removeAll(keepingCapacity: true)
-                stream.removeAll(keepingCapacity: true)
-                inverter.postings(of: id, into: &stream)
-                let term = inverter.term(id)
-                VarInt.append(term.count, to: &entry)
-                entry.append(contentsOf: term)
-                VarInt.append(UInt64(sorted.documentFrequency), to: &entry)
-                VarInt.append(stream.count, to: &entry)
+        let output: FileOutput
+        do { output = try FileOutput(path: path) } catch { throw .io(error) }
+        var entry: [UInt8] = []
+        var stream: [UInt8] = []
+        try inverter.forEachSortedTerm { (sorted: Inverter.SortedTerm) throws(IndexError) in
+            let id = Int(sorted.id)
+            entry.removeAll(keepingCapacity: true)
+            stream.removeAll(keepingCapacity: true)
+            inverter.postings(of: id, into: &stream)
+            let term = inverter.term(id)
+            VarInt.append(term.count, to: &entry)
+            entry.append(contentsOf: term)
+            VarInt.append(UInt64(sorted.documentFrequency), to: &entry)
+            VarInt.append(stream.count, to: &entry)
+            do throws(StorageError) {
                 try output.write(entry)
                 try output.write(stream)
-            }
+            } catch { throw .io(error) }
+        }
+        do {
             try output.write(0)
             try output.finish()
         } catch { throw .io(error) }
