@@ -68,6 +68,38 @@ public struct JSONSyntaxError: Error, Equatable, Sendable {
 
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes: validates UTF-8 inside strings, limits nesting depth so
 /// that hostile input cannot exhaust the stack, and rejects anything after the value but white space.
+/// Byte-level helpers shared by the JSON parser and writer.
+enum JSONText {
+    /// Whether any of the eight bytes of `word` may be a quote, a backslash or a control character (the
+    /// zero-byte test of each comparison can err only towards a closer look, never miss one).
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+        let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
+        return special & highs != 0
+    }
+
+    /// The string of UTF-8 `bytes`, or nil if they are not valid UTF-8. ASCII (most JSON text) is checked
+    /// eight bytes at a time and copied; only other text goes through the standard library's validation,
+    /// whose generic entry point costs about a thousand instructions a call.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = bytes.baseAddress else { return "" }
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= unsafe UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(unsafe base[index])
+            index += 1
+        }
+        if high & 0x8080_8080_8080_8080 == 0 { return unsafe String(decoding: bytes, as: UTF8.self) }
+        return unsafe String(validating: bytes, as: UTF8.self)
+    }
+}
+
 public enum JSONParser {
     static let maximumDepth = 256
 
@@ -230,14 +262,10 @@ public enum JSONParser {
         /// borrows into its top bit). Stops at the first word that may hold one; the byte loop finds it.
         @inline(__always)
         mutating func skipPlainStringBytes() {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             guard let base = unsafe bytes.baseAddress else { return }
             while position + 8 <= end {
                 let word = unsafe UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
-                let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
-                    | ((word &- ones &* 0x20) & ~word)
-                if special & highs != 0 { return }
+                if JSONText.mayNeedEscape(word) { return }
                 position += 8
             }
         }
@@ -253,7 +281,7 @@ public enum JSONParser {
                 let byte = unsafe bytes[position]
                 if byte == UInt8(ascii: "\"") {
                     let run = unsafe UnsafeBufferPointer(rebasing: bytes[runStart..<position])
-                    guard let text = unsafe String(validating: run, as: UTF8.self) else {
+                    guard let text = unsafe JSONText.string(run) else {
                         throw error("invalid UTF-8 in a string", at: unsafe firstInvalidUTF8(in: run, base: runStart))
                     }
                     position += 1
@@ -273,7 +301,7 @@ public enum JSONParser {
                 switch byte {
                 case UInt8(ascii: "\""):
                     position += 1
-                    guard let text = String(validating: utf8, as: UTF8.self) else {
+                    guard let text = unsafe utf8.withUnsafeBufferPointer({ unsafe JSONText.string($0) }) else {
                         throw error("invalid UTF-8 in a string", at: start)
                     }
                     return text

@@ -50,14 +50,9 @@ public struct JSONWriter {
             var index = 0
             while index < source.count {
                 if index + 8 <= source.count {
-                    // Eight bytes at once: none below 0x20, none a quote or a backslash (the zero-byte test of
-                    // each comparison can only err towards a closer look, never miss one).
+                    // Eight bytes at once: none below 0x20, none a quote or a backslash.
                     let word = unsafe UnsafeRawPointer(source.baseAddress.unsafelyUnwrapped + index).loadUnaligned(as: UInt64.self)
-                    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                    let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
-                    let flagged = ((word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones))
-                        & ~(word & quotes & backslashes) & highs
-                    if flagged == 0 {
+                    if !JSONText.mayNeedEscape(word) {
                         index += 8
                         continue
                     }

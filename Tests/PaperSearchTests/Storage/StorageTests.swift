@@ -132,6 +132,20 @@ struct JSONTests {
         }
     }
 
+    /// Strings are checked for ASCII eight bytes at a time: a non-ASCII byte at any offset must still be
+    /// validated (kept when it is valid UTF-8, rejected when not), with and without escapes in the string.
+    @Test func nonASCIIBytesAreValidatedAtEveryOffset() throws {
+        for offset in 0..<20 {
+            for escaped in [false, true] {
+                let prefix = Array(repeating: UInt8(ascii: "a"), count: offset) + (escaped ? Array(#"\n"#.utf8) : [])
+                let valid = [UInt8(ascii: "\"")] + prefix + Array("é中b".utf8) + [UInt8(ascii: "\"")]
+                #expect(try JSONParser.parse(valid) == .string(String(repeating: "a", count: offset) + (escaped ? "\n" : "") + "é中b"))
+                let invalid = [UInt8(ascii: "\"")] + prefix + [0xC3, 0x28, UInt8(ascii: "b"), UInt8(ascii: "\"")]
+                #expect(throws: JSONSyntaxError.self, "offset \(offset)") { _ = try JSONParser.parse(invalid) }
+            }
+        }
+    }
+
     @Test func writerRoundTrips() throws {
         let value = JSONValue.object(JSONObject([
             ("text", .string("quote \" backslash \\ newline \n tab \t control \u{01} é")),
