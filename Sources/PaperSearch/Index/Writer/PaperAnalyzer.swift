@@ -91,8 +91,12 @@ struct AnalyzedPaper: Sendable {
         do {
             let tokenTerms = unsafe buffers.tokenTerms, termFirstTokens = unsafe buffers.termFirstTokens
             let keys = unsafe buffers.keys, tableTerms = unsafe buffers.tableTerms
-            let mask = buffers.tableSize - 1
-            unsafe tableTerms.update(repeating: -1, count: buffers.tableSize)
+            // The table's size follows this paper (the buffers keep room for the largest so far): at least
+            // twice its occurrences, a power of two.
+            var tableSize = 256
+            while tableSize < 2 * tokenCount { tableSize <<= 1 }
+            let mask = tableSize - 1
+            unsafe tableTerms.update(repeating: -1, count: tableSize)
             // Pass 1: each occurrence gets its term's index. Invariant: the table has at least twice as many
             // slots as there are occurrences, so probing ends at an empty slot.
             var start = 0

@@ -10,13 +10,13 @@ import Dispatch
 /// chunk's bytes landed. The files are therefore byte for byte what one thread would write. At most
 /// `2 × threads + 1` chunks are in flight, so memory stays bounded.
 final class PostingsChunkWriter {
-    /// A run of consecutive terms: streams in, encoded postings out.
-    ///
-    /// `@unchecked Sendable`: a chunk is filled by the committing thread, then handed to one worker, and read
-    /// again by the committing thread only after the worker signalled `done`, which orders the accesses.
-    private final class Chunk: @unchecked Sendable {
+    /// A run of consecutive terms: streams in, encoded postings out. A plain value, so that the loops over
+    /// it run without the exclusivity checks that a class's properties would cost; it travels in a `Chunk`.
+    private struct ChunkContent {
         /// The inverter's term ids (their terms and streams are read by the worker), or none.
         var inverterIDs: [Int] = []
+        /// Postings handed over so far (for the inverter's terms), to size chunks.
+        var inverterPostings = 0
         var terms: [UInt8] = []
         /// Per term: where its bytes end in `terms`, and where its streams end in `partEnds`.
         var termEnds: [Int] = []
@@ -30,13 +30,10 @@ final class PostingsChunkWriter {
         var positions: [UInt8] = []
         var infos: [TermInfo] = []
         var failure: IndexError?
-        let done = DispatchSemaphore(value: 0)
 
         var isEmpty: Bool { termEnds.isEmpty && inverterIDs.isEmpty }
-        /// Postings handed over so far (for the inverter's terms), to size chunks.
-        var inverterPostings = 0
 
-        func reset() {
+        mutating func reset() {
             inverterIDs.removeAll(keepingCapacity: true)
             inverterPostings = 0
             terms.removeAll(keepingCapacity: true)
@@ -50,6 +47,18 @@ final class PostingsChunkWriter {
             infos.removeAll(keepingCapacity: true)
             failure = nil
         }
+    }
+
+    /// A chunk on its way to a worker and back.
+    ///
+    /// `@unchecked Sendable`: the committing thread fills it, then one worker takes its content and puts
+    /// it back, and the committing thread reads it again only after the worker signalled `done`, which
+    /// orders the accesses.
+    private final class Chunk: @unchecked Sendable {
+        var content: ChunkContent
+        let done = DispatchSemaphore(value: 0)
+
+        init(_ content: ChunkContent) { self.content = content }
     }
 
     /// A chunk is handed over once its streams reach this many bytes, or its inverter terms this many
@@ -77,8 +86,8 @@ final class PostingsChunkWriter {
     private let queue = DispatchQueue(label: "PaperSearch.postings", attributes: .concurrent)
     private let maximumInFlight: Int
     private var inFlight: [Chunk] = []
-    private var spare: [Chunk] = []
-    private var current = Chunk()
+    private var spare: [ChunkContent] = []
+    private var current = ChunkContent()
 
     /// A writer for the terms of `inverter` (`add(inverterTerm:)`), or, without one, for terms whose streams
     /// come from `sources` (`appendStream`, `endTerm`).
@@ -128,15 +137,18 @@ final class PostingsChunkWriter {
 
     private func handOver() throws(IndexError) {
         while inFlight.count >= maximumInFlight { try writeOldest() }
-        let chunk = current
+        let chunk = Chunk(current)
         inFlight.append(chunk)
-        current = spare.popLast() ?? Chunk()
+        current = spare.popLast() ?? ChunkContent()
         let encoder = self.encoder, sources = self.sources, inverter = self.inverter
         queue.async {
-            if let inverter, !chunk.inverterIDs.isEmpty {
-                PostingsChunkWriter.read(chunk, from: inverter.inverter)
+            var content = ChunkContent()
+            swap(&content, &chunk.content)
+            if let inverter, !content.inverterIDs.isEmpty {
+                PostingsChunkWriter.read(&content, from: inverter.inverter)
             }
-            PostingsChunkWriter.encode(chunk, encoder: encoder, sources: sources)
+            PostingsChunkWriter.encode(&content, encoder: encoder, sources: sources)
+            swap(&content, &chunk.content)
             chunk.done.signal()
         }
     }
@@ -144,26 +156,28 @@ final class PostingsChunkWriter {
     private func writeOldest() throws(IndexError) {
         let chunk = inFlight.removeFirst()
         chunk.done.wait()
-        if let failure = chunk.failure { throw failure }
+        var content = ChunkContent()
+        swap(&content, &chunk.content)
+        if let failure = content.failure { throw failure }
         let postingsBase = postingsOutput.count, positionsBase = positionsOutput.count
         do {
-            try postingsOutput.write(chunk.postings)
-            try positionsOutput.write(chunk.positions)
+            try postingsOutput.write(content.postings)
+            try positionsOutput.write(content.positions)
         } catch { throw .io(error) }
         var termStart = 0
-        for (index, var info) in chunk.infos.enumerated() {
+        for (index, var info) in content.infos.enumerated() {
             info.postingsOffset += postingsBase
             info.positionsOffset += positionsBase
-            try dictionary.add(chunk.terms[termStart..<chunk.termEnds[index]], info)
+            try dictionary.add(content.terms[termStart..<content.termEnds[index]], info)
             postingCount += info.documentFrequency
-            termStart = chunk.termEnds[index]
+            termStart = content.termEnds[index]
         }
-        chunk.reset()
-        spare.append(chunk)
+        content.reset()
+        spare.append(content)
     }
 
     /// Fills a chunk's terms and streams from the inverter (on a worker thread).
-    private static func read(_ chunk: Chunk, from inverter: Inverter) {
+    private static func read(_ chunk: inout ChunkContent, from inverter: Inverter) {
         for id in chunk.inverterIDs {
             inverter.postings(of: id, into: &chunk.streams)
             chunk.partEnds.append(chunk.streams.count)
@@ -175,7 +189,7 @@ final class PostingsChunkWriter {
     }
 
     /// Decodes and encodes every term of a chunk (on a worker thread).
-    private static func encode(_ chunk: Chunk, encoder: PostingsEncoder, sources: [String]) {
+    private static func encode(_ chunk: inout ChunkContent, encoder: PostingsEncoder, sources: [String]) {
         var encoder = encoder
         var merged = MergedPostings()
         var partStart = 0
