@@ -113,7 +113,20 @@ struct Tokenizer {
     }
 
     /// A cheap test at the start of a chunk: after at most three punctuation bytes, "http", "ftp" or "www."?
+    @inline(__always)
     private static func startsURL(_ text: Span<UInt8>, _ chunkStart: Int, _ n: Int) -> Bool {
+        // Most chunks start with a letter or digit that no URL prefix starts with: decided on one byte.
+        if chunkStart < n {
+            let first = text[chunkStart]
+            if Tokenizer.isAlphanumeric(first) {
+                let lower = first | 0x20
+                if lower != UInt8(ascii: "h") && lower != UInt8(ascii: "f") && lower != UInt8(ascii: "w") { return false }
+            }
+        }
+        return startsURLAfterPunctuation(text, chunkStart, n)
+    }
+
+    private static func startsURLAfterPunctuation(_ text: Span<UInt8>, _ chunkStart: Int, _ n: Int) -> Bool {
         var i = chunkStart
         while i < n && i < chunkStart + 3 && text[i] < 0x80 && !Tokenizer.isAlphanumeric(text[i]) && !Tokenizer.isSpace(text[i]) { i += 1 }
         guard i + 6 <= n else { return false }
