@@ -314,19 +314,33 @@ public enum BitPacking {
 
     /// Appends `values` packed at `width` bits to `output`.
     public static func pack<C: Collection>(_ values: C, width: Int, into output: inout [UInt8]) where C.Element == UInt32 {
-        guard width > 0 else { return }
-        var accumulator: UInt64 = 0
-        var bits = 0
-        for value in values {
-            accumulator |= UInt64(value) << UInt64(bits)
-            bits += width
-            while bits >= 8 {
-                output.append(UInt8(truncatingIfNeeded: accumulator))
+        guard width > 0 && width <= 32 else { return }
+        // The output's room is made first, then filled through a pointer four bytes at a time.
+        let start = output.count
+        let byteCount = (values.count * width + 7) / 8
+        output.append(contentsOf: repeatElement(0, count: byteCount))
+        unsafe output.withUnsafeMutableBytes { bytes in
+            var accumulator: UInt64 = 0
+            var bits = 0
+            var offset = start
+            for value in values {
+                accumulator |= UInt64(value) << UInt64(bits)
+                bits += width
+                if bits >= 32 {
+                    // In bounds: these 32 bits are part of the `byteCount` bytes.
+                    unsafe bytes.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, toByteOffset: offset, as: UInt32.self)
+                    offset += 4
+                    accumulator >>= 32
+                    bits -= 32
+                }
+            }
+            while bits > 0 {
+                unsafe bytes[offset] = UInt8(truncatingIfNeeded: accumulator)
+                offset += 1
                 accumulator >>= 8
                 bits -= 8
             }
         }
-        if bits > 0 { output.append(UInt8(truncatingIfNeeded: accumulator)) }
     }
 }
 
