@@ -257,8 +257,15 @@ struct MergedPostings {
                 var offset = 0
                 var previous: Int64 = -1
                 while offset < bytes.count {
-                    guard let gap = VarInt.read(bytes, at: &offset), let title = VarInt.read(bytes, at: &offset),
-                          let abstract = VarInt.read(bytes, at: &offset) else { return false }
+                    // Frequencies (and many gaps) are one byte: read those without the general decoder's loop.
+                    func next() -> UInt64? {
+                        if offset < bytes.count, bytes[offset] < 0x80 {
+                            offset += 1
+                            return UInt64(bytes[offset - 1])
+                        }
+                        return VarInt.read(bytes, at: &offset)
+                    }
+                    guard let gap = next(), let title = next(), let abstract = next() else { return false }
                     let document = previous &+ 1 &+ Int64(truncatingIfNeeded: gap)
                     guard gap < UInt64(UInt32.max), document < Int64(UInt32.max), title <= UInt64(Int32.max),
                           abstract <= UInt64(Int32.max) else { return false }
