@@ -168,7 +168,7 @@ case "records":
     _ = try CorpusReader(paths: [path]).readEach(restart: { records.removeAll() }) { paper in
         guard records.count < limit else { return }
         var writer = JSONWriter()
-        writer.write(.object(paper.jsonRecord))
+        paper.writeRecord(into: &writer)
         records.append(writer.bytes)
     }
     let dictionary = Array(records.joined().prefix(RecordCompression.dictionaryLength))

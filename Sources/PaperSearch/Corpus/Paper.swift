@@ -57,22 +57,52 @@ public struct Paper: Hashable, Sendable {
         for (key, value) in other.extra.pairs where extra[key] == nil { extra[key] = value }
     }
 
-    /// The keys `jsonRecord` writes before the extra fields, in order.
+    /// The keys `writeRecord` writes before the extra fields, in order.
     public static let recordKeys = ["id", "title", "authors", "year", "date", "venue", "abstract", "sources"]
 
-    /// The paper as one JSON object: the standard keys, then the extra fields. Read back by `PaperRecord`,
-    /// it gives the same paper (sources included), which is what makes `papers corpus --json` a converter.
-    public var jsonRecord: JSONObject {
-        var object = JSONObject()
-        object["id"] = .string(id)
-        object["title"] = .string(title)
-        object["authors"] = .array(authors.map { .string($0) })
-        object["year"] = year.map { .integer($0) } ?? .null
-        object["date"] = date.map { .string($0) } ?? .null
-        object["venue"] = venue.map { .string($0) } ?? .null
-        object["abstract"] = .string(abstract)
-        object["sources"] = .array(sources.map { .object(JSONObject([("file", .string($0.file)), ("line", .integer($0.line))])) })
-        for (key, value) in extra.pairs where object[key] == nil { object[key] = value }
-        return object
+    /// Writes the paper as one compact JSON object: the standard keys (id, title, authors, year, date, venue,
+    /// abstract, sources), then the extra fields whose keys are not among them (the first of any repeated
+    /// key). Read back by `PaperRecord`, it gives the same paper (sources included), which is what makes
+    /// `papers corpus --json` a converter. Written straight from the fields: no JSON value is built.
+    public func writeRecord(into writer: inout JSONWriter) {
+        func optional(_ text: String?) {
+            if let text { writer.writeString(text) } else { writer.raw("null") }
+        }
+        writer.raw("{\"id\":")
+        writer.writeString(id)
+        writer.raw(",\"title\":")
+        writer.writeString(title)
+        writer.raw(",\"authors\":[")
+        for (index, author) in authors.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.writeString(author)
+        }
+        writer.raw("],\"year\":")
+        if let year { writer.raw(String(year)) } else { writer.raw("null") }
+        writer.raw(",\"date\":")
+        optional(date)
+        writer.raw(",\"venue\":")
+        optional(venue)
+        writer.raw(",\"abstract\":")
+        writer.writeString(abstract)
+        writer.raw(",\"sources\":[")
+        for (index, source) in sources.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{\"file\":")
+            writer.writeString(source.file)
+            writer.raw(",\"line\":")
+            writer.raw(String(source.line))
+            writer.raw("}")
+        }
+        writer.raw("]")
+        var written = Paper.recordKeys
+        for (key, value) in extra.pairs where !written.contains(key) {
+            written.append(key)
+            writer.raw(",")
+            writer.writeString(key)
+            writer.raw(":")
+            writer.write(value)
+        }
+        writer.raw("}")
     }
 }

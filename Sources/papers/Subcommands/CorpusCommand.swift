@@ -24,7 +24,7 @@ enum CorpusCommand: Command {
         let report = try reader.read { paper in
             if json {
                 var writer = JSONWriter()
-                writer.write(.object(paper.jsonRecord))
+                paper.writeRecord(into: &writer)
                 context.output.write(bytes: writer.bytes)
                 context.output.write("\n")
             }

@@ -231,7 +231,7 @@ enum ShowCommand: Command {
         let paper = try index.paper(at: document)
         if arguments.has("--json") {
             var writer = JSONWriter()
-            writer.write(.object(paper.jsonRecord))
+            paper.writeRecord(into: &writer)
             context.output.write(bytes: writer.bytes)
             context.output.line()
             return .success

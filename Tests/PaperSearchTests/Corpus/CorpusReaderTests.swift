@@ -232,7 +232,7 @@ struct CorpusReaderTests {
         let scratch = ScratchDirectory()
         var writer = JSONWriter()
         for paper in papers {
-            writer.write(.object(paper.jsonRecord))
+            paper.writeRecord(into: &writer)
             writer.raw("\n")
         }
         let file = scratch.write("converted.jsonl", bytes: writer.bytes)

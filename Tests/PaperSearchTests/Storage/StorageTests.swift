@@ -325,7 +325,7 @@ struct RecordCompressionTests {
         while records.count < 1000, let line = try lines.next() {
             guard case let .object(object) = try JSONParser.parse(line.bytes) else { continue }
             var writer = JSONWriter()
-            writer.write(.object(try PaperRecord.paper(from: object, location: SourceLocation(file: "arxiv", line: line.number)).jsonRecord))
+            try PaperRecord.paper(from: object, location: SourceLocation(file: "arxiv", line: line.number)).writeRecord(into: &writer)
             records.append(writer.bytes)
         }
         let dictionary = Array(records.joined().prefix(RecordCompression.dictionaryLength))

@@ -380,7 +380,7 @@ struct PaperAnalyzer {
         result.year = paper.year.flatMap { (1...65_535).contains($0) ? UInt16($0) : nil } ?? 0
         var writer = JSONWriter()
         writer.reserveCapacity(paper.title.utf8.count + paper.abstract.utf8.count + 512)
-        writer.write(.object(paper.jsonRecord))
+        paper.writeRecord(into: &writer)
         result.id = paper.id
         result.record = writer.bytes
     }

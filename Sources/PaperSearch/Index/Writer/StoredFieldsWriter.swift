@@ -3,7 +3,7 @@
 ///     docs.psd   = Header, DictionaryLength u32, Dictionary, Record^DocCount, zero padding to 8, Offsets,
 ///                  Trailer, Footer
 ///     Dictionary = the first `RecordCompression.dictionaryLength` bytes (or fewer) of the first records
-///     Record     = IdLength varint, Id (UTF-8), then the paper as compact JSON (`Paper.jsonRecord`: id, title,
+///     Record     = IdLength varint, Id (UTF-8), then the paper as compact JSON (`Paper.writeRecord`: id, title,
 ///                  authors, year, date, venue, abstract, sources, then extra fields), UTF-8, compressed
 ///                  (`RecordCompression`). The id stands apart so that results read it without decompressing.
 ///     Offsets    = RecordStart u64 ^ (DocCount + 1)   (absolute file offsets; the last is the end of the records)
@@ -22,7 +22,7 @@ struct DocStoreWriter {
 
     init(output: FileOutput) { self.output = output }
 
-    /// Adds one paper: its id and its record's bytes (`Paper.jsonRecord` written by `JSONWriter`).
+    /// Adds one paper: its id and its record's bytes (`Paper.writeRecord`).
     mutating func add(id: String, record: [UInt8]) throws(IndexError) {
         guard compressor != nil else {
             heldBack.append((id, record))
