@@ -15,9 +15,11 @@ public struct IndexProgress: Sendable {
 /// published only if the build succeeds.
 ///
 /// Both cores work: the calling thread reads and parses the corpus and hands papers over in batches; worker
-/// threads analyse the batches (the costly part); one serial queue adds the analysed batches to the writer in
-/// corpus order, so document numbers — and the index — are the same however the threads run. At most a few
-/// batches are in flight, so memory stays flat.
+/// threads analyse the batches (the costly part: tokens, stems, each paper's terms grouped and their postings
+/// entries encoded, the stored record written); one serial queue adds the analysed batches to the writer in
+/// corpus order (one table lookup and one copy per distinct term, and the record's compression), so document
+/// numbers — and the index — are the same however the threads run. At most a few batches are in flight, so
+/// memory stays flat. The commit then encodes the final postings on every core (`PostingsChunkWriter`).
 ///
 /// The corpus is read in one pass (`CorpusReader.readOnce`). If an id repeats, that attempt is dropped — its
 /// writer removes its files — and the build starts again with the two-pass read that merges duplicates, so

@@ -17,7 +17,8 @@ public struct IndexSummary: Sendable {
 ///
 /// Papers are analysed and inverted in memory; whenever the inverter holds more than the memory budget its
 /// content is written as a sorted run and memory starts afresh, so a corpus larger than memory still
-/// indexes. `commit()` merges the runs into the final files, writes the manifest and publishes.
+/// indexes. `commit()` merges the runs into the final files (encoded in parallel chunks that are written in
+/// order, so the files are the same whatever the threads do), writes the manifest and publishes.
 /// A writer that is dropped without `commit()` (or whose commit fails) removes its temporary files and
 /// leaves the live index as it was.
 public final class IndexWriter {
