@@ -40,12 +40,6 @@ final class FileOutput {
         if buffer.count >= FileOutput.bufferSize { try flush() }
     }
 
-    func write(_ bytes: ArraySlice<UInt8>) throws(StorageError) {
-        buffer.append(contentsOf: bytes)
-        count += bytes.count
-        if buffer.count >= FileOutput.bufferSize { try flush() }
-    }
-
     func write(_ byte: UInt8) throws(StorageError) {
         buffer.append(byte)
         count += 1

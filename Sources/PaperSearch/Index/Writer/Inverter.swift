@@ -59,8 +59,6 @@ struct Inverter {
         termBytes[termStarts[id]..<(termStarts[id] + Int(termLengths[id]))]
     }
 
-    func documentFrequency(_ id: Int) -> UInt32 { states[id].documentFrequency }
-
     // MARK: - Documents
 
     /// Appends document `number`'s entry to the stream of every term it contains.
