@@ -241,25 +241,25 @@ private struct GroupedToken {
 
     /// Room for at least `count` token bytes, the first `used` kept; returns the (possibly moved) buffer.
     func growTokenBytes(keeping used: Int, toHold count: Int) -> UnsafeMutablePointer<UInt8> {
-        guard count > tokenByteCapacity else { return unsafe tokenBytes }
-        let capacity = max(count, 2 * tokenByteCapacity, 4096)
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        unsafe grown.update(from: tokenBytes, count: used)
-        if tokenByteCapacity > 0 { unsafe tokenBytes.deallocate() }
-        unsafe tokenBytes = grown
-        tokenByteCapacity = capacity
-        return unsafe grown
+        unsafe GroupingBuffers.grow(&tokenBytes, capacity: &tokenByteCapacity, keeping: used, toHold: count, minimum: 4096)
     }
 
     /// Room for at least `count` occurrences, the first `used` kept; returns the (possibly moved) buffer.
     func growTokens(keeping used: Int, toHold count: Int) -> UnsafeMutablePointer<GroupedToken> {
-        guard count > tokenCapacity else { return unsafe tokens }
-        let capacity = max(count, 2 * tokenCapacity, 1024)
-        let grown = UnsafeMutablePointer<GroupedToken>.allocate(capacity: capacity)
-        unsafe grown.update(from: tokens, count: used)
-        if tokenCapacity > 0 { unsafe tokens.deallocate() }
-        unsafe tokens = grown
-        tokenCapacity = capacity
+        unsafe GroupingBuffers.grow(&tokens, capacity: &tokenCapacity, keeping: used, toHold: count, minimum: 1024)
+    }
+
+    /// Replaces `buffer` (of `capacity` elements, 0 for `nowhere`) by one of at least `count` (doubling, and
+    /// at least `minimum`) when it is smaller, keeping its first `used` elements.
+    private static func grow<T>(_ buffer: inout UnsafeMutablePointer<T>, capacity: inout Int, keeping used: Int,
+                                toHold count: Int, minimum: Int) -> UnsafeMutablePointer<T> {
+        guard count > capacity else { return unsafe buffer }
+        let newCapacity = max(count, 2 * capacity, minimum)
+        let grown = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
+        unsafe grown.update(from: buffer, count: used)
+        if capacity > 0 { unsafe buffer.deallocate() }
+        unsafe buffer = grown
+        capacity = newCapacity
         return unsafe grown
     }
 
