@@ -80,12 +80,12 @@ final class FileOutput {
         if let failure { throw failure }
     }
 
-    /// Writes what is buffered, syncs the file to disk and closes it. Returns the length and CRC-32 of the
-    /// whole file.
+    /// Writes what is buffered, syncs the file to disk (unless `sync` is false: a temporary file that a
+    /// crash would make worthless anyway) and closes it. Returns the length and CRC-32 of the whole file.
     @discardableResult
-    func finish() throws(StorageError) -> (length: Int, crc32: UInt32) {
+    func finish(sync: Bool = true) throws(StorageError) -> (length: Int, crc32: UInt32) {
         try flush()
-        try SystemCalls.sync(descriptor, path: path)
+        if sync { try SystemCalls.sync(descriptor, path: path) }
         SystemCalls.close(descriptor)
         descriptor = -1
         return (count, crc.value)
