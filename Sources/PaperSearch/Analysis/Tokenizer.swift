@@ -309,14 +309,19 @@ struct Tokenizer {
         scan: while i < n {
             let byte = text[i]
             if Tokenizer.isAlphanumeric(byte) {
-                // The hot loop: ASCII letters and digits, lowercased by setting bit 5 (digits are unchanged).
-                if scratchCount < Tokenizer.groupLimit {
-                    scratch[scratchCount] = byte | 0x20
-                    scratchCount += 1
-                } else {
-                    overflow = true
-                }
-                i += 1
+                // The hot loop: a run of ASCII letters and digits, lowercased by setting bit 5 (digits are
+                // unchanged). The count lives in a local for the run, so it stays in a register.
+                var count = scratchCount
+                repeat {
+                    if count < Tokenizer.groupLimit {
+                        scratch[count] = text[i] | 0x20
+                        count += 1
+                    } else {
+                        overflow = true
+                    }
+                    i += 1
+                } while i < n && Tokenizer.isAlphanumeric(text[i])
+                scratchCount = count
                 continue
             }
             let length: Int
