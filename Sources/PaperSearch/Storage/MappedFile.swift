@@ -391,6 +391,11 @@ public enum VarInt {
     /// Decodes a varint from `bytes` at `offset`, advancing it; nil when the bytes end first or it overflows.
     @inline(__always)
     public static func read(_ bytes: Span<UInt8>, at offset: inout Int) -> UInt64? {
+        // Most values (frequencies, small gaps and deltas) take one byte: no loop for those.
+        if offset < bytes.count, bytes[offset] < 0x80 {
+            offset += 1
+            return UInt64(bytes[offset - 1])
+        }
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count {

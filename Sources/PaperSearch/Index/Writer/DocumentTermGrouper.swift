@@ -112,29 +112,21 @@
                 unsafe offsets[term] += 1
             }
             paper.termKeys = unsafe Array(UnsafeBufferPointer(start: keys, count: termCount))
+            var termEnds = [Int32](repeating: 0, count: termCount)
             paper.termBytes = unsafe [UInt8](unsafeUninitializedCapacity: distinctBytes) { output, initialized in
                 var written = 0
                 for term in 0..<termCount {
                     let token = Int(unsafe termFirstTokens[term])
-                    let start = token == 0 ? 0 : Int(unsafe tokens[token - 1].end), end = Int(unsafe tokens[token].end)
+                    let range = unsafe DocumentTermGrouper.bytes(of: token, tokens)
                     unsafe output[written] = tokens[token].namespace
                     unsafe (output.baseAddress.unsafelyUnwrapped + written + 1).update(
-                        from: bytes.baseAddress.unsafelyUnwrapped + start, count: end - start)
-                    written += 1 + end - start
+                        from: bytes.baseAddress.unsafelyUnwrapped + range.lowerBound, count: range.count)
+                    written += 1 + range.count
+                    termEnds[term] = Int32(written)
                 }
                 initialized = written
             }
-            paper.termEnds = unsafe [Int32](unsafeUninitializedCapacity: termCount) { output, initialized in
-                var written: Int32 = 0
-                for term in 0..<termCount {
-                    let token = Int(unsafe termFirstTokens[term])
-                    let start = token == 0 ? 0 : unsafe tokens[token - 1].end
-                    let end = unsafe tokens[token].end
-                    written += 1 + end - start
-                    unsafe output[term] = written
-                }
-                initialized = termCount
-            }
+            paper.termEnds = termEnds
             // Each entry: two frequencies and one delta per position, each a varint of at most 5 bytes.
             let entryBound = 10 * termCount + 5 * tokenCount
             var entryEnds = [Int32](repeating: 0, count: termCount)
@@ -165,14 +157,21 @@
         }
     }
 
+    /// Where occurrence `token`'s bytes lie among the gathered bytes (each ends where the next starts).
+    @inline(__always)
+    private static func bytes(of token: Int, _ tokens: UnsafeBufferPointer<GroupedToken>) -> Range<Int> {
+        (token == 0 ? 0 : Int(unsafe tokens[token - 1].end))..<Int(unsafe tokens[token].end)
+    }
+
     private func sameTerm(_ first: Int32, _ token: Int, _ bytes: UnsafeBufferPointer<UInt8>,
                           _ tokens: UnsafeBufferPointer<GroupedToken>) -> Bool {
         let other = Int(first)
         guard unsafe tokens[other].namespace == tokens[token].namespace else { return false }
-        let otherStart = other == 0 ? 0 : Int(unsafe tokens[other - 1].end), otherEnd = Int(unsafe tokens[other].end)
-        let start = token == 0 ? 0 : Int(unsafe tokens[token - 1].end), end = Int(unsafe tokens[token].end)
-        guard otherEnd - otherStart == end - start else { return false }
-        for offset in 0..<(end - start) where unsafe bytes[otherStart + offset] != bytes[start + offset] { return false }
+        let otherRange = unsafe DocumentTermGrouper.bytes(of: other, tokens), range = unsafe DocumentTermGrouper.bytes(of: token, tokens)
+        guard otherRange.count == range.count else { return false }
+        for offset in 0..<range.count where unsafe bytes[otherRange.lowerBound + offset] != bytes[range.lowerBound + offset] {
+            return false
+        }
         return true
     }
 }
@@ -216,7 +215,6 @@ private struct GroupedToken {
 /// pipeline hands analysers over through a lock).
 @safe private final class GroupingBuffers: @unchecked Sendable {
     private(set) var capacity = 0
-    private(set) var tableSize = 0
     /// Per occurrence: its term's index.
     private(set) var tokenTerms = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
     /// Per term: its first occurrence, its key, and (capacity + 1) its positions' offsets.
@@ -265,7 +263,7 @@ private struct GroupedToken {
 
     /// Makes room for `tokens` occurrences (and as many terms), and a table of at least twice as many slots.
     func reserve(tokens: Int) {
-        guard tokens > capacity || tableSize == 0 else { return }
+        guard tokens > capacity || capacity == 0 else { return }
         let newCapacity = max(1024, tokens, 2 * capacity)
         var size = 1
         while size < 2 * newCapacity { size <<= 1 }
@@ -278,7 +276,6 @@ private struct GroupedToken {
         unsafe sortedPositions = .allocate(capacity: newCapacity)
         unsafe tableTerms = .allocate(capacity: size)
         capacity = newCapacity
-        tableSize = size
     }
 
     deinit {

@@ -141,19 +141,18 @@ public final class IndexWriter {
         let postingsOutput = try open(.postings)
         let positionsOutput = try open(.positions)
         let encoder = PostingsEncoder(scorer: scorer, titleLengths: titleLengths, abstractLengths: abstractLengths)
-        let chunks: PostingsChunkWriter
-        if runs.isEmpty {
-            chunks = PostingsChunkWriter(postings: postingsOutput, positions: positionsOutput, dictionary: termsOutput,
-                                         encoder: encoder, inverter: inverter, sources: ["the in-memory postings"],
-                                         threads: SystemCalls.processorCount, termsPerChunk: options.termsPerPostingsChunk)
+        // Everything is in memory, or the rest goes to a last run and the runs are merged.
+        let inMemory = runs.isEmpty
+        if !inMemory { try spill() }
+        let chunks = PostingsChunkWriter(
+            postings: postingsOutput, positions: positionsOutput, dictionary: termsOutput, encoder: encoder,
+            inverter: inMemory ? inverter : nil, sources: inMemory ? ["the in-memory postings"] : runs,
+            threads: SystemCalls.processorCount, termsPerChunk: options.termsPerPostingsChunk)
+        if inMemory {
             try inverter.forEachSortedTerm { (term: Inverter.SortedTerm) throws(IndexError) in
                 try chunks.add(inverterTerm: Int(term.id), documentFrequency: Int(term.documentFrequency))
             }
         } else {
-            try spill()
-            chunks = PostingsChunkWriter(postings: postingsOutput, positions: positionsOutput, dictionary: termsOutput,
-                                         encoder: encoder, sources: runs, threads: SystemCalls.processorCount,
-                                         termsPerChunk: options.termsPerPostingsChunk)
             try mergeRuns(into: chunks)
         }
         try chunks.finish()

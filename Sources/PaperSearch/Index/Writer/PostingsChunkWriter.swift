@@ -5,9 +5,9 @@ import Dispatch
 /// The committing thread hands over terms in dictionary order: either the inverter's term ids (when nothing
 /// was spilled), or terms with their raw streams read from the sorted runs (the `Inverter` format, one stream
 /// per run). Terms are gathered into chunks; worker threads read (from the inverter), decode and encode a
-/// chunk (`MergedPostings`, `PostingsEncoder`), which is most of a commit's work. The committing thread writes finished chunks in the order they were made: postings
-/// and positions bytes to their files, then each term to the dictionary with its offsets moved by where the
-/// chunk's bytes landed. The files are therefore byte for byte what one thread would write. At most
+/// chunk (`MergedPostings`, `PostingsEncoder`), which is most of a commit's work. The committing thread
+/// writes finished chunks in the order they were made: postings and positions bytes to their files, then
+/// each term to the dictionary with its offsets moved by where the chunk's bytes landed. The files are therefore byte for byte what one thread would write. At most
 /// `2 × threads + 1` chunks are in flight, so memory stays bounded.
 final class PostingsChunkWriter {
     /// A run of consecutive terms: streams in, encoded postings out. A plain value, so that the loops over
@@ -61,6 +61,12 @@ final class PostingsChunkWriter {
         init(_ content: ChunkContent) { self.content = content }
     }
 
+    /// `@unchecked Sendable`: workers only read the inverter, and nothing changes it while the writer works
+    /// (the commit that owns it waits in `finish()`).
+    private struct ReadOnlyInverter: @unchecked Sendable {
+        let inverter: Inverter
+    }
+
     /// A chunk is handed over once its streams reach this many bytes, or its inverter terms this many
     /// postings, or it holds `termsPerChunk` terms (16,384 unless a test asks for fewer).
     static let chunkBytes = 512 << 10
@@ -77,12 +83,6 @@ final class PostingsChunkWriter {
     private let sources: [String]
     /// The inverter whose terms `add(inverterTerm:)` hands over.
     private let inverter: ReadOnlyInverter?
-
-    /// `@unchecked Sendable`: workers only read the inverter, and nothing changes it while the writer works
-    /// (the commit that owns it waits in `finish()`).
-    private struct ReadOnlyInverter: @unchecked Sendable {
-        let inverter: Inverter
-    }
     private let queue = DispatchQueue(label: "PaperSearch.postings", attributes: .concurrent)
     private let maximumInFlight: Int
     private var inFlight: [Chunk] = []
@@ -257,15 +257,8 @@ struct MergedPostings {
                 var offset = 0
                 var previous: Int64 = -1
                 while offset < bytes.count {
-                    // Frequencies (and many gaps) are one byte: read those without the general decoder's loop.
-                    func next() -> UInt64? {
-                        if offset < bytes.count, bytes[offset] < 0x80 {
-                            offset += 1
-                            return UInt64(bytes[offset - 1])
-                        }
-                        return VarInt.read(bytes, at: &offset)
-                    }
-                    guard let gap = next(), let title = next(), let abstract = next() else { return false }
+                    guard let gap = VarInt.read(bytes, at: &offset), let title = VarInt.read(bytes, at: &offset),
+                          let abstract = VarInt.read(bytes, at: &offset) else { return false }
                     let document = previous &+ 1 &+ Int64(truncatingIfNeeded: gap)
                     guard gap < UInt64(UInt32.max), document < Int64(UInt32.max), title <= UInt64(Int32.max),
                           abstract <= UInt64(Int32.max) else { return false }
