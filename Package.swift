@@ -20,7 +20,7 @@ let package = Package(
             dependencies: ["PaperSearch"],
             path: "Benchmarks/PaperSearchBenchmarks"
         ),
-        .testTarget(name: "PaperSearchTests", dependencies: ["PaperSearch"], exclude: ["Fixtures"]),
+        .testTarget(name: "PaperSearchTests", dependencies: ["PaperSearch"]),
         .testTarget(name: "PapersCLITests", dependencies: ["papers", "PaperSearchBenchmarks", "PaperSearch"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,12 +11,45 @@ enum TestPaths {
         return url.path
     }()
 
-    static let fixtures = repositoryRoot + "/Tests/PaperSearchTests/Fixtures"
+    /// Every file a test reads lies here or in `Corpus/` (see its README for sources and licences).
+    static let fixtures = repositoryRoot + "/Tests/Fixtures"
     static let corpus = repositoryRoot + "/Corpus"
-    /// The shared datasets, next to the repository (read-only).
-    static let datasets = repositoryRoot + "/../shared/datasets"
+    /// The first 9,000 papers of arxiv-daily, gzipped.
+    static let arxivSample = fixtures + "/arxiv-daily-9000.jsonl.gz"
 
     static func fixture(_ name: String) -> String { fixtures + "/" + name }
+}
+
+/// The bytes of a fixture, gunzipped when it is compressed (through the readers' own decoder).
+func fixtureBytes(_ name: String) throws -> [UInt8] {
+    let stream = try FileStream.open(path: TestPaths.fixture(name))
+    var bytes: [UInt8] = []
+    while try stream.read(appendingTo: &bytes, maxCount: 1 << 20) > 0 {}
+    return bytes
+}
+
+/// The text of a fixture, gunzipped when it is compressed.
+func fixtureText(_ name: String) throws -> String {
+    String(decoding: try fixtureBytes(name), as: UTF8.self)
+}
+
+/// The first `count` papers of the arxiv-daily sample, read record by record as the corpus reader maps them.
+func arxivSamplePapers(_ count: Int = 9_000) throws -> [Paper] {
+    var lines = LineReader(source: try FileStream.open(path: TestPaths.arxivSample))
+    var papers: [Paper] = []
+    while papers.count < count, let line = try lines.next() {
+        guard case let .object(object) = try JSONParser.parse(line.bytes) else {
+            throw FixtureError(message: "arxiv sample line \(line.number) is not an object")
+        }
+        papers.append(try PaperRecord.paper(from: object, location: SourceLocation(file: "arxiv", line: line.number)))
+    }
+    return papers
+}
+
+/// A fixture that is not what the tests expect.
+struct FixtureError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 /// A fresh directory under the system's temporary directory, removed when the value goes away.
@@ -43,7 +76,7 @@ final class ScratchDirectory {
         let file = path + "/" + name
         let directory = (file as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        try? SystemCalls.writeFile(file, bytes)
         return file
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import PaperSearch
 
 /// Runs the built `papers` executable as a child process, as a user would.
 enum PapersProcess {
@@ -24,6 +25,16 @@ enum PapersProcess {
         return url.path
     }()
 
+    static let fixtures = repositoryRoot + "/Tests/Fixtures"
+
+    /// The text of a file in Tests/Fixtures, gunzipped when it is compressed (by the library's own reader).
+    static func fixtureText(_ name: String) throws -> String {
+        let stream = try FileStream.open(path: fixtures + "/" + name)
+        var bytes: [UInt8] = []
+        while try stream.read(appendingTo: &bytes, maxCount: 1 << 20) > 0 {}
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     struct Result {
         var status: Int32
         var output: String
@@ -44,8 +55,8 @@ enum PapersProcess {
         // Output goes to files: no pipe can fill up and block the child.
         let scratch = TemporaryDirectory()
         let outputPath = scratch.path + "/stdout", errorPath = scratch.path + "/stderr"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        try SystemCalls.writeFile(outputPath, [])
+        try SystemCalls.writeFile(errorPath, [])
         let outputHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         let inputPipe = Pipe()
@@ -77,7 +88,7 @@ final class TemporaryDirectory {
     @discardableResult
     func write(_ name: String, _ text: String) -> String {
         let file = path + "/" + name
-        _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        try? SystemCalls.writeFile(file, Array(text.utf8))
         return file
     }
 }

@@ -97,9 +97,8 @@ struct AnalyzeCommandTests {
     }
 
     @Test func stemModeReproducesTheOfficialVocabulary() throws {
-        let directory = PapersProcess.repositoryRoot + "/../shared/datasets/stemmer/english/"
-        let words = try String(contentsOfFile: directory + "voc.txt", encoding: .utf8)
-        let stems = try String(contentsOfFile: directory + "output.txt", encoding: .utf8)
+        let words = try PapersProcess.fixtureText("stemmer/english-voc.txt.gz")
+        let stems = try PapersProcess.fixtureText("stemmer/english-output.txt.gz")
         let result = try PapersProcess.run(["analyze", "--stem"], input: words)
         #expect(result.output == stems)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import PaperSearch
 
 @Suite("papers index, stats, verify")
 struct IndexCommandTests {
@@ -42,7 +43,7 @@ struct IndexCommandTests {
         let file = index + "/gen-000001/positions.pos"
         var data = try Data(contentsOf: URL(fileURLWithPath: file))
         data[data.count / 2] ^= 0xFF
-        try data.write(to: URL(fileURLWithPath: file))
+        try SystemCalls.writeFile(file, Array(data))
         let result = try PapersProcess.run(["verify", "--index", index])
         #expect(result.status == 1)
         #expect(result.errors.contains("error: \(file): checksum mismatch"))
@@ -70,30 +71,138 @@ struct IndexCommandTests {
         #expect(result.errors.contains("--memory takes a whole number from 16 to 1048576, not '3'"))
     }
 
-    /// A build killed with SIGKILL part-way leaves the previous index complete; the next build cleans up.
-    @Test func aKilledRebuildLeavesTheOldIndexIntact() throws {
+    /// A build that dies (SIGKILL) or fails at any point of its commit leaves the previous index complete and
+    /// searchable; the next build leaves nothing of it behind. The points are set through PAPERSEARCH_FAULT,
+    /// so the test does not depend on timing.
+    @Test(arguments: ["adding", "files-written", "generation-renamed", "published"])
+    func aKilledOrFailedRebuildLeavesTheOldIndexIntact(point: String) throws {
         let directory = TemporaryDirectory()
         let index = directory.path + "/idx"
-        _ = try PapersProcess.run(["index", "--index", index])
-        let corpus = PapersProcess.repositoryRoot + "/../shared/datasets/arxiv-daily/corpus.jsonl.gz"
-        for delay in [0.3, 1.5] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: PapersProcess.executable)
-            process.arguments = ["index", corpus, "--index", index]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal)
+        #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
+        let corpus = PapersProcess.fixtures + "/scifact/corpus.jsonl.gz"
+        for action in ["kill", "fail"] {
+            let result = try PapersProcess.run(["index", corpus, "--index", index],
+                                               environment: ["PAPERSEARCH_FAULT": "\(action):\(point)"])
+            if action == "kill" {
+                #expect(result.status == 9, "killed at \(point): \(result.status) \(result.errors)")
+            } else if point == "published" {
+                // Past publication a failure no longer matters: the new index is live.
+                #expect(result.status == 1 || result.status == 0)
+            } else {
+                #expect(result.status == 1, "failed at \(point)")
+                #expect(result.errors.contains("injected fault at \(point)"), "\(result.errors)")
+            }
             let verify = try PapersProcess.run(["verify", "--index", index])
-            #expect(verify.status == 0, "after a kill at \(delay) s: \(verify.errors)")
-            #expect(verify.output.contains("130 papers"))
+            #expect(verify.status == 0, "after \(action) at \(point): \(verify.errors)")
+            #expect(verify.output.contains(point == "published" ? "501 papers" : "130 papers"), "\(verify.output)")
+            if action == "fail" && point != "published" {
+                // A failed build cleans up at once.
+                #expect(try Self.entries(index) == Self.cleanEntries(index), "after a failure at \(point)")
+            }
         }
         let rebuilt = try PapersProcess.run(["index", "--index", index])
         #expect(rebuilt.status == 0)
-        let entries = try FileManager.default.contentsOfDirectory(atPath: index).sorted()
-        #expect(entries.count == 3 && entries.contains("CURRENT") && entries.contains("LOCK"), "\(entries)")
+        #expect(try Self.entries(index) == Self.cleanEntries(index))
+    }
+
+    static func entries(_ index: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: index).sorted()
+    }
+
+    /// What a finished index holds: the marker, the lock, CURRENT and the generation it names.
+    static func cleanEntries(_ index: String) throws -> [String] {
+        let current = try String(contentsOfFile: index + "/CURRENT", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", current].sorted()
+    }
+}
+
+/// `papers index` writes only into folders that are its own, and deletes only what it wrote.
+@Suite("Index folders")
+struct IndexFolderTests {
+    @Test func aFolderWithOtherFilesIsRefusedAndKeptAsItWas() throws {
+        let directory = TemporaryDirectory()
+        let folder = directory.path + "/d"
+        try FileManager.default.createDirectory(atPath: folder + "/tmp-photos", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/gen-000001", withIntermediateDirectories: true)
+        try SystemCalls.writeFile(folder + "/tmp-photos/a.jpg", Array("x".utf8))
+        try SystemCalls.writeFile(folder + "/CURRENT.tmp", Array("y".utf8))
+        let result = try PapersProcess.run(["index", "--index", folder])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("\(folder) is not a PaperSearch index: it holds other files"), "\(result.errors)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["CURRENT.tmp", "gen-000001", "tmp-photos"])
+        #expect(FileManager.default.fileExists(atPath: folder + "/tmp-photos/a.jpg"))
+
+        // The same through a symbolic link to the folder.
+        let link = directory.path + "/link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: folder)
+        #expect(try PapersProcess.run(["index", "--index", link]).status == 1)
+        #expect(FileManager.default.fileExists(atPath: folder + "/tmp-photos/a.jpg"))
+
+        // A file where the folder should be.
+        let file = directory.write("plain-file", "text")
+        let onFile = try PapersProcess.run(["index", "--index", file])
+        #expect(onFile.status == 1)
+        #expect(onFile.errors.contains("it is a file, not a folder"))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "text")
+    }
+
+    @Test func anEmptyOrMissingFolderBecomesAnIndex() throws {
+        let directory = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path + "/empty", withIntermediateDirectories: true)
+        for folder in [directory.path + "/empty", directory.path + "/new/nested"] {
+            let result = try PapersProcess.run(["index", "--index", folder])
+            #expect(result.status == 0, "\(result.errors)")
+            #expect(FileManager.default.fileExists(atPath: folder + "/PAPERSEARCH-INDEX"))
+        }
+    }
+
+    /// Files put into an index's own folders by someone else survive every rebuild.
+    @Test func filesThatAreNotOursSurviveRebuilds() throws {
+        let directory = TemporaryDirectory()
+        let index = directory.path + "/idx"
+        #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
+        try SystemCalls.writeFile(index + "/gen-000001/notes.txt", Array("notes".utf8))
+        try FileManager.default.createDirectory(atPath: index + "/tmp-3-1/keep", withIntermediateDirectories: true)
+        #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
+        #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
+        #expect(try String(contentsOfFile: index + "/gen-000001/notes.txt", encoding: .utf8) == "notes")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: index + "/gen-000001") == ["notes.txt"])
+        #expect(FileManager.default.fileExists(atPath: index + "/tmp-3-1/keep"))
+    }
+
+    @Test func nothingReadableLeavesNoFolderBehind() throws {
+        let directory = TemporaryDirectory()
+        let folder = directory.path + "/idx"
+        let result = try PapersProcess.run(["index", directory.path + "/missing.jsonl", "--index", folder])
+        #expect(result.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder), "\(result.errors)")
+    }
+
+    @Test func generationNumbersDoNotRunOut() throws {
+        let directory = TemporaryDirectory()
+        let index = directory.path + "/idx"
+        #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
+        // Move the live generation to the last six-digit number, as a long-lived index would reach it.
+        try FileManager.default.moveItem(atPath: index + "/gen-000001", toPath: index + "/gen-999999")
+        try SystemCalls.writeFile(index + "/CURRENT", Array("gen-999999\n".utf8))
+        for expected in ["gen-1000000", "gen-1000001"] {
+            let built = try PapersProcess.run(["index", "--index", index])
+            #expect(built.status == 0, "\(built.errors)")
+            #expect(built.output.contains(expected), "\(built.output)")
+            #expect(try PapersProcess.run(["search", "binary", "--index", index]).status == 0)
+        }
+    }
+
+    @Test func aDamagedCurrentIsRepairedByARebuild() throws {
+        let directory = TemporaryDirectory()
+        let index = directory.path + "/idx"
+        #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
+        try SystemCalls.writeFile(index + "/CURRENT", Array("garbage".utf8))
+        let search = try PapersProcess.run(["search", "binary", "--index", index])
+        #expect(search.status == 1)
+        #expect(search.errors.contains("CURRENT: damaged"))
+        #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
+        #expect(try PapersProcess.run(["search", "binary", "--index", index]).status == 0)
+        #expect(try IndexCommandTests.entries(index) == IndexCommandTests.cleanEntries(index))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import PaperSearch
 
 @Suite("papers search, show, eval")
 struct SearchCommandTests {
@@ -29,8 +30,7 @@ struct SearchCommandTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let manifest = directory.path + "/.papers-index/" + generation + "/manifest.json"
         let text = try String(contentsOfFile: manifest, encoding: .utf8)
-        try text.replacingOccurrences(of: "\"formatVersion\":3", with: "\"formatVersion\":2")
-            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        try SystemCalls.writeFile(manifest, Array(text.replacingOccurrences(of: "\"formatVersion\":4", with: "\"formatVersion\":2").utf8))
         let third = try PapersProcess.run(["search", "binary neural networks"], in: directory.path)
         #expect(third.status == 0, "\(third.errors)")
         #expect(third.errors.contains("has an older format: rebuilding it from Corpus"))

@@ -333,6 +333,7 @@ extension StorageError {
         switch self {
         case let .io(operation, _, errno): return "cannot \(operation): \(errno)"
         case let .badCompressedData(_, reason): return "damaged compressed data: \(reason)"
+        case let .tooLarge(_, limit): return "larger than \(StorageError.size(limit)), the most that is read of it"
         }
     }
 }

@@ -20,6 +20,8 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     case analyzerMismatch(found: String, expected: String)
     /// Another `papers index` holds the index's lock.
     case locked(path: String)
+    /// The folder is not an index, and not empty: a build will not write into it.
+    case notAnIndexFolder(path: String, reason: String)
     /// Reading the corpus failed (strict mode, or nothing readable).
     case corpus(CorpusError)
     /// The memory budget is too small to index even one paper at a time.
@@ -42,6 +44,7 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .analyzerMismatch(found, expected):
             return "the index was built with analyzer \(found), this PaperSearch analyses with \(expected) (rebuild the index)"
         case let .locked(path): return "\(path): another 'papers index' is building this index"
+        case let .notAnIndexFolder(path, reason): return "\(path) is not a PaperSearch index: \(reason); nothing was changed"
         case let .corpus(error): return error.description
         case let .budgetTooSmall(bytes): return "a memory budget of \(bytes >> 20) MiB is too small (use at least 16 MiB)"
         }

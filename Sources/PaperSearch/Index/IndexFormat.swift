@@ -31,8 +31,8 @@ enum IndexFormat {
     static let footerMagic: UInt32 = ~magic
     static let footerSize = 16
     /// Format versions this build reads.
-    static let supportedVersions: ClosedRange<UInt32> = 3...3
-    static let currentVersion: UInt32 = 3
+    static let supportedVersions: ClosedRange<UInt32> = 4...4
+    static let currentVersion: UInt32 = 4
 
     /// Positions in a document: the title's start at 0, the abstract's at this offset, so that one list of
     /// positions serves both fields and no phrase spans the two.

@@ -6,9 +6,12 @@
 ///      "titleLengthTotal": 1300, "abstractLengthTotal": 20000,
 ///      "bm25": {"k1": 1.2, "b": 0.75, "titleWeight": 2},
 ///      "files": [{"name": "terms.pst", "length": 123, "crc32": 305419896}, ...],
-///      "corpus": {"papersRead": 132, "duplicatesMerged": 2, "skipped": 0}}
+///      "corpus": {"papersRead": 132, "duplicatesMerged": 2, "skipped": 0},
+///      "checksum": "crc32:1a2b3c4d"}
 ///
-/// `bm25` records the parameters the stored score bounds were computed with.
+/// `bm25` records the parameters the stored score bounds were computed with. `checksum` is the CRC-32 of every
+/// byte before `,"checksum"`: the manifest is the one file without a binary footer, and it is checked
+/// whenever it is read.
 struct Manifest: Equatable, Sendable {
     struct FileEntry: Equatable, Sendable {
         var name: String
@@ -33,6 +36,8 @@ struct Manifest: Equatable, Sendable {
     var skipped: Int
 
     static let fileName = "manifest.json"
+    /// A manifest is a few hundred bytes; anything this large is not one.
+    static let sizeLimit = 1 << 20
 
     var statistics: BM25.Statistics {
         BM25.Statistics(
@@ -64,7 +69,43 @@ struct Manifest: Equatable, Sendable {
         ]))
     }
 
-    /// Parses a manifest; any missing or ill-typed field is reported as damage to `path`.
+    private static let checksumKey = Array(",\"checksum\":\"crc32:".utf8)
+
+    /// The manifest as written: one line of JSON ending with its checksum.
+    var bytes: [UInt8] {
+        var writer = JSONWriter()
+        writer.write(json)
+        var bytes = writer.bytes
+        guard bytes.last == UInt8(ascii: "}") else { return bytes }
+        bytes.removeLast()
+        let checksum = String(CRC32.checksum(bytes), radix: 16)
+        bytes += Manifest.checksumKey + Array((String(repeating: "0", count: 8 - checksum.count) + checksum).utf8)
+        bytes += Array("\"}\n".utf8)
+        return bytes
+    }
+
+    /// Checks the checksum of a manifest as read.
+    static func checkChecksum(_ bytes: [UInt8], path: String) throws(IndexError) {
+        let key = checksumKey
+        var found: Int?
+        var start = bytes.count - key.count
+        while start >= 0 {
+            if bytes[start] == key[0] && bytes[start..<(start + key.count)].elementsEqual(key) {
+                found = start
+                break
+            }
+            start -= 1
+        }
+        guard let at = found else { throw .corrupt(file: path, reason: "the manifest has no checksum") }
+        let digits = bytes[(at + key.count)...].prefix(8)
+        guard digits.count == 8, let stored = UInt32(String(decoding: digits, as: UTF8.self), radix: 16) else {
+            throw .corrupt(file: path, reason: "the manifest's checksum is unreadable")
+        }
+        let actual = CRC32.checksum(bytes[..<at])
+        guard stored == actual else { throw .checksumMismatch(file: path, expected: stored, actual: actual) }
+    }
+
+    /// Parses a manifest and checks its checksum; any missing or ill-typed field is reported as damage to `path`.
     init(bytes: [UInt8], path: String) throws(IndexError) {
         func corrupt(_ reason: String) -> IndexError { .corrupt(file: path, reason: reason) }
         let value: JSONValue
@@ -91,6 +132,8 @@ struct Manifest: Equatable, Sendable {
         if formatVersion > IndexFormat.supportedVersions.upperBound {
             throw .formatTooNew(file: path, found: formatVersion, supported: IndexFormat.supportedVersions)
         }
+        // The version is read first, so that an older index is reported as such rather than as damaged.
+        try Manifest.checkChecksum(bytes, path: path)
         guard let id = BuildID(hex: try string("buildID", in: object)) else { throw corrupt("bad buildID") }
         buildID = id
         createdAt = try string("createdAt", in: object)

@@ -5,15 +5,16 @@ public struct RelevanceJudgments: Sendable {
     public init(grades: [String: [String: Int]] = [:]) { self.grades = grades }
 
     /// Reads a qrels file: `query document grade` (TREC's four-column form `query 0 document grade` too),
-    /// separated by tabs or spaces.
+    /// separated by tabs or spaces; a BEIR header line (`query-id corpus-id score`) is skipped. The file is
+    /// read once, line by line (a pipe works), gzipped or not; a line over 64 KiB or a file over
+    /// `InputLimits.fileBytes` is an error.
     public init(path: String) throws(EvaluationError) {
-        let bytes: [UInt8]
-        do { bytes = try FileByteSource.readAll(path: path) } catch { throw .unreadable(path: path, reason: error.description) }
-        for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
-            if fields.isEmpty { continue }
+        try InputLimits.forEachLine(path: path, lineLimit: 64 << 10) { (number, line) throws(EvaluationError) in
+            let fields = String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == "\t" || $0 == " " })
+            if fields.isEmpty { return }
             guard fields.count == 3 || fields.count == 4, let grade = Int(fields[fields.count - 1]) else {
-                throw .malformed(path: path, line: index + 1, reason: "expected 'query document grade'")
+                if number == 1 && fields.count >= 3 && Int(fields[fields.count - 1]) == nil { return }  // a header
+                throw .malformed(path: path, line: number, reason: "expected 'query document grade'")
             }
             grades[String(fields[0]), default: [:]][String(fields[fields.count - 2])] = grade
         }
@@ -124,27 +125,61 @@ public struct QueryRecord: Sendable, Equatable {
     /// A title, for queries that are whole papers.
     public var title: String?
 
-    /// Reads JSON Lines of queries.
+    /// Reads JSON Lines of queries, once and line by line (a pipe works), gzipped or not. A line over 1 MiB, a
+    /// file over `InputLimits.fileBytes` or more than `InputLimits.queries` queries is an error.
     public static func read(path: String) throws(EvaluationError) -> [QueryRecord] {
-        let bytes: [UInt8]
-        do { bytes = try FileByteSource.readAll(path: path) } catch { throw .unreadable(path: path, reason: error.description) }
         var records: [QueryRecord] = []
-        for (index, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+        try InputLimits.forEachLine(path: path, lineLimit: 1 << 20) { (number, line) throws(EvaluationError) in
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+            guard records.count < InputLimits.queries else {
+                throw .malformed(path: path, line: number, reason: "more than \(InputLimits.queries) queries")
+            }
             guard case let .object(object)? = try? JSONParser.parse(line) else {
-                throw .malformed(path: path, line: index + 1, reason: "not a JSON object")
+                throw .malformed(path: path, line: number, reason: "not a JSON object")
             }
             guard let id = object["id"]?.stringOrNumberText ?? object["_id"]?.stringOrNumberText else {
-                throw .malformed(path: path, line: index + 1, reason: "no \"id\"")
+                throw .malformed(path: path, line: number, reason: "no \"id\"")
             }
             var ids: [String] = []
             if case let .array(items)? = object["ids"] { ids = items.compactMap(\.stringOrNumberText) }
             let text = object["text"]?.stringOrNumberText ?? object["query"]?.stringOrNumberText ?? ""
-            guard !text.isEmpty || !ids.isEmpty else { throw .malformed(path: path, line: index + 1, reason: "no \"text\"") }
+            guard !text.isEmpty || !ids.isEmpty else { throw .malformed(path: path, line: number, reason: "no \"text\"") }
             records.append(QueryRecord(id: id, text: text, type: object["type"]?.stringOrNumberText, ids: ids,
                                        title: object["title"]?.stringOrNumberText))
         }
         return records
+    }
+}
+
+/// The most that is read of query files, judgments and texts given to a command, so that a wrong argument
+/// (`/dev/zero`, a corpus given as queries) ends with a clear error instead of taking all memory.
+public enum InputLimits {
+    /// Bytes of a query or judgments file.
+    public static let fileBytes = 256 << 20
+    /// Queries in a query file.
+    public static let queries = 1_000_000
+    /// Bytes of a text to find similar papers for (`similar --text`).
+    public static let textBytes = 1 << 20
+
+    /// Calls `body` with each line (1-based number, bytes without the line break) of a file, read once.
+    static func forEachLine(path: String, lineLimit: Int,
+                            _ body: (Int, ArraySlice<UInt8>) throws(EvaluationError) -> Void) throws(EvaluationError) {
+        var lines: LineReader<FileStream>
+        do { lines = LineReader(source: try FileStream.open(path: path), maximumLineLength: lineLimit) } catch {
+            throw .unreadable(path: path, reason: error.reason)
+        }
+        while true {
+            let next: LineReader<FileStream>.Line?
+            do { next = try lines.next() } catch { throw .unreadable(path: path, reason: error.reason) }
+            guard let line = next else { return }
+            if line.isTruncated {
+                throw .malformed(path: path, line: line.number, reason: "longer than \(StorageError.size(lineLimit))")
+            }
+            if lines.bytesConsumed > fileBytes {
+                throw .malformed(path: path, line: line.number, reason: "the file is larger than \(StorageError.size(fileBytes))")
+            }
+            try body(line.number, line.bytes)
+        }
     }
 }
 

@@ -36,11 +36,14 @@ final class FileByteSource: ByteSource {
         return chunk.count
     }
 
-    /// Reads a whole file into memory.
-    static func readAll(path: String) throws(StorageError) -> [UInt8] {
+    /// Reads a whole file into memory; more than `limit` bytes is an error (`StorageError.tooLarge`), so that
+    /// a file such as /dev/zero cannot take all memory.
+    static func readAll(path: String, limit: Int) throws(StorageError) -> [UInt8] {
         let source = try FileByteSource(path: path)
         var bytes: [UInt8] = []
-        while try source.read(appendingTo: &bytes, maxCount: 1 << 16) > 0 {}
+        while try source.read(appendingTo: &bytes, maxCount: min(1 << 16, limit + 1 - bytes.count)) > 0 {
+            if bytes.count > limit { throw .tooLarge(path: path, limit: limit) }
+        }
         return bytes
     }
 }

@@ -27,12 +27,24 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(operation: String, path: String, errno: Errno)
     /// A compressed stream (gzip/DEFLATE) is damaged or cut short.
     case badCompressedData(path: String, reason: String)
+    /// An input is larger than what is read of it at most.
+    case tooLarge(path: String, limit: Int)
 
     public var description: String {
         switch self {
         case let .io(operation, path, errno): return "\(path): cannot \(operation): \(errno)"
         case let .badCompressedData(path, reason): return "\(path): damaged compressed data: \(reason)"
+        case let .tooLarge(path, limit): return "\(path): larger than \(StorageError.size(limit)), the most that is read of such a file"
         }
+    }
+}
+
+extension StorageError {
+    /// 1048576 -> "1 MiB", for messages about limits.
+    static func size(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 }
 
@@ -136,6 +148,45 @@ extension SystemCalls {
         try sync(fd, path: path)
     }
 
+    /// What is at `path` (following links): nothing, a directory, or something else.
+    enum Kind { case directory, other }
+
+    static func kind(_ path: String) throws(StorageError) -> Kind? {
+        var info = stat()
+        guard unsafe stat(path, &info) == 0 else {
+            let error = Errno.current
+            if error == .noSuchFile { return nil }
+            throw .io(operation: "stat", path: path, errno: error)
+        }
+        return info.st_mode & S_IFMT == S_IFDIR ? .directory : .other
+    }
+
+    /// Creates `path` and any missing parents (as `mkdir -p`); returns the directories it created, outermost
+    /// first.
+    static func makeDirectories(_ path: String) throws(StorageError) -> [String] {
+        var missing: [String] = []
+        var current = path
+        while !current.isEmpty, current != "/", try kind(current) == nil {
+            missing.append(current)
+            guard let slash = current.lastIndex(of: "/") else { break }
+            current = String(current[..<slash])
+        }
+        var created: [String] = []
+        for directory in missing.reversed() {
+            do { try makeDirectory(directory) } catch {
+                for made in created.reversed() { try? removeEmptyDirectory(made) }
+                throw error
+            }
+            created.append(directory)
+        }
+        return created
+    }
+
+    /// Removes an empty directory (fails, leaving it, when anything is in it).
+    static func removeEmptyDirectory(_ path: String) throws(StorageError) {
+        guard unsafe rmdir(path) == 0 else { throw .io(operation: "remove directory", path: path, errno: .current) }
+    }
+
     static func makeDirectory(_ path: String) throws(StorageError) {
         if unsafe mkdir(path, 0o755) != 0 {
             let error = Errno.current
@@ -151,22 +202,6 @@ extension SystemCalls {
 
     static func removeFile(_ path: String) throws(StorageError) {
         guard unsafe unlink(path) == 0 else { throw .io(operation: "remove", path: path, errno: .current) }
-    }
-
-    /// Removes a directory and everything in it (no links are followed).
-    static func removeTree(_ path: String) throws(StorageError) {
-        var info = stat()
-        guard unsafe lstat(path, &info) == 0 else {
-            let error = Errno.current
-            if error == .noSuchFile { return }
-            throw .io(operation: "stat", path: path, errno: error)
-        }
-        if info.st_mode & S_IFMT == S_IFDIR {
-            for name in try directoryEntries(path) { try removeTree(path + "/" + name) }
-            guard unsafe rmdir(path) == 0 else { throw .io(operation: "remove directory", path: path, errno: .current) }
-        } else {
-            try removeFile(path)
-        }
     }
 
     /// Whether something exists at `path`.
@@ -226,16 +261,27 @@ final class FileLock {
     private let descriptor: CInt
 
     /// Takes the lock, or returns nil at once if another process holds it.
+    ///
+    /// A failed first build removes its lock file; a process that opened the file just before and locked it
+    /// just after would hold a lock on a file no longer in the folder. So the lock counts only if the path
+    /// still names the locked file; otherwise the new file is tried.
     init?(path: String) throws(StorageError) {
-        let fd = unsafe open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(operation: "open lock file", path: path, errno: .current) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let error = Errno.current
+        while true {
+            let fd = unsafe open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw .io(operation: "open lock file", path: path, errno: .current) }
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let error = Errno.current
+                SystemCalls.close(fd)
+                if error.rawValue == EWOULDBLOCK { return nil }
+                throw .io(operation: "lock", path: path, errno: error)
+            }
+            var held = stat(), named = stat()
+            if unsafe fstat(fd, &held) == 0, unsafe stat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev {
+                descriptor = fd
+                return
+            }
             SystemCalls.close(fd)
-            if error.rawValue == EWOULDBLOCK { return nil }
-            throw .io(operation: "lock", path: path, errno: error)
         }
-        descriptor = fd
     }
 
     deinit {

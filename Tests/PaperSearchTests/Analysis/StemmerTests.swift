@@ -1,13 +1,12 @@
 import Testing
 @testable import PaperSearch
 
-/// The stemmers against the official vocabularies in ../shared/datasets/stemmer: every word, every line.
+/// The stemmers against the official vocabularies (Tests/Fixtures/stemmer): every word, every line.
 @Suite("Stemmers")
 struct StemmerTests {
     static func vocabulary(_ words: String, _ stems: String) throws -> [(String, String)] {
-        let directory = TestPaths.datasets + "/stemmer/"
-        let input = try readText(directory + words).split(separator: "\n", omittingEmptySubsequences: false)
-        let output = try readText(directory + stems).split(separator: "\n", omittingEmptySubsequences: false)
+        let input = try fixtureText("stemmer/" + words).split(separator: "\n", omittingEmptySubsequences: false)
+        let output = try fixtureText("stemmer/" + stems).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(input.count == output.count)
         return zip(input, output).filter { !$0.0.isEmpty }.map { (String($0.0), String($0.1)) }
     }
@@ -26,7 +25,7 @@ struct StemmerTests {
     }
 
     @Test func snowballEnglishMatchesTheCurrentVocabularyExactly() throws {
-        let pairs = try Self.vocabulary("english/voc.txt", "english/output.txt")
+        let pairs = try Self.vocabulary("english-voc.txt.gz", "english-output.txt.gz")
         #expect(pairs.count == 42_649)
         let failures = Self.mismatches(pairs, stem: EnglishStemmer.stem)
         #expect(failures.isEmpty, "\(failures.count) words differ, e.g. \(failures.prefix(40))")
@@ -36,10 +35,10 @@ struct StemmerTests {
     /// keep a word's first byte, except Porter2 dropping a leading apostrophe. Every word of the official
     /// vocabularies, through our stemmers.
     @Test func stemmingKeepsTheFirstByteButForALeadingApostrophe() throws {
-        for (file, stem) in [("english/voc.txt", EnglishStemmer.stem), ("english/v2-voc.txt", EnglishStemmer.stem),
-                             ("porter/voc.txt", PorterStemmer.stem), ("porter/snowball-voc.txt", PorterStemmer.stem)]
+        for (file, stem) in [("english-voc.txt.gz", EnglishStemmer.stem), ("english-v2-voc.txt.gz", EnglishStemmer.stem),
+                             ("porter-voc.txt.gz", PorterStemmer.stem), ("porter-snowball-voc.txt.gz", PorterStemmer.stem)]
             as [(String, (inout [UInt8]) -> Void)] {
-            let words = try readText(TestPaths.datasets + "/stemmer/" + file).split(separator: "\n").map { Array($0.utf8) }
+            let words = try fixtureText("stemmer/" + file).split(separator: "\n").map { Array($0.utf8) }
             #expect(words.count > 20_000)
             var changed: [String] = []
             for word in words {
@@ -52,7 +51,7 @@ struct StemmerTests {
     }
 
     @Test func porterMatchesMartinPortersReferenceVocabularyExactly() throws {
-        let pairs = try Self.vocabulary("porter/voc.txt", "porter/output.txt")
+        let pairs = try Self.vocabulary("porter-voc.txt.gz", "porter-output.txt.gz")
         #expect(pairs.count == 23_531)
         let failures = Self.mismatches(pairs, stem: PorterStemmer.stem)
         #expect(failures.isEmpty, "\(failures.count) words differ, e.g. \(failures.prefix(40))")

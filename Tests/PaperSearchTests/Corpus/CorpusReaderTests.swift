@@ -69,10 +69,10 @@ struct CorpusReaderTests {
     }
 
     @Test func beirCorpusFromSciFact() throws {
-        let path = TestPaths.datasets + "/scifact/corpus.jsonl"
+        let path = TestPaths.fixture("scifact/corpus.jsonl.gz")
         let (papers, report) = try CorpusReader(paths: [path]).readAll()
-        #expect(report.files.first?.notes == ["BEIR"] || report.files.first?.notes == [])
-        #expect(papers.count == 5183)
+        #expect(report.files.first?.notes == ["gzip"])
+        #expect(papers.count == 501)
         #expect(report.skipped.isEmpty)
         let first = try #require(papers.first)
         #expect(first.id == "4983")
@@ -116,7 +116,7 @@ struct CorpusReaderTests {
 
     @Test func gzippedJSONLinesFromArxivDaily() throws {
         // The whole file is large; read the first records through the same path the reader uses.
-        let stream = try FileStream.open(path: TestPaths.datasets + "/arxiv-daily/corpus.jsonl.gz")
+        let stream = try FileStream.open(path: TestPaths.arxivSample)
         #expect(stream.isCompressed)
         var lines = LineReader(source: stream)
         var count = 0

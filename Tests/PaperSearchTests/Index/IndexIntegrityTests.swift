@@ -18,7 +18,7 @@ struct IndexIntegrityTests {
     static func flip(_ path: String, at offset: Int) throws {
         var data = try Data(contentsOf: URL(fileURLWithPath: path))
         data[offset] ^= 0x5A
-        try data.write(to: URL(fileURLWithPath: path))
+        try SystemCalls.writeFile(path, Array(data))
     }
 
     @Test func theSameCorpusGivesTheSameFileBodies() throws {
@@ -125,13 +125,13 @@ struct IndexIntegrityTests {
         let versionOffset = 5 + IndexComponent.norms.codecName.utf8.count
         var data = try Data(contentsOf: URL(fileURLWithPath: file))
         data[versionOffset] = 9
-        try data.write(to: URL(fileURLWithPath: file))
-        #expect(throws: IndexError.formatTooNew(file: file, found: 9, supported: 3...3)) { _ = try SearchIndex.open(at: scratch.path) }
+        try SystemCalls.writeFile(file, Array(data))
+        #expect(throws: IndexError.formatTooNew(file: file, found: 9, supported: IndexFormat.supportedVersions)) { _ = try SearchIndex.open(at: scratch.path) }
 
         let manifestPath = try Self.generationPath(scratch.path) + "/manifest.json"
-        let text = try String(contentsOfFile: manifestPath, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\":3", with: "\"formatVersion\":2")
-        try text.write(toFile: manifestPath, atomically: true, encoding: .utf8)
-        #expect(throws: IndexError.formatTooOld(file: manifestPath, found: 2, supported: 3...3)) { _ = try SearchIndex.open(at: scratch.path) }
+        let text = try String(contentsOfFile: manifestPath, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\":\(IndexFormat.currentVersion)", with: "\"formatVersion\":2")
+        try SystemCalls.writeFile(manifestPath, Array(text.utf8))
+        #expect(throws: IndexError.formatTooOld(file: manifestPath, found: 2, supported: IndexFormat.supportedVersions)) { _ = try SearchIndex.open(at: scratch.path) }
     }
 
     @Test func filesFromAnotherBuildAreRejected() throws {
@@ -166,7 +166,7 @@ struct IndexIntegrityTests {
         try old.verify()
         // Nothing but the live generation, the pointer and the lock remain.
         let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(entries == ["CURRENT", "LOCK", new.generation])
+        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", new.generation])
     }
 
     @Test func aFailedBuildChangesNothing() throws {
@@ -178,7 +178,7 @@ struct IndexIntegrityTests {
         }
         #expect(try SearchIndex.open(at: scratch.path).generation == before)
         let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(entries == ["CURRENT", "LOCK", before])
+        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", before])
     }
 
     @Test func aRepeatedIDRestartsTheBuildWithTwoPassesAndLeavesNothingBehind() throws {
@@ -189,7 +189,7 @@ struct IndexIntegrityTests {
         #expect(summary.documentCount == 130)
         #expect(summary.generation == "gen-000001")
         let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(entries == ["CURRENT", "LOCK", summary.generation])
+        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", summary.generation])
     }
 
     @Test func leftoversOfAKilledBuildAreRemovedByTheNext() throws {
@@ -197,12 +197,12 @@ struct IndexIntegrityTests {
         _ = try Self.buildBundled(in: scratch.path)
         // What a build killed half-way leaves: a temporary generation and a half-written pointer.
         try FileManager.default.createDirectory(atPath: scratch.path + "/tmp-7-99999", withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: scratch.path + "/tmp-7-99999/postings.psp", contents: Data([1, 2, 3]))
-        _ = FileManager.default.createFile(atPath: scratch.path + "/CURRENT.tmp", contents: Data("gen-000009".utf8))
+        try SystemCalls.writeFile(scratch.path + "/tmp-7-99999/postings.psp", [1, 2, 3])
+        try SystemCalls.writeFile(scratch.path + "/CURRENT.tmp", Array("gen-000009".utf8))
         #expect(try SearchIndex.open(at: scratch.path).documentCount == 130)
         let summary = try Self.buildBundled(in: scratch.path)
         let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(entries == ["CURRENT", "LOCK", summary.generation])
+        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", summary.generation])
         #expect(summary.generation == "gen-000002")
     }
 }

@@ -7,7 +7,7 @@ struct TermDictionaryLookupTests {
         // The oracle: every (term, statistics) pair read in order. Every term must be found with the same
         // statistics; every near miss (one byte more or less, a changed last byte) must be found only if it
         // is itself a term.
-        for index in [SearchFixtures.synthetic.index, SearchFixtures.bundled] {
+        for index in [try SearchFixtures.synthetic().index, try SearchFixtures.bundled()] {
             var all: [[UInt8]: TermInfo] = [:]
             var ordered: [[UInt8]] = []
             try index.terms.forEachTerm { (term: [UInt8], info: TermInfo) throws(IndexError) in

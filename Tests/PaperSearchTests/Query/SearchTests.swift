@@ -2,41 +2,37 @@ import Foundation
 import Testing
 @testable import PaperSearch
 
-/// Shared indexes for the search tests, built once.
+/// Shared indexes for the search tests, built once. Each is built in a scratch directory, opened, and the
+/// directory removed at once: the open index keeps its files mapped, so nothing is left on disk. A fixture
+/// that cannot be built fails the tests that use it (the error is kept and rethrown), not the test process.
 enum SearchFixtures {
-    static let bundled: SearchIndex = {
-        let directory = NSTemporaryDirectory() + "papersearch-bundled-\(UUID().uuidString)"
-        do {
-            _ = try IndexBuilder.build(corpus: [TestPaths.corpus], into: directory)
-            return try SearchIndex.open(at: directory)
-        } catch { fatalError("cannot build the bundled index: \(error)") }
-    }()
-
-    /// The first 9,000 papers of arxiv-daily: real titles and abstracts, enough documents for several of
+    static func bundled() throws -> SearchIndex { try bundledIndex.get() }
+    /// The 9,000 papers of the arxiv-daily sample: real titles and abstracts, enough documents for several of
     /// the windows `RankedOr` scores in.
-    static let arxiv: (index: SearchIndex, papers: [Paper]) = {
-        let directory = NSTemporaryDirectory() + "papersearch-arxiv-\(UUID().uuidString)"
-        do {
-            var lines = LineReader(source: try FileStream.open(path: TestPaths.datasets + "/arxiv-daily/corpus.jsonl.gz"))
-            var papers: [Paper] = []
-            while papers.count < 9_000, let line = try lines.next() {
-                guard case let .object(object) = try JSONParser.parse(line.bytes) else { fatalError("arxiv-daily line \(line.number)") }
-                papers.append(try PaperRecord.paper(from: object, location: SourceLocation(file: "arxiv", line: line.number)))
-            }
-            _ = try IndexFixtures.build(papers, in: directory)
-            return (try SearchIndex.open(at: directory), papers)
-        } catch { fatalError("cannot build the arxiv index: \(error)") }
-    }()
-
+    static func arxiv() throws -> (index: SearchIndex, papers: [Paper]) { try arxivIndex.get() }
     /// A synthetic corpus with long postings (lists of several blocks).
-    static let synthetic: (index: SearchIndex, papers: [Paper]) = {
-        let directory = NSTemporaryDirectory() + "papersearch-synthetic-\(UUID().uuidString)"
+    static func synthetic() throws -> (index: SearchIndex, papers: [Paper]) { try syntheticIndex.get() }
+
+    private static let bundledIndex = Result { () throws -> SearchIndex in
+        try openedAndRemoved { directory in _ = try IndexBuilder.build(corpus: [TestPaths.corpus], into: directory) }
+    }
+
+    private static let arxivIndex = Result { () throws -> (index: SearchIndex, papers: [Paper]) in
+        let papers = try arxivSamplePapers()
+        return (try openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }, papers)
+    }
+
+    private static let syntheticIndex = Result { () throws -> (index: SearchIndex, papers: [Paper]) in
         let papers = IndexFixtures.randomPapers(count: 1500, seed: 11)
-        do {
-            _ = try IndexFixtures.build(papers, in: directory)
-            return (try SearchIndex.open(at: directory), papers)
-        } catch { fatalError("cannot build the synthetic index: \(error)") }
-    }()
+        return (try openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }, papers)
+    }
+
+    /// Builds an index with `build` in a fresh directory, opens it and removes the directory.
+    static func openedAndRemoved(_ build: (String) throws -> Void) throws -> SearchIndex {
+        let scratch = ScratchDirectory()
+        try build(scratch.path)
+        return try SearchIndex.open(at: scratch.path)
+    }
 }
 
 @Suite("Search")
@@ -90,15 +86,15 @@ struct SearchTests {
 
     @Test func parametersAreValidated() throws {
         #expect(throws: SearchError.invalidParameters("b must be between 0 and 1 (got 1.5)")) {
-            _ = try Searcher(index: SearchFixtures.bundled, parameters: BM25Parameters(k1: 1.2, b: 1.5, titleWeight: 2))
+            _ = try Searcher(index: try SearchFixtures.bundled(), parameters: BM25Parameters(k1: 1.2, b: 1.5, titleWeight: 2))
         }
         #expect(throws: SearchError.invalidParameters("k1 must be a non-negative number (got -1.0)")) {
-            _ = try Searcher(index: SearchFixtures.bundled, parameters: BM25Parameters(k1: -1, b: 0.5, titleWeight: 2))
+            _ = try Searcher(index: try SearchFixtures.bundled(), parameters: BM25Parameters(k1: -1, b: 0.5, titleWeight: 2))
         }
     }
 
     @Test func booleanSemantics() throws {
-        let searcher = try Searcher(index: SearchFixtures.bundled)
+        let searcher = try Searcher(index: try SearchFixtures.bundled())
         func ids(_ query: String, limit: Int = 200) throws -> Set<String> { Set(try searcher.search(query, options: SearchOptions(limit: limit, snippets: false)).hits.map(\.id)) }
         let binary = try ids("binary"), network = try ids("network")
         #expect(try ids("binary network") == binary.union(network))
@@ -116,7 +112,7 @@ struct SearchTests {
     }
 
     @Test func fieldsYearsAndPrefixes() throws {
-        let searcher = try Searcher(index: SearchFixtures.bundled)
+        let searcher = try Searcher(index: try SearchFixtures.bundled())
         func papers(_ query: String) throws -> [Paper] {
             try searcher.search(query, options: SearchOptions(limit: 200, snippets: false)).hits.map(\.paper)
         }
@@ -136,7 +132,7 @@ struct SearchTests {
     }
 
     @Test func phrasesUsePositionsAndKeepStopWordGaps() throws {
-        let searcher = try Searcher(index: SearchFixtures.bundled)
+        let searcher = try Searcher(index: try SearchFixtures.bundled())
         func titles(_ query: String) throws -> [String] {
             try searcher.search(query, options: SearchOptions(limit: 200, snippets: false)).hits.map(\.paper.title)
         }
@@ -151,13 +147,13 @@ struct SearchTests {
     }
 
     @Test func stopWordOnlyQueriesGetANotice() throws {
-        let results = try Searcher(index: SearchFixtures.bundled).search("the of and")
+        let results = try Searcher(index: try SearchFixtures.bundled()).search("the of and")
         #expect(results.hits.isEmpty)
         #expect(results.notice == "the query has no searchable words (only stop words or punctuation)")
     }
 
     @Test func pagingIsConsistent() throws {
-        let searcher = try Searcher(index: SearchFixtures.bundled)
+        let searcher = try Searcher(index: try SearchFixtures.bundled())
         let all = try searcher.search("learning models training", options: SearchOptions(limit: 30, snippets: false)).hits.map(\.id)
         var paged: [String] = []
         for offset in stride(from: 0, to: 30, by: 7) {
@@ -167,7 +163,7 @@ struct SearchTests {
     }
 
     @Test func snippetsHighlightTheMatchedWords() throws {
-        let hits = try Searcher(index: SearchFixtures.bundled).search("binarization transformer").hits
+        let hits = try Searcher(index: try SearchFixtures.bundled()).search("binarization transformer").hits
         let snippet = try #require(hits.first?.snippet)
         let scalars = Array(snippet.text.unicodeScalars)
         #expect(!snippet.highlights.isEmpty)
@@ -193,7 +189,7 @@ struct SearchTests {
     }
 
     @Test func explanationsAddUpToTheScore() throws {
-        let hits = try Searcher(index: SearchFixtures.bundled).search("quantization aware training", options: SearchOptions(limit: 5, explain: true)).hits
+        let hits = try Searcher(index: try SearchFixtures.bundled()).search("quantization aware training", options: SearchOptions(limit: 5, explain: true)).hits
         for hit in hits {
             let explanation = try #require(hit.explanation)
             #expect(abs(explanation.total - hit.score) < 1e-9)
@@ -250,13 +246,13 @@ struct PruningTests {
     }
 
     @Test func onTheBundledCorpus() throws {
-        let vocabulary = try Self.vocabulary(of: SearchFixtures.bundled, limit: 300)
-        try compare(SearchFixtures.bundled, Self.randomQueries(vocabulary: vocabulary, count: 600, seed: 1, operators: false))
-        try compare(SearchFixtures.bundled, Self.randomQueries(vocabulary: vocabulary, count: 400, seed: 2, operators: true))
+        let vocabulary = try Self.vocabulary(of: try SearchFixtures.bundled(), limit: 300)
+        try compare(try SearchFixtures.bundled(), Self.randomQueries(vocabulary: vocabulary, count: 600, seed: 1, operators: false))
+        try compare(try SearchFixtures.bundled(), Self.randomQueries(vocabulary: vocabulary, count: 400, seed: 2, operators: true))
     }
 
     @Test func onASyntheticCorpusWithLongLists() throws {
-        let index = SearchFixtures.synthetic.index
+        let index = try SearchFixtures.synthetic().index
         let vocabulary = try Self.vocabulary(of: index, limit: 200)
         try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 500, seed: 3, operators: false))
         try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 300, seed: 4, operators: true))
@@ -265,7 +261,7 @@ struct PruningTests {
     /// Real abstracts over several scoring windows: whole titles as queries (ten words and more, where the
     /// windowed partition into essential and non-essential terms matters most) and random words.
     @Test func titlesAndWordsOnRealAbstracts() throws {
-        let (index, papers) = SearchFixtures.arxiv
+        let (index, papers) = try SearchFixtures.arxiv()
         #expect(index.documentCount > 2 * 4096, "the fixture should span several windows")
         var random = SplitMix64(seed: 8)
         let titles = (0..<100).map { _ in papers[Int(random.next() % UInt64(papers.count))].title }
@@ -279,7 +275,7 @@ struct PruningTests {
     /// general one when fewer papers than asked score above zero: both against exhaustive scoring, with wide
     /// and narrow ranges, one word and several, exclusions, and papers without a year.
     @Test func yearFilteredWords() throws {
-        for (index, seed) in [(SearchFixtures.synthetic.index, UInt64(6)), (SearchFixtures.bundled, UInt64(7))] {
+        for (index, seed) in [(try SearchFixtures.synthetic().index, UInt64(6)), (try SearchFixtures.bundled(), UInt64(7))] {
             let vocabulary = try Self.vocabulary(of: index, limit: 100)
             let words = Self.randomQueries(vocabulary: vocabulary, count: 120, seed: seed, operators: false)
                 + Self.randomQueries(vocabulary: vocabulary, count: 40, seed: seed + 10, operators: true).filter { !$0.contains("+") }
@@ -292,7 +288,7 @@ struct PruningTests {
     /// One word takes its own path (blocks visited in order of their maxima, out of document order): the
     /// commonest words, with the longest lists and many tied scores, against exhaustive scoring.
     @Test func singleWordsWithTheLongestLists() throws {
-        let index = SearchFixtures.synthetic.index
+        let index = try SearchFixtures.synthetic().index
         var lists: [(word: String, documents: Int)] = []
         try index.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
             if bytes.first == FieldNamespace.text.rawValue { lists.append((String(decoding: bytes.dropFirst(), as: UTF8.self), info.documentFrequency)) }
@@ -303,7 +299,7 @@ struct PruningTests {
     }
 
     @Test func withOtherParametersThanTheIndexWasBuiltFor() throws {
-        let index = SearchFixtures.synthetic.index
+        let index = try SearchFixtures.synthetic().index
         let vocabulary = try Self.vocabulary(of: index, limit: 100)
         try compare(index, Self.randomQueries(vocabulary: vocabulary, count: 200, seed: 5, operators: false),
                     parameters: BM25Parameters(k1: 0.5, b: 0.3, titleWeight: 4))

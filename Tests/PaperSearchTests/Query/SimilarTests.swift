@@ -117,7 +117,7 @@ struct SimilarTests {
         // The weighted queries of "similar" run through MaxScore with block-max skipping: on a corpus with long
         // postings their top 10 must equal scoring every matching paper. The two-phase form (the strongest
         // terms find candidates, all terms score them) must give every hit its exact score, best first.
-        let (index, papers) = SearchFixtures.synthetic
+        let (index, papers) = try SearchFixtures.synthetic()
         let searcher = try Searcher(index: index)
         var random = SplitMix64(seed: 5)
         var twoPhaseHits = 0, twoPhaseCases = 0

@@ -43,7 +43,7 @@ public final class SearchIndex: Sendable {
         let folder = directory.path(generation)
         let manifestPath = folder + "/" + Manifest.fileName
         let manifestBytes: [UInt8]
-        do { manifestBytes = try FileByteSource.readAll(path: manifestPath) } catch { throw .io(error) }
+        do { manifestBytes = try FileByteSource.readAll(path: manifestPath, limit: Manifest.sizeLimit) } catch { throw .io(error) }
         let manifest = try Manifest(bytes: manifestBytes, path: manifestPath)
         self.manifest = manifest
         guard let analyzer = Analyzer(name: manifest.analyzerName), manifest.analyzerVersion == Analyzer.version else {

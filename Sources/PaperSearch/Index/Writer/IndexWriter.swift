@@ -38,7 +38,8 @@ public final class IndexWriter {
 
     let options: Options
     let directory: IndexDirectory
-    private let lock: FileLock
+    /// The marker and lock this build holds, and what it created to take them (undone if it fails).
+    private let preparation: IndexDirectory.Preparation
     private let generation: String
     private let temporary: String
     private let buildID = BuildID.random()
@@ -52,35 +53,57 @@ public final class IndexWriter {
     private var years: [UInt16] = []
     private var paperAnalyzer: PaperAnalyzer
     private var analyzed = AnalyzedPaper()
+    /// How far the commit got: the build folder renamed to its generation, then published.
+    private var renamed = false
     private var finished = false
 
     /// The number of papers added so far.
     public private(set) var documentCount = 0
 
-    /// Starts a build of the index in `path` (created if needed). Fails if another build holds the lock.
+    /// Starts a build of the index in `path`: a missing or empty folder (created and marked as an index), or
+    /// an index. Fails if the folder holds anything else, or if another build holds the lock.
     public init(directory path: String, options: Options = Options()) throws(IndexError) {
         guard options.memoryBudget >= 16 << 20 else { throw .budgetTooSmall(bytes: options.memoryBudget) }
         self.options = options
         paperAnalyzer = PaperAnalyzer(analyzer: options.analyzer)
-        directory = IndexDirectory(root: path)
-        lock = try directory.lockForBuilding()
-        let current = try directory.currentGeneration()
-        // Leftovers of earlier builds that were killed or failed go now (we hold the lock).
-        directory.removeStale(keeping: current)
-        let number = try directory.nextGenerationNumber()
-        generation = IndexDirectory.generationName(number)
-        inverter = try Inverter(capacity: IndexWriter.arenaCapacity(options))
-        temporary = directory.path("tmp-\(number)-\(SystemCalls.processID)")
-        do {
-            try SystemCalls.makeDirectory(temporary)
-            let output = try FileOutput(path: temporary + "/" + IndexComponent.docs.fileName)
-            documents = DocStoreWriter(output: output)
-        } catch { throw .io(error) }
-        try FileEnvelope.writeHeader(documents.output, component: .docs, buildID: buildID)
+        let directory = IndexDirectory(root: path)
+        self.directory = directory
+        let preparation = try directory.prepareForBuilding()
+        self.preparation = preparation
+        do throws(IndexError) {
+            // Leftovers of builds that were killed or failed go now (we hold the lock). With a damaged CURRENT,
+            // which this build will repair, the generations stay until it publishes: they are all there is.
+            switch Result(catching: { () throws(IndexError) in try directory.currentGeneration() }) {
+            case let .success(current): directory.removeStale(keeping: current)
+            case .failure: directory.removeStale(keeping: nil, keepingGenerations: true)
+            }
+            let number = try directory.nextGenerationNumber()
+            generation = IndexDirectory.generationName(number)
+            inverter = try Inverter(capacity: IndexWriter.arenaCapacity(options))
+            temporary = directory.path(IndexDirectory.buildFolderName(number, processID: SystemCalls.processID))
+            do {
+                try SystemCalls.makeDirectory(temporary)
+                let output = try FileOutput(path: temporary + "/" + IndexComponent.docs.fileName)
+                documents = DocStoreWriter(output: output)
+            } catch {
+                directory.removeFolder(temporary)
+                throw .io(error)
+            }
+            try FileEnvelope.writeHeader(documents.output, component: .docs, buildID: buildID)
+        } catch {
+            directory.undoPreparation(preparation)
+            throw error
+        }
     }
 
+    /// A writer dropped without a successful `commit()` removes what it wrote: its build folder, its
+    /// generation if it was renamed but not published, and — for a first build — the marker, lock and
+    /// folders it created.
     deinit {
-        if !finished { try? SystemCalls.removeTree(temporary) }
+        guard !finished else { return }
+        directory.removeFolder(temporary)
+        if renamed { directory.removeFolder(directory.path(generation)) }
+        directory.undoPreparation(preparation)
     }
 
     // MARK: - Adding papers
@@ -100,6 +123,9 @@ public final class IndexWriter {
         years.append(paper.year)
         try documents.add(id: paper.id, record: paper.record)
         documentCount += 1
+        if documentCount == 1 {
+            do { try FaultInjection.check(.adding, path: temporary) } catch { throw .io(error) }
+        }
         if inverter.memoryUsed + documentCount * 10 > options.memoryBudget
             || (documentCount % options.maximumDocumentsPerRun == 0) {
             try spill()
@@ -178,20 +204,22 @@ public final class IndexWriter {
             documentCount: documentCount, termCount: dictionary.termCount, postingCount: postingCount,
             titleLengthTotal: titleTotal, abstractLengthTotal: abstractTotal, parameters: options.parameters,
             files: entries, papersRead: papersRead ?? documentCount, duplicatesMerged: duplicatesMerged, skipped: skipped)
-        var json = JSONWriter()
-        json.write(manifest.json)
-        json.raw("\n")
+        let manifestBytes = manifest.bytes
         let final = directory.path(generation)
         do {
-            try SystemCalls.writeFile(temporary + "/" + Manifest.fileName, json.bytes)
+            try FaultInjection.check(.filesWritten, path: temporary)
+            try SystemCalls.writeFile(temporary + "/" + Manifest.fileName, manifestBytes)
             try SystemCalls.syncDirectory(temporary)
             try SystemCalls.rename(temporary, final)
+            renamed = true
             try SystemCalls.syncDirectory(directory.root)
+            try FaultInjection.check(.generationRenamed, path: final)
         } catch { throw .io(error) }
-        finished = true
         try directory.publish(generation)
+        finished = true
+        do { try FaultInjection.check(.published, path: final) } catch { throw .io(error) }
         directory.removeStale(keeping: generation)
-        let sizes = entries.map { (name: $0.name, bytes: $0.length) } + [(name: Manifest.fileName, bytes: json.bytes.count)]
+        let sizes = entries.map { (name: $0.name, bytes: $0.length) } + [(name: Manifest.fileName, bytes: manifestBytes.count)]
         return IndexSummary(directory: directory.root, generation: generation, documentCount: documentCount,
                             termCount: dictionary.termCount, postingCount: postingCount, fileSizes: sizes,
                             runsSpilled: runs.count, seconds: SystemCalls.monotonicSeconds() - started)
