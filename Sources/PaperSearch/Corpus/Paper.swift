@@ -44,18 +44,26 @@ public struct Paper: Hashable, Sendable {
         self.extra = extra
     }
 
+    /// Years a paper may have; a source's year outside them is dropped (and reported by the reader).
+    public static let yearRange = 1000...2999
+    /// The longest id, in UTF-8 bytes.
+    public static let idLengthLimit = 512
+    /// The most sources a merged paper lists; beyond them, `extra["more_sources"]` counts the rest.
+    public static let sourceLimit = 100
+    /// The most authors merging adds up to (collaborations list thousands; a corpus repeating an id with ever
+    /// new names must not grow one record without bound).
+    public static let authorLimit = 10_000
+
     /// Folds a second record of the same paper into this one: its sources are added, authors missing here are
     /// appended, and fields empty here are taken from it. What this record already has is kept.
     public mutating func merge(_ other: Paper) {
-        for source in other.sources where !sources.contains(source) { sources.append(source) }
-        for author in other.authors where !authors.contains(author) { authors.append(author) }
-        if title.isEmpty { title = other.title }
-        if abstract.isEmpty { abstract = other.abstract }
-        if year == nil { year = other.year }
-        if date == nil { date = other.date }
-        if venue == nil { venue = other.venue }
-        for (key, value) in other.extra.pairs where extra[key] == nil { extra[key] = value }
+        var merger = PaperMerger(self)
+        merger.merge(other)
+        self = merger.paper
     }
+
+    /// The key of the count of sources left out of `sources` (see `sourceLimit`).
+    static let moreSourcesKey = "more_sources"
 
     /// The keys `writeRecord` writes before the extra fields, in order.
     public static let recordKeys = ["id", "title", "authors", "year", "date", "venue", "abstract", "sources"]
@@ -104,5 +112,47 @@ public struct Paper: Hashable, Sendable {
             writer.write(value)
         }
         writer.raw("}")
+    }
+}
+
+/// Merges any number of records of one paper in time and memory linear in what is merged: the authors and
+/// sources already held are kept in sets, and lists stop growing at `Paper.authorLimit` and
+/// `Paper.sourceLimit` (the sources left out are counted in `extra["more_sources"]`).
+struct PaperMerger {
+    private(set) var paper: Paper
+    private var authors: Set<String>
+    private var sources: Set<SourceLocation>
+    private var moreSources: Int
+
+    init(_ paper: Paper) {
+        self.paper = paper
+        authors = Set(paper.authors)
+        sources = Set(paper.sources)
+        moreSources = paper.extra[Paper.moreSourcesKey]?.integerValue ?? 0
+    }
+
+    mutating func merge(_ other: Paper) {
+        for source in other.sources where !sources.contains(source) {
+            if paper.sources.count < Paper.sourceLimit {
+                sources.insert(source)
+                paper.sources.append(source)
+            } else {
+                moreSources += 1
+            }
+        }
+        moreSources += other.extra[Paper.moreSourcesKey]?.integerValue ?? 0
+        if paper.authors != other.authors {
+            for author in other.authors where paper.authors.count < Paper.authorLimit && !authors.contains(author) {
+                authors.insert(author)
+                paper.authors.append(author)
+            }
+        }
+        if paper.title.isEmpty { paper.title = other.title }
+        if paper.abstract.isEmpty { paper.abstract = other.abstract }
+        if paper.year == nil { paper.year = other.year }
+        if paper.date == nil { paper.date = other.date }
+        if paper.venue == nil { paper.venue = other.venue }
+        for (key, value) in other.extra.pairs where paper.extra[key] == nil && key != Paper.moreSourcesKey { paper.extra[key] = value }
+        if moreSources > 0 { paper.extra[Paper.moreSourcesKey] = .integer(moreSources) }
     }
 }

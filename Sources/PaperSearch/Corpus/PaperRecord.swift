@@ -11,12 +11,28 @@
 ///   converter's output reads back unchanged.
 ///
 /// Fields the mapping does not use are kept in `Paper.extra`, in the source's order.
+///
+/// An id must be usable in a TREC run file, whose fields are separated by white space: at most
+/// `Paper.idLengthLimit` bytes, without white space or control characters (such a record is rejected, not
+/// changed). A year outside `Paper.yearRange` is dropped and said.
 enum PaperRecord {
     enum Problem: Error, Equatable {
         case noTitleOrAbstract
+        case badID(String)
+    }
+
+    /// A paper and what was changed to read it.
+    struct Reading {
+        var paper: Paper
+        /// The year as given, when it was dropped for lying outside `Paper.yearRange`.
+        var droppedYear: String?
     }
 
     static func paper(from object: JSONObject, location: SourceLocation) throws(Problem) -> Paper {
+        try read(object, location: location).paper
+    }
+
+    static func read(_ object: JSONObject, location: SourceLocation) throws(Problem) -> Reading {
         var used: Set<String> = []
         func take(_ keys: String...) -> JSONValue? {
             for key in keys {
@@ -37,13 +53,22 @@ enum PaperRecord {
         guard !title.isEmpty || !abstract.isEmpty else { throw .noTitleOrAbstract }
 
         let givenID = text(take("id", "_id"))
+        if let givenID, let problem = PaperRecord.idProblem(givenID) { throw .badID(problem) }
         let authors = authorList(object, used: &used)
         let firstVersionDate = object["versions"].flatMap(firstVersionDate(of:))
         var date = text(take("date")).map(normalizedDate) ?? firstVersionDate
         if date == nil, let updated = text(object["update_date"]) { date = normalizedDate(updated) }
-        var year = take("year")?.integerValue
-        if year == nil, let date { year = Int(date.prefix(4)) }
-        if year == nil, let givenID { year = arxivYear(fromID: givenID) }
+        var droppedYear: String?
+        let givenYear = take("year")
+        var year = givenYear?.integerValue
+        if let given = givenYear, year == nil || !Paper.yearRange.contains(year ?? 0) {
+            droppedYear = given.stringOrNumberText.map { String($0.prefix(20)) } ?? "a non-number"
+            year = nil
+        }
+        if year == nil, droppedYear == nil, let date, let fromDate = Int(date.prefix(4)), Paper.yearRange.contains(fromDate) {
+            year = fromDate
+        }
+        if year == nil, droppedYear == nil, let givenID { year = arxivYear(fromID: givenID) }
         var venue = text(take("venue", "journal"))
         if venue == nil, let categories = object["categories"] { venue = primaryCategory(categories) }
 
@@ -61,10 +86,20 @@ enum PaperRecord {
 
         var extra = JSONObject()
         for (key, value) in object.pairs where !used.contains(key) { extra[key] = value }
-        return Paper(
+        let paper = Paper(
             id: givenID ?? PaperID.derived(fromTitle: title.isEmpty ? abstract : title),
             title: title, authors: authors, year: year, date: date, venue: venue, abstract: abstract,
             sources: sources, extra: extra)
+        return Reading(paper: paper, droppedYear: droppedYear)
+    }
+
+    /// Why an id cannot be used, or nil when it can.
+    static func idProblem(_ id: String) -> String? {
+        if id.utf8.count > Paper.idLengthLimit { return "longer than \(Paper.idLengthLimit) bytes" }
+        for scalar in id.unicodeScalars where scalar.properties.isWhitespace || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            return "it holds white space or a control character (\"\(id.prefix(40))\"); ids must be one word, as TREC run files need"
+        }
+        return nil
     }
 
     /// Authors from a list (of names, or of objects with a `name`), from the arXiv snapshot's

@@ -66,8 +66,6 @@ public struct JSONSyntaxError: Error, Equatable, Sendable {
     public var reason: String
 }
 
-/// A strict JSON parser (RFC 8259) over UTF-8 bytes: validates UTF-8 inside strings, limits nesting depth so
-/// that hostile input cannot exhaust the stack, and rejects anything after the value but white space.
 /// Byte-level helpers shared by the JSON parser and writer.
 enum JSONText {
     /// Whether any of the eight bytes of `word` may be a quote, a backslash or a control character (the
@@ -100,8 +98,13 @@ enum JSONText {
     }
 }
 
+/// A strict JSON parser (RFC 8259) over UTF-8 bytes: validates UTF-8 inside strings, limits nesting depth so
+/// that hostile input cannot exhaust the stack, limits the keys of an object so that a hostile one cannot
+/// take quadratic time (`JSONObject` looks keys up linearly), and rejects anything after the value but white
+/// space.
 public enum JSONParser {
     static let maximumDepth = 256
+    static let maximumKeys = 4096
 
     /// Parses one complete JSON text.
     public static func parse<Bytes: Collection>(_ bytes: Bytes) throws(JSONSyntaxError) -> JSONValue
@@ -197,6 +200,7 @@ public enum JSONParser {
                 guard peek() == UInt8(ascii: ":") else { throw error(expecting: "':'") }
                 position += 1
                 skipWhitespace()
+                guard object.count < JSONParser.maximumKeys else { throw error("more than \(JSONParser.maximumKeys) keys in one object") }
                 object[key] = try parseValue(depth: depth)
                 skipWhitespace()
                 switch peek() {

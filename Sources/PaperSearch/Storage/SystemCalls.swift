@@ -71,14 +71,72 @@ enum SystemCalls {
         }
     }
 
+    /// Reads up to `buffer.count` bytes at `offset` (`pread(2)`); 0 means end of file.
+    static func read(_ fd: CInt, at offset: Int, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(StorageError) -> Int {
+        guard buffer.count > 0 else { return 0 }
+        while true {
+            let n = unsafe pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+            if n >= 0 { return n }
+            let error = Errno.current
+            if error != .interrupted { throw .io(operation: "read", path: path, errno: error) }
+        }
+    }
+
+    /// Writes all of `buffer` at `offset` (`pwrite(2)`).
+    static func write(_ fd: CInt, at offset: Int, _ buffer: UnsafeRawBufferPointer, path: String) throws(StorageError) {
+        var done = 0
+        while done < buffer.count {
+            guard let base = buffer.baseAddress else { return }
+            let n = unsafe pwrite(fd, base + done, buffer.count - done, off_t(offset + done))
+            if n < 0 {
+                let error = Errno.current
+                if error == .interrupted { continue }
+                throw .io(operation: "write", path: path, errno: error)
+            }
+            done += n
+        }
+    }
+
     static func close(_ fd: CInt) { _ = Glibc.close(fd) }
+
+    /// Whether an open descriptor is a regular file (not a pipe, FIFO, socket or device).
+    static func descriptorIsRegularFile(_ fd: CInt) throws(StorageError) -> Bool {
+        var info = stat()
+        guard unsafe fstat(fd, &info) == 0 else { throw .io(operation: "stat", path: "descriptor \(fd)", errno: .current) }
+        return info.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// The folder for temporary files: `$TMPDIR`, else /tmp.
+    static var temporaryDirectory: String {
+        if let value = unsafe getenv("TMPDIR"), unsafe value.pointee != 0 { return unsafe String(cString: value) }
+        return "/tmp"
+    }
+
+    /// A new temporary file opened for reading and writing, already unlinked: it has no name, and the system
+    /// reclaims it when the descriptor closes, even if the process is killed.
+    static func anonymousTemporaryFile() throws(StorageError) -> CInt {
+        var template = Array((temporaryDirectory + "/papersearch-XXXXXX").utf8CString)
+        let fd = unsafe template.withUnsafeMutableBufferPointer { buffer -> CInt in
+            guard let base = buffer.baseAddress else { return -1 }
+            return unsafe mkstemp(base)
+        }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard fd >= 0 else { throw .io(operation: "create a temporary file", path: path, errno: .current) }
+        _ = unsafe unlink(path)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return fd
+    }
 
     /// What `stat(2)` says of a path, following links.
     struct FileStatus {
         var isDirectory: Bool
         var isRegularFile: Bool
         var size: Int
+        /// Device and inode: the same file reached by two paths has the same identity.
+        var identity: FileIdentity
     }
+
+    struct FileIdentity: Hashable { var device: UInt64; var inode: UInt64 }
 
     static func status(_ path: String) throws(StorageError) -> FileStatus {
         var info = stat()
@@ -86,7 +144,8 @@ enum SystemCalls {
             throw .io(operation: "stat", path: path, errno: .current)
         }
         let kind = info.st_mode & S_IFMT
-        return FileStatus(isDirectory: kind == S_IFDIR, isRegularFile: kind == S_IFREG, size: Int(info.st_size))
+        return FileStatus(isDirectory: kind == S_IFDIR, isRegularFile: kind == S_IFREG, size: Int(info.st_size),
+                          identity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
     }
 
     /// The names in a directory (without "." and ".."), sorted by their UTF-8 bytes.

@@ -42,7 +42,7 @@ enum CorpusReportPrinter {
     /// Shows each problem as a warning on standard error (the first 20, then a count).
     static func printProblems(_ report: CorpusReport, to context: CommandContext, limit: Int = 20) {
         for problem in report.problems.prefix(limit) { context.warn(problem.description) }
-        let hidden = report.totalSkipped - min(limit, report.problems.count)
+        let hidden = report.totalProblems - min(limit, report.problems.count)
         if hidden > 0 { context.warn("... and \(hidden) more problems") }
     }
 
@@ -54,6 +54,7 @@ enum CorpusReportPrinter {
             if !file.notes.isEmpty { format += " (" + file.notes.joined(separator: ", ") + ")" }
             var line = file.path.padding(to: width) + format.padding(to: 30) + count(file.papers, "paper")
             if file.skipped > 0 { line += ", \(file.skipped) skipped" }
+            if file.kept > 0 { line += ", \(file.kept) read with a change" }
             stream.line(line)
         }
         let fileCount = count(report.files.count, "file")
@@ -64,6 +65,10 @@ enum CorpusReportPrinter {
         } else {
             let reasons = report.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }
             stream.line("Skipped \(report.totalSkipped): " + reasons.joined(separator: ", ") + ".")
+        }
+        if !report.kept.isEmpty {
+            let reasons = report.kept.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }
+            stream.line("Read with a change: " + reasons.joined(separator: ", ") + ".")
         }
     }
 

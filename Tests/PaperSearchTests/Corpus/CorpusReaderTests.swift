@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 @testable import PaperSearch
 
@@ -250,5 +251,127 @@ struct CorpusReaderTests {
         let (papers, report) = try CorpusReader(paths: [scratch.path]).readAll()
         #expect(papers.map(\.id) == ["1", "2"])
         #expect(report.skipped.isEmpty)
+    }
+
+    // MARK: - Hostile and careless input
+
+    @Test func aBadFirstLineLosesThatLineOnlyAndAByteOrderMarkIsAccepted() throws {
+        let scratch = ScratchDirectory()
+        let garbage = scratch.write("garbage-first.jsonl", """
+            this line is not JSON
+            {"id": "a", "title": "First", "abstract": "A."}
+            {"id": "b", "title": "Second", "abstract": "B."}
+            """)
+        let bom = scratch.write("bom.jsonl", bytes: FileSniffing.byteOrderMark + Array(#"{"id": "c", "title": "With a BOM", "abstract": "C."}"#.utf8))
+        let (papers, report) = try CorpusReader(paths: [garbage, bom]).readAll()
+        #expect(papers.map(\.id) == ["a", "b", "c"])
+        #expect(report.skipped == [.malformedJSON: 1])
+        #expect(report.problems.first?.description.hasPrefix("\(garbage):1: malformed JSON") == true)
+    }
+
+    @Test func binaryFilesAreSkippedNeverIndexed() throws {
+        let scratch = ScratchDirectory()
+        var random = SplitMix64(seed: 3)
+        let noise = (0..<5000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let withNUL = scratch.write("blob.txt", bytes: noise)
+        let highBytes = scratch.write("latin.txt", bytes: noise.map { $0 | 0x80 })
+        let (papers, report) = try CorpusReader(paths: [withNUL, highBytes]).readAll()
+        #expect(papers.isEmpty)
+        #expect(report.skipped == [.binaryFile: 2])
+        #expect(report.problems.map(\.description).allSatisfy { $0.contains("binary file:") && $0.contains("not a corpus file") })
+    }
+
+    @Test func outOfRangeYearsAreReportedAndThePaperKept() throws {
+        let scratch = ScratchDirectory()
+        let file = scratch.write("years.jsonl", """
+            {"id": "a", "title": "Far future", "year": 20251}
+            {"id": "b", "title": "Negative", "year": -3}
+            {"id": "c", "title": "Text", "year": "soon"}
+            {"id": "d", "title": "Fine", "year": 2021}
+            """)
+        let (papers, report) = try CorpusReader(paths: [file]).readAll()
+        #expect(papers.map(\.id) == ["a", "b", "c", "d"])
+        #expect(papers.map(\.year) == [nil, nil, nil, 2021])
+        #expect(report.kept == [.yearOutOfRange: 3])
+        #expect(report.skipped.isEmpty)
+        #expect(report.problems.first?.description == "\(file):1: year out of range: 20251 is not a year from 1000 to 2999; the paper is kept without one")
+    }
+
+    @Test func idsThatWouldBreakARunFileAreRejected() throws {
+        let scratch = ScratchDirectory()
+        let file = scratch.write("ids.jsonl", """
+            {"id": "has space", "title": "One"}
+            {"id": "tab\\there", "title": "Two"}
+            {"id": "\(String(repeating: "x", count: 600))", "title": "Three"}
+            {"id": "fine-id_1.2/3", "title": "Four"}
+            """)
+        let (papers, report) = try CorpusReader(paths: [file]).readAll()
+        #expect(papers.map(\.id) == ["fine-id_1.2/3"])
+        #expect(report.skipped == [.badID: 3])
+        #expect(report.problems[0].description.contains("white space"))
+        #expect(report.problems[2].description.contains("longer than 512 bytes"))
+    }
+
+    @Test func theSameFileGivenTwiceIsReadOnce() throws {
+        let scratch = ScratchDirectory()
+        let file = scratch.write("a.jsonl", "{\"id\": \"1\", \"title\": \"One\"}\n{\"id\": \"2\", \"title\": \"Two\"}\n")
+        try FileManager.default.createSymbolicLink(atPath: scratch.file("link.jsonl"), withDestinationPath: file)
+        let (papers, report) = try CorpusReader(paths: [file, file, scratch.file("link.jsonl"), scratch.path]).readAll()
+        #expect(papers.map(\.id) == ["1", "2"])
+        #expect(report.duplicatesMerged == 0)
+        #expect(report.kept == [.givenTwice: 4])  // the second name, the link, and both again in the folder
+        #expect(report.files.count == 1)
+        #expect(report.problems[0].description == "\(file): given twice: the same file as \(file); read once")
+    }
+
+    /// A pipe and a FIFO are opened once and read in every pass: duplicates make the reader take two.
+    @Test func pipesAndFIFOsAreReadOnceAndServeBothPasses() throws {
+        let scratch = ScratchDirectory()
+        let text = "{\"id\": \"x\", \"title\": \"One\"}\n{\"id\": \"y\", \"title\": \"Two\"}\n{\"id\": \"x\", \"abstract\": \"Merged.\"}\n"
+        let fifo = scratch.file("feed.jsonl")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            let fd = open(fifo, O_WRONLY)
+            _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        writer.start()
+        let (papers, report) = try CorpusReader(paths: [fifo]).readAll()
+        #expect(papers.map(\.id) == ["x", "y"])
+        #expect(papers.first?.abstract == "Merged.")
+        #expect(report.duplicatesMerged == 1)
+
+        // Inside a folder a FIFO is not read (nothing would ever write to it).
+        let folder = scratch.file("folder")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        #expect(mkfifo(folder + "/quiet.jsonl", 0o600) == 0)
+        scratch.write("folder/a.jsonl", "{\"id\": \"1\", \"title\": \"One\"}\n")
+        let (inFolder, folderReport) = try CorpusReader(paths: [folder]).readAll()
+        #expect(inFolder.map(\.id) == ["1"])
+        #expect(folderReport.skipped == [.notARegularFile: 1])
+    }
+
+    /// One id repeated many times: the merged paper lists a bounded number of sources and counts the rest,
+    /// and the repeated records wait on disk, not in memory.
+    @Test func anIDRepeatedManyTimesMergesIntoOneBoundedRecord() throws {
+        let scratch = ScratchDirectory()
+        var text = ""
+        for index in 0..<20_000 { text += "{\"id\": \"same\", \"title\": \"Same paper\", \"authors\": [\"A\(index % 7)\"]}\n" }
+        text += "{\"id\": \"other\", \"title\": \"Other\"}\n"
+        let file = scratch.write("repeats.jsonl", text)
+        let (papers, report) = try CorpusReader(paths: [file]).readAll()
+        #expect(papers.map(\.id) == ["same", "other"])
+        #expect(report.duplicatesMerged == 19_999)
+        #expect(papers[0].sources.count == Paper.sourceLimit)
+        #expect(papers[0].extra["more_sources"] == .integer(20_000 - Paper.sourceLimit))
+        #expect(papers[0].authors.sorted() == (0..<7).map { "A\($0)" })
+    }
+
+    @Test func nothingReadableSaysWhatWasWrong() throws {
+        let scratch = ScratchDirectory()
+        let missing = scratch.file("missing.jsonl")
+        let (_, report) = try CorpusReader(paths: [missing]).readAll()
+        #expect(CorpusError.nothingReadable(report).description
+            == "no papers could be read: \(missing): unreadable: cannot stat: No such file or directory; nothing was changed")
     }
 }

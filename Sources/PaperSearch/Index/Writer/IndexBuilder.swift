@@ -81,6 +81,15 @@ public enum IndexBuilder {
                 }
             }
         }
+        // Whatever ends the attempt but a commit discards the build, before this returns (not whenever the
+        // last reference to the writer goes, which may be after the process has exited).
+        var committed = false
+        defer {
+            if !committed {
+                pipeline.abandon()
+                writer.abandon()
+            }
+        }
         let report: CorpusReport
         do {
             if onePass {
@@ -91,25 +100,22 @@ public enum IndexBuilder {
             if !batch.isEmpty { try pipeline.submit(batch) }
             try pipeline.finish()
         } catch is CorpusReader.RepeatedID {
-            pipeline.abandon()
             throw .repeatedID
         } catch let error as CorpusError {
-            pipeline.abandon()
             throw .failed(.corpus(error))
         } catch let error as IndexError {
-            pipeline.abandon()
             throw .failed(error)
         } catch {
-            pipeline.abandon()
             throw .failed(.corrupt(file: directory, reason: "\(error)"))
         }
         if report.uniquePapers == 0 && report.totalSkipped > 0 {
-            throw .failed(.corpus(.nothingReadable(problems: report.totalSkipped)))
+            throw .failed(.corpus(.nothingReadable(report)))
         }
         let summary: IndexSummary
         do {
             summary = try writer.commit(papersRead: report.papersRead, duplicatesMerged: report.duplicatesMerged,
                                         skipped: report.totalSkipped)
+            committed = true
         } catch { throw .failed(error) }
         progress?(IndexProgress(papersIndexed: summary.documentCount, papersPlanned: summary.documentCount,
                                 fractionRead: 1, seconds: summary.seconds))

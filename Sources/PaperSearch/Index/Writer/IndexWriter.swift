@@ -96,11 +96,18 @@ public final class IndexWriter {
         }
     }
 
-    /// A writer dropped without a successful `commit()` removes what it wrote: its build folder, its
-    /// generation if it was renamed but not published, and — for a first build — the marker, lock and
-    /// folders it created.
-    deinit {
+    /// A writer dropped without a successful `commit()` discards its build (see `abandon()`).
+    deinit { abandon() }
+
+    /// Discards the build: removes its build folder, its generation if it was renamed but not published,
+    /// and — for a first build — the marker, lock and folders it created. The live index stays as it was.
+    /// Does nothing after a successful `commit()`; a writer abandoned cannot add or commit.
+    ///
+    /// Dropping the writer does the same, but a caller that is about to exit should call this: the last
+    /// reference may be released on another thread after the process has gone.
+    public func abandon() {
         guard !finished else { return }
+        finished = true
         directory.removeFolder(temporary)
         if renamed { directory.removeFolder(directory.path(generation)) }
         directory.undoPreparation(preparation)
@@ -215,7 +222,10 @@ public final class IndexWriter {
             try SystemCalls.syncDirectory(directory.root)
             try FaultInjection.check(.generationRenamed, path: final)
         } catch { throw .io(error) }
-        try directory.publish(generation)
+        do { try directory.publish(generation) } catch {
+            abandon()
+            throw error
+        }
         finished = true
         do { try FaultInjection.check(.published, path: final) } catch { throw .io(error) }
         directory.removeStale(keeping: generation)
