@@ -5,7 +5,7 @@ import Synchronization
 /// **Inputs.** Directories are walked recursively in byte order of their names; inside them only regular
 /// files that look like corpus files are read (`.txt`, `.jsonl`, `.ndjson`, `.json`, and these with `.gz`),
 /// so a README beside the data is not an error. A path named explicitly is always read, whatever it is: a
-/// file, a pipe (`<(zcat ...)`), a FIFO or `/dev/stdin`. Every input is opened once per reader: pipes and
+/// file, a pipe (`<(zcat ...)`), a FIFO or standard input (`-`). Every input is opened once per reader: pipes and
 /// FIFOs are copied to an anonymous temporary file as they are read (`InputFile`), so that a second pass
 /// reads the same bytes, and the same file reached by two paths is read once.
 ///
@@ -210,9 +210,12 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    /// The longest line read; a longer one is skipped as "line too long" (no paper record is this long, and
-    /// a bound here bounds the memory one record can take).
-    static let maximumLineLength = 16 << 20
+    /// The longest line read; a longer one is skipped as "line too long". No record of a paper's abstract
+    /// comes near it, and a bound here bounds the memory one record takes while it is indexed (about ten
+    /// times its size).
+    static let maximumLineLength = 4 << 20
+    /// The largest profile page read (a page is read whole).
+    static let maximumPageLength = 16 << 20
 
     private func readJSONLines(
         stream: FileStream, head: [UInt8], context: inout FileContext, emit: (Paper) throws -> Void
@@ -221,7 +224,7 @@ public struct CorpusReader: Sendable {
         var formNoted = false
         while let line = try lines.next() {
             if line.isTruncated {
-                try context.problem(.lineTooLong, line: line.number, "longer than \(CorpusReader.maximumLineLength >> 20) MiB")
+                try context.problem(.lineTooLong, line: line.number, "longer than \(CorpusReader.maximumLineLength >> 20) MiB (no abstract is this long)")
                 continue
             }
             if line.bytes.allSatisfy(FileSniffing.isSpace) { continue }
@@ -266,12 +269,12 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    /// Profile pages are small: they are read whole (up to 64 MiB).
+    /// Profile pages are small: they are read whole (up to `maximumPageLength`).
     private func readProfilePage(
         stream: FileStream, head: [UInt8], context: inout FileContext, emit: (Paper) throws -> Void
     ) throws {
         var bytes = head
-        let limit = 64 << 20
+        let limit = CorpusReader.maximumPageLength
         while bytes.count <= limit, try stream.read(appendingTo: &bytes, maxCount: 1 << 20) > 0 {}
         guard bytes.count <= limit else {
             try context.problem(.unknownFormat, "not JSON Lines, and too large for a profile page")
@@ -329,7 +332,8 @@ private final class ResolvedInputs: Sendable {
     func resolve(_ paths: [String]) throws -> ([CorpusInput], [CorpusProblem]) {
         if let known = state.withLock({ $0 }), known.paths == paths { return (known.files, known.problems) }
         var resolver = InputResolver()
-        for path in paths { resolver.collect(path, explicit: true) }
+        // "-" is standard input, as for most tools.
+        for path in paths { resolver.collect(path == "-" ? "/dev/stdin" : path, explicit: true) }
         let resolution = Resolution(paths: paths, files: resolver.files, problems: resolver.problems)
         state.withLock { $0 = resolution }
         return (resolution.files, resolution.problems)

@@ -353,3 +353,20 @@ extension SystemCalls {
     /// Processors available to this process.
     static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
+
+/// The C library's allocator, tuned for long batch work.
+package enum MemoryAllocator {
+    /// `mallopt(3)`, which Swift's Glibc module does not export (it lives in <malloc.h>).
+    @_silgen_name("mallopt")
+    private static func mallopt(_ parameter: CInt, _ value: CInt) -> CInt
+
+    /// Makes freed memory go back to the system at once: blocks from 256 KiB are mapped on their own, and
+    /// free memory beyond 128 KiB at the top of the heap is returned. By default glibc raises both
+    /// thresholds as a program frees large blocks and keeps up to 32 MiB per thread arena, so the peak of
+    /// a build would follow its past peaks rather than its memory budget. For process-wide use by a tool
+    /// that builds indexes; a search-only program need not call it.
+    package static func returnFreedMemoryPromptly() {
+        _ = mallopt(-3, 256 << 10)  // M_MMAP_THRESHOLD
+        _ = mallopt(-1, 128 << 10)  // M_TRIM_THRESHOLD
+    }
+}

@@ -9,8 +9,15 @@ enum IndexCommand: Command {
         The new index is written beside the old one and replaces it in one atomic step: searches that are
         running keep the old one, and if the build fails or is killed the old index stays as it was.
         The index lives in --index DIR, else in $PAPERS_INDEX, else in .papers-index in the working directory.
-        Memory stays within --memory MB (default 512) however large the corpus: beyond it, sorted runs are
-        written to disk and merged at the end.
+        --memory MB (default 512) bounds the postings held in memory however large the corpus: beyond it,
+        sorted runs are written to disk and merged at the end. The process needs about 50 MB more (the
+        program, papers on their way between threads, read buffers), plus 8 bytes a paper to notice repeated
+        ids; records of repeated ids wait in a temporary file. A record (one line) may be up to 4 MiB.
+
+        EXAMPLES:
+          papers index                                   # the bundled corpus, into .papers-index
+          papers index arxiv.jsonl.gz --index ~/arxiv-index --memory 1024
+          zcat part-*.jsonl.gz | papers index - --index idx    # standard input works too
         """
     static let options: [OptionSpec] = [
         .option("--index", value: "DIR", help: "Where the index lives."),
@@ -24,6 +31,7 @@ enum IndexCommand: Command {
         let directory = context.indexDirectory(arguments)
         var options = IndexWriter.Options()
         options.memoryBudget = try arguments.integer("--memory", default: 512, range: 16...1_048_576) << 20
+        MemoryAllocator.returnFreedMemoryPromptly()
         let showProgress = context.errors.isTerminal && !arguments.has("--json")
         var lastShown = -1.0
         let (summary, report) = try IndexBuilder.build(

@@ -240,8 +240,10 @@ public final class IndexWriter {
     private func mergeRuns(into chunks: PostingsChunkWriter) throws(IndexError) {
         var readers: [RunReader] = []
         var live: [Int] = []
+        // A quarter of the budget buffers the runs' reading (the inverter's memory is free by now).
+        let readSize = max(16 << 10, min(1 << 20, options.memoryBudget / 4 / max(1, runs.count)))
         for path in runs {
-            let reader = try RunReader(path: path)
+            let reader = try RunReader(path: path, readSize: readSize)
             readers.append(reader)
             if try reader.advance() { live.append(readers.count - 1) }
         }

@@ -37,6 +37,8 @@ enum RunWriter {
 final class RunReader {
     let path: String
     private let source: FileByteSource
+    /// How much is read at a time: the merge shares a part of the memory budget among its runs.
+    private let readSize: Int
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -46,8 +48,9 @@ final class RunReader {
     private(set) var documentFrequency = 0
     private(set) var stream: [UInt8] = []
 
-    init(path: String) throws(IndexError) {
+    init(path: String, readSize: Int) throws(IndexError) {
         self.path = path
+        self.readSize = readSize
         do { source = try FileByteSource(path: path) } catch { throw .io(error) }
     }
 
@@ -59,7 +62,7 @@ final class RunReader {
                 position = 0
             }
             do {
-                if try source.read(appendingTo: &buffer, maxCount: max(1 << 20, count)) == 0 { atEnd = true }
+                if try source.read(appendingTo: &buffer, maxCount: max(readSize, count)) == 0 { atEnd = true }
             } catch { throw .io(error) }
         }
         guard buffer.count - position >= count else {
