@@ -10,6 +10,11 @@ struct TermInfo: Equatable, Sendable {
     var singleDocument: UInt32 = 0
     var singleTitleFrequency: UInt32 = 0
     var singleAbstractFrequency: UInt32 = 0
+    /// The `BlockChecksum` of the only document's positions (a term in several documents has one per block).
+    var singlePositionsChecksum: UInt32 = 0
+    /// The `BlockChecksum` of the skip table (a term in several documents): the table is read for pruning
+    /// without decoding blocks, so it is checked as a whole when a cursor starts.
+    var skipTableChecksum: UInt32 = 0
     /// The largest BM25 saturation of any document, for the parameters the index was built with.
     var maxSaturation: Float = 0
     /// Parameter-free bound components: the largest frequencies and the smallest field lengths of any
@@ -20,9 +25,9 @@ struct TermInfo: Equatable, Sendable {
     var minAbstractLength: UInt32 = 0
 }
 
-/// One block's entry in a postings list's skip table (24 bytes on disk), see `PostingsEncoder`.
+/// One block's entry in a postings list's skip table (32 bytes on disk), see `PostingsEncoder`.
 struct SkipEntry: Equatable, Sendable {
-    static let size = 24
+    static let size = 32
     var lastDocument: UInt32
     /// End of the block's data, relative to the start of the list's block data.
     var dataEnd: UInt32
@@ -33,6 +38,9 @@ struct SkipEntry: Equatable, Sendable {
     var maxAbstractFrequency: UInt16
     var minTitleLength: UInt16
     var minAbstractLength: UInt16
+    /// `BlockChecksum` of the block's bytes, and of its documents' positions.
+    var blockChecksum: UInt32
+    var positionsChecksum: UInt32
 }
 
 /// Documents per postings block.

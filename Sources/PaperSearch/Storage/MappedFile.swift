@@ -99,6 +99,13 @@ import Glibc
         return crc.value
     }
 
+    /// The `BlockChecksum` of a byte range, or nil when the range is not inside the file.
+    func blockChecksum(_ offset: Int, _ length: Int) -> UInt32? {
+        guard contains(offset, length) else { return nil }
+        guard length > 0, let base = unsafe base else { return BlockChecksum.of(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return unsafe BlockChecksum.of(base + offset, count: length)
+    }
+
     /// Decodes a LEB128 varint at `offset`, advancing it. Returns nil if the bytes end or the value is too long.
     @inline(__always)
     public func varint(at offset: inout Int) -> UInt64? {

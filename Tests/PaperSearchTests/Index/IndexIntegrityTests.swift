@@ -81,6 +81,64 @@ struct IndexIntegrityTests {
         if component == .postings { #expect(reported > 0, "some damage should have been reported") }
     }
 
+    /// Damage is never silent: after a flipped byte anywhere in a file (the index opened afresh, so that the
+    /// checks made when opening apply), every search either reports the damage or answers exactly as the
+    /// undamaged index does — the same papers, scores, records and snippets. Every kind of query reads
+    /// postings, positions, norms, the dictionary and the records.
+    @Test("damage is reported or changes nothing", arguments: IndexComponent.allCases)
+    func damageIsReportedOrChangesNothing(component: IndexComponent) throws {
+        let scratch = ScratchDirectory()
+        _ = try IndexFixtures.build(IndexFixtures.randomPapers(count: 400, seed: 21), in: scratch.path)
+        let queries = ["wa wb", "wa wb wc wd we wf wg", "+wa +wc", "\"wa wb\"", "\"wc wa wb\"", "wa -wb", "title:wa wc",
+                       "markerblock wa", "markerone", "wb +year:>=2000", "wa*", "author:turing wa", "pre-training"]
+        func answers(_ index: SearchIndex) throws -> [String] {
+            let searcher = try Searcher(index: index)
+            return try queries.map { query in
+                let results = try searcher.search(query, options: SearchOptions(limit: 10, snippets: true))
+                return "\(results.totalHits) " + results.hits.map { hit in
+                    var writer = JSONWriter()
+                    hit.paper.writeRecord(into: &writer)
+                    return "\(hit.id) \(hit.score) \(hit.snippet?.text ?? "") \(String(decoding: writer.bytes, as: UTF8.self))"
+                }.joined(separator: "|")
+            }
+        }
+        let expected = try answers(try SearchIndex.open(at: scratch.path))
+        let file = try Self.generationPath(scratch.path) + "/" + component.fileName
+        let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
+        var random = SplitMix64(seed: 23)
+        var reported = 0, unchanged = 0
+        for _ in 0..<80 {
+            let offset = Int(random.next() % UInt64(size))
+            try Self.flip(file, at: offset)
+            defer { _ = try? Self.flip(file, at: offset) }
+            do {
+                let index = try SearchIndex.open(at: scratch.path)
+                let found = try answers(index)
+                #expect(found == expected, "\(component): a flipped byte at \(offset) changed the answers silently")
+                unchanged += 1
+            } catch is IndexError {
+                reported += 1
+            } catch let error as SearchError {
+                guard case .index = error else { throw error }
+                reported += 1
+            }
+        }
+        #expect(reported > 0)
+    }
+
+    @Test func anyDamageToTheManifestIsCaughtAtOpen() throws {
+        let scratch = ScratchDirectory()
+        _ = try IndexFixtures.build(IndexFixtures.randomPapers(count: 50, seed: 2), in: scratch.path)
+        let manifest = try Self.generationPath(scratch.path) + "/" + Manifest.fileName
+        let size = try FileManager.default.attributesOfItem(atPath: manifest)[.size] as? Int ?? 0
+        for offset in 0..<(size - 1) {  // the last byte is the newline after the JSON
+            try Self.flip(manifest, at: offset)
+            #expect(throws: IndexError.self, "a flipped byte at \(offset)") { _ = try SearchIndex.open(at: scratch.path) }
+            try Self.flip(manifest, at: offset)
+        }
+        _ = try SearchIndex.open(at: scratch.path)
+    }
+
     static func damagedFile(_ error: IndexError) -> String? {
         if case let .checksumMismatch(path, _, _) = error { return path }
         if case let .corrupt(path, _) = error { return path }

@@ -1,4 +1,5 @@
-/// Field lengths and years by document number (format: `NormsWriter`).
+/// Field lengths and years by document number (format: `NormsWriter`), checked against their checksum when
+/// opened.
 struct Norms: Sendable {
     let file: MappedFile
     let documentCount: Int
@@ -11,7 +12,7 @@ struct Norms: Sendable {
         self.file = file
         guard body.count >= 8 else { throw .truncated(file: file.path, length: file.count, needed: body.lowerBound + 8) }
         let count = Int(truncatingIfNeeded: file.uint64(at: body.lowerBound))
-        guard count == expected else {
+        guard count == expected, count >= 0, count <= body.count / 6 else {
             throw .corrupt(file: file.path, reason: "holds \(count) documents, the manifest says \(expected)")
         }
         documentCount = count
@@ -22,8 +23,11 @@ struct Norms: Sendable {
             throw .truncated(file: file.path, length: file.count, needed: longCountAt + 8 + IndexFormat.footerSize)
         }
         let long = Int(truncatingIfNeeded: file.uint64(at: longCountAt))
-        guard long >= 0, long <= count, longCountAt + 8 + 12 * long == body.upperBound else {
+        guard long >= 0, long <= count, longCountAt + 8 + 12 * long == body.upperBound - 8 else {
             throw .corrupt(file: file.path, reason: "the list of long fields does not fit")
+        }
+        guard file.blockChecksum(body.lowerBound, body.count - 8) == UInt32(truncatingIfNeeded: file.uint64(at: body.upperBound - 8)) else {
+            throw .corrupt(file: file.path, reason: "the field lengths and years do not match their checksum")
         }
         longStart = longCountAt + 8
         longCount = long
@@ -69,7 +73,7 @@ struct Norms: Sendable {
     }
 }
 
-/// The stored paper records (format: `DocStoreWriter`).
+/// The stored paper records (format: `DocStoreWriter`), each checked against its checksum when read.
 struct DocStore: Sendable {
     let file: MappedFile
     let documentCount: Int
@@ -85,17 +89,21 @@ struct DocStore: Sendable {
         let count = Int(truncatingIfNeeded: file.uint64(at: trailer))
         let offsets = Int(truncatingIfNeeded: file.uint64(at: trailer + 8))
         guard count == expected else { throw .corrupt(file: file.path, reason: "holds \(count) records, the manifest says \(expected)") }
+        guard offsets >= body.lowerBound, offsets <= trailer, count >= 0, count < (trailer - offsets) / 8 + 1,
+              offsets + 8 * (count + 1) == trailer else {
+            throw .corrupt(file: file.path, reason: "record offsets out of range")
+        }
         let dictionary = Int(file.uint32(at: body.lowerBound))
-        guard dictionary <= RecordCompression.dictionaryLength, body.lowerBound + 4 + dictionary <= offsets else {
+        guard dictionary <= RecordCompression.dictionaryLength, body.lowerBound + 8 + dictionary <= offsets else {
             throw .corrupt(file: file.path, reason: "dictionary out of range")
         }
-        guard offsets >= body.lowerBound, count < Int.max / 8, offsets + 8 * (count + 1) == trailer else {
-            throw .corrupt(file: file.path, reason: "record offsets out of range")
+        guard file.blockChecksum(body.lowerBound + 4, dictionary) == file.uint32(at: body.lowerBound + 4 + dictionary) else {
+            throw .corrupt(file: file.path, reason: "the records' compression dictionary does not match its checksum")
         }
         documentCount = count
         dictionaryStart = body.lowerBound + 4
         dictionaryCount = dictionary
-        recordsStart = dictionaryStart + dictionary
+        recordsStart = dictionaryStart + dictionary + 4
         offsetsStart = offsets
     }
 
@@ -119,15 +127,19 @@ struct DocStore: Sendable {
         }
     }
 
-    /// Where record `document` lies in the file (checked against the records' area).
+    /// Where record `document` lies in the file, after its checksum (checked against the records' area, and
+    /// the bytes against the checksum).
     private func recordRange(_ document: Int) throws(IndexError) -> Range<Int> {
         guard document >= 0, document < documentCount else { throw .corrupt(file: file.path, reason: "no record \(document)") }
         let start = Int(truncatingIfNeeded: file.uint64(at: offsetsStart + 8 * document))
         let end = Int(truncatingIfNeeded: file.uint64(at: offsetsStart + 8 * document + 8))
-        guard start >= recordsStart, end >= start, end <= offsetsStart else {
+        guard start >= recordsStart, end >= start + 4, end <= offsetsStart else {
             throw .corrupt(file: file.path, reason: "record \(document) out of range")
         }
-        return start..<end
+        guard file.blockChecksum(start + 4, end - start - 4) == file.uint32(at: start) else {
+            throw .corrupt(file: file.path, reason: "record \(document) does not match its checksum")
+        }
+        return (start + 4)..<end
     }
 
     /// The id of the paper stored for `document`, read in place (it stands before the compressed record).

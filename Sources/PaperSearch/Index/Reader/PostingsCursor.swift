@@ -4,7 +4,9 @@
 /// `advance(to:)` only move forward.
 ///
 /// For dynamic pruning it also exposes the skip table without decoding: the block that would hold a target
-/// document (`shallowAdvance(to:)`), that block's last document and its largest saturation.
+/// document (`shallowAdvance(to:)`), that block's last document and its largest saturation. The skip table
+/// is checked against its checksum when the cursor is made, each block when it is decoded, and each block's
+/// positions when they are first read.
 ///
 /// Damage found while decoding (a block that does not fit, documents out of order) ends the cursor and is
 /// kept in `damage`; the searcher reports it as `IndexError.corrupt` instead of returning results.
@@ -73,8 +75,9 @@
     private(set) var blockLength = 0
     /// The decoded block, shared between copies of the cursor until one of them decodes (copy on write).
     private var decoded = DecodedBlock()
-    /// The only document of a single-document term.
+    /// The only document of a single-document term, and its positions' checksum.
     private var singleDocument: UInt32 = 0
+    private var singlePositionsChecksum: UInt32 = 0
 
     /// The block `shallowAdvance` points at (>= `block`).
     private(set) var shallowBlock = 0
@@ -101,17 +104,20 @@
             document = info.singleDocument
             singleTitleFrequency = info.singleTitleFrequency
             singleAbstractFrequency = info.singleAbstractFrequency
+            singlePositionsChecksum = info.singlePositionsChecksum
             return
         }
         let blocks = (info.documentFrequency + postingsBlockSize - 1) / postingsBlockSize
         let skipStart = info.postingsOffset
         dataStart = skipStart + blocks * SkipEntry.size
         guard info.postingsOffset >= 0, dataStart <= postingsEnd, blocks > 0,
-              let skips = unsafe postings.address(skipStart, blocks * SkipEntry.size) else {
+              let skips = unsafe postings.address(skipStart, blocks * SkipEntry.size),
+              postings.blockChecksum(skipStart, blocks * SkipEntry.size) == info.skipTableChecksum else {
             // Read as an empty list: no skip entry is ever read.
             blockCount = 0
             skipTable = SkipTable()
-            damage = "postings list out of range"
+            damage = info.postingsOffset >= 0 && dataStart <= postingsEnd && blocks > 0 && postings.contains(skipStart, blocks * SkipEntry.size)
+                ? "a skip table does not match its checksum" : "postings list out of range"
             document = PostingsCursor.exhausted
             return
         }
@@ -175,6 +181,9 @@
         }
         let docWidth = Int(file.uint8(at: start)), titleWidth = Int(file.uint8(at: start + 1))
         let abstractWidth = Int(file.uint8(at: start + 2))
+        guard file.blockChecksum(start, end - start) == skipTable.field(b, 24, as: UInt32.self) else {
+            return fail("postings block \(b) does not match its checksum")
+        }
         guard docWidth <= 32, titleWidth <= 32, abstractWidth <= 32 else { return fail("bad bit width in postings block \(b)") }
         let docBytes = BitPacking.byteCount(count, width: docWidth)
         let titleBytes = BitPacking.byteCount(count, width: titleWidth)
@@ -328,11 +337,19 @@
 
     private var positionsIndex = 0
     private var positionsOffset = -1
+    /// The block whose positions were checked against their checksum (-1: none yet).
+    private var positionsCheckedBlock = -1
 
     /// The positions of the current document (title from 0, abstract from 2^20), read from positions.pos.
+    /// The first read in a block checks the positions of all the block's documents against their checksum
+    /// (for a single-document term, the document's), so damage is reported, never read as positions.
     mutating func positions(in positionsFile: MappedFile, positionsEnd: Int, into output: inout [UInt32]) {
         output.removeAll(keepingCapacity: true)
         guard document != PostingsCursor.exhausted else { return }
+        if positionsCheckedBlock != block {
+            guard checkPositions(in: positionsFile, positionsEnd: positionsEnd) else { return fail("positions do not match their checksum") }
+            positionsCheckedBlock = block
+        }
         if blockCount == 0 {
             positionsOffset = positionsBase
             positionsIndex = 0
@@ -344,19 +361,48 @@
         var offset = positionsOffset
         var skipped = 0
         while positionsIndex < index {
-            skipped += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, positionsIndex)
-                + packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, positionsIndex))
+            skipped += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, positionsIndex))
+                + Int(packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, positionsIndex))
             positionsIndex += 1
         }
         guard positionsFile.skipVarints(skipped, at: &offset, end: positionsEnd) else { return fail("positions out of range") }
         positionsOffset = offset
         var position: UInt64 = 0
-        for i in 0..<Int(titleFrequency + abstractFrequency) {
-            if i == Int(titleFrequency) { position = UInt64(IndexFormat.abstractPositionBase) }
+        let titleCount = Int(titleFrequency)
+        for i in 0..<(titleCount + Int(abstractFrequency)) {
+            if i == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
             guard offset < positionsEnd, let delta = positionsFile.varint(at: &offset) else { return fail("positions out of range") }
-            position += delta
+            position &+= delta
             output.append(UInt32(truncatingIfNeeded: position))
         }
+    }
+
+    /// Whether the current block's positions (a single document's, for a term without blocks) match their
+    /// checksum. Their extent: from the block's start to the next block's (or, for the last block and a
+    /// single document, as many varints as the block's frequencies add up to).
+    private func checkPositions(in positionsFile: MappedFile, positionsEnd: Int) -> Bool {
+        let start: Int, expected: UInt32
+        if blockCount == 0 {
+            start = positionsBase
+            expected = singlePositionsChecksum
+        } else {
+            start = positionsBase + Int(skipTable.field(block, 8, as: UInt32.self))
+            expected = skipTable.field(block, 28, as: UInt32.self)
+        }
+        var end = start
+        if blockCount > 0 && block + 1 < blockCount {
+            end = positionsBase + Int(skipTable.field(block + 1, 8, as: UInt32.self))
+        } else {
+            var values = 0
+            for i in 0..<blockLength where blockCount > 0 {
+                values += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i))
+                    + Int(packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
+            }
+            if blockCount == 0 { values = Int(singleTitleFrequency) + Int(singleAbstractFrequency) }
+            guard start >= 0, positionsFile.skipVarints(values, at: &end, end: positionsEnd) else { return false }
+        }
+        guard start >= 0, end >= start, end <= positionsEnd else { return false }
+        return positionsFile.blockChecksum(start, end - start) == expected
     }
 }
 
@@ -405,6 +451,7 @@
             lastDocument: lastDocument(b), dataEnd: field(b, 4, as: UInt32.self), positionsStart: field(b, 8, as: UInt32.self),
             maxSaturation: maxSaturation(b), maxTitleFrequency: field(b, 16, as: UInt16.self),
             maxAbstractFrequency: field(b, 18, as: UInt16.self), minTitleLength: field(b, 20, as: UInt16.self),
-            minAbstractLength: field(b, 22, as: UInt16.self))
+            minAbstractLength: field(b, 22, as: UInt16.self), blockChecksum: field(b, 24, as: UInt32.self),
+            positionsChecksum: field(b, 28, as: UInt32.self))
     }
 }

@@ -2,7 +2,9 @@
 /// over the blocks' first terms, then a scan of one block of at most 32 front-coded entries.
 ///
 /// Every offset and length read from the file is checked against the file's body before use; damage is
-/// reported as `IndexError.corrupt`, never read past.
+/// reported as `IndexError.corrupt`, never read past. The block index and first terms are checked against
+/// their checksum when the dictionary opens, and each block against its own whenever it is read, so a
+/// damaged entry is an error, not a wrong term or wrong statistics.
 struct TermDictionary: Sendable {
     let file: MappedFile
     let body: Range<Int>
@@ -25,25 +27,31 @@ struct TermDictionary: Sendable {
         indexOffset = field(2)
         firstTermsOffset = field(3)
         firstTermsLength = field(4)
-        guard termCount >= 0, blockCount >= 0, blockCount <= termCount, blockCount * TermDictionaryWriter.blockSize >= termCount,
-              indexOffset >= body.lowerBound, blockCount <= (trailer - indexOffset) / 16,
-              firstTermsOffset == indexOffset + 16 * blockCount, firstTermsLength >= 0,
-              firstTermsOffset + firstTermsLength <= trailer
+        let entrySize = TermDictionaryWriter.blockIndexEntrySize
+        // Every value is bounded by the file's length before any arithmetic on it, so none can overflow.
+        guard termCount >= 0, termCount <= file.count, blockCount >= 0, blockCount <= termCount,
+              blockCount * TermDictionaryWriter.blockSize >= termCount,
+              indexOffset >= body.lowerBound, indexOffset <= trailer, blockCount <= (trailer - indexOffset) / entrySize,
+              firstTermsOffset == indexOffset + entrySize * blockCount, firstTermsLength >= 0,
+              firstTermsLength <= trailer - firstTermsOffset
         else { throw .corrupt(file: file.path, reason: "term dictionary trailer out of range") }
+        guard file.blockChecksum(indexOffset, trailer - indexOffset) == UInt32(truncatingIfNeeded: file.uint64(at: trailer + 40)) else {
+            throw .corrupt(file: file.path, reason: "the term dictionary's block index does not match its checksum")
+        }
     }
 
     private func corrupt(_ reason: String) -> IndexError { .corrupt(file: file.path, reason: reason) }
 
-    /// The block's data offset and its first term's location in the first-terms heap.
-    private func blockEntry(_ block: Int) throws(IndexError) -> (offset: Int, termStart: Int, termLength: Int) {
-        let at = indexOffset + 16 * block
+    /// The block's data offset, its first term's location in the first-terms heap, and its checksum.
+    private func blockEntry(_ block: Int) throws(IndexError) -> (offset: Int, termStart: Int, termLength: Int, checksum: UInt32) {
+        let at = indexOffset + TermDictionaryWriter.blockIndexEntrySize * block
         let offset = Int(truncatingIfNeeded: file.uint64(at: at))
         let termStart = Int(file.uint32(at: at + 8))
         let termLength = Int(file.uint32(at: at + 12))
         guard offset >= body.lowerBound, offset < indexOffset, termStart + termLength <= firstTermsLength else {
             throw corrupt("term dictionary block \(block) out of range")
         }
-        return (offset, firstTermsOffset + termStart, termLength)
+        return (offset, firstTermsOffset + termStart, termLength, file.uint32(at: at + 16))
     }
 
     /// -1, 0, 1 as `term` sorts before, equal to, or after the bytes at `offset..<offset+length`.
@@ -159,6 +167,9 @@ struct TermDictionary: Sendable {
                 info.singleTitleFrequency = UInt32(truncatingIfNeeded: try varint())
                 info.singleAbstractFrequency = UInt32(truncatingIfNeeded: try varint())
                 info.positionsOffset = try varint()
+                guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
+                info.singlePositionsChecksum = dictionary.file.uint32(at: offset)
+                offset += 4
             } else {
                 info.postingsOffset = try varint()
                 info.positionsOffset = try varint()
@@ -169,6 +180,9 @@ struct TermDictionary: Sendable {
                 info.maxAbstractFrequency = UInt32(truncatingIfNeeded: try varint())
                 info.minTitleLength = UInt32(truncatingIfNeeded: try varint())
                 info.minAbstractLength = UInt32(truncatingIfNeeded: try varint())
+                guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
+                info.skipTableChecksum = dictionary.file.uint32(at: offset)
+                offset += 4
             }
             return info
         }
@@ -180,17 +194,28 @@ struct TermDictionary: Sendable {
             guard dictionary.file.skipVarints(frequency == 1 ? 4 : 2, at: &offset, end: end) else {
                 throw dictionary.corrupt("term dictionary entry out of range")
             }
-            guard frequency > 1 else { return }
+            guard frequency > 1 else {
+                guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
+                offset += 4
+                return
+            }
             guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
             offset += 4
-            guard dictionary.file.skipVarints(4, at: &offset, end: end) else { throw dictionary.corrupt("term dictionary entry out of range") }
+            guard dictionary.file.skipVarints(4, at: &offset, end: end), end - offset >= 4 else {
+                throw dictionary.corrupt("term dictionary entry out of range")
+            }
+            offset += 4
         }
     }
 
+    /// A reader of one block, whose bytes are checked against its checksum first.
     func reader(ofBlock block: Int) throws(IndexError) -> BlockReader {
         let entry = try blockEntry(block)
         let end = block + 1 < blockCount ? try blockEntry(block + 1).offset : indexOffset
         guard end >= entry.offset else { throw corrupt("term dictionary blocks out of order") }
+        guard file.blockChecksum(entry.offset, end - entry.offset) == entry.checksum else {
+            throw corrupt("term dictionary block \(block) does not match its checksum")
+        }
         let count = min(TermDictionaryWriter.blockSize, termCount - block * TermDictionaryWriter.blockSize)
         return BlockReader(dictionary: self, offset: entry.offset, end: end, remaining: count)
     }

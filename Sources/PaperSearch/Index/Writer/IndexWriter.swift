@@ -190,7 +190,7 @@ public final class IndexWriter {
         }
         try chunks.finish()
         inverter = Inverter.placeholder
-        let dictionary = chunks.dictionary
+        var dictionary = chunks.dictionary
         let postingCount = chunks.postingCount
         try dictionary.finish()
 

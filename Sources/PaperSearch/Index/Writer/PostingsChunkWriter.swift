@@ -209,7 +209,8 @@ final class PostingsChunkWriter {
                 streamStart = streamEnd
             }
             partStart = termPartEnd
-            let info = encoder.encode(merged.postings, positionsOffset: positionsOffset, into: &chunk.postings)
+            let info = encoder.encode(merged.postings, positions: chunk.positions[positionsOffset...],
+                                      positionsOffset: positionsOffset, into: &chunk.postings)
             chunk.infos.append(info)
             merged.removeAll()
         }

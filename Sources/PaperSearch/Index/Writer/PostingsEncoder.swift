@@ -3,7 +3,9 @@
 ///     postings.psp = Header, PostingList*, Footer
 ///     PostingList  = SkipEntry^BlockCount, Block^BlockCount        BlockCount = ceil(docFreq / 128)
 ///     SkipEntry    = LastDoc u32, DataEnd u32, PositionsStart u32, MaxSaturation f32,
-///                    MaxTitleFreq u16, MaxAbstractFreq u16, MinTitleLength u16, MinAbstractLength u16
+///                    MaxTitleFreq u16, MaxAbstractFreq u16, MinTitleLength u16, MinAbstractLength u16,
+///                    BlockChecksum u32 (`BlockChecksum` of the Block's bytes),
+///                    PositionsChecksum u32 (`BlockChecksum` of the positions of the block's documents)
 ///     Block        = DocWidth u8, TitleFreqWidth u8, AbstractFreqWidth u8,
 ///                    DocGaps (n values at DocWidth bits), TitleFreqs (n at TitleFreqWidth),
 ///                    AbstractFreqs (n at AbstractFreqWidth)                     n = 128, or less in the last block
@@ -15,7 +17,11 @@
 ///
 /// Widths are the bits of the block's largest value (frame of reference, as in Lucene and tantivy); a block
 /// of all-zero abstract frequencies costs nothing. A term in a single document writes no postings: the
-/// dictionary holds the document (`TermInfo.singleDocument`).
+/// dictionary holds the document (`TermInfo.singleDocument`) and its positions' checksum.
+///
+/// A reader verifies a block's checksum when it decodes the block, and the block's positions' checksum when
+/// it first reads positions in the block, so damaged postings or positions are an error, never a wrong
+/// document, frequency or phrase match.
 ///
 /// Worked example: docs [3, 7, 8] with title frequencies [1, 0, 2] and abstract frequencies [0, 3, 1] give
 /// one block with gaps [3, 3, 0] (width 2), title [1, 0, 2] (width 2), abstract [0, 3, 1] (width 2), each
@@ -42,10 +48,11 @@ struct PostingsEncoder {
         self.abstractLengths = abstractLengths
     }
 
-    /// Appends one term's postings to `output`; its positions (`positionBytes` bytes per document) start at
-    /// `positionsOffset` in the positions file. Offsets in the returned `TermInfo` are relative to the
-    /// buffers the caller keeps.
-    mutating func encode(_ postings: ArraySlice<DecodedPosting>, positionsOffset: Int, into output: inout [UInt8]) -> TermInfo {
+    /// Appends one term's postings to `output`; its positions (`positionBytes` bytes per document) are
+    /// `positions`, and start at `positionsOffset` in the positions file. Offsets in the returned `TermInfo`
+    /// are relative to the buffers the caller keeps.
+    mutating func encode(_ postings: ArraySlice<DecodedPosting>, positions: ArraySlice<UInt8>, positionsOffset: Int,
+                         into output: inout [UInt8]) -> TermInfo {
         let count = postings.count
         var info = TermInfo(documentFrequency: count, postingsOffset: output.count, positionsOffset: positionsOffset)
         if count == 1, let only = postings.first {
@@ -60,6 +67,7 @@ struct PostingsEncoder {
             info.maxAbstractFrequency = only.abstractFrequency
             info.minTitleLength = titleLengths[document]
             info.minAbstractLength = abstractLengths[document]
+            info.singlePositionsChecksum = BlockChecksum.of(positions)
             return info
         }
 
@@ -76,6 +84,7 @@ struct PostingsEncoder {
             let end = min(start + postingsBlockSize, postings.endIndex)
             let n = end - start
             let blockPositionsStart = positionsStart
+            let blockStart = block.count
             var maxSaturation: Float = 0
             var blockMaxTitleFrequency: UInt32 = 0, blockMaxAbstractFrequency: UInt32 = 0
             var blockMinTitleLength = UInt32.max, blockMinAbstractLength = UInt32.max
@@ -105,13 +114,16 @@ struct PostingsEncoder {
             BitPacking.pack(gaps[0..<n], width: docWidth, into: &block)
             BitPacking.pack(titleFrequencies[0..<n], width: titleWidth, into: &block)
             BitPacking.pack(abstractFrequencies[0..<n], width: abstractWidth, into: &block)
+            let positionsBase = positions.startIndex
             skips.append(SkipEntry(
                 lastDocument: postings[end - 1].document, dataEnd: UInt32(block.count),
                 positionsStart: UInt32(blockPositionsStart), maxSaturation: maxSaturation,
                 maxTitleFrequency: UInt16(clamping: blockMaxTitleFrequency),
                 maxAbstractFrequency: UInt16(clamping: blockMaxAbstractFrequency),
                 minTitleLength: UInt16(clamping: blockMinTitleLength),
-                minAbstractLength: UInt16(clamping: blockMinAbstractLength)))
+                minAbstractLength: UInt16(clamping: blockMinAbstractLength),
+                blockChecksum: BlockChecksum.of(block[blockStart...]),
+                positionsChecksum: BlockChecksum.of(positions[(positionsBase + blockPositionsStart)..<(positionsBase + positionsStart)])))
             info.maxSaturation = max(info.maxSaturation, maxSaturation)
             maxTitleFrequency = max(maxTitleFrequency, blockMaxTitleFrequency)
             maxAbstractFrequency = max(maxAbstractFrequency, blockMaxAbstractFrequency)
@@ -123,6 +135,7 @@ struct PostingsEncoder {
         info.maxAbstractFrequency = maxAbstractFrequency
         info.minTitleLength = minTitleLength
         info.minAbstractLength = minAbstractLength
+        let skipTableStart = output.count
         for entry in skips {
             output.appendLittleEndian(entry.lastDocument)
             output.appendLittleEndian(entry.dataEnd)
@@ -132,7 +145,10 @@ struct PostingsEncoder {
             output.appendLittleEndian(entry.maxAbstractFrequency)
             output.appendLittleEndian(entry.minTitleLength)
             output.appendLittleEndian(entry.minAbstractLength)
+            output.appendLittleEndian(entry.blockChecksum)
+            output.appendLittleEndian(entry.positionsChecksum)
         }
+        info.skipTableChecksum = BlockChecksum.of(output[skipTableStart...])
         output.append(contentsOf: block)
         return info
     }

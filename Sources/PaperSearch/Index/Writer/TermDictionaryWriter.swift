@@ -6,20 +6,29 @@
 ///     Block      = Entry^(up to 32)
 ///     Entry      = PrefixLength varint (shared with the previous term of the block; 0 for the first),
 ///                  SuffixLength varint, Suffix bytes, DocFreq varint,
-///                  if DocFreq == 1: Doc varint, TitleFreq varint, AbstractFreq varint, PositionsOffset varint
+///                  if DocFreq == 1: Doc varint, TitleFreq varint, AbstractFreq varint, PositionsOffset varint,
+///                                   PositionsChecksum u32 (`BlockChecksum` of the document's positions)
 ///                  else: PostingsOffset varint, PositionsOffset varint, MaxSaturation f32,
-///                        MaxTitleFreq varint, MaxAbstractFreq varint, MinTitleLength varint, MinAbstractLength varint
-///     BlockIndex = (BlockOffset u64, FirstTermOffset u32, FirstTermLength u32)^BlockCount
-///     FirstTerms = the first term of every block, concatenated
-///     Trailer    = TermCount u64, BlockCount u64, BlockIndexOffset u64, FirstTermsOffset u64, FirstTermsLength u64
+///                        MaxTitleFreq varint, MaxAbstractFreq varint, MinTitleLength varint, MinAbstractLength varint,
+///                        SkipTableChecksum u32 (`BlockChecksum` of the list's skip entries)
+///     BlockIndex = (right after the last block) (BlockOffset u64, FirstTermOffset u32, FirstTermLength u32, BlockChecksum u32, 0 u32)^BlockCount
+///     FirstTerms = the first term of every block, concatenated, then zero padding to a multiple of 8
+///     Trailer    = TermCount u64, BlockCount u64, BlockIndexOffset u64, FirstTermsOffset u64, FirstTermsLength u64,
+///                  IndexChecksum u64 (`BlockChecksum` of BlockIndex and FirstTerms with the padding between; upper
+///                  32 bits zero)
 ///
-/// A term's bytes are its namespace byte (`FieldNamespace`) followed by the term.
+/// A term's bytes are its namespace byte (`FieldNamespace`) followed by the term. Each block's checksum is
+/// verified whenever the block is read; the index's, when the dictionary opens.
 struct TermDictionaryWriter {
     static let blockSize = 32
-    static let trailerSize = 40
+    static let trailerSize = 48
+    static let blockIndexEntrySize = 24
 
     let output: FileOutput
     private var blockOffsets: [UInt64] = []
+    /// The current block's bytes (for its checksum) and the checksums of the blocks before it.
+    private var block: [UInt8] = []
+    private var blockChecksums: [UInt32] = []
     private var firstTermOffsets: [UInt32] = []
     private var firstTermLengths: [UInt32] = []
     private var firstTerms: [UInt8] = []
@@ -31,10 +40,10 @@ struct TermDictionaryWriter {
     init(output: FileOutput) { self.output = output }
 
     mutating func add(_ term: ArraySlice<UInt8>, _ info: TermInfo) throws(IndexError) {
-        if inBlock == TermDictionaryWriter.blockSize { inBlock = 0 }
+        if inBlock == TermDictionaryWriter.blockSize { try endBlock() }
         var prefix = 0
         if inBlock == 0 {
-            blockOffsets.append(UInt64(output.count))
+            blockOffsets.append(UInt64(output.count + block.count))
             firstTermOffsets.append(UInt32(firstTerms.count))
             firstTermLengths.append(UInt32(term.count))
             firstTerms.append(contentsOf: term)
@@ -56,6 +65,7 @@ struct TermDictionaryWriter {
             VarInt.append(UInt64(info.singleTitleFrequency), to: &entry)
             VarInt.append(UInt64(info.singleAbstractFrequency), to: &entry)
             VarInt.append(info.positionsOffset, to: &entry)
+            entry.appendLittleEndian(info.singlePositionsChecksum)
         } else {
             VarInt.append(info.postingsOffset, to: &entry)
             VarInt.append(info.positionsOffset, to: &entry)
@@ -65,32 +75,48 @@ struct TermDictionaryWriter {
             VarInt.append(UInt64(info.maxAbstractFrequency), to: &entry)
             VarInt.append(UInt64(info.minTitleLength), to: &entry)
             VarInt.append(UInt64(info.minAbstractLength), to: &entry)
+            entry.appendLittleEndian(info.skipTableChecksum)
         }
-        do { try output.write(entry) } catch { throw .io(error) }
+        block.append(contentsOf: entry)
         previous.removeAll(keepingCapacity: true)
         previous.append(contentsOf: term)
         inBlock += 1
         termCount += 1
     }
 
-    /// Writes the block index, first terms and trailer (the caller writes the footer).
-    func finish() throws(IndexError) {
+    /// Writes the finished block with its checksum noted.
+    private mutating func endBlock() throws(IndexError) {
+        inBlock = 0
+        guard !block.isEmpty else { return }
+        blockChecksums.append(BlockChecksum.of(block))
+        do { try output.write(block) } catch { throw .io(error) }
+        block.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the last block, the block index, first terms and trailer (the caller writes the footer).
+    mutating func finish() throws(IndexError) {
+        try endBlock()
         do {
-            try output.pad(to: 8)
+            // The index follows the last block directly, so that the blocks end where it starts.
             let indexOffset = output.count
+            var index: [UInt8] = []
             for i in blockOffsets.indices {
-                try output.writeUInt64(blockOffsets[i])
-                try output.writeUInt32(firstTermOffsets[i])
-                try output.writeUInt32(firstTermLengths[i])
+                index.appendLittleEndian(blockOffsets[i])
+                index.appendLittleEndian(firstTermOffsets[i])
+                index.appendLittleEndian(firstTermLengths[i])
+                index.appendLittleEndian(blockChecksums[i])
+                index.appendLittleEndian(UInt32(0))
             }
-            let firstTermsOffset = output.count
-            try output.write(firstTerms)
-            try output.pad(to: 8)
+            let firstTermsOffset = indexOffset + index.count
+            index += firstTerms
+            while index.count % 8 != 0 { index.append(0) }
+            try output.write(index)
             try output.writeUInt64(UInt64(termCount))
             try output.writeUInt64(UInt64(blockOffsets.count))
             try output.writeUInt64(UInt64(indexOffset))
             try output.writeUInt64(UInt64(firstTermsOffset))
             try output.writeUInt64(UInt64(firstTerms.count))
+            try output.writeUInt64(UInt64(BlockChecksum.of(index)))
         } catch { throw .io(error) }
     }
 }
