@@ -102,10 +102,22 @@ struct PlanBuilder {
     private var plan = SearchPlan()
     private var termIndices: [String: Int] = [:]
     private let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
+    /// Dictionary entries the query's prefixes may still scan, and terms they may still add.
+    private var prefixScanBudget = Query.prefixScanLimit
+    private var expansionBudget = Query.expansionLimit
 
     init(index: SearchIndex) { self.index = index }
 
-    static func build(_ query: Query, index: SearchIndex) throws(IndexError) -> SearchPlan {
+    /// Why a query cannot be planned: it is too large, or the index is damaged.
+    enum Failure: Error {
+        case query(QueryError)
+        case index(IndexError)
+    }
+
+    static func build(_ query: Query, index: SearchIndex) throws(Failure) -> SearchPlan {
+        if let depth = query.depthExceeding(Query.maximumDepth) {
+            throw .query(QueryError(position: 0, message: "the query nests deeper than \(Query.maximumDepth) levels (found \(depth))", query: ""))
+        }
         var builder = PlanBuilder(index: index)
         let root = try builder.node(query, negated: false)
         builder.plan.root = root ?? .nothing
@@ -129,10 +141,12 @@ struct PlanBuilder {
     }
 
     /// The index of a term in the plan, added on first use; nil when the index does not hold it.
-    private mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField) throws(IndexError) -> Int? {
+    private mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField) throws(Failure) -> Int? {
         let key = "\(namespace.rawValue)/\(field.rawValue)/" + String(decoding: bytes, as: UTF8.self)
         if let existing = termIndices[key] { return existing }
-        guard let info = try index.termInfo(namespace, bytes) else { return nil }
+        let found: TermInfo?
+        do { found = try index.termInfo(namespace, bytes) } catch { throw .index(error) }
+        guard let info = found else { return nil }
         let weight = namespace == .text ? BM25.idf(documentFrequency: info.documentFrequency, documentCount: index.documentCount) : 0
         let text = String(decoding: bytes, as: UTF8.self)
         let display = field == .text ? text : "\(field.rawValue):\(text)"
@@ -158,7 +172,7 @@ struct PlanBuilder {
     }
 
     /// nil: the clause has nothing searchable and drops out.
-    private mutating func node(_ query: Query, negated: Bool) throws(IndexError) -> PlanNode? {
+    private mutating func node(_ query: Query, negated: Bool) throws(Failure) -> PlanNode? {
         switch query {
         case let .words(text, field):
             var alternatives: [PlanNode] = []
@@ -214,8 +228,20 @@ struct PlanBuilder {
                 let stem = EnglishStemmer.stem(folded)
                 if folded.hasPrefix(stem), !stem.isEmpty { prefix = stem }
             }
-            let (expansions, _) = try index.terms.terms(withPrefix: [namespace.rawValue] + Array(prefix.utf8), limit: 10_000)
+            // Every term with the prefix is read (within the query's budget), so the most frequent are kept.
+            let expansions: [([UInt8], TermInfo)], truncated: Bool
+            do {
+                (expansions, truncated) = try index.terms.terms(withPrefix: [namespace.rawValue] + Array(prefix.utf8), limit: prefixScanBudget)
+            } catch { throw .index(error) }
+            prefixScanBudget -= expansions.count
+            if truncated {
+                throw .query(QueryError(position: 0, message: "'\(text)*' and the query's other prefixes match more than \(Query.prefixScanLimit) words; give more letters", query: ""))
+            }
             let kept = expansions.sorted { $0.1.documentFrequency > $1.1.documentFrequency }.prefix(Query.prefixLimit)
+            expansionBudget -= kept.count
+            if expansionBudget < 0 {
+                throw .query(QueryError(position: 0, message: "the query's prefixes add more than \(Query.expansionLimit) words; use fewer or longer prefixes", query: ""))
+            }
             var nodes: [PlanNode] = []
             for (bytes, _) in kept.sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
                 if let index = try term(namespace, Array(bytes.dropFirst()), field: field) { nodes.append(.term(index)) }

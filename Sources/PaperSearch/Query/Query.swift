@@ -26,6 +26,27 @@ public indirect enum Query: Sendable, Equatable {
 
     /// How many terms a prefix may expand to; the most frequent are kept.
     public static let prefixLimit = 128
+    /// How many dictionary terms all prefixes of one query may match before the query is refused (each is
+    /// read to find the most frequent): a bound on the time a query of many short prefixes takes.
+    public static let prefixScanLimit = 50_000
+    /// How many terms all prefixes of one query may add together (Lucene's clause limit is 1,024 too).
+    public static let expansionLimit = 1024
+    /// How deeply clauses may nest (parentheses, or queries built in code): deeper ones are refused before
+    /// any recursive walk could exhaust the stack.
+    public static let maximumDepth = 64
+
+    /// The nesting depth, if it exceeds `limit` (found without recursion, so any depth is safe to measure).
+    func depthExceeding(_ limit: Int) -> Int? {
+        var stack: [(Query, Int)] = [(self, 1)]
+        var deepest = 0
+        while let (query, depth) = stack.popLast() {
+            deepest = max(deepest, depth)
+            if case let .boolean(must, should, mustNot) = query {
+                for child in must + should + mustNot { stack.append((child, depth + 1)) }
+            }
+        }
+        return deepest > limit ? deepest : nil
+    }
 }
 
 /// A malformed query, with the position where the problem was found.
@@ -47,7 +68,9 @@ public struct QueryError: Error, Equatable, Sendable, CustomStringConvertible {
     ///     unbalanced quote at position 6
     ///       quantum "error
     ///               ^
+    /// (A problem of the whole query, such as too many prefix expansions, has no query text and no caret.)
     public var description: String {
-        "\(message) at position \(position)\n  \(query)\n  " + String(repeating: " ", count: position) + "^"
+        guard !query.isEmpty else { return message }
+        return "\(message) at position \(position)\n  \(query)\n  " + String(repeating: " ", count: position) + "^"
     }
 }

@@ -11,9 +11,16 @@
 ///     quantiz*                          every term that starts with "quantiz"
 ///
 /// Juxtaposed clauses are alternatives (OR) unless marked with `+` or `-`, as in Lucene. Operators are
-/// upper case; lower-case "and", "or", "not" are words. Errors carry the character position.
+/// upper case; lower-case "and", "or", "not" are words. Errors carry the character position. A query may be
+/// up to `maximumLength` characters long and nest parentheses `Query.maximumDepth` deep.
 public enum QueryParser {
+    /// The longest query text parsed (a pasted abstract is a few thousand characters).
+    public static let maximumLength = 65_536
+
     public static func parse(_ text: String) throws(QueryError) -> Query {
+        guard text.utf8.count <= maximumLength || text.count <= maximumLength else {
+            throw QueryError(position: 0, message: "the query is longer than \(maximumLength) characters", query: "")
+        }
         var parser = Parser(text: text)
         let query = try parser.parseSequence(untilClosingParenthesis: false)
         return query
@@ -28,6 +35,8 @@ private struct Parser {
     let text: String
     let characters: [Character]
     var index = 0
+    /// How many groups enclose the current position.
+    var depth = 1
 
     init(text: String) {
         self.text = text
@@ -152,7 +161,12 @@ private struct Parser {
         let start = index
         let character = characters[index]
         if character == "(" {
+            guard depth < Query.maximumDepth else {
+                throw error("parentheses nest deeper than \(Query.maximumDepth) levels", at: start)
+            }
             index += 1
+            depth += 1
+            defer { depth -= 1 }
             let group = try parseSequence(untilClosingParenthesis: true)
             guard !atEnd, characters[index] == ")" else { throw error("unbalanced parenthesis: '(' is never closed", at: start) }
             index += 1

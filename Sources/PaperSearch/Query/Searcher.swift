@@ -92,8 +92,14 @@ public struct Searcher: Sendable {
 
     /// Searches with a built query.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
+        let plan: SearchPlan
+        do { plan = try PlanBuilder.build(query, index: index) } catch {
+            switch error {
+            case let .query(problem): throw .query(problem)
+            case let .index(damage): throw .index(damage)
+            }
+        }
         do {
-            let plan = try PlanBuilder.build(query, index: index)
             let (entries, total, exact) = try run(plan, capacity: max(0, options.offset) + max(0, options.limit), exhaustive: options.exhaustive)
             let page = entries.dropFirst(max(0, options.offset))
             var hits: [Hit] = []

@@ -20,6 +20,18 @@ enum BlockChecksum {
     static func of(_ bytes: UnsafeRawPointer, count: Int) -> UInt32 {
         var sum = seed ^ UInt64(count), running: UInt64 = 0
         var index = 0
+        // Four words a step: the same sums, with a third of the loop's own instructions.
+        while index &+ 32 <= count {
+            sum &+= unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            running &+= sum
+            sum &+= unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index &+ 8, as: UInt64.self))
+            running &+= sum
+            sum &+= unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index &+ 16, as: UInt64.self))
+            running &+= sum
+            sum &+= unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index &+ 24, as: UInt64.self))
+            running &+= sum
+            index &+= 32
+        }
         while index &+ 8 <= count {
             sum &+= unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             running &+= sum
