@@ -31,10 +31,18 @@ struct ArgumentParserTests {
     }
 
     @Test func mistakesAreUsageErrors() {
-        #expect(throws: UsageError("unknown option '--nope' for 'papers test'")) { try parse(["--nope"]) }
+        let hint = " (if it is text, not an option, put '--' before it: papers test -- "
+        #expect(throws: UsageError("unknown option '--nope' for 'papers test'" + hint + "'--nope')")) { try parse(["--nope"]) }
         #expect(throws: UsageError("--limit needs a value (N)")) { try parse(["--limit"]) }
         #expect(throws: UsageError("--json takes no value")) { try parse(["--json=yes"]) }
-        #expect(throws: UsageError("unknown option '-x' for 'papers test'")) { try parse(["-x"]) }
+        #expect(throws: UsageError("unknown option '-x' for 'papers test'" + hint + "'-x')")) { try parse(["-x"]) }
+        #expect(throws: UsageError("unknown option '-classical' for 'papers test'" + hint + "'-classical')")) { try parse(["-classical"]) }
+    }
+
+    /// A query that starts with '-' is text when it holds a space, or after '--'.
+    @Test func queriesThatStartWithAMinus() throws {
+        #expect(try parse(["-classical quantum"]).positionals == ["-classical quantum"])
+        #expect(try parse(["--", "-classical"]).positionals == ["-classical"])
     }
 
     @Test func typedValuesAreChecked() throws {

@@ -63,9 +63,11 @@ enum PapersProcess {
         process.standardOutput = outputHandle
         process.standardError = errorHandle
         process.standardInput = inputPipe
+        // A child that stops reading (as papers does past an input limit) must not kill the tests with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
-        if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inputPipe.fileHandleForWriting.close()
+        if let input { try? inputPipe.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
+        try? inputPipe.fileHandleForWriting.close()
         process.waitUntilExit()
         try outputHandle.close()
         try errorHandle.close()

@@ -20,7 +20,8 @@ struct SearchCommandTests {
         #expect(first.status == 0, "\(first.errors)")
         #expect(first.errors.contains("No index yet at .papers-index: building it from Corpus (once)..."))
         #expect(first.output.hasPrefix("1. "))
-        #expect(first.output.contains("**Binary**") || first.output.contains("**binary**"))
+        // Piped output is plain text: no markers, no escape sequences.
+        #expect(!first.output.contains("**") && !first.output.contains("\u{1B}"))
         let second = try PapersProcess.run(["search", "binary neural networks"], in: directory.path)
         #expect(!second.errors.contains("building"))
         #expect(second.output == first.output)
@@ -116,5 +117,102 @@ struct SearchCommandTests {
         let missing = try PapersProcess.run(["show", "no-such-id", "--index", index])
         #expect(missing.status == 1)
         #expect(missing.errors.contains("no paper with id 'no-such-id' in the index"))
+    }
+
+    @Test func colorFollowsTheTerminalTheOptionAndNoColor() throws {
+        let (directory, index) = try Self.bundledIndex()
+        defer { withExtendedLifetime(directory) {} }
+        let always = try PapersProcess.run(["search", "binary", "-k", "1", "--color", "always", "--index", index])
+        #expect(always.output.contains("\u{1B}[1m"))
+        let never = try PapersProcess.run(["search", "--color=never", "binary", "-k", "1", "--index", index], environment: ["NO_COLOR": ""])
+        #expect(!never.output.contains("\u{1B}"))
+        let bad = try PapersProcess.run(["search", "binary", "--color", "sometimes", "--index", index])
+        #expect(bad.status == 64)
+        #expect(bad.errors.contains("--color takes auto, always or never, not 'sometimes'"))
+    }
+
+    @Test func queriesStartingWithAMinusWorkOrSayHow() throws {
+        let (directory, index) = try Self.bundledIndex()
+        defer { withExtendedLifetime(directory) {} }
+        let spaced = try PapersProcess.run(["search", "-classical quantum", "--index", index])
+        #expect(spaced.status == 0, "\(spaced.errors)")
+        let single = try PapersProcess.run(["search", "-classical", "--index", index])
+        #expect(single.status == 64)
+        #expect(single.errors.contains("put '--' before it: papers search -- '-classical'"), "\(single.errors)")
+        let separated = try PapersProcess.run(["search", "--index", index, "--", "-classical"])
+        #expect(separated.status == 0, "\(separated.errors)")
+    }
+
+    /// Outside a checkout, with no index and no Corpus folder, the error says where it looked and how to
+    /// index one's own papers, and nothing is created.
+    @Test func outsideACheckoutTheErrorSaysWhatToDoAndNothingIsLeft() throws {
+        let directory = TemporaryDirectory()
+        let result = try PapersProcess.run(["search", "quantum"], in: directory.path)
+        #expect(result.status == 1)
+        #expect(result.errors.contains("no index at .papers-index"), "\(result.errors)")
+        #expect(result.errors.contains("papers index PATH"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        let index = try PapersProcess.run(["index"], in: directory.path)
+        #expect(index.status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    /// Query, judgment and text inputs are read once and bounded: a pipe works, /dev/zero is an error.
+    @Test func inputsAreReadOnceAndBounded() throws {
+        let (directory, index) = try Self.bundledIndex()
+        defer { withExtendedLifetime(directory) {} }
+        let piped = try PapersProcess.run(["search", "--queries", "/dev/stdin", "--index", index, "-k", "2"],
+                                          input: "{\"id\": \"q\", \"text\": \"binary networks\"}\n")
+        #expect(piped.status == 0, "\(piped.errors)")
+        #expect(piped.output.split(separator: "\n").count == 2)
+        for arguments in [["search", "--queries", "/dev/zero"], ["eval", "--queries", "/dev/zero", "--qrels", "/dev/zero"]] {
+            let result = try PapersProcess.run(arguments + ["--index", index])
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.errors.contains("/dev/zero"), "\(result.errors)")
+        }
+        let longText = String(repeating: "word ", count: 300_000)
+        let similar = try PapersProcess.run(["similar", "--text", "-", "--index", index], input: longText)
+        #expect(similar.status == 1)
+        #expect(similar.errors.contains("larger than 1 MiB"), "\(similar.errors)")
+        // One malformed line of a batch (nesting too deep) is reported; the others are searched.
+        let queries = directory.write("deep.jsonl", """
+            {"id": "ok", "text": "binary"}
+            {"id": "deep", "text": "\(String(repeating: "(", count: 10_000))x"}
+            """)
+        let batch = try PapersProcess.run(["search", "--queries", queries, "--syntax", "-k", "1", "--index", index])
+        #expect(batch.status == 1)
+        #expect(batch.errors.contains("query deep: parentheses nest deeper than 64 levels"), "\(batch.errors)")
+        #expect(batch.output.hasPrefix("ok Q0 "))
+    }
+
+    @Test func evalSaysWhenTheIndexHoldsNoneOfTheJudgedPapersAndReadsBEIRHeaders() throws {
+        let (directory, index) = try Self.bundledIndex()
+        defer { withExtendedLifetime(directory) {} }
+        let queries = PapersProcess.fixtures + "/scifact/queries.jsonl"
+        let qrels = directory.write("qrels.tsv", "query-id\tcorpus-id\tscore\n"
+            + (try String(contentsOfFile: PapersProcess.fixtures + "/scifact/qrels-test.tsv", encoding: .utf8)))
+        let wrong = try PapersProcess.run(["eval", "--queries", queries, "--qrels", qrels, "--index", index])
+        #expect(wrong.status == 1)
+        #expect(wrong.errors.contains("none of the 101 relevant papers"), "\(wrong.errors)")
+
+        let scifact = directory.path + "/scifact-index"
+        #expect(try PapersProcess.run(["index", PapersProcess.fixtures + "/scifact/corpus.jsonl.gz", "--index", scifact]).status == 0)
+        let right = try PapersProcess.run(["eval", "--queries", queries, "--qrels", qrels, "--json", "--index", scifact])
+        #expect(right.status == 0, "\(right.errors)")
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(right.output.utf8)) as? [String: Any])
+        #expect(metrics["queries"] as? Int == 100)
+        #expect((metrics["ndcg@10"] as? Double ?? 0) > 0.5)
+    }
+
+    @Test func versionAndAnExampleInEveryHelp() throws {
+        let version = try PapersProcess.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.output.hasPrefix("papers 0."))
+        #expect(version.output.contains("index format 4"))
+        for command in ["corpus", "analyze", "index", "stats", "verify", "search", "similar", "show", "eval", "bench"] {
+            let help = try PapersProcess.run([command, "--help"])
+            #expect(help.status == 0)
+            #expect(help.output.contains("EXAMPLES:\n  papers \(command)"), "\(command)")
+        }
     }
 }

@@ -178,3 +178,11 @@ enum FileEnvelope {
         guard expected == actual else { throw .checksumMismatch(file: file.path, expected: expected, actual: actual) }
     }
 }
+
+/// The version of PaperSearch, for `papers --version` and for people reporting problems.
+public enum PaperSearchVersion {
+    /// The release.
+    public static let release = "0.14.0"
+    /// The index format this PaperSearch writes.
+    public static var indexFormat: Int { Int(IndexFormat.currentVersion) }
+}

@@ -58,15 +58,17 @@ package final class OutputStream: @unchecked Sendable {
     /// Whether standard input is a terminal.
     package static var standardInputIsTerminal: Bool { isatty(0) == 1 }
 
-    /// Reads all of standard input.
-    package static func readStandardInput() -> [UInt8] {
+    /// Reads all of standard input; more than `limit` bytes is an error (`/dev/zero` must not take all memory).
+    package static func readStandardInput(limit: Int) throws(StorageError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = unsafe chunk.withUnsafeMutableBytes { unsafe Glibc.read(0, $0.baseAddress, $0.count) }
             if n < 0 && Errno.current == .interrupted { continue }
-            if n <= 0 { break }
+            if n < 0 { throw .io(operation: "read", path: "standard input", errno: .current) }
+            if n == 0 { break }
             bytes.append(contentsOf: chunk[..<n])
+            if bytes.count > limit { throw .tooLarge(path: "standard input", limit: limit) }
         }
         return bytes
     }

@@ -370,3 +370,11 @@ package enum MemoryAllocator {
         _ = mallopt(-1, 128 << 10)  // M_TRIM_THRESHOLD
     }
 }
+
+/// File-system questions the command-line tool asks.
+package enum FileSystem {
+    /// Whether `path` names a directory (following links).
+    package static func isDirectory(_ path: String) -> Bool {
+        (try? SystemCalls.kind(path)) == .directory
+    }
+}

@@ -81,16 +81,18 @@ enum ArgumentParser {
         var result = ParsedArguments()
         var index = 0
         var optionsEnded = false
-        func spec(named name: String) throws(UsageError) -> OptionSpec {
+        func spec(named name: String, argument: String) throws(UsageError) -> OptionSpec {
             guard let found = options.first(where: { $0.names.contains(name) }) else {
-                throw UsageError("unknown option '\(name)' for '\(command)'")
+                throw UsageError("unknown option '\(argument)' for '\(command)' (if it is text, not an option, put '--' before it: \(command) -- '\(argument)')")
             }
             return found
         }
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
-            if optionsEnded || argument == "-" || !argument.hasPrefix("-") || isNegativeNumber(argument) {
+            // Text with white space is never an option: `papers search '-classical quantum'` is a query.
+            if optionsEnded || argument == "-" || !argument.hasPrefix("-") || isNegativeNumber(argument)
+                || argument.contains(where: \.isWhitespace) {
                 result.positionals.append(argument)
                 continue
             }
@@ -107,12 +109,13 @@ enum ArgumentParser {
             if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
                 name = String(argument[..<equals])
                 inlineValue = String(argument[argument.index(after: equals)...])
-            } else if !argument.hasPrefix("--"), argument.count > 2 {
+            } else if !argument.hasPrefix("--"), argument.count > 2,
+                      options.contains(where: { $0.names.contains(String(argument.prefix(2))) && $0.valueName != nil }) {
                 // -k10
                 name = String(argument.prefix(2))
                 inlineValue = String(argument.dropFirst(2))
             }
-            let option = try spec(named: name)
+            let option = try spec(named: name, argument: inlineValue == nil ? argument : name)
             if option.valueName == nil {
                 if inlineValue != nil { throw UsageError("\(name) takes no value") }
                 result.flags.insert(option.primaryName)

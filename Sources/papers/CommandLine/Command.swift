@@ -28,6 +28,24 @@ struct CommandContext {
     var output: OutputStream
     var errors: OutputStream
     var environment: [String: String]
+    /// Whether standard output gets terminal styling (bold titles and matched words): `--color always`, or
+    /// `auto` (the default) on a terminal unless NO_COLOR is set; never with `--color never`.
+    var styled = false
+
+    /// When to style output (`--color`).
+    enum ColorChoice: String { case auto, always, never }
+
+    /// Decides `styled` from the choice, the environment and standard output.
+    mutating func applyColor(_ choice: ColorChoice) {
+        switch choice {
+        case .always: styled = true
+        case .never: styled = false
+        case .auto: styled = output.isTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        }
+    }
+
+    /// How matched words are marked: bold when styled, not at all in plain text.
+    var highlight: (open: String, close: String) { styled ? ("\u{1B}[1m", "\u{1B}[0m") : ("", "") }
 
     /// Prints a warning line to standard error.
     func warn(_ message: String) { errors.line("warning: \(message)") }

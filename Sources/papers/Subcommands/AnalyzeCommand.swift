@@ -9,7 +9,11 @@ enum AnalyzeCommand: Command {
         Without TEXT (or with -) the text is read from standard input. Each token is listed with its position,
         its folded form and the term that is indexed, or why it was dropped.
         With --stem, standard input is read as one word a line and one stem a line is written, nothing else,
-        so that a stemmer can be checked against a vocabulary from the shell:
+        so that a stemmer can be checked against a vocabulary from the shell.
+
+        EXAMPLES:
+          papers analyze "Pre-training of Deep Bidirectional Transformers"
+          papers analyze --stemmer porter --json "generalization"
           papers analyze --stem < voc.txt | diff - output.txt
         """
     static let options: [OptionSpec] = [
@@ -25,12 +29,12 @@ enum AnalyzeCommand: Command {
         }
         if arguments.has("--stem") {
             guard arguments.positionals.isEmpty else { throw UsageError("--stem reads words from standard input; give no TEXT") }
-            stemLines(OutputStream.readStandardInput(), stemmer: stemmer, to: context.output)
+            stemLines(try OutputStream.readStandardInput(limit: 64 << 20), stemmer: stemmer, to: context.output)
             return .success
         }
         let text: String
         if arguments.positionals.isEmpty || arguments.positionals == ["-"] {
-            text = String(decoding: OutputStream.readStandardInput(), as: UTF8.self)
+            text = String(decoding: try OutputStream.readStandardInput(limit: InputLimits.textBytes), as: UTF8.self)
         } else {
             text = arguments.positionals.joined(separator: " ")
         }

@@ -12,6 +12,10 @@ enum BenchCommand: Command {
         of high, middle and low frequency, two- and three-word OR, AND, phrases, 5-10 word queries, field and
         year filters, and similar of a random paper. A line {"id", "ids": [ID]} of a query log times similar. Timing covers the search call up to hits with ids and scores; the cost of snippets is
         reported apart.
+
+        EXAMPLES:
+          papers bench
+          papers bench --queries log.jsonl --runs 5 --threads 2 --json
         """
     static let options: [OptionSpec] = [
         .option("--index", value: "DIR", help: "Where the index lives."),

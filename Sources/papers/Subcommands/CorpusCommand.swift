@@ -11,6 +11,11 @@ enum CorpusCommand: Command {
         corpus.jsonl (_id, title, text) and the arXiv metadata snapshot; any of them may be gzipped.
         With --json the merged records are printed as JSON Lines (keys id, title, authors, year, date, venue,
         abstract, sources, then any other fields), which read back in as a corpus unchanged.
+
+        EXAMPLES:
+          papers corpus                                   # what the bundled corpus holds
+          papers corpus arxiv-metadata-oai-snapshot.json.gz
+          papers corpus Corpus --json > papers.jsonl      # convert to JSON Lines
         """
     static let options: [OptionSpec] = [
         .flag("--json", help: "Print the records as JSON Lines on standard output (the report goes to standard error)."),

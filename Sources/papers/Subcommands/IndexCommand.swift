@@ -56,7 +56,8 @@ enum IndexCommand: Command {
             context.errors.write(line)
             context.errors.flush()
         }
-        if showProgress { context.errors.line() }
+        // The progress line is erased, so that the summary stands alone.
+        if showProgress { context.errors.write("\r\u{1B}[K") }
         CorpusReportPrinter.printProblems(report, to: context)
         if arguments.has("--json") {
             var writer = JSONWriter()
@@ -88,6 +89,11 @@ enum StatsCommand: Command {
     static let name = "stats"
     static let usage = "[--index DIR] [--json]"
     static let abstract = "Show what the index holds: papers, terms, postings, bytes per file."
+    static let discussion = """
+        EXAMPLES:
+          papers stats
+          papers stats --index ~/arxiv-index --json
+        """
     static let options: [OptionSpec] = [
         .option("--index", value: "DIR", help: "Where the index lives."),
         .flag("--json", help: "Print the statistics as JSON."),
@@ -134,6 +140,15 @@ enum VerifyCommand: Command {
     static let name = "verify"
     static let usage = "[--index DIR]"
     static let abstract = "Check every file of the index against its checksum and structure."
+    static let discussion = """
+        Recomputes the CRC-32 of every file and the manifest, and walks every structure: each term in order,
+        each postings list and its positions, each stored record (with their own checksums). Opening an
+        index and searching check less, and cheaply (see the README's "Damage" section); verify checks all.
+
+        EXAMPLES:
+          papers verify
+          papers verify --index ~/arxiv-index
+        """
     static let options: [OptionSpec] = [.option("--index", value: "DIR", help: "Where the index lives.")]
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {

@@ -10,11 +10,31 @@ enum IndexAccess {
         let isDefault = arguments.value("--index") == nil && context.environment["PAPERS_INDEX"] == nil
         let isOlderFormat = if case .formatTooOld = failure { true } else { false }
         guard isDefault, failure == .notFound(path: directory) || isOlderFormat else { throw failure }
+        // Outside a checkout there is nothing to build the default index from: say where we looked, and how
+        // to index one's own papers, and create nothing.
+        guard FileSystem.isDirectory("Corpus") else { throw IndexAccessError.noIndexHere(directory: directory) }
         context.errors.line(isOlderFormat ? "The index at \(directory) has an older format: rebuilding it from Corpus..."
                                           : "No index yet at \(directory): building it from Corpus (once)...")
         let (summary, _) = try IndexBuilder.build(corpus: ["Corpus"], into: directory)
         context.errors.line("Indexed \(Format.grouped(summary.documentCount)) papers in \(Format.decimal(summary.seconds, places: 2)) s.")
         return try SearchIndex.open(at: directory)
+    }
+
+    /// Why there is no index to search.
+    enum IndexAccessError: Error, CustomStringConvertible {
+        case noIndexHere(directory: String)
+
+        var description: String {
+            switch self {
+            case let .noIndexHere(directory):
+                return """
+                    no index at \(directory) in this folder, and no Corpus folder to build the bundled one from.
+                    Index your own papers with 'papers index PATH ... --index DIR' (JSON Lines, BEIR, the arXiv
+                    snapshot or profile pages, gzipped or not), then search with --index DIR or PAPERS_INDEX=DIR;
+                    or run papers in a PaperSearch checkout.
+                    """
+            }
+        }
     }
 
     static let parameterOptions: [OptionSpec] = [
@@ -43,6 +63,13 @@ enum SearchCommand: Command {
         year:>=2020 (+year:>=2020 to filter), and prefixes such as quantiz*. --plain takes QUERY as plain words.
         With --queries, every line {"id": ..., "text": ...} of the file is searched and the results written to
         --run as a TREC run (qid Q0 docid rank score tag); the texts are plain words unless --syntax.
+        A query that starts with '-' needs '--' before it when it is one word: papers search -- -classical.
+
+        EXAMPLES:
+          papers search "binary neural networks"
+          papers search '"surface code" +year:>=2020' -k 20
+          papers search 'author:"Zechun Liu" quantization' --json
+          papers search --queries queries.jsonl --run run.tsv --index ~/scifact-index
         """
     static let options: [OptionSpec] = [
         .option("--limit", "-k", value: "N", help: "How many results (default 10; 1000 with --queries)."),
@@ -136,7 +163,7 @@ enum SearchCommand: Command {
             context.output.line("No results: \(notice).")
             return
         }
-        let (open, close) = highlightMarks(context)
+        let (open, close) = context.highlight
         if results.hits.isEmpty {
             context.output.line(results.totalHits == 0 ? "No papers match." : "No results on this page (\(Format.grouped(results.totalHits)) matches).")
             return
@@ -147,14 +174,9 @@ enum SearchCommand: Command {
         context.output.line("\(total); showing \(shown).")
     }
 
-    /// How matched words are marked: bold on a terminal, **like this** otherwise.
-    static func highlightMarks(_ context: CommandContext) -> (open: String, close: String) {
-        context.output.isTerminal ? ("\u{1B}[1m", "\u{1B}[0m") : ("**", "**")
-    }
-
     /// One hit for people: rank and title, details, snippet, and the score's terms when explained.
     static func printHit(_ hit: Hit, rank: Int, open: String, close: String, _ context: CommandContext) {
-        let title = context.output.isTerminal ? open + hit.paper.title + close : hit.paper.title
+        let title = open + hit.paper.title + close
         context.output.line("\(rank). \(title)")
         var details = [hit.id]
         if let year = hit.paper.year { details.append(String(year)) }
@@ -218,6 +240,11 @@ enum ShowCommand: Command {
     static let name = "show"
     static let usage = "ID [--json] [--index DIR]"
     static let abstract = "Show a paper of the index by its id."
+    static let discussion = """
+        EXAMPLES:
+          papers show 2106.09685
+          papers show t-abadb8f7e365cd99 --json
+        """
     static let options: [OptionSpec] = [
         .flag("--json", help: "Print the record as JSON."),
         .option("--index", value: "DIR", help: "Where the index lives."),
@@ -255,7 +282,13 @@ enum EvalCommand: Command {
     static let abstract = "Measure relevance (nDCG@10, Recall@100, MAP, MRR@10) against judgments."
     static let discussion = """
         Searches every query of --queries (plain words unless --syntax) and compares the rankings with the
-        judgments of --qrels (query, document, grade; grade > 0 is relevant). Only judged queries count.
+        judgments of --qrels (query, document, grade; grade > 0 is relevant; TREC's four columns and a BEIR
+        header line are read too). Only judged queries count. If none of the judged papers is in the index,
+        the figures mean nothing: eval says so and exits with 1.
+
+        EXAMPLES:
+          papers eval --queries scifact/queries.jsonl --qrels scifact/qrels-test.tsv --index scifact-index
+          papers eval --queries q.jsonl --qrels qrels.tsv -k 100 --json     # after: papers index corpus.jsonl
         """
     static let options: [OptionSpec] = [
         .option("--queries", value: "FILE", help: "Queries, one JSON object a line with id and text."),
@@ -284,6 +317,22 @@ enum EvalCommand: Command {
             rankings[query.id] = results?.hits.map(\.id) ?? []
         }
         let summary = EvaluationSummary(rankings: rankings, judgments: judgments)
+        // Judgments for another collection give zeros that look like a result: say so.
+        var judgedPapers = Set<String>()
+        for query in judged { for (paper, grade) in judgments.grades[query] ?? [:] where grade > 0 { judgedPapers.insert(paper) } }
+        var present = 0
+        for paper in judgedPapers where try index.documentNumber(forID: paper) != nil { present += 1 }
+        var exitCode = ExitCode.success
+        if judged.isEmpty || queries.isEmpty {
+            context.warn("no query of \(queriesPath) has a relevant paper in \(qrelsPath): nothing was measured")
+            exitCode = .failure
+        } else if present == 0 {
+            context.warn("none of the \(judgedPapers.count) relevant papers of \(qrelsPath) is in the index at \(index.path): "
+                + "the figures below mean nothing (was the index built from the collection the judgments are for?)")
+            exitCode = .failure
+        } else if present < judgedPapers.count {
+            context.warn("\(judgedPapers.count - present) of the \(judgedPapers.count) relevant papers are not in the index; they count as not found")
+        }
         if arguments.has("--json") {
             var writer = JSONWriter()
             writer.write(.object(JSONObject([
@@ -294,13 +343,13 @@ enum EvalCommand: Command {
             ])))
             context.output.write(bytes: writer.bytes)
             context.output.line()
-            return .success
+            return exitCode
         }
         context.output.line("\(summary.queries) judged queries; BM25 \(searcher.parameters)")
         context.output.line("nDCG@10     \(Format.decimal(summary.ndcgAt10, places: 4))")
         context.output.line("Recall@100  \(Format.decimal(summary.recallAt100, places: 4))")
         context.output.line("MAP         \(Format.decimal(summary.meanAveragePrecision, places: 4))")
         context.output.line("MRR@10      \(Format.decimal(summary.mrrAt10, places: 4))")
-        return .success
+        return exitCode
     }
 }

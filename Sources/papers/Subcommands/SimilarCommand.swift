@@ -12,6 +12,11 @@ enum SimilarCommand: Command {
         With --queries, every line {"id": ..., "text": ...} or {"id": ..., "ids": [...]} is a source, and the
         results are written to --run as a TREC run (qid Q0 docid rank score tag).
         --method lucene uses Lucene's MoreLikeThis defaults instead (for comparison).
+
+        EXAMPLES:
+          papers similar 2106.09685
+          papers similar 2106.09685 2305.14314 -k 20          # papers like a reading list
+          papers similar --text - --title "My draft" < draft.txt
         """
     static let options: [OptionSpec] = [
         .option("--limit", "-k", value: "N", help: "How many results (default 10; 1000 with --queries)."),
@@ -41,7 +46,10 @@ enum SimilarCommand: Command {
         let searcher = try IndexAccess.searcher(index, arguments)
         let results: SimilarResults
         if var text = arguments.value("--text") {
-            if text == "-" { text = String(decoding: OutputStream.readStandardInput(), as: UTF8.self) }
+            if text == "-" { text = String(decoding: try OutputStream.readStandardInput(limit: InputLimits.textBytes), as: UTF8.self) }
+            guard text.utf8.count <= InputLimits.textBytes else {
+                throw UsageError("--text is longer than \(InputLimits.textBytes >> 20) MiB; give an abstract or a draft, not a book")
+            }
             results = try searcher.similar(text: text, title: arguments.value("--title") ?? "", options: options)
         } else {
             results = try searcher.similar(to: arguments.positionals, options: options)
@@ -81,7 +89,7 @@ enum SimilarCommand: Command {
             context.output.line("No similar papers found.")
             return
         }
-        let (open, close) = SearchCommand.highlightMarks(context)
+        let (open, close) = context.highlight
         for (rank, hit) in results.hits.enumerated() { SearchCommand.printHit(hit, rank: rank + 1, open: open, close: close, context) }
         if results.excluded > 0 {
             context.output.line("Left out \(results.excluded) source paper\(results.excluded == 1 ? "" : "s") or duplicate\(results.excluded == 1 ? "" : "s") of them.")
