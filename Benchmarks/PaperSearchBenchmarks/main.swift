@@ -23,6 +23,8 @@ func usage() -> Never {
           micro INDEX [--runs N]                 hot parts: block decode integers/s, term lookups/s, top-k heap offers/s
           querylog INDEX OUT [--per-type N]      a plain-word query log drawn from an index (for compare)
           synth OUT [--papers N] [--seed N] [--from PATH]  a deterministic synthetic corpus learned from PATH
+          datasets [DIR]                         whole-dataset checks that swift test leaves out (it reads samples in
+                                                 Tests/Fixtures): every stemmer vocabulary, SciFact, all of arxiv-daily
 
         PATH defaults to ../shared/datasets/arxiv-daily/corpus.jsonl.gz (run from the repository root).
         """)
@@ -97,6 +99,27 @@ struct CountingSink: TermSink {
 
 let machine = ProcessInfo.processInfo.processorCount
 switch benchmark {
+case "datasets":
+    // The checks of whole datasets in ../shared/datasets; `swift test` checks the samples in Tests/Fixtures.
+    let directory = arguments.dropFirst().first ?? "../shared/datasets"
+    var failures: [String] = []
+    for (words, stems, stem) in [("english/voc.txt", "english/output.txt", EnglishStemmer.stem as (String) -> String),
+                                 ("porter/voc.txt", "porter/output.txt", PorterStemmer.stem as (String) -> String)] {
+        let input = try String(contentsOfFile: directory + "/stemmer/" + words, encoding: .utf8).split(separator: "\n")
+        let output = try String(contentsOfFile: directory + "/stemmer/" + stems, encoding: .utf8).split(separator: "\n")
+        let wrong = zip(input, output).filter { stem(String($0.0)) != String($0.1) }.count
+        if wrong > 0 || input.count != output.count { failures.append("\(words): \(wrong) of \(input.count) words stem differently") }
+    }
+    let scifact = try CorpusReader(paths: [directory + "/scifact/corpus.jsonl"]).readAll()
+    if scifact.papers.count != 5_183 || scifact.report.totalProblems > 0 { failures.append("scifact: \(scifact.papers.count) papers, \(scifact.report.totalProblems) problems") }
+    var arxiv = 0
+    let arxivReport = try CorpusReader(paths: [directory + "/arxiv-daily/corpus.jsonl.gz"]).readEach(restart: { arxiv = 0 }) { paper in
+        if !paper.title.isEmpty && !paper.abstract.isEmpty && !paper.authors.isEmpty { arxiv += 1 }
+    }
+    if arxiv != 74_728 || arxivReport.totalProblems > 0 { failures.append("arxiv-daily: \(arxiv) complete papers, \(arxivReport.totalProblems) problems") }
+    emit([("benchmark", .string("datasets")), ("directory", .string(directory)), ("failures", .array(failures.map { .string($0) }))])
+    exit(failures.isEmpty ? 0 : 1)
+
 case "corpus":
     guard let path = pathArgument else { usage() }
     let runs = option("--runs", default: 3)

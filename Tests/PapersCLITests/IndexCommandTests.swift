@@ -49,6 +49,19 @@ struct IndexCommandTests {
         #expect(result.errors.contains("error: \(file): checksum mismatch"))
     }
 
+    @Test func verifyChecksTheManifestOnDisk() throws {
+        let directory = TemporaryDirectory()
+        let index = directory.path + "/idx"
+        _ = try PapersProcess.run(["index", "--index", index])
+        let manifest = index + "/gen-000001/manifest.json"
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: manifest)))
+        bytes[40] ^= 0x01
+        try SystemCalls.writeFile(manifest, bytes)
+        let result = try PapersProcess.run(["verify", "--index", index])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("manifest.json"), "\(result.errors)")
+    }
+
     @Test func aBadCorpusPathChangesNothing() throws {
         let directory = TemporaryDirectory()
         let index = directory.path + "/idx"

@@ -126,6 +126,16 @@ struct IndexIntegrityTests {
         #expect(reported > 0)
     }
 
+    /// An index opened before its manifest was damaged on disk: verify reads the manifest again.
+    @Test func verifyReadsTheManifestAgain() throws {
+        let scratch = ScratchDirectory()
+        _ = try IndexFixtures.build(IndexFixtures.randomPapers(count: 50, seed: 2), in: scratch.path)
+        let index = try SearchIndex.open(at: scratch.path)
+        try index.verify()
+        try Self.flip(try Self.generationPath(scratch.path) + "/" + Manifest.fileName, at: 30)
+        #expect(throws: IndexError.self) { try index.verify() }
+    }
+
     @Test func anyDamageToTheManifestIsCaughtAtOpen() throws {
         let scratch = ScratchDirectory()
         _ = try IndexFixtures.build(IndexFixtures.randomPapers(count: 50, seed: 2), in: scratch.path)

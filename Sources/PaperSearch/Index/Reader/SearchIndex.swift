@@ -10,6 +10,8 @@ public final class SearchIndex: Sendable {
     /// The generation directory name, e.g. "gen-000003".
     public let generation: String
     let manifest: Manifest
+    /// The manifest's bytes as read when opening (for `verify` once the generation is gone from disk).
+    let manifestBytesAtOpen: [UInt8]
     let analyzer: Analyzer
     let terms: TermDictionary
     let postings: MappedFile
@@ -46,6 +48,7 @@ public final class SearchIndex: Sendable {
         do { manifestBytes = try FileByteSource.readAll(path: manifestPath, limit: Manifest.sizeLimit) } catch { throw .io(error) }
         let manifest = try Manifest(bytes: manifestBytes, path: manifestPath)
         self.manifest = manifest
+        manifestBytesAtOpen = manifestBytes
         guard let analyzer = Analyzer(name: manifest.analyzerName), manifest.analyzerVersion == Analyzer.version else {
             throw .analyzerMismatch(found: "\(manifest.analyzerName) v\(manifest.analyzerVersion)",
                                     expected: "\(Analyzer.english.name) v\(Analyzer.version)")

@@ -24,10 +24,21 @@ extension SearchIndex {
             files: manifest.files.map { ($0.name, $0.length) }, bm25: manifest.parameters)
     }
 
-    /// Checks every byte of every file against its checksum, then walks every structure: all terms in order,
-    /// every postings list and its positions, every stored record. Throws for the first damage found, naming
-    /// the file.
+    /// Checks every byte of every file against its checksum — the manifest on disk too, read again — then
+    /// walks every structure: all terms in order (each dictionary block against its checksum), every postings
+    /// list and its positions (each block, skip table and block's positions against theirs), every stored
+    /// record (each against its own). Throws for the first damage found, naming the file.
     public func verify() throws(IndexError) {
+        // The manifest on disk, read again; if a rebuild has removed this generation since it was opened (its
+        // mapped files stay readable), the manifest as it was read then.
+        let manifestPath = IndexDirectory(root: path).path(generation) + "/" + Manifest.fileName
+        var manifestBytes = manifestBytesAtOpen
+        do { manifestBytes = try FileByteSource.readAll(path: manifestPath, limit: Manifest.sizeLimit) } catch {
+            if case let .io(_, _, errno) = error, errno == .noSuchFile {} else { throw .io(error) }
+        }
+        guard try Manifest(bytes: manifestBytes, path: manifestPath) == manifest else {
+            throw .corrupt(file: manifestPath, reason: "differs from the manifest the index was opened with")
+        }
         for file in [terms.file, postings, positions, norms.file, documents.file] {
             try FileEnvelope.verifyChecksum(file)
         }
@@ -43,7 +54,7 @@ extension SearchIndex {
                 }
                 previous = Int64(cursor.document)
                 cursor.positions(in: positions, positionsEnd: positionsEnd, into: &positionsBuffer)
-                guard positionsBuffer.count == Int(cursor.titleFrequency + cursor.abstractFrequency) else {
+                guard positionsBuffer.count == Int(cursor.titleFrequency) + Int(cursor.abstractFrequency) else {
                     throw IndexError.corrupt(file: positions.path, reason: cursor.damage ?? "positions do not match frequencies")
                 }
                 count += 1
