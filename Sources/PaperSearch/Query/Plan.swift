@@ -196,27 +196,25 @@ struct PlanBuilder {
             return alternatives.count == 1 ? alternatives[0] : .anyOf(alternatives)
 
         case let .phrase(text, field):
-            let tokens = analyze(text, field: field)
-            guard let first = tokens.first else { return nil }
-            var groups: [(offset: Int, terms: [Int])] = []
-            for (bytes, position) in tokens {
-                guard let index = try term(PlanBuilder.namespace(of: field), bytes, field: field) else {
-                    // A word of a compound may be missing while another spelling is present; a missing
-                    // word at a position with no alternative makes the phrase impossible.
-                    if !groups.contains(where: { $0.offset == position - first.position }) && !tokens.contains(where: { $0.position == position && $0.term != bytes }) {
-                        return .nothing
+            let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : keywordAnalyzer
+            let spellings = PhraseSpellings(analyzer.tokens(text))
+            guard spellings.hasTerms else { return nil }
+            var alternatives: [PlanNode] = []
+            for sequence in spellings.sequences {
+                var groups: [(offset: Int, terms: [Int])] = []
+                var possible = true
+                for (offset, bytes) in sequence {
+                    guard let index = try term(PlanBuilder.namespace(of: field), bytes, field: field) else {
+                        possible = false
+                        break
                     }
-                    continue
+                    groups.append((offset, [index]))
                 }
-                if let last = groups.indices.last, groups[last].offset == position - first.position {
-                    groups[last].terms.append(index)
-                } else {
-                    groups.append((position - first.position, [index]))
-                }
+                guard possible, !groups.isEmpty else { continue }
+                alternatives.append(groups.count == 1 ? .term(groups[0].terms[0]) : .phrase(groups: groups, field: field))
             }
-            if groups.isEmpty { return .nothing }
-            if groups.count == 1 && groups[0].terms.count == 1 { return .term(groups[0].terms[0]) }
-            return .phrase(groups: groups, field: field)
+            if alternatives.isEmpty { return .nothing }
+            return alternatives.count == 1 ? alternatives[0] : .anyOf(alternatives)
 
         case let .prefix(text, field):
             let namespace = PlanBuilder.namespace(of: field)
@@ -288,6 +286,94 @@ struct PlanBuilder {
             case .years: return true
             case let .boolean(must, should, _): return hadSearchable(must + should)
             }
+        }
+    }
+}
+
+/// The ways a phrase may be written in a paper, as sequences of (offset, term).
+///
+/// The tokenizer gives a hyphenated compound's parts and its joined form one position ("pre-training" ->
+/// pre, training, pretraining, all at one position; see `Tokenizer`). So in a paper, a compound stands at one
+/// position under each of its spellings, and a quoted compound means exactly: the joined form at one position
+/// (which papers writing "pre-training" or "pretraining" have), or the parts as consecutive words ("pre
+/// training"), stop words among them leaving gaps. Each compound of a phrase doubles its spellings; past
+/// `maximumSpellings` the remaining compounds are taken joined only.
+struct PhraseSpellings {
+    static let maximumSpellings = 16
+
+    /// One position of the phrase: a word, a stop word (a gap), or a compound.
+    private enum Slot {
+        case word([UInt8])
+        case gap
+        /// The parts (nil for a stop-word part) and the joined form.
+        case compound(parts: [[UInt8]?], joined: [UInt8])
+    }
+
+    private var slots: [Slot] = []
+
+    init(_ tokens: [AnalyzedToken]) {
+        var index = 0
+        while index < tokens.count {
+            // Tokens at one position: one word, or a compound's parts followed by its joined form.
+            var end = index + 1
+            while end < tokens.count && tokens[end].position == tokens[index].position { end += 1 }
+            let group = tokens[index..<end]
+            if group.count == 1 {
+                slots.append(group[index].indexedTerm.map { .word(Array($0.utf8)) } ?? .gap)
+            } else if let joined = group.last?.indexedTerm {
+                slots.append(.compound(parts: group.dropLast().map { $0.indexedTerm.map { Array($0.utf8) } }, joined: Array(joined.utf8)))
+            } else {
+                // A compound too long to index: it takes one position and matches nothing written there.
+                slots.append(.gap)
+            }
+            // A dropped token before the next position leaves gaps (`tokens` lists them at their positions).
+            if end < tokens.count {
+                for _ in 0..<max(0, tokens[end].position - tokens[index].position - 1) { slots.append(.gap) }
+            }
+            index = end
+        }
+        while case .gap? = slots.last { slots.removeLast() }
+        while case .gap? = slots.first { slots.removeFirst() }
+    }
+
+    /// Whether the phrase has any indexed term.
+    var hasTerms: Bool {
+        slots.contains { if case .gap = $0 { return false } else { return true } }
+    }
+
+    /// Every spelling: (offset, term) pairs, offsets from the phrase's first position.
+    var sequences: [[(Int, [UInt8])]] {
+        var results: [[(Int, [UInt8])]] = [[]]
+        var offsets = [0]
+        for slot in slots {
+            switch slot {
+            case let .word(term):
+                for k in results.indices { results[k].append((offsets[k], term)); offsets[k] += 1 }
+            case .gap:
+                for k in offsets.indices { offsets[k] += 1 }
+            case let .compound(parts, joined):
+                let splitToo = results.count * 2 <= PhraseSpellings.maximumSpellings
+                var newResults: [[(Int, [UInt8])]] = [], newOffsets: [Int] = []
+                for k in results.indices {
+                    newResults.append(results[k] + [(offsets[k], joined)])
+                    newOffsets.append(offsets[k] + 1)
+                    if splitToo {
+                        var sequence = results[k]
+                        for (partIndex, part) in parts.enumerated() {
+                            if let part { sequence.append((offsets[k] + partIndex, part)) }
+                        }
+                        newResults.append(sequence)
+                        newOffsets.append(offsets[k] + parts.count)
+                    }
+                }
+                results = newResults
+                offsets = newOffsets
+            }
+        }
+        // A spelling that begins with a gap (a stop-word part first) starts at its first term.
+        return results.map { sequence in
+            guard let first = sequence.first?.0 else { return sequence }
+            return sequence.map { ($0.0 - first, $0.1) }
         }
     }
 }
