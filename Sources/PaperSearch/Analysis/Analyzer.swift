@@ -24,8 +24,9 @@ public struct Analyzer: Sendable, Equatable {
     /// The default: Snowball English stemming, Lucene's 33 stop words.
     public static let english = Analyzer()
 
-    /// Raised whenever the terms produced for some text change; indexes record it.
-    public static let version = 1
+    /// Raised whenever the terms produced for some text change; indexes record it. (2: acronym plurals and
+    /// TeX accents.)
+    public static let version = 2
 
     /// A name that identifies the configuration, e.g. "standard/english/lucene-33".
     public var name: String { "standard/\(stemmer.rawValue)/\(stopWords.name)" }

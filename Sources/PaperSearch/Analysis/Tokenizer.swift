@@ -30,6 +30,10 @@ protocol TokenizerSink {
 ///   "pre-training" -> "pre", "training", "pretraining", so that "pretraining", "pre-training" and
 ///   "pre training" all find it. Up to 8 parts; a longer chain is split.
 /// - Possessives go ("ViT's" -> "vit", "models'" -> "models"); other apostrophes join ("don't" -> "dont").
+/// - An acronym's plural is its singular: an upper-case run followed by a lower-case s ("LLMs", "CNNs",
+///   "GANs") loses the s, so "LLMs" and "LLM" are one term (the stemmers leave such words alone).
+/// - TeX accents are the letters they decorate: `M\"uller`, `M{\"u}ller` and `Müller` all give "muller";
+///   so do `\c{c}`, `\v{s}` and the like, and `\ss`, `\o`, `\ae` become "ss", "o", "ae".
 /// - LaTeX commands give their names ("$\theta$" -> "theta") unless they only format (`\textit`), see `LaTeX`.
 /// - Greek letters become their names ("θ" -> "theta"); CJK characters are tokens of their own.
 /// - URLs and e-mail addresses are single tokens, lowercased, the URL without its scheme.
@@ -218,7 +222,9 @@ struct Tokenizer {
             }
             if Tokenizer.isSpace(byte) { return i }
             if byte < 0x80 {
-                if byte == UInt8(ascii: "\\"), i + 1 < n, Tokenizer.isAlphanumeric(text[i + 1]), !Tokenizer.isDigit(text[i + 1]) {
+                if (byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "{")), Tokenizer.texLetter(text, at: i) != nil {
+                    i = scanWordGroup(text, from: i, into: &sink)
+                } else if byte == UInt8(ascii: "\\"), i + 1 < n, Tokenizer.isAlphanumeric(text[i + 1]), !Tokenizer.isDigit(text[i + 1]) {
                     i = scanLaTeXCommand(text, from: i, into: &sink)
                 } else {
                     i += 1
@@ -346,6 +352,12 @@ struct Tokenizer {
                     break scan
                 case UInt8(ascii: "'"): kind = .apostrophe
                 case UInt8(ascii: "-"): kind = .hyphen
+                case UInt8(ascii: "\\"), UInt8(ascii: "{"):
+                    // A TeX accent inside (or at the start of) a word: the letter goes on the word.
+                    guard let tex = Tokenizer.texLetter(text, at: i) else { break scan }
+                    if !append(tex.letters.0) || (tex.count == 2 && !append(tex.letters.1)) { overflow = true }
+                    i += tex.length
+                    continue
                 default: break scan
                 }
             } else {
@@ -373,7 +385,7 @@ struct Tokenizer {
                 break scan
             case .hyphen:
                 if partCount + 1 < Tokenizer.maximumCompoundParts, i + length < n, Tokenizer.startsWord(text, i + length) {
-                    closePart(termStart: partTermStart, start: partStart, end: i)
+                    closePart(termStart: partTermStart, start: partStart, end: i, text: text)
                     i += length
                     partStart = i
                     partTermStart = scratchCount
@@ -384,10 +396,81 @@ struct Tokenizer {
                 break scan
             }
         }
-        closePart(termStart: partTermStart, start: partStart, end: i)
+        closePart(termStart: partTermStart, start: partStart, end: i, text: text)
         emitGroup(overflow: overflow, end: i, into: &sink)
         return i
     }
+
+    /// The letters a TeX accent construct at `i` stands for: an accent symbol on a letter (`\"u`, `\'{e}`,
+    /// `{\"u}`), an accent command on a letter (`\c{c}`, `\v s`), or a special letter (`\ss`, `\o`, `{\ae}`).
+    /// Returns up to two lowercase ASCII letters, and the construct's length in bytes; nil for anything else.
+    static func texLetter(_ text: Span<UInt8>, at start: Int) -> (letters: (UInt8, UInt8), count: Int, length: Int)? {
+        let n = text.count
+        var i = start
+        let braced = text[i] == UInt8(ascii: "{")
+        if braced { i += 1 }
+        guard i + 1 < n, text[i] == UInt8(ascii: "\\") else { return nil }
+        i += 1
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
+        var letters: (UInt8, UInt8) = (0, 0)
+        var count = 1
+        let accentSymbols: [UInt8] = Array("\"'`^~=.".utf8)
+        if accentSymbols.contains(text[i]) {
+            i += 1
+            // The letter, bare or in braces.
+            if i < n, text[i] == UInt8(ascii: "{") {
+                guard i + 2 < n, isLetter(text[i + 1]), text[i + 2] == UInt8(ascii: "}") else { return nil }
+                letters.0 = text[i + 1] | 0x20
+                i += 3
+            } else {
+                guard i < n, isLetter(text[i]) else { return nil }
+                letters.0 = text[i] | 0x20
+                i += 1
+            }
+        } else {
+            var nameEnd = i
+            while nameEnd < n, isLetter(text[nameEnd]) { nameEnd += 1 }
+            guard nameEnd - i <= 2 else { return nil }  // every name below has one or two letters
+            var name = ""
+            for k in i..<nameEnd { name.unicodeScalars.append(Unicode.Scalar(text[k])) }
+            if let special = Tokenizer.texSpecialLetters[name] {
+                letters = special.count == 2 ? (special[0], special[1]) : (special[0], 0)
+                count = special.count
+                i = nameEnd
+                // `\o rn` (a space ends the command) is "orn", as TeX reads it.
+                if !braced, i < n, text[i] == UInt8(ascii: " "), i + 1 < n, isLetter(text[i + 1]) { i += 1 }
+            } else if Tokenizer.texAccentCommands.contains(name) {
+                i = nameEnd
+                if i + 2 < n, text[i] == UInt8(ascii: "{"), isLetter(text[i + 1]), text[i + 2] == UInt8(ascii: "}") {
+                    letters.0 = text[i + 1] | 0x20
+                    i += 3
+                } else if i + 1 < n, text[i] == UInt8(ascii: " "), isLetter(text[i + 1]) {
+                    letters.0 = text[i + 1] | 0x20
+                    i += 2
+                } else {
+                    return nil
+                }
+            } else {
+                return nil
+            }
+        }
+        if braced {
+            guard i < n, text[i] == UInt8(ascii: "}") else { return nil }
+            i += 1
+        }
+        return (letters, count, i - start)
+    }
+
+    /// TeX commands for letters of their own.
+    private static let texSpecialLetters: [String: [UInt8]] = [
+        "ss": Array("ss".utf8), "o": [UInt8(ascii: "o")], "O": [UInt8(ascii: "o")], "ae": Array("ae".utf8),
+        "AE": Array("ae".utf8), "oe": Array("oe".utf8), "OE": Array("oe".utf8), "aa": [UInt8(ascii: "a")],
+        "AA": [UInt8(ascii: "a")], "l": [UInt8(ascii: "l")], "L": [UInt8(ascii: "l")], "i": [UInt8(ascii: "i")],
+        "j": [UInt8(ascii: "j")],
+    ]
+
+    /// TeX accent commands with a letter's name, taking the letter in braces or after a space.
+    private static let texAccentCommands: Set<String> = ["c", "v", "u", "H", "k", "r", "d", "b", "t"]
 
     /// A comma after a number, followed by exactly three digits: "1,330".
     private mutating func isThousandsSeparator(_ text: Span<UInt8>, at i: Int, partTermStart: Int) -> Bool {
@@ -413,9 +496,24 @@ struct Tokenizer {
         return false
     }
 
-    @inline(__always) private mutating func closePart(termStart: Int, start: Int, end: Int) {
+    @inline(__always) private mutating func closePart(termStart: Int, start: Int, end: Int, text: Span<UInt8>) {
+        if end - start >= 3, scratchCount - termStart == end - start, text[end - 1] == UInt8(ascii: "s"),
+           Tokenizer.isAcronymPlural(text, start, end) {
+            scratchCount -= 1  // "LLMs" -> "llm"
+        }
         parts[partCount] = Part(termStart: termStart, termEnd: scratchCount, start: start, end: end)
         partCount += 1
+    }
+
+    /// An upper-case run (at least two capitals, digits allowed after the first letter) and a lower-case s.
+    private static func isAcronymPlural(_ text: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard text[start] &- 0x41 < 26 else { return false }
+        var capitals = 0
+        for k in start..<(end - 1) {
+            let byte = text[k]
+            if byte &- 0x41 < 26 { capitals += 1 } else if !Tokenizer.isDigit(byte) { return false }
+        }
+        return capitals >= 2
     }
 
     private mutating func emitGroup<Sink: TokenizerSink>(overflow: Bool, end: Int, into sink: inout Sink) {

@@ -30,6 +30,22 @@ struct TokenizerTests {
         #expect(folded("end of sentence 42.") == ["end", "of", "sentence", "42"])
     }
 
+    @Test func acronymPluralsAreTheirSingular() {
+        #expect(folded("LLMs CNNs GANs BNNs GPUs IDs LLM") == ["llm", "cnn", "gan", "bnn", "gpu", "id", "llm"])
+        #expect(analyzer.terms("LLMs") == analyzer.terms("LLM"))
+        // Not acronym plurals: one capital, a capital S, mixed case, digits first, a lower-case word.
+        #expect(folded("Ms ITS MoEs 3Ds crs Gas") == ["ms", "its", "moes", "3ds", "crs", "gas"])
+        #expect(folded("LLMs-based") == ["llm", "based", "llmbased"])
+    }
+
+    @Test func texAccentsAreTheirLetters() {
+        let spellings = ["M\\\"uller", "M{\\\"u}ller", "Müller", "Muller", "M\\\"{u}ller"]
+        for spelling in spellings { #expect(folded(spelling) == ["muller"], "\(spelling)") }
+        #expect(folded("\\c{C}elik \\v{S}koda \\\"Ozg\\\"ur Bj\\o rn \\'Eric Stra\\ss e") == ["celik", "skoda", "ozgur", "bjorn", "eric", "strasse"])
+        // Other commands are unchanged: a name becomes a word, formatting vanishes.
+        #expect(folded("$\\theta$ \\textit{de facto}") == ["theta", "de", "facto"])
+    }
+
     @Test func lettersAndDigitsTogether() {
         #expect(folded("3D FP4 ResNet50 GPT-4") == ["3d", "fp4", "resnet50", "gpt", "4", "gpt4"])
     }
