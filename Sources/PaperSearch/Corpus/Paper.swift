@@ -21,8 +21,10 @@ public struct Paper: Hashable, Sendable {
     public var year: Int?
     /// The full date as `YYYY-MM-DD`, where the source gives one.
     public var date: String?
-    /// The venue, or the (primary) category for arXiv-like sources.
+    /// Where the paper appeared (a journal, a conference, "arXiv").
     public var venue: String?
+    /// Subject categories, such as arXiv's "cs.LG" (primary first).
+    public var categories: [String]
     public var abstract: String
     /// Every place this paper was found (more than one after duplicates are merged).
     public var sources: [SourceLocation]
@@ -31,7 +33,8 @@ public struct Paper: Hashable, Sendable {
 
     public init(
         id: String, title: String, authors: [String] = [], year: Int? = nil, date: String? = nil,
-        venue: String? = nil, abstract: String, sources: [SourceLocation] = [], extra: JSONObject = JSONObject()
+        venue: String? = nil, categories: [String] = [], abstract: String, sources: [SourceLocation] = [],
+        extra: JSONObject = JSONObject()
     ) {
         self.id = id
         self.title = title
@@ -39,6 +42,7 @@ public struct Paper: Hashable, Sendable {
         self.year = year
         self.date = date
         self.venue = venue
+        self.categories = categories
         self.abstract = abstract
         self.sources = sources
         self.extra = extra
@@ -66,10 +70,10 @@ public struct Paper: Hashable, Sendable {
     static let moreSourcesKey = "more_sources"
 
     /// The keys `writeRecord` writes before the extra fields, in order.
-    public static let recordKeys = ["id", "title", "authors", "year", "date", "venue", "abstract", "sources"]
+    public static let recordKeys = ["id", "title", "authors", "year", "date", "venue", "categories", "abstract", "sources"]
 
     /// Writes the paper as one compact JSON object: the standard keys (id, title, authors, year, date, venue,
-    /// abstract, sources), then the extra fields whose keys are not among them (the first of any repeated
+    /// categories, abstract, sources), then the extra fields whose keys are not among them (the first of any repeated
     /// key). Read back by `PaperRecord`, it gives the same paper (sources included), which is what makes
     /// `papers corpus --json` a converter. Written straight from the fields: no JSON value is built.
     public func writeRecord(into writer: inout JSONWriter) {
@@ -91,7 +95,12 @@ public struct Paper: Hashable, Sendable {
         optional(date)
         writer.raw(",\"venue\":")
         optional(venue)
-        writer.raw(",\"abstract\":")
+        writer.raw(",\"categories\":[")
+        for (index, category) in categories.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.writeString(category)
+        }
+        writer.raw("],\"abstract\":")
         writer.writeString(abstract)
         writer.raw(",\"sources\":[")
         for (index, source) in sources.enumerated() {
@@ -152,6 +161,7 @@ struct PaperMerger {
         if paper.year == nil { paper.year = other.year }
         if paper.date == nil { paper.date = other.date }
         if paper.venue == nil { paper.venue = other.venue }
+        for category in other.categories where !paper.categories.contains(category) { paper.categories.append(category) }
         for (key, value) in other.extra.pairs where paper.extra[key] == nil && key != Paper.moreSourcesKey { paper.extra[key] = value }
         if moreSources > 0 { paper.extra[Paper.moreSourcesKey] = .integer(moreSources) }
     }

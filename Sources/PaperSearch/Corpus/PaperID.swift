@@ -116,3 +116,60 @@ enum TextCleanup {
         }
     }
 }
+
+extension PaperID {
+    /// The ids a user may mean by `text`, most literal first: the text itself, then — for arXiv ids written
+    /// the ways people write them — the bare id: without a version (`2506.01967v2`), an `arXiv:` prefix, or an
+    /// arxiv.org abs, pdf or html URL; old-style ids (`hep-th/9901001`) too.
+    public static func lookupForms(_ text: String) -> [String] {
+        let trimmed = TextCleanup.collapsingWhitespace(text)
+        var forms = [trimmed]
+        if let arxiv = arxivID(in: trimmed) {
+            if !forms.contains(arxiv.bare) { forms.append(arxiv.bare) }
+            if let versioned = arxiv.versioned, !forms.contains(versioned) { forms.append(versioned) }
+        }
+        return forms
+    }
+
+    /// The arXiv id `text` names — a bare id, a versioned one, one with an `arXiv:` prefix or in an arxiv.org
+    /// URL — without its version (and with it, when it had one); nil when it names none.
+    static func arxivID(in text: String) -> (bare: String, versioned: String?)? {
+        var rest = Substring(text)
+        for scheme in ["https://", "http://"] where rest.lowercased().hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
+        for host in ["www.arxiv.org/", "arxiv.org/", "export.arxiv.org/"] where rest.lowercased().hasPrefix(host) {
+            rest = rest.dropFirst(host.count)
+            var matched = false
+            for kind in ["abs/", "pdf/", "html/"] where rest.hasPrefix(kind) {
+                rest = rest.dropFirst(kind.count)
+                matched = true
+            }
+            guard matched else { return nil }
+            if rest.hasSuffix(".pdf") { rest = rest.dropLast(4) }
+            while rest.hasSuffix("/") { rest = rest.dropLast() }
+        }
+        if rest.lowercased().hasPrefix("arxiv:") { rest = rest.dropFirst(6) }
+        // A version: v and digits at the end.
+        var bare = rest
+        var versioned: String?
+        if let v = rest.lastIndex(where: { $0 == "v" || $0 == "V" }), v != rest.startIndex,
+           rest[rest.index(after: v)...].count > 0, rest[rest.index(after: v)...].allSatisfy(\.isASCIIDigit) {
+            bare = rest[..<v]
+            versioned = String(rest)
+        }
+        guard isArxivID(bare) else { return nil }
+        return (String(bare), versioned)
+    }
+
+    /// New style `YYMM.NNNN(N)`, or old style `archive(.SUBJ)/YYMMNNN`.
+    private static func isArxivID(_ id: Substring) -> Bool {
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 1 {
+            let pieces = id.split(separator: ".", omittingEmptySubsequences: false)
+            return pieces.count == 2 && pieces[0].count == 4 && (4...5).contains(pieces[1].count)
+                && pieces.allSatisfy { $0.allSatisfy(\.isASCIIDigit) }
+        }
+        guard parts.count == 2, parts[1].count == 7, parts[1].allSatisfy(\.isASCIIDigit), let first = parts[0].first,
+              first.isLetter else { return false }
+        return parts[0].allSatisfy { ($0.isASCII && ($0.isLetter || $0 == "-" || $0 == ".")) }
+    }
+}

@@ -1,7 +1,8 @@
 /// Turns one JSON object into a `Paper`. One mapping serves every JSON form PaperSearch reads:
 ///
 /// - **JSON Lines** of our own and of the datasets: `id`, `title`, `abstract`, optional `authors`
-///   (a list, or one string "A, B and C"), `year` or `date`, `venue`, `categories`.
+///   (a list, or one string "A, B and C"), `year`, `date` (else `first_listed`, as arxiv-daily has it),
+///   `venue` (or `journal`), `categories` (a list, or one string "cs.CL cs.LG").
 /// - **BEIR** `corpus.jsonl`: `_id`, `title`, `text` (the abstract), `metadata`.
 /// - **The arXiv metadata snapshot**: `id`, `title`, `authors` (one string) with `authors_parsed`
 ///   (`[[last, first, suffix], ...]`), `abstract`, `categories` ("cs.CL cs.LG"), `versions`
@@ -55,9 +56,10 @@ enum PaperRecord {
         let givenID = text(take("id", "_id"))
         if let givenID, let problem = PaperRecord.idProblem(givenID) { throw .badID(problem) }
         let authors = authorList(object, used: &used)
+        // The paper's own date: given, else arXiv's first version, else the day a listing first showed it.
         let firstVersionDate = object["versions"].flatMap(firstVersionDate(of:))
         var date = text(take("date")).map(normalizedDate) ?? firstVersionDate
-        if date == nil, let updated = text(object["update_date"]) { date = normalizedDate(updated) }
+        if date == nil, let listed = text(object["first_listed"]) { date = normalizedDate(listed) }
         var droppedYear: String?
         let givenYear = take("year")
         var year = givenYear?.integerValue
@@ -69,8 +71,8 @@ enum PaperRecord {
             year = fromDate
         }
         if year == nil, droppedYear == nil, let givenID { year = arxivYear(fromID: givenID) }
-        var venue = text(take("venue", "journal"))
-        if venue == nil, let categories = object["categories"] { venue = primaryCategory(categories) }
+        let venue = text(take("venue", "journal"))
+        let categories = take("categories").map(categoryList) ?? []
 
         var sources: [SourceLocation] = []
         if case let .array(items)? = object["sources"] {
@@ -88,8 +90,8 @@ enum PaperRecord {
         for (key, value) in object.pairs where !used.contains(key) { extra[key] = value }
         let paper = Paper(
             id: givenID ?? PaperID.derived(fromTitle: title.isEmpty ? abstract : title),
-            title: title, authors: authors, year: year, date: date, venue: venue, abstract: abstract,
-            sources: sources, extra: extra)
+            title: title, authors: authors, year: year, date: date, venue: venue, categories: categories,
+            abstract: abstract, sources: sources, extra: extra)
         return Reading(paper: paper, droppedYear: droppedYear)
     }
 
@@ -213,13 +215,19 @@ enum PaperRecord {
         return yy >= 91 ? 1900 + yy : 2000 + yy
     }
 
-    /// The first category of an arXiv-style `categories` field (a space-separated string or a list).
-    private static func primaryCategory(_ value: JSONValue) -> String? {
-        switch value {
-        case let .string(text): return text.split(separator: " ").first.map(String.init)
-        case let .array(items): return items.first?.stringOrNumberText
-        default: return nil
+    /// The categories of a `categories` field: a space-separated string (the arXiv snapshot) or a list.
+    private static func categoryList(_ value: JSONValue) -> [String] {
+        var result: [String] = []
+        func add(_ text: String) {
+            let category = TextCleanup.collapsingWhitespace(text)
+            if !category.isEmpty && !result.contains(category) { result.append(category) }
         }
+        switch value {
+        case let .string(text): text.split(whereSeparator: { $0 == " " || $0 == "," }).forEach { add(String($0)) }
+        case let .array(items): items.compactMap(\.stringOrNumberText).forEach(add)
+        default: break
+        }
+        return result
     }
 }
 

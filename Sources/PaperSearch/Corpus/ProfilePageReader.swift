@@ -87,8 +87,9 @@ enum ProfilePageReader {
         }
         if authors.hasMore { extra["more_authors"] = .bool(true) }
         if !authors.affiliations.isEmpty { extra["affiliations"] = .array(authors.affiliations.map { .string($0) }) }
-        var paper = makePaper(title: title, authors: authors.names, year: header?.year, venue: header?.category,
+        var paper = makePaper(title: title, authors: authors.names, year: header?.year, venue: nil,
                               abstract: abstract, line: line, file: file, extra: extra)
+        if let category = header?.category { paper.categories = [ListingHeader.arxivCategory(category)] }
         if let header, let year = header.year { paper.date = PaperRecord.isoDate(year: year, month: header.month, day: header.day) }
         return paper
     }
@@ -154,6 +155,24 @@ struct PublicationLine {
 
 /// `25.1LGMay 25, 2022Code`: optional score, category, month and day, optional year, optional code flag.
 struct ListingHeader {
+    /// The arXiv category a listing's abbreviation stands for: the computer-science subject classes ("LG" ->
+    /// "cs.LG") and whole archives ("QUANT-PH" -> "quant-ph"); anything else as printed.
+    static func arxivCategory(_ abbreviation: String) -> String {
+        if computerScienceClasses.contains(abbreviation) { return "cs." + abbreviation }
+        if archives.contains(abbreviation.lowercased()) { return abbreviation.lowercased() }
+        return abbreviation
+    }
+
+    private static let computerScienceClasses: Set<String> = [
+        "AI", "AR", "CC", "CE", "CG", "CL", "CR", "CV", "CY", "DB", "DC", "DL", "DM", "DS", "ET", "FL", "GL", "GR", "GT",
+        "HC", "IR", "IT", "LG", "LO", "MA", "MM", "MS", "NA", "NE", "NI", "OH", "OS", "PF", "PL", "RO", "SC", "SD", "SE",
+        "SI", "SY",
+    ]
+    private static let archives: Set<String> = [
+        "astro-ph", "cond-mat", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th", "math-ph", "nlin", "nucl-ex",
+        "nucl-th", "physics", "quant-ph",
+    ]
+
     var score: String?
     var category: String
     var month: Int

@@ -67,12 +67,15 @@ public enum IndexComponent: String, CaseIterable, Sendable {
 enum FieldNamespace: UInt8, CaseIterable {
     /// Words of the title and the abstract (per-field frequencies in the postings).
     case text = 0
-    /// Author names, word by word (folded, not stemmed) and each whole name.
+    /// Author names word by word (folded, not stemmed; author `i`'s words at positions from
+    /// `i × authorPositionGap`), and each word's initial ("z.") at the word's position.
     case author = 1
-    /// The venue and every category, whole (folded) and word by word.
+    /// The venue, whole (folded) and word by word.
     case venue = 2
     /// The paper's id: each id is a term with exactly one document.
     case id = 3
+    /// Each category whole, folded ("cs.lg"), and its archive ("cs").
+    case category = 4
 }
 
 /// A build's random identity, stamped into every file.

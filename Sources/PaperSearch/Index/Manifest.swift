@@ -4,7 +4,7 @@
 ///      "createdAt": "2026-11-23T20:00:00Z", "analyzer": {"name": "standard/english/lucene-33", "version": 1},
 ///      "documentCount": 130, "termCount": 9000, "postingCount": 20000,
 ///      "titleLengthTotal": 1300, "abstractLengthTotal": 20000,
-///      "bm25": {"k1": 1.2, "b": 0.75, "titleWeight": 2},
+///      "bm25": {"k1": 1.2, "b": 0.75, "titleWeight": 2, "authorWeight": 0.5},
 ///      "files": [{"name": "terms.pst", "length": 123, "crc32": 305419896}, ...],
 ///      "corpus": {"papersRead": 132, "duplicatesMerged": 2, "skipped": 0},
 ///      "checksum": "crc32:1a2b3c4d"}
@@ -59,7 +59,8 @@ struct Manifest: Equatable, Sendable {
             ("titleLengthTotal", .integer(titleLengthTotal)),
             ("abstractLengthTotal", .integer(abstractLengthTotal)),
             ("bm25", .object(JSONObject([("k1", .double(parameters.k1)), ("b", .double(parameters.b)),
-                                         ("titleWeight", .double(parameters.titleWeight))]))),
+                                         ("titleWeight", .double(parameters.titleWeight)),
+                                         ("authorWeight", .double(parameters.authorWeight))]))),
             ("files", .array(files.map { file in
                 .object(JSONObject([("name", .string(file.name)), ("length", .integer(file.length)),
                                     ("crc32", .integer(Int(file.crc32)))]))
@@ -147,7 +148,8 @@ struct Manifest: Equatable, Sendable {
         abstractLengthTotal = try integer("abstractLengthTotal", in: object)
         guard case let .object(bm25)? = object["bm25"] else { throw corrupt("missing \"bm25\"") }
         parameters = BM25Parameters(k1: try double("k1", in: bm25), b: try double("b", in: bm25),
-                                    titleWeight: try double("titleWeight", in: bm25))
+                                    titleWeight: try double("titleWeight", in: bm25),
+                                    authorWeight: try double("authorWeight", in: bm25))
         guard case let .array(fileValues)? = object["files"] else { throw corrupt("missing \"files\"") }
         var files: [FileEntry] = []
         for fileValue in fileValues {

@@ -6,12 +6,19 @@ public struct BM25Parameters: Sendable, Equatable, Hashable, CustomStringConvert
     public var b: Double
     /// How much an occurrence in the title counts, relative to one in the abstract.
     public var titleWeight: Double
+    /// How much a query word found among a paper's authors adds, relative to its idf among author words
+    /// (authors are scored as a field of their own: weight × idf × tf / (k1 + tf), no length normalisation).
+    public var authorWeight: Double
 
-    public init(k1: Double, b: Double, titleWeight: Double) {
+    public init(k1: Double, b: Double, titleWeight: Double, authorWeight: Double = BM25Parameters.defaultAuthorWeight) {
         self.k1 = k1
         self.b = b
         self.titleWeight = titleWeight
+        self.authorWeight = authorWeight
     }
+
+    /// The author weight, chosen by measurement (see BENCHMARKS.md).
+    public static let defaultAuthorWeight = 0.5
 
     /// The defaults, chosen by measurement on the training splits (see BENCHMARKS.md).
     public static let `default` = BM25Parameters(k1: 1.2, b: 0.75, titleWeight: 2.0)
@@ -21,10 +28,11 @@ public struct BM25Parameters: Sendable, Equatable, Hashable, CustomStringConvert
         guard k1.isFinite, k1 >= 0 else { return "k1 must be a non-negative number (got \(k1))" }
         guard b.isFinite, b >= 0, b <= 1 else { return "b must be between 0 and 1 (got \(b))" }
         guard titleWeight.isFinite, titleWeight >= 0 else { return "the title weight must be non-negative (got \(titleWeight))" }
+        guard authorWeight.isFinite, authorWeight >= 0 else { return "the author weight must be non-negative (got \(authorWeight))" }
         return nil
     }
 
-    public var description: String { "k1=\(k1) b=\(b) title-weight=\(titleWeight)" }
+    public var description: String { "k1=\(k1) b=\(b) title-weight=\(titleWeight) author-weight=\(authorWeight)" }
 }
 
 /// BM25F, in one place: Robertson, Walker et al., "Okapi at TREC-3" (BM25), with per-field length

@@ -282,3 +282,50 @@ final class PhraseMatcher: Matcher {
     override func advance(to target: UInt32) { conjunction.advance(to: target); settle() }
     override var damage: String? { conjunction.damage }
 }
+
+/// One author's name: every part (each a set of alternative terms of the author field) in one and the same
+/// author. Author `i`'s words stand at positions from `i × IndexFormat.authorPositionGap`, so the positions
+/// tell whose name a word is in; the parts may stand in any order.
+final class AuthorNameMatcher: Matcher {
+    let parts: [[TermMatcher]]
+    let positionsFile: MappedFile
+    let positionsEnd: Int
+    private let conjunction: IntersectionMatcher
+    private var scratch: [UInt32] = []
+
+    init(parts: [[TermMatcher]], positions: MappedFile, positionsEnd: Int) {
+        self.parts = parts
+        positionsFile = positions
+        self.positionsEnd = positionsEnd
+        conjunction = IntersectionMatcher(parts.map { $0.count == 1 ? $0[0] : UnionMatcher($0) })
+        super.init()
+        settle()
+    }
+
+    private func settle() {
+        while conjunction.document != PostingsCursor.exhausted && !inOneAuthor(conjunction.document) { conjunction.next() }
+        document = conjunction.document
+    }
+
+    /// Whether some author holds every part.
+    private func inOneAuthor(_ target: UInt32) -> Bool {
+        var scratch = self.scratch
+        self.scratch = []
+        defer { self.scratch = scratch }
+        var common: Set<UInt32>?
+        for part in parts {
+            var authors = Set<UInt32>()
+            for term in part where term.document == target {
+                term.positions(in: positionsFile, positionsEnd: positionsEnd, into: &scratch)
+                for position in scratch { authors.insert(position / UInt32(IndexFormat.authorPositionGap)) }
+            }
+            common = common.map { $0.intersection(authors) } ?? authors
+            if common?.isEmpty != false { return false }
+        }
+        return true
+    }
+
+    override func next() { conjunction.next(); settle() }
+    override func advance(to target: UInt32) { conjunction.advance(to: target); settle() }
+    override var damage: String? { conjunction.damage }
+}

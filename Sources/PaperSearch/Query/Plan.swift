@@ -5,7 +5,9 @@ struct PlanTerm {
     var bytes: [UInt8]
     var field: QueryField
     var info: TermInfo
-    /// idf for text terms; 0 for author and venue terms, which match but do not score.
+    /// What the term adds to a score at most: idf for text terms; the author weight × idf for author words
+    /// of plain words; `PlanBuilder.knownItemWeight` for an id plain words name; 0 for the terms of field
+    /// clauses (author:, venue:, category:, id:), which select but do not score.
     var weight: Double
     /// The term as shown by `--explain`.
     var display: String
@@ -18,10 +20,26 @@ indirect enum PlanNode {
     case term(Int)
     case anyOf([PlanNode])
     case phrase(groups: [(offset: Int, terms: [Int])], field: QueryField)
+    /// One author's name: each part (its alternative terms) found in one and the same author.
+    case author(parts: [[Int]])
     case years(ClosedRange<Int>)
     case boolean(must: [PlanNode], should: [PlanNode], mustNot: [PlanNode])
     /// Cannot match (a required word is not in the index).
     case nothing
+}
+
+extension PlanNode {
+    /// Whether the node only filters: a year range, or terms of the author, venue, category or id fields
+    /// (not the title and abstract). A required filter leaves the other clauses required as a group.
+    func onlyFilters(_ terms: [PlanTerm]) -> Bool {
+        switch self {
+        case .years, .nothing, .author: return true
+        case let .term(index): return terms[index].namespace != .text
+        case let .phrase(groups, _): return groups.allSatisfy { $0.terms.allSatisfy { terms[$0].namespace != .text } }
+        case let .anyOf(children): return children.allSatisfy { $0.onlyFilters(terms) }
+        case let .boolean(must, should, _): return (must + should).allSatisfy { $0.onlyFilters(terms) }
+        }
+    }
 }
 
 /// A query resolved against an index: its terms, its structure, and which algorithm fits it.
@@ -35,9 +53,9 @@ struct SearchPlan {
     var scoringTerms: [Int] = []
 
     enum Shape {
-        /// Any of the terms (ranked OR), in papers whose year is in every range (`word +year:>=2020`; no
-        /// ranges: any paper), minus exclusions.
-        case disjunction(terms: [Int], years: [ClosedRange<Int>], exclusions: [PlanNode])
+        /// Any of the terms (ranked OR), in papers every filter holds (`word +year:>=2020 +category:cs.LG`;
+        /// none: any paper), minus exclusions.
+        case disjunction(terms: [Int], filters: [PlanNode], exclusions: [PlanNode])
         /// All of `required` (text terms), any of `optional`, every filter, no exclusion.
         case conjunction(required: [Int], optional: [Int], filters: [PlanNode], exclusions: [PlanNode])
         /// Anything else: the boolean structure is matched document by document.
@@ -48,15 +66,15 @@ struct SearchPlan {
     var shape: Shape {
         switch root {
         case .nothing: return .empty
-        case let .term(index): return .disjunction(terms: [index], years: [], exclusions: [])
+        case let .term(index): return .disjunction(terms: [index], filters: [], exclusions: [])
         case let .anyOf(children):
             let terms = children.compactMap { if case let .term(index) = $0 { return index } else { return nil } }
-            return terms.count == children.count ? .disjunction(terms: terms, years: [], exclusions: []) : .general
+            return terms.count == children.count ? .disjunction(terms: terms, filters: [], exclusions: []) : .general
         case let .boolean(must, should, mustNot):
             let optional = SearchPlan.flattenTerms(should)
             if must.isEmpty {
                 guard let optional, !optional.isEmpty else { return .general }
-                return .disjunction(terms: optional, years: [], exclusions: mustNot)
+                return .disjunction(terms: optional, filters: [], exclusions: mustNot)
             }
             var required: [Int] = []
             var filters: [PlanNode] = []
@@ -67,9 +85,8 @@ struct SearchPlan {
                     filters.append(node)
                 }
             }
-            if required.isEmpty, let optional, !optional.isEmpty {
-                let years = filters.compactMap { if case let .years(range) = $0 { return range } else { return nil } }
-                if years.count == filters.count { return .disjunction(terms: optional, years: years, exclusions: mustNot) }
+            if required.isEmpty, let optional, !optional.isEmpty, filters.allSatisfy({ $0.onlyFilters(terms) }) {
+                return .disjunction(terms: optional, filters: filters, exclusions: mustNot)
             }
             guard !required.isEmpty, let optional else { return .general }
             return .conjunction(required: required, optional: optional, filters: filters, exclusions: mustNot)
@@ -97,8 +114,17 @@ struct SearchPlan {
 /// Turns a `Query` into a `SearchPlan` for one index: analyses the text clauses with the index's analyzer,
 /// looks the terms up, expands prefixes, and simplifies the boolean structure (clauses with no searchable
 /// words drop out; a required word missing from the index makes the whole conjunction empty).
+///
+/// Plain words search the title and abstract, and also the authors (folded, unstemmed words, each scored
+/// with the author weight × its idf among author words), so "Zechun Liu" finds his papers; a word that is
+/// an arXiv id however written (`arXiv:2506.01967`, `2506.01967v2`, an arxiv.org URL) also matches that
+/// paper's id, weighted to put it first (`knownItemWeight`).
 struct PlanBuilder {
+    /// What naming a paper's id in a query adds to its score: more than any title or abstract can.
+    static let knownItemWeight = 100.0
+
     let index: SearchIndex
+    let parameters: BM25Parameters
     private var plan = SearchPlan()
     private var termIndices: [String: Int] = [:]
     private let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
@@ -106,7 +132,10 @@ struct PlanBuilder {
     private var prefixScanBudget = Query.prefixScanLimit
     private var expansionBudget = Query.expansionLimit
 
-    init(index: SearchIndex) { self.index = index }
+    init(index: SearchIndex, parameters: BM25Parameters) {
+        self.index = index
+        self.parameters = parameters
+    }
 
     /// Why a query cannot be planned: it is too large, or the index is damaged.
     enum Failure: Error {
@@ -114,11 +143,11 @@ struct PlanBuilder {
         case index(IndexError)
     }
 
-    static func build(_ query: Query, index: SearchIndex) throws(Failure) -> SearchPlan {
+    static func build(_ query: Query, index: SearchIndex, parameters: BM25Parameters) throws(Failure) -> SearchPlan {
         if let depth = query.depthExceeding(Query.maximumDepth) {
             throw .query(QueryError(position: 0, message: "the query nests deeper than \(Query.maximumDepth) levels (found \(depth))", query: ""))
         }
-        var builder = PlanBuilder(index: index)
+        var builder = PlanBuilder(index: index, parameters: parameters)
         let root = try builder.node(query, negated: false)
         builder.plan.root = root ?? .nothing
         if root == nil { builder.plan.notice = "the query has no searchable words (only stop words or punctuation)" }
@@ -133,6 +162,7 @@ struct PlanBuilder {
         case let .term(index): if !negated && plan.terms[index].scores { result.insert(index) }
         case let .anyOf(children): children.forEach { collectScoring($0, negated: negated, into: &result) }
         case let .phrase(groups, _): groups.flatMap(\.terms).forEach { collectScoring(.term($0), negated: negated, into: &result) }
+        case let .author(parts): parts.joined().forEach { collectScoring(.term($0), negated: negated, into: &result) }
         case let .boolean(must, should, mustNot):
             (must + should).forEach { collectScoring($0, negated: negated, into: &result) }
             mustNot.forEach { collectScoring($0, negated: true, into: &result) }
@@ -147,7 +177,15 @@ struct PlanBuilder {
         let found: TermInfo?
         do { found = try index.termInfo(namespace, bytes) } catch { throw .index(error) }
         guard let info = found else { return nil }
-        let weight = namespace == .text ? BM25.idf(documentFrequency: info.documentFrequency, documentCount: index.documentCount) : 0
+        let idf = BM25.idf(documentFrequency: info.documentFrequency, documentCount: index.documentCount)
+        let weight: Double
+        switch namespace {
+        case .text: weight = idf
+        // Plain words score among the authors; an `author:` clause selects, as the other fields do.
+        case .author: weight = field == .text ? parameters.authorWeight * idf : 0
+        case .id: weight = field == .text ? PlanBuilder.knownItemWeight : 0
+        case .venue, .category: weight = 0
+        }
         let text = String(decoding: bytes, as: UTF8.self)
         let display = field == .text ? text : "\(field.rawValue):\(text)"
         plan.terms.append(PlanTerm(namespace: namespace, bytes: bytes, field: field, info: info, weight: weight, display: display))
@@ -160,6 +198,8 @@ struct PlanBuilder {
         case .text, .title, .abstract: return .text
         case .author: return .author
         case .venue: return .venue
+        case .category: return .category
+        case .id: return .id
         }
     }
 
@@ -175,25 +215,42 @@ struct PlanBuilder {
     private mutating func node(_ query: Query, negated: Bool) throws(Failure) -> PlanNode? {
         switch query {
         case let .words(text, field):
-            var alternatives: [PlanNode] = []
-            var seen = Set<[UInt8]>()
-            var anyToken = false
-            if field == .venue {
-                // The whole venue or category, as indexed.
-                let keyword = Array(TextCleanup.collapsingWhitespace(text).lowercased().utf8)
-                if !keyword.isEmpty, let index = try term(.venue, keyword, field: field) {
-                    alternatives.append(.term(index))
-                    seen.insert(keyword)
+            switch field {
+            case .category: return try keywords(text, namespace: .category, field: field)
+            case .id: return try idNode(text, field: field)
+            case .venue:
+                // The whole venue, or any of its words.
+                let whole = try keywords(text, namespace: .venue, field: field, splitting: false)
+                let words = try termAlternatives(analyze(text, field: field).map(\.term), namespace: .venue, field: field)
+                return PlanBuilder.either(whole, words)
+            case .author:
+                return try termAlternatives(analyze(text, field: field).map(\.term), namespace: .author, field: field)
+            case .text, .title, .abstract:
+                let words = try termAlternatives(analyze(text, field: field).map(\.term), namespace: .text, field: field)
+                guard field == .text else { return words }
+                // Plain words also search authors, and a word that is an arXiv id finds that paper.
+                let authorWords = keywordAnalyzer.terms(text).map { Array($0.utf8) }
+                let authors = try termAlternatives(authorWords, namespace: .author, field: .text)
+                var ids: PlanNode?
+                for token in text.split(whereSeparator: { $0 == " " }) where PaperID.arxivID(in: String(token)) != nil {
+                    ids = PlanBuilder.either(ids, try idNode(String(token), field: .text))
                 }
-                anyToken = !keyword.isEmpty
+                return PlanBuilder.either(PlanBuilder.either(words, authors), ids)
             }
-            for (bytes, _) in analyze(text, field: field) where seen.insert(bytes).inserted {
-                anyToken = true
-                if let index = try term(PlanBuilder.namespace(of: field), bytes, field: field) { alternatives.append(.term(index)) }
+
+        case let .phrase(text, field) where field == .author:
+            // One author's name: its words in any order, one-letter words as initials.
+            let parts = keywordAnalyzer.terms(text).map(AuthorName.queryTerm)
+            guard !parts.isEmpty else { return nil }
+            var nodes: [[Int]] = []
+            for part in parts {
+                guard let index = try term(.author, part, field: field) else { return .nothing }
+                nodes.append([index])
             }
-            guard anyToken else { return nil }
-            if alternatives.isEmpty { return .nothing }
-            return alternatives.count == 1 ? alternatives[0] : .anyOf(alternatives)
+            return nodes.count == 1 ? .term(nodes[0][0]) : .author(parts: nodes)
+
+        case let .phrase(text, field) where field == .category || field == .id || field == .venue:
+            return try node(.words(text, field: field), negated: negated)
 
         case let .phrase(text, field):
             let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : keywordAnalyzer
@@ -218,7 +275,9 @@ struct PlanBuilder {
 
         case let .prefix(text, field):
             let namespace = PlanBuilder.namespace(of: field)
-            let folded = keywordAnalyzer.tokens(text).compactMap(\.indexedTerm).joined()
+            // A category prefix keeps its punctuation ("cs.c*"); other fields' prefixes are folded words.
+            let folded = field == .category ? PaperAnalyzer.keyword(text)
+                                            : keywordAnalyzer.tokens(text).compactMap(\.indexedTerm).joined()
             guard !folded.isEmpty else { return nil }
             // "quantization*" should find "quantiz" (the stem); use the stem when it is a prefix of the word.
             var prefix = folded
@@ -276,6 +335,50 @@ struct PlanBuilder {
             if excludedNodes.isEmpty && optionalNodes.isEmpty && requiredNodes.count == 1 { return requiredNodes[0] }
             return .boolean(must: requiredNodes, should: optionalNodes, mustNot: excludedNodes)
         }
+    }
+
+    /// Any of `terms` in a namespace (each looked up once); nil when there are none, `.nothing` when none is
+    /// in the index.
+    private mutating func termAlternatives(_ terms: [[UInt8]], namespace: FieldNamespace, field: QueryField) throws(Failure) -> PlanNode? {
+        var alternatives: [PlanNode] = []
+        var seen = Set<[UInt8]>()
+        for bytes in terms where !bytes.isEmpty && seen.insert(bytes).inserted {
+            if let index = try term(namespace, bytes, field: field) { alternatives.append(.term(index)) }
+        }
+        if seen.isEmpty { return nil }
+        if alternatives.isEmpty { return .nothing }
+        return alternatives.count == 1 ? alternatives[0] : .anyOf(alternatives)
+    }
+
+    /// Keywords matched whole (categories, a whole venue): the text folded, or with `splitting` each of its
+    /// space-separated parts.
+    private mutating func keywords(_ text: String, namespace: FieldNamespace, field: QueryField, splitting: Bool = true) throws(Failure) -> PlanNode? {
+        let keyword = PaperAnalyzer.keyword(text)
+        let parts = splitting ? keyword.split(separator: " ").map { Array($0.utf8) } : [Array(keyword.utf8)]
+        return try termAlternatives(parts, namespace: namespace, field: field)
+    }
+
+    /// The paper an id names (however written: see `PaperID.lookupForms`).
+    private mutating func idNode(_ text: String, field: QueryField) throws(Failure) -> PlanNode? {
+        let forms = PaperID.lookupForms(text).filter { !$0.isEmpty }
+        guard !forms.isEmpty else { return nil }
+        for form in forms {
+            if let index = try term(.id, Array(form.utf8), field: field) { return .term(index) }
+        }
+        return .nothing
+    }
+
+    /// Either of two alternatives (a missing one, or one that cannot match, drops out).
+    private static func either(_ first: PlanNode?, _ second: PlanNode?) -> PlanNode? {
+        guard let first else { return second }
+        guard let second else { return first }
+        if case .nothing = first { return second }
+        if case .nothing = second { return first }
+        var children: [PlanNode] = []
+        for node in [first, second] {
+            if case let .anyOf(inner) = node { children += inner } else { children.append(node) }
+        }
+        return .anyOf(children)
     }
 
     /// Whether any of the clauses has searchable words (so that "nothing matched" is not "nothing asked").

@@ -4,10 +4,14 @@ public enum QueryField: String, Sendable, Equatable, CaseIterable {
     case text
     case title
     case abstract
-    /// Author names, word by word.
+    /// Author names: a word of any author, or (as a phrase) one author's name in any order, with initials.
     case author
-    /// The venue or category, whole or word by word (`venue:` and `category:` are the same field).
+    /// The venue, whole or word by word.
     case venue
+    /// A category, whole ("cs.LG", any case) or an archive ("cs").
+    case category
+    /// The paper's id, as people write it (a version, an `arXiv:` prefix or an arxiv.org URL are understood).
+    case id
 }
 
 /// A parsed query. Text is analysed when the query runs, with the index's analyzer.

@@ -4,25 +4,36 @@
 ///     +quantum -classical               quantum required, classical excluded
 ///     quantum AND (error OR noise)      boolean operators (AND binds tighter than OR), NOT, parentheses
 ///     "surface code"                    a phrase
-///     title:transformer                 a field: title, abstract, author, venue (or category)
-///     author:"Zechun Liu"               a phrase in a field
+///     title:transformer                 a field: title, abstract, author, venue, category, id
+///     author:"Zechun Liu"               one author's name, in any order, with initials ("Liu, Z.")
+///     category:cs.LG  category:cs       a category whole, or any of an archive
 ///     title:(binary OR ternary)         a group in a field
 ///     year:2021  year:2019..2023        years: one, a range, or year:>=2020, >2020, <=2020, <2020
 ///     quantiz*                          every term that starts with "quantiz"
 ///
-/// Juxtaposed clauses are alternatives (OR) unless marked with `+` or `-`, as in Lucene. Operators are
-/// upper case; lower-case "and", "or", "not" are words. Errors carry the character position. A query may be
+/// Juxtaposed clauses are alternatives (OR) unless marked with `+` or `-`, as in Lucene — except that a
+/// required clause that only filters (a year, category, venue, author or id) leaves the other clauses
+/// required as a group: `quantum +year:2025` is quantum papers of 2025 (see `PlanBuilder`). `word:` where
+/// the word is not a field name is text (a pasted title "BERT: Pre-training of ..." or "arXiv:2506.01967"),
+/// with a notice. Operators are upper case; lower-case "and", "or", "not" are words. Errors carry the character position. A query may be
 /// up to `maximumLength` characters long and nest parentheses `Query.maximumDepth` deep.
 public enum QueryParser {
     /// The longest query text parsed (a pasted abstract is a few thousand characters).
     public static let maximumLength = 65_536
 
     public static func parse(_ text: String) throws(QueryError) -> Query {
+        var notices: [String] = []
+        return try parse(text, notices: &notices)
+    }
+
+    /// Parses, adding to `notices` what was read otherwise than it may look (an unknown field read as text).
+    public static func parse(_ text: String, notices: inout [String]) throws(QueryError) -> Query {
         guard text.utf8.count <= maximumLength || text.count <= maximumLength else {
             throw QueryError(position: 0, message: "the query is longer than \(maximumLength) characters", query: "")
         }
         var parser = Parser(text: text)
         let query = try parser.parseSequence(untilClosingParenthesis: false)
+        notices += parser.notices
         return query
     }
 
@@ -37,6 +48,7 @@ private struct Parser {
     var index = 0
     /// How many groups enclose the current position.
     var depth = 1
+    var notices: [String] = []
 
     init(text: String) {
         self.text = text
@@ -198,8 +210,11 @@ private struct Parser {
                 return .years(try parseYears(value, at: valueStart))
             }
             guard let scoped = Parser.field(named: name) else {
-                if name.allSatisfy({ $0.isLetter }) {
-                    throw error("unknown field '\(name)' (fields: title, abstract, author, venue, category, year)", at: start)
+                // A URL or an arXiv id is plainly not meant as a field (and finds the paper, see `PlanBuilder`).
+                let value = token[token.index(after: colon)...]
+                let plainlyNotAField = value.hasPrefix("//") || PaperID.arxivID(in: token) != nil
+                if name.allSatisfy({ $0.isLetter }) && !plainlyNotAField && !notices.contains(where: { $0.hasPrefix("'\(name):'") }) {
+                    notices.append("'\(name):' is not a field (fields: \(Parser.fieldNames)); it was searched as words")
                 }
                 return .words(token, field: .text)
             }
@@ -215,12 +230,16 @@ private struct Parser {
         return .words(token, field: field ?? .text)
     }
 
+    static let fieldNames = "title, abstract, author, venue, category, id, year"
+
     static func field(named name: String) -> QueryField? {
         switch name {
         case "title": return .title
         case "abstract": return .abstract
         case "author", "authors": return .author
-        case "venue", "category", "categories": return .venue
+        case "venue": return .venue
+        case "category", "categories": return .category
+        case "id": return .id
         case "text": return .text
         default: return nil
         }

@@ -33,7 +33,7 @@ struct ScoringContext {
     /// (Frequencies are passed, not the cursor, so that no cursor is copied on the hot path.)
     @inline(__always)
     func saturation(_ document: UInt32, _ titleFrequency: UInt32, _ abstractFrequency: UInt32, _ term: TermWeight) -> Double? {
-        guard term.namespace == .text else { return 0 }
+        guard term.namespace == .text else { return PostingsFieldSaturation.of(term.namespace, titleFrequency, k1: parameters.k1) }
         let title = term.field == .abstract ? 0 : titleFrequency
         let abstract = term.field == .title ? 0 : abstractFrequency
         guard title > 0 || abstract > 0 else { return nil }
@@ -73,7 +73,11 @@ struct ScoringContext {
     /// frequencies and smallest lengths.
     @inline(__always)
     func blockBound(_ term: TermWeight, _ skips: SkipTable, block: Int) -> Double {
-        guard term.namespace == .text, term.weight > 0 else { return 0 }
+        guard term.weight > 0 else { return 0 }
+        guard term.namespace == .text else {
+            let saturation = PostingsFieldSaturation.of(term.namespace, UInt32(skips.entry(block).maxTitleFrequency), k1: parameters.k1) ?? 0
+            return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
+        }
         if sameParameters && term.field == .text {
             return term.weight * Double(skips.maxSaturation(block)) * ScoringContext.boundSlack + ScoringContext.boundMargin
         }
@@ -91,8 +95,13 @@ struct ScoringContext {
 
     /// An upper bound of the term's contribution to any document's score.
     func upperBound(_ term: PlanTerm) -> Double {
-        guard term.namespace == .text, term.weight > 0 else { return 0 }
+        guard term.weight > 0 else { return 0 }
         let info = term.info
+        guard term.namespace == .text else {
+            let frequency = info.documentFrequency == 1 ? info.singleTitleFrequency : info.maxTitleFrequency
+            let saturation = PostingsFieldSaturation.of(term.namespace, frequency, k1: parameters.k1) ?? 0
+            return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
+        }
         let saturation: Double
         if info.documentFrequency == 1 {
             let document = info.singleDocument
@@ -111,5 +120,22 @@ struct ScoringContext {
                 titleLength: info.minTitleLength, abstractLength: info.minAbstractLength)
         }
         return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
+    }
+}
+
+/// The saturation of terms outside the title and abstract, whose one frequency lane is the title's: an
+/// author word scores as BM25 without length normalisation (tf / (k1 + tf); names are short and alike), an
+/// id counts fully (1) when named, venue and category terms only match (0). `nil`: not in the paper.
+enum PostingsFieldSaturation {
+    @inline(__always)
+    static func of(_ namespace: FieldNamespace, _ frequency: UInt32, k1: Double) -> Double? {
+        switch namespace {
+        case .author:
+            guard frequency > 0 else { return nil }
+            let tf = Double(frequency)
+            return tf / (k1 + tf)
+        case .id: return 1
+        case .text, .venue, .category: return 0
+        }
     }
 }

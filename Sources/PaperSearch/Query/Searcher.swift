@@ -38,6 +38,8 @@ public struct SearchResults: Sendable {
     public var totalIsExact: Bool
     /// Said instead of results when the query cannot match anything (e.g. only stop words).
     public var notice: String?
+    /// Said beside the results: how the query was read where it may look otherwise (`bert:` is no field).
+    public var notices: [String] = []
     public var query: Query
 }
 
@@ -86,14 +88,17 @@ public struct Searcher: Sendable {
     /// Parses `text` in the query language and searches.
     public func search(_ text: String, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
         let query: Query
-        do { query = try QueryParser.parse(text) } catch { throw .query(error) }
-        return try search(query, options: options)
+        var notices: [String] = []
+        do { query = try QueryParser.parse(text, notices: &notices) } catch { throw .query(error) }
+        var results = try search(query, options: options)
+        results.notices = notices
+        return results
     }
 
     /// Searches with a built query.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
         let plan: SearchPlan
-        do { plan = try PlanBuilder.build(query, index: index) } catch {
+        do { plan = try PlanBuilder.build(query, index: index, parameters: parameters) } catch {
             switch error {
             case let .query(problem): throw .query(problem)
             case let .index(damage): throw .index(damage)
@@ -141,23 +146,22 @@ public struct Searcher: Sendable {
         switch (exhaustive ? .general : plan.shape) {
         case .empty:
             break
-        case let .disjunction(termList, years, exclusionNodes):
+        case let .disjunction(termList, filterNodes, exclusionNodes):
             let chosen = Array(Set(termList)).sorted()
             var own = chosen.map { index.cursor(plan.terms[$0].info) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
-            matchers += exclusions
+            var filter = CandidateFilter()
+            for node in filterNodes {
+                if case let .years(range) = node { filter.years.append(range) } else { filter.matchers.append(matcher(node, plan: plan)) }
+            }
+            matchers += exclusions + filter.matchers
             let bounds = chosen.map { context.upperBound(plan.terms[$0]) }
             total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
-                                 exclusions: exclusions, years: years, topK: &topK)
+                                 exclusions: exclusions, filter: filter, topK: &topK)
             if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: index.postings.path, reason: damage) }
-            if years.isEmpty, chosen.count == 1, exclusions.isEmpty,
+            if filter.isEmpty, chosen.count == 1, exclusions.isEmpty,
                plan.terms[chosen[0]].field == .text || plan.terms[chosen[0]].namespace != .text {
                 total = plan.terms[chosen[0]].info.documentFrequency
-            } else if !years.isEmpty && !(topK.isFull && topK.threshold > 0) {
-                // Papers of those years that hold none of the terms match too, with score 0: they are among the
-                // best only when fewer than `capacity` papers score above 0, and then the general path ranks them.
-                topK = TopK(capacity: capacity)
-                total = general()
             } else {
                 exact = false
             }
@@ -212,12 +216,21 @@ public struct Searcher: Sendable {
                 (offset: group.offset, terms: group.terms.map { TermMatcher(cursor: index.cursor(plan.terms[$0].info), field: plan.terms[$0].field) })
             }
             return PhraseMatcher(groups: matchers, field: field, positions: index.positions, positionsEnd: index.positionsEnd)
+        case let .author(parts):
+            let matchers = parts.map { part in part.map { TermMatcher(cursor: index.cursor(plan.terms[$0].info), field: .author) } }
+            return AuthorNameMatcher(parts: matchers, positions: index.positions, positionsEnd: index.positionsEnd)
         case let .years(range):
             return YearMatcher(norms: index.norms, range: range)
         case let .boolean(must, should, mustNot):
             var base: Matcher
+            let anyShould = { () -> Matcher in
+                should.count == 1 ? self.matcher(should[0], plan: plan) : UnionMatcher(should.map { self.matcher($0, plan: plan) })
+            }
             if must.isEmpty {
-                base = should.count == 1 ? matcher(should[0], plan: plan) : UnionMatcher(should.map { matcher($0, plan: plan) })
+                base = anyShould()
+            } else if !should.isEmpty && must.allSatisfy({ $0.onlyFilters(plan.terms) }) {
+                // Required filters leave the other clauses required as a group (see `PlanBuilder`).
+                base = IntersectionMatcher(must.map { matcher($0, plan: plan) } + [anyShould()])
             } else {
                 base = must.count == 1 ? matcher(must[0], plan: plan) : IntersectionMatcher(must.map { matcher($0, plan: plan) })
             }

@@ -41,6 +41,7 @@ enum IndexAccess {
         .option("--k1", value: "X", help: "BM25 k1 (default: the index's).", hidden: true),
         .option("--b", value: "X", help: "BM25 b (default: the index's).", hidden: true),
         .option("--title-weight", value: "X", help: "Weight of title words (default: the index's).", hidden: true),
+        .option("--author-weight", value: "X", help: "Weight of words found among the authors (default: the index's).", hidden: true),
     ]
 
     static func searcher(_ index: SearchIndex, _ arguments: ParsedArguments) throws -> Searcher {
@@ -48,6 +49,7 @@ enum IndexAccess {
         parameters.k1 = try arguments.double("--k1", default: parameters.k1, range: 0...100)
         parameters.b = try arguments.double("--b", default: parameters.b, range: 0...1)
         parameters.titleWeight = try arguments.double("--title-weight", default: parameters.titleWeight, range: 0...100)
+        parameters.authorWeight = try arguments.double("--author-weight", default: parameters.authorWeight, range: 0...100)
         return try Searcher(index: index, parameters: parameters)
     }
 }
@@ -159,6 +161,7 @@ enum SearchCommand: Command {
     }
 
     static func printHuman(_ results: SearchResults, offset: Int, _ context: CommandContext) {
+        for notice in results.notices { context.errors.line("note: \(notice)") }
         if let notice = results.notice {
             context.output.line("No results: \(notice).")
             return

@@ -105,14 +105,15 @@ struct CorpusReaderTests {
         #expect(first.authors == ["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan"])
         #expect(first.year == 2007)
         #expect(first.date == "2007-04-02")
-        #expect(first.venue == "hep-ph")
+        #expect(first.venue == nil)
+        #expect(first.categories == ["hep-ph"])
         #expect(first.extra["journal-ref"] == .string("Phys.Rev.D76:013009,2007"))
         #expect(first.extra["update_date"] == .string("2008-11-13"))
-        #expect(papers[1].venue == "math.CO")
+        #expect(papers[1].categories == ["math.CO", "cs.CG"])
         #expect(papers[1].authors == ["Ileana Streinu", "Louis Theran"])
         // An old-style id without versions: the year comes from the id.
         #expect(papers[2].year == 2004)
-        #expect(papers[2].date == "2004-06-07")
+        #expect(papers[2].date == nil)  // no version dates; update_date is not the paper's own date
     }
 
     @Test func gzippedJSONLinesFromArxivDaily() throws {

@@ -43,7 +43,7 @@ struct ProfilePageReaderTests {
             #expect(paper.title == golden.title, "\(golden)")
             #expect(paper.authors == golden.authors, "\(golden)")
             #expect(paper.year == golden.year, "\(golden)")
-            #expect(paper.venue == golden.venue, "\(golden)")
+            #expect((paper.venue ?? paper.categories.first) == golden.venue, "\(golden)")
             #expect(paper.abstract.hasPrefix(golden.abstractPrefix), "\(golden)")
         }
     }

@@ -171,15 +171,17 @@ struct IndexRoundTripTests {
     @Test func authorsVenuesAndIDsAreTerms() throws {
         let scratch = ScratchDirectory()
         let papers = [
-            Paper(id: "2301.00001", title: "A", authors: ["Zechun Liu", "Barlas Oğuz"], venue: "cs.LG", abstract: "x",
-                  extra: JSONObject([("categories", .array([.string("cs.LG"), .string("cs.CL")]))])),
+            Paper(id: "2301.00001", title: "A", authors: ["Zechun Liu", "Barlas Oğuz"], categories: ["cs.LG", "cs.CL"], abstract: "x"),
             Paper(id: "t-1", title: "B", authors: ["Liu Yang"], venue: "NeurIPS", abstract: "y"),
         ]
         _ = try IndexFixtures.build(papers, in: scratch.path)
         let index = try SearchIndex.open(at: scratch.path)
         #expect(try index.termInfo(.author, Array("liu".utf8))?.documentFrequency == 2)
         #expect(try index.termInfo(.author, Array("oguz".utf8))?.documentFrequency == 1)
-        #expect(try index.termInfo(.venue, Array("cs.cl".utf8))?.documentFrequency == 1)
+        #expect(try index.termInfo(.category, Array("cs.cl".utf8))?.documentFrequency == 1)
+        #expect(try index.termInfo(.category, Array("cs".utf8))?.documentFrequency == 1)  // the archive, once
+        #expect(try index.termInfo(.venue, Array("cs.lg".utf8)) == nil)
+        #expect(try index.termInfo(.author, Array("z.".utf8))?.documentFrequency == 1)  // an initial
         #expect(try index.termInfo(.venue, Array("neurips".utf8))?.documentFrequency == 1)
         #expect(try index.documentNumber(forID: "t-1") == 1)
         // Author names stay apart: "liu" of the first name and "yang" of nowhere near.
@@ -189,7 +191,7 @@ struct IndexRoundTripTests {
         cursor.positions(in: index.positions, positionsEnd: index.positionsEnd, into: &positions)
         #expect(positions == [1])
         let prefixed = try index.terms.terms(withPrefix: [FieldNamespace.author.rawValue] + Array("l".utf8), limit: 10)
-        #expect(prefixed.terms.map { String(decoding: $0.0.dropFirst(), as: UTF8.self) } == ["liu"])
+        #expect(prefixed.terms.map { String(decoding: $0.0.dropFirst(), as: UTF8.self) } == ["l.", "liu"])
     }
 
     @Test func emptyCorpusGivesAnEmptyIndex() throws {

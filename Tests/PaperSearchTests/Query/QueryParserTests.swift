@@ -11,13 +11,23 @@ struct QueryParserTests {
         #expect(try parse("\"surface code\"") == .phrase("surface code", field: .text))
         #expect(try parse("title:transformer") == .words("transformer", field: .title))
         #expect(try parse("author:\"Zechun Liu\"") == .phrase("Zechun Liu", field: .author))
-        #expect(try parse("category:cs.LG") == .words("cs.LG", field: .venue))
+        #expect(try parse("category:cs.LG") == .words("cs.LG", field: .category))
+        #expect(try parse("id:2506.01967v2") == .words("2506.01967v2", field: .id))
         #expect(try parse("venue:NeurIPS") == .words("NeurIPS", field: .venue))
         #expect(try parse("quantiz*") == .prefix("quantiz", field: .text))
         #expect(try parse("abstract:quantiz*") == .prefix("quantiz", field: .abstract))
         #expect(try parse("title:(binary ternary)") == .boolean(must: [], should: [.words("binary", field: .title), .words("ternary", field: .title)], mustNot: []))
-        // A colon after something that is not a field name is part of the word (a ratio).
+        // A colon after something that is not a field name is part of the word (a ratio), and an unknown
+        // field name is text, with a notice.
         #expect(try parse("3:1") == .words("3:1", field: .text))
+        var notices: [String] = []
+        #expect(try QueryParser.parse("BERT: Pre-training", notices: &notices)
+            == .boolean(must: [], should: [.words("BERT:", field: .text), .words("Pre-training", field: .text)], mustNot: []))
+        #expect(notices == ["'bert:' is not a field (fields: title, abstract, author, venue, category, id, year); it was searched as words"])
+        notices = []
+        #expect(try QueryParser.parse("arXiv:2506.01967 https://arxiv.org/abs/2506.01967", notices: &notices) == .boolean(
+            must: [], should: [.words("arXiv:2506.01967", field: .text), .words("https://arxiv.org/abs/2506.01967", field: .text)], mustNot: []))
+        #expect(notices.isEmpty)
     }
 
     @Test func years() throws {
@@ -47,7 +57,6 @@ struct QueryParserTests {
         ("quantum \"error", 8, "unbalanced quote: the phrase is never closed"),
         ("(quantum error", 0, "unbalanced parenthesis: '(' is never closed"),
         ("quantum)", 7, "unbalanced parenthesis: ')' without '('"),
-        ("colour:red", 0, "unknown field 'colour' (fields: title, abstract, author, venue, category, year)"),
         ("year:20x1", 5, "'20x1' is not a year (use year:2021, year:2019..2023 or year:>=2020)"),
         ("year:2023..2019", 5, "the year range 2023..2019 is empty"),
         ("AND quantum", 0, "'AND' needs a clause before it"),

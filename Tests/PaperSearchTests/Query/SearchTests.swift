@@ -120,9 +120,22 @@ struct SearchTests {
         #expect(!titled.isEmpty && titled.allSatisfy { $0.title.lowercased().contains("quantiz") })
         let byAuthor = try papers("author:\"Zechun Liu\"")
         #expect(byAuthor.count > 20 && byAuthor.allSatisfy { $0.authors.contains("Zechun Liu") })
-        // "Liu Zechun" is not the phrase, and authors are not mixed across names.
-        #expect(try papers("author:\"Liu Zechun\"").isEmpty)
-        #expect(try papers("category:LG").allSatisfy { $0.venue == "LG" })
+        // A name in any order, with initials, is the same author; authors are not mixed across names.
+        for spelling in ["Liu Zechun", "zechun liu", "Zechun  LIU"] {
+            #expect(Set(try papers("author:\"\(spelling)\"").map(\.id)) == Set(byAuthor.map(\.id)), "\(spelling)")
+        }
+        // An initial stands for any name with that letter: Zechun Liu's papers, and those of Ziquan Liu.
+        for spelling in ["Z. Liu", "Liu, Z.", "liu z"] {
+            let found = try papers("author:\"\(spelling)\"")
+            #expect(Set(found.map(\.id)).isSuperset(of: byAuthor.map(\.id)), "\(spelling)")
+            #expect(found.allSatisfy { $0.authors.contains { $0.hasPrefix("Z") && $0.hasSuffix(" Liu") } }, "\(spelling)")
+            #expect(found.contains { $0.authors.contains("Ziquan Liu") })
+        }
+        // Papers list both Zechun Liu and Barlas Oguz, but no one author is "Zechun Oguz".
+        #expect(byAuthor.contains { $0.authors.contains("Barlas Oguz") })
+        #expect(try papers("author:\"Zechun Oguz\"").isEmpty)
+        let categorized = try papers("category:cs.LG")
+        #expect(!categorized.isEmpty && categorized.allSatisfy { $0.categories.contains("cs.LG") })
         #expect(try papers("year:2019..2020").allSatisfy { (2019...2020).contains($0.year ?? 0) })
         #expect(try papers("year:2019..2020").count == SearchFixtures.bundledPapers.filter { (2019...2020).contains($0.year ?? 0) }.count)
         let prefixed = try papers("quantiz*")

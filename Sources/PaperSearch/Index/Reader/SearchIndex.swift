@@ -89,12 +89,16 @@ public final class SearchIndex: Sendable {
     /// The paper with document number `document`.
     public func paper(at document: Int) throws(IndexError) -> Paper { try documents.paper(document) }
 
-    /// The document number of a paper id, or nil.
+    /// The document number of a paper id, or nil. The id may be written as people write ids: an arXiv id
+    /// with a version, an `arXiv:` prefix or as an arxiv.org URL (`PaperID.lookupForms`); the id as given is
+    /// tried first.
     public func documentNumber(forID id: String) throws(IndexError) -> Int? {
-        guard let info = try terms.lookup([FieldNamespace.id.rawValue] + Array(id.utf8)), info.documentFrequency == 1 else {
-            return nil
+        for form in PaperID.lookupForms(id) {
+            if let info = try terms.lookup([FieldNamespace.id.rawValue] + Array(form.utf8)), info.documentFrequency == 1 {
+                return Int(info.singleDocument)
+            }
         }
-        return Int(info.singleDocument)
+        return nil
     }
 
     func termInfo(_ namespace: FieldNamespace, _ term: [UInt8]) throws(IndexError) -> TermInfo? {

@@ -29,8 +29,9 @@ struct AnalyzedPaper: Sendable {
     }
 }
 
-/// Analyses papers for indexing: title and abstract with the index's analyzer, author names and venues
-/// word by word (folded, not stemmed) plus each venue and category whole, and the id whole. One per thread.
+/// Analyses papers for indexing: title and abstract with the index's analyzer; author names word by word
+/// (folded, not stemmed) with each word's initial; the venue whole and word by word; each category whole and
+/// its archive; the id whole (see `FieldNamespace`). One per thread.
 struct PaperAnalyzer {
     let analyzer: Analyzer
     private let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
@@ -51,6 +52,10 @@ struct PaperAnalyzer {
 
         mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
             grouper.add(term, namespace: namespace, position: positionBase + position)
+            // An author's word also stands as its initial ("zechun" -> "z."), so that "Z. Liu" finds it.
+            if namespace == .author, let initial = AuthorName.initial(of: term) {
+                grouper.add(initial.span, namespace: .author, position: positionBase + position)
+            }
         }
 
         mutating func add(_ term: Span<UInt8>, _ namespace: FieldNamespace) {
@@ -74,10 +79,14 @@ struct PaperAnalyzer {
         }
         sink.namespace = .venue
         sink.positionBase = 0
-        for keyword in PaperAnalyzer.venueKeywords(of: paper) {
-            let bytes = Array(keyword.utf8)
+        if let venue = paper.venue.map(PaperAnalyzer.keyword), !venue.isEmpty {
+            let bytes = Array(venue.utf8)
             sink.add(bytes.span, .venue)
-            keywordAnalyzer.analyze(keyword, scratch: &keywordScratch, into: &sink)
+            keywordAnalyzer.analyze(venue, scratch: &keywordScratch, into: &sink)
+        }
+        for category in PaperAnalyzer.categoryTerms(of: paper) {
+            let bytes = Array(category.utf8)
+            sink.add(bytes.span, .category)
         }
         let id = Array(paper.id.utf8)
         sink.add(id.span, .id)
@@ -94,19 +103,21 @@ struct PaperAnalyzer {
         result.record = writer.bytes
     }
 
-    /// The venue and the categories, each lowercased: what `venue:` and `category:` match whole.
-    static func venueKeywords(of paper: Paper) -> [String] {
-        var keywords: [String] = []
-        func add(_ text: String) {
-            let keyword = TextCleanup.collapsingWhitespace(text).lowercased()
-            if !keyword.isEmpty && !keywords.contains(keyword) { keywords.append(keyword) }
+    /// A venue or category as matched whole: white space collapsed, lower case.
+    static func keyword(_ text: String) -> String { TextCleanup.collapsingWhitespace(text).lowercased() }
+
+    /// The category terms of a paper: each category whole ("cs.lg") and its archive ("cs"), each once.
+    static func categoryTerms(of paper: Paper) -> [String] {
+        var terms: [String] = []
+        for category in paper.categories {
+            let whole = keyword(category)
+            guard !whole.isEmpty else { continue }
+            if !terms.contains(whole) { terms.append(whole) }
+            if let dot = whole.firstIndex(of: "."), dot != whole.startIndex {
+                let archive = String(whole[..<dot])
+                if !terms.contains(archive) { terms.append(archive) }
+            }
         }
-        if let venue = paper.venue { add(venue) }
-        switch paper.extra["categories"] {
-        case let .string(text)?: text.split(separator: " ").forEach { add(String($0)) }
-        case let .array(items)?: items.compactMap(\.stringOrNumberText).forEach(add)
-        default: break
-        }
-        return keywords
+        return terms
     }
 }

@@ -16,20 +16,20 @@
 /// Scores are sums of quantized contributions (`BM25.quantized`), exact in any order, so term-at-a-time
 /// here and document-at-a-time in the exhaustive path give identical ids and scores.
 enum RankedOr {
-    /// Returns how many candidate documents were fully scored (a lower bound of the matches). With `years`,
-    /// only papers whose year lies in every range are candidates.
+    /// Returns how many candidate documents were fully scored (a lower bound of the matches). Only papers
+    /// `filter` accepts are candidates.
     static func run(
         terms: [PlanTerm], cursors: inout [PostingsCursor], bounds: [Double], context: ScoringContext,
-        exclusions: [Matcher], years: [ClosedRange<Int>], topK: inout TopK
+        exclusions: [Matcher], filter: CandidateFilter, topK: inout TopK
     ) -> Int {
         let count = cursors.count
         guard count > 0 else { return 0 }
         let terms = terms.map(TermWeight.init)
         if count == 1 {
-            if exclusions.isEmpty && cursors[0].hasBlocks {
-                return singleByBlockMaximum(terms[0], cursor: &cursors[0], context: context, years: years, topK: &topK)
+            if exclusions.isEmpty && filter.matchers.isEmpty && cursors[0].hasBlocks {
+                return singleByBlockMaximum(terms[0], cursor: &cursors[0], context: context, years: filter.years, topK: &topK)
             }
-            return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, years: years,
+            return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, filter: filter,
                           topK: &topK)
         }
         // The scorer works on the cursors through a buffer pointer: a mutation through an array subscript
@@ -37,10 +37,25 @@ enum RankedOr {
         // a term number below `count`.
         return unsafe cursors.withUnsafeMutableBufferPointer { cursors in
             var scorer = unsafe WindowedMaxScore(terms: terms, cursors: cursors, bounds: bounds, context: context,
-                                                 exclusions: exclusions, years: years)
+                                                 exclusions: exclusions, filter: filter)
             scorer.run(&topK)
             return scorer.evaluated
         }
+    }
+}
+
+/// What a candidate must satisfy besides holding a term: its year in every range (read from the norms), and
+/// every filter matcher holding it. Matchers only move forward, so they are asked about candidates in
+/// increasing document order.
+struct CandidateFilter {
+    var years: [ClosedRange<Int>] = []
+    var matchers: [Matcher] = []
+
+    var isEmpty: Bool { years.isEmpty && matchers.isEmpty }
+
+    @inline(__always)
+    func accepts(_ document: UInt32, _ context: ScoringContext) -> Bool {
+        (years.isEmpty || context.inYears(document, years)) && matchers.allSatisfy { $0.contains(document) }
     }
 }
 
@@ -60,7 +75,7 @@ enum RankedOr {
     let bounds: [Double]
     let context: ScoringContext
     let exclusions: [Matcher]
-    let years: [ClosedRange<Int>]
+    let filter: CandidateFilter
     /// How many candidates were fully scored.
     private(set) var evaluated = 0
 
@@ -76,13 +91,13 @@ enum RankedOr {
     private let scratch = WindowScratch(capacity: Int(WindowedMaxScore.innerWindow))
 
     init(terms: [TermWeight], cursors: UnsafeMutableBufferPointer<PostingsCursor>, bounds: [Double], context: ScoringContext,
-         exclusions: [Matcher], years: [ClosedRange<Int>]) {
+         exclusions: [Matcher], filter: CandidateFilter) {
         self.terms = terms
         unsafe self.cursors = cursors
         self.bounds = bounds
         self.context = context
         self.exclusions = exclusions
-        self.years = years
+        self.filter = filter
         windowBounds = bounds
         order = Array(terms.indices)
         prefix = [Double](repeating: 0, count: terms.count)
@@ -246,7 +261,7 @@ enum RankedOr {
     /// Queues a candidate that the essential terms scored `partial` (documents arrive in increasing order).
     @inline(__always)
     private mutating func addCandidate(_ document: UInt32, _ partial: Double, _ topK: inout TopK) {
-        if !years.isEmpty && !context.inYears(document, years) { return }
+        if !filter.isEmpty && !filter.accepts(document, context) { return }
         unsafe scratch.candidates[scratch.candidateCount] = document
         unsafe scratch.partials[scratch.candidateCount] = partial
         scratch.candidateCount += 1
@@ -395,7 +410,7 @@ extension RankedOr {
     /// once a block, from the skip table, before the block is decoded).
     static func single(
         _ term: TermWeight, cursor: inout PostingsCursor, bound: Double, context: ScoringContext, exclusions: [Matcher],
-        years: [ClosedRange<Int>], topK: inout TopK
+        filter: CandidateFilter, topK: inout TopK
     ) -> Int {
         var threshold = topK.threshold
         var evaluated = 0
@@ -421,7 +436,7 @@ extension RankedOr {
             } else if threshold == -Double.infinity && bound <= threshold {
                 break
             }
-            if context.inYears(document, years), let score = context.contribution(&cursor, term) {
+            if filter.accepts(document, context), let score = context.contribution(&cursor, term) {
                 evaluated += 1
                 if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
                     topK.insert(document, score: score)
