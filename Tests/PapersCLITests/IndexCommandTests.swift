@@ -17,7 +17,7 @@ struct IndexCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.output.utf8)) as? [String: Any])
         #expect(object["papers"] as? Int == 130)
         #expect((object["terms"] as? Int ?? 0) > 1000)
-        #expect((object["files"] as? [String: Int])?.keys.sorted() == ["docs.psd", "norms.psn", "positions.pos", "postings.psp", "terms.pst"])
+        #expect((object["files"] as? [String: Int])?.keys.sorted() == ["docs.psd", "norms.psn", "positions.pos", "postings.psp", "terms.pst", "values.psv"])
 
         let human = try PapersProcess.run(["stats", "--index", index])
         #expect(human.output.contains("papers    130"))

@@ -31,7 +31,7 @@ struct SearchCommandTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let manifest = directory.path + "/.papers-index/" + generation + "/manifest.json"
         let text = try String(contentsOfFile: manifest, encoding: .utf8)
-        try SystemCalls.writeFile(manifest, Array(text.replacingOccurrences(of: "\"formatVersion\":4", with: "\"formatVersion\":2").utf8))
+        try SystemCalls.writeFile(manifest, Array(text.replacingOccurrences(of: "\"formatVersion\":\(IndexFormat.currentVersion)", with: "\"formatVersion\":2").utf8))
         let third = try PapersProcess.run(["search", "binary neural networks"], in: directory.path)
         #expect(third.status == 0, "\(third.errors)")
         #expect(third.errors.contains("has an older format: rebuilding it from Corpus"))
@@ -208,7 +208,7 @@ struct SearchCommandTests {
         let version = try PapersProcess.run(["--version"])
         #expect(version.status == 0)
         #expect(version.output.hasPrefix("papers 0."))
-        #expect(version.output.contains("index format 4"))
+        #expect(version.output.contains("index format \(IndexFormat.currentVersion)"))
         for command in ["corpus", "analyze", "index", "stats", "verify", "search", "similar", "show", "eval", "bench"] {
             let help = try PapersProcess.run([command, "--help"])
             #expect(help.status == 0)

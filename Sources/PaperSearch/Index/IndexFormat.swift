@@ -11,6 +11,7 @@
 ///         positions.pos          positions, for phrases      (`PostingsEncoder`, `PositionsReader`)
 ///         norms.psn              field lengths and years     (`NormsWriter`, `Norms`)
 ///         docs.psd               stored paper records        (`DocStoreWriter`, `DocStore`)
+///         values.psv             dates and facet values      (`DocValuesWriter`, `DocValues`)
 ///
 /// A rebuild writes a new generation beside the old one and publishes it by renaming a new `CURRENT` over
 /// the old (see `IndexDirectory`).
@@ -31,8 +32,8 @@ enum IndexFormat {
     static let footerMagic: UInt32 = ~magic
     static let footerSize = 16
     /// Format versions this build reads.
-    static let supportedVersions: ClosedRange<UInt32> = 4...4
-    static let currentVersion: UInt32 = 4
+    static let supportedVersions: ClosedRange<UInt32> = 5...5
+    static let currentVersion: UInt32 = 5
 
     /// Positions in a document: the title's start at 0, the abstract's at this offset, so that one list of
     /// positions serves both fields and no phrase spans the two.
@@ -48,6 +49,7 @@ public enum IndexComponent: String, CaseIterable, Sendable {
     case positions = "positions.pos"
     case norms = "norms.psn"
     case docs = "docs.psd"
+    case values = "values.psv"
 
     var fileName: String { rawValue }
 
@@ -58,6 +60,7 @@ public enum IndexComponent: String, CaseIterable, Sendable {
         case .positions: return "PaperSearch.Positions"
         case .norms: return "PaperSearch.Norms"
         case .docs: return "PaperSearch.Docs"
+        case .values: return "PaperSearch.Values"
         }
     }
 }

@@ -31,11 +31,14 @@ public struct Hit: Sendable {
 
 /// The results of a search.
 public struct SearchResults: Sendable {
-    /// The hits of the requested page, best first.
+    /// The hits of the requested page, best first (or in the order asked for).
     public var hits: [Hit]
-    /// How many papers match: exact, or (when pruning skipped counting) a lower bound.
+    /// How many papers match: exact, or (when pruning skipped counting) a lower bound. Exact whenever
+    /// `SearchOptions.exactCount`, facets or a date order were asked for.
     public var totalHits: Int
     public var totalIsExact: Bool
+    /// The counts of each facet asked for, over every match.
+    public var facets: [Facet] = []
     /// Said instead of results when the query cannot match anything (e.g. only stop words).
     public var notice: String?
     /// Said beside the results: how the query was read where it may look otherwise (`bert:` is no field).
@@ -43,10 +46,26 @@ public struct SearchResults: Sendable {
     public var query: Query
 }
 
+/// The order of results.
+public enum SortOrder: String, Sendable, CaseIterable {
+    /// Best first (the default).
+    case relevance
+    /// Newest first: by the paper's date (or its year), papers with neither last.
+    case newest = "-date"
+    /// Oldest first, papers with neither date nor year last.
+    case oldest = "date"
+}
+
 /// How to search.
 public struct SearchOptions: Sendable {
     public var limit = 10
     public var offset = 0
+    public var sort = SortOrder.relevance
+    /// Facets to count over every match (`SearchResults.facets`), each with its `facetLimit` most frequent values.
+    public var facets: [FacetField] = []
+    public var facetLimit = 10
+    /// Count every match exactly (pruning otherwise stops counting early; see `SearchResults.totalHits`).
+    public var exactCount = false
     public var snippets = true
     public var explain = false
     /// Read each hit's stored record; when false, hits carry only the paper id (fast, for runs and benchmarks).
@@ -105,7 +124,20 @@ public struct Searcher: Sendable {
             }
         }
         do {
-            let (entries, total, exact) = try run(plan, capacity: max(0, options.offset) + max(0, options.limit), exhaustive: options.exhaustive)
+            let capacity = max(0, options.offset) + max(0, options.limit)
+            var (entries, total, exact) = options.sort == .relevance
+                ? try run(plan, capacity: capacity, exhaustive: options.exhaustive) : ([], 0, true)
+            var facets: [Facet] = []
+            // Date order, facets and exact counts visit every match, without scoring it.
+            if options.sort != .relevance || !options.facets.isEmpty || (options.exactCount && !exact) {
+                let matches = try self.matches(plan)
+                total = matches.count
+                exact = true
+                if options.sort != .relevance { entries = try byDate(matches, plan: plan, capacity: capacity, newest: options.sort == .newest) }
+                if !options.facets.isEmpty {
+                    facets = try FacetCounting.count(options.facets, over: matches, index: index, limit: options.facetLimit)
+                }
+            }
             let page = entries.dropFirst(max(0, options.offset))
             var hits: [Hit] = []
             var scratch = AnalyzerScratch(stemCacheSlotBits: Snippet.stemCacheSlotBits)
@@ -117,7 +149,7 @@ public struct Searcher: Sendable {
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }
                 hits.append(hit)
             }
-            return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, notice: plan.notice, query: query)
+            return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, facets: facets, notice: plan.notice, query: query)
         } catch {
             throw .index(error)
         }
@@ -180,6 +212,62 @@ public struct Searcher: Sendable {
             throw IndexError.corrupt(file: index.postings.path, reason: damage)
         }
         return (topK.sorted(), total, exact)
+    }
+
+    /// Every document the plan matches, ascending: the same documents the ranked paths match, found through
+    /// the matchers without scoring (a single term walks its postings a block at a time).
+    func matches(_ plan: SearchPlan) throws(IndexError) -> [UInt32] {
+        var documents: [UInt32] = []
+        switch plan.root {
+        case .nothing:
+            return []
+        case let .term(term) where plan.terms[term].field == .text || plan.terms[term].namespace != .text:
+            var cursor = index.cursor(plan.terms[term].info)
+            documents.reserveCapacity(cursor.documentFrequency)
+            cursor.forEachDocument(below: PostingsCursor.exhausted) { document, _, _ in documents.append(document) }
+            if let damage = cursor.damage { throw .corrupt(file: index.postings.path, reason: damage) }
+        default:
+            let root = matcher(plan.root, plan: plan)
+            while root.document != PostingsCursor.exhausted {
+                documents.append(root.document)
+                root.next()
+            }
+            if let damage = root.damage { throw .corrupt(file: index.postings.path, reason: damage) }
+        }
+        return documents
+    }
+
+    /// The first `capacity` matches by date (newest or oldest first; papers without a date or year last, ties
+    /// by document number), scored by relevance for show.
+    private func byDate(_ matches: [UInt32], plan: SearchPlan, capacity: Int, newest: Bool) throws(IndexError) -> [TopK.Entry] {
+        var topK = TopK(capacity: capacity)
+        for document in matches {
+            let date = index.values.date(document)
+            let key = date == 0 ? -Double.greatestFiniteMagnitude : (newest ? Double(date) : -Double(date))
+            topK.insert(document, score: key)
+        }
+        let chosen = topK.sorted().map(\.document)
+        let scores = try relevance(chosen.sorted(), plan: plan)
+        return chosen.map { TopK.Entry(score: scores[$0] ?? 0, document: $0) }
+    }
+
+    /// The relevance scores of documents (ascending, distinct): the sum of the scoring terms' contributions,
+    /// as every path computes them.
+    private func relevance(_ documents: [UInt32], plan: SearchPlan) throws(IndexError) -> [UInt32: Double] {
+        let context = ScoringContext(index: index, parameters: parameters, scorer: scorer)
+        var scores: [UInt32: Double] = [:]
+        for termIndex in plan.scoringTerms {
+            let term = TermWeight(plan.terms[termIndex])
+            var cursor = index.cursor(plan.terms[termIndex].info)
+            for document in documents {
+                cursor.advance(to: document)
+                if cursor.document == document, let contribution = context.contribution(&cursor, term) {
+                    scores[document, default: 0] += contribution
+                }
+            }
+            if let damage = cursor.damage { throw .corrupt(file: index.postings.path, reason: damage) }
+        }
+        return scores
     }
 
     /// The exact scores of `documents` (ascending, distinct) under a disjunction of the plan's text terms: the

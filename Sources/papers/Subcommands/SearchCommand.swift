@@ -57,12 +57,17 @@ enum IndexAccess {
 /// `papers search`: one query, or a file of queries written as a TREC run.
 enum SearchCommand: Command {
     static let name = "search"
-    static let usage = "QUERY [-k N] [--offset N] [--json] [--explain] [--plain] [--index DIR] | --queries Q.jsonl --run RUN.tsv [-k N] [--syntax]"
+    static let usage = "QUERY [-k N] [--offset N] [--sort relevance|date|-date] [--facets F,...] [--count] [--json] [--explain] [--plain] [--index DIR] | --queries Q.jsonl --run RUN.tsv [-k N] [--syntax]"
     static let abstract = "Search the index (built from Corpus on first use)."
     static let discussion = """
-        QUERY uses the query language: words (any of them), +required -excluded, AND OR NOT and parentheses,
-        "exact phrases", fields title: abstract: author: venue: (or category:), year:2021, year:2019..2023,
-        year:>=2020 (+year:>=2020 to filter), and prefixes such as quantiz*. --plain takes QUERY as plain words.
+        QUERY uses the query language: words (any of them; they search titles, abstracts and authors),
+        +required -excluded, AND OR NOT and parentheses, "exact phrases", fields title: abstract: author:
+        venue: category: id:, year:2021, year:2019..2023, year:>=2020, and prefixes such as quantiz*. A
+        required field or year only filters: 'quantum +year:2025 +category:quant-ph' is quantum papers of 2025
+        in quant-ph. --plain takes QUERY as plain words.
+        --sort -date puts the newest first (by each paper's date, else its year; papers with neither last),
+        date the oldest. --facets year,category,venue,author counts every match by those fields (the 10 most
+        frequent values each, --facet-limit N); --count prints only the exact number of matches.
         With --queries, every line {"id": ..., "text": ...} of the file is searched and the results written to
         --run as a TREC run (qid Q0 docid rank score tag); the texts are plain words unless --syntax.
         A query that starts with '-' needs '--' before it when it is one word: papers search -- -classical.
@@ -71,6 +76,7 @@ enum SearchCommand: Command {
           papers search "binary neural networks"
           papers search '"surface code" +year:>=2020' -k 20
           papers search 'author:"Zechun Liu" quantization' --json
+          papers search 'LLMs +category:cs.CL' --sort -date --facets year,author
           papers search --queries queries.jsonl --run run.tsv --index ~/scifact-index
         """
     static let options: [OptionSpec] = [
@@ -79,6 +85,10 @@ enum SearchCommand: Command {
         .flag("--json", help: "Print the results as JSON."),
         .flag("--explain", help: "Show each result's score broken into terms."),
         .flag("--plain", help: "Take the query as plain words, not the query language."),
+        .option("--sort", value: "ORDER", help: "relevance (default), -date (newest first) or date (oldest first)."),
+        .option("--facets", value: "FIELDS", help: "Count every match by year, category, venue, author (comma-separated)."),
+        .option("--facet-limit", value: "N", help: "How many values of each facet to show (default 10)."),
+        .flag("--count", help: "Print only the exact number of matches."),
         .option("--index", value: "DIR", help: "Where the index lives."),
         .option("--queries", value: "FILE", help: "Search every query of a JSON Lines file."),
         .option("--run", value: "FILE", help: "With --queries: where to write the TREC run (default: standard output)."),
@@ -98,8 +108,24 @@ enum SearchCommand: Command {
         let offset = try arguments.integer("--offset", default: 0, range: 0...1_000_000)
         let index = try IndexAccess.open(arguments, context)
         let searcher = try IndexAccess.searcher(index, arguments)
-        let options = SearchOptions(limit: limit, offset: offset, snippets: true, explain: arguments.has("--explain"),
+        var options = SearchOptions(limit: limit, offset: offset, snippets: true, explain: arguments.has("--explain"),
                                     exhaustive: arguments.has("--exhaustive"))
+        let sortName = arguments.value("--sort") ?? "relevance"
+        guard let sort = SortOrder(rawValue: sortName) else {
+            throw UsageError("--sort takes relevance, date or -date, not '\(sortName)'")
+        }
+        options.sort = sort
+        options.facetLimit = try arguments.integer("--facet-limit", default: 10, range: 0...10_000)
+        for name in (arguments.value("--facets") ?? "").split(separator: ",").map({ $0.filter { $0 != " " } }) {
+            guard let field = FacetField(rawValue: name) else {
+                throw UsageError("--facets takes year, category, venue and author, not '\(name)'")
+            }
+            if !options.facets.contains(field) { options.facets.append(field) }
+        }
+        if arguments.has("--count") {
+            options.exactCount = true
+            options.limit = 0
+        }
         let outcome = Result { () throws(SearchError) in
             arguments.has("--plain") ? try searcher.search(QueryParser.plainWords(text), options: options)
                                      : try searcher.search(text, options: options)
@@ -109,6 +135,10 @@ enum SearchCommand: Command {
             return .usage
         }
         let results = try outcome.get()
+        if arguments.has("--count") && !arguments.has("--json") {
+            context.output.line(String(results.totalHits))
+            return .success
+        }
         if arguments.has("--json") {
             printJSON(results, text: text, offset: offset, context)
         } else {
@@ -122,23 +152,43 @@ enum SearchCommand: Command {
         var writer = JSONWriter()
         writer.write(.object(JSONObject([
             ("query", .string(text)), ("total", .integer(results.totalHits)), ("totalIsExact", .bool(results.totalIsExact)),
-            ("notice", results.notice.map { .string($0) } ?? .null), ("hits", .array(hits)),
+            ("notice", results.notice.map { .string($0) } ?? .null),
+            ("notices", .array(results.notices.map { .string($0) })),
+            ("facets", .array(results.facets.map(facetJSON))), ("hits", .array(hits)),
         ])))
         context.output.write(bytes: writer.bytes)
         context.output.line()
     }
 
-    /// One hit as JSON (shared with `papers similar`).
+    /// One facet as JSON: its field, its most frequent values with their counts, and how many values there are.
+    static func facetJSON(_ facet: Facet) -> JSONValue {
+        .object(JSONObject([
+            ("field", .string(facet.field.rawValue)),
+            ("values", .array(facet.values.map { .object(JSONObject([("value", .string($0.value)), ("count", .integer($0.count))])) })),
+            ("distinctValues", .integer(facet.distinctValues)),
+        ]))
+    }
+
+    /// One hit as JSON (shared with `papers similar`): rank and score, then the whole paper (id, title,
+    /// authors, year, date, venue, categories, abstract, sources, and the source's other fields under
+    /// `extra`), then the snippet, whose `highlights` are [start, end) offsets in Unicode scalars (code
+    /// points) of its text.
     static func hitJSON(_ hit: Hit, rank: Int) -> JSONValue {
-        var object = JSONObject([
-            ("rank", .integer(rank)), ("id", .string(hit.id)), ("score", .double(hit.score)),
-            ("title", .string(hit.paper.title)), ("authors", .array(hit.paper.authors.map { .string($0) })),
-            ("year", hit.paper.year.map { .integer($0) } ?? .null), ("venue", hit.paper.venue.map { .string($0) } ?? .null),
-        ])
+        var object = JSONObject([("rank", .integer(rank)), ("score", .double(hit.score))])
+        var record = JSONWriter()
+        hit.paper.writeRecord(into: &record)
+        if case let .object(paper)? = try? JSONParser.parse(record.bytes) {
+            var extra = JSONObject()
+            for (key, value) in paper.pairs {
+                if Paper.recordKeys.contains(key) { object[key] = value } else { extra[key] = value }
+            }
+            object["extra"] = .object(extra)
+        }
         if let snippet = hit.snippet {
             object["snippet"] = .object(JSONObject([
                 ("text", .string(snippet.text)),
                 ("highlights", .array(snippet.highlights.map { .array([.integer($0.lowerBound), .integer($0.upperBound)]) })),
+                ("offsets", .string("unicode-scalars")),
             ]))
         }
         if let explanation = hit.explanation { object["explanation"] = explanationJSON(explanation) }
@@ -175,6 +225,11 @@ enum SearchCommand: Command {
         let shown = "\(offset + 1)-\(offset + results.hits.count)"
         let total = results.totalIsExact ? "\(Format.grouped(results.totalHits)) papers match" : "at least \(Format.grouped(results.totalHits)) papers match"
         context.output.line("\(total); showing \(shown).")
+        for facet in results.facets {
+            let values = facet.values.map { "\($0.value) (\(Format.grouped($0.count)))" }.joined(separator: " · ")
+            let more = facet.distinctValues > facet.values.count ? " · \(Format.grouped(facet.distinctValues - facet.values.count)) more" : ""
+            context.output.line("\(facet.field.rawValue): " + (values.isEmpty ? "none" : values) + more)
+        }
     }
 
     /// One hit for people: rank and title, details, snippet, and the score's terms when explained.
@@ -184,6 +239,7 @@ enum SearchCommand: Command {
         var details = [hit.id]
         if let year = hit.paper.year { details.append(String(year)) }
         if let venue = hit.paper.venue { details.append(venue) }
+        if !hit.paper.categories.isEmpty { details.append(hit.paper.categories.prefix(3).joined(separator: " ")) }
         if !hit.paper.authors.isEmpty {
             let shown = hit.paper.authors.prefix(3).joined(separator: ", ")
             details.append(hit.paper.authors.count > 3 || hit.paper.extra["more_authors"] == .bool(true) ? shown + " et al." : shown)
@@ -271,6 +327,7 @@ enum ShowCommand: Command {
         if !paper.authors.isEmpty { context.output.line("authors: \(paper.authors.joined(separator: ", "))") }
         if let year = paper.year { context.output.line("year: \(year)" + (paper.date.map { " (\($0))" } ?? "")) }
         if let venue = paper.venue { context.output.line("venue: \(venue)") }
+        if !paper.categories.isEmpty { context.output.line("categories: \(paper.categories.joined(separator: " "))") }
         context.output.line("sources: \(paper.sources.map(\.description).joined(separator: ", "))")
         context.output.line()
         context.output.line(paper.abstract)

@@ -20,6 +20,7 @@ public final class SearchIndex: Sendable {
     let positionsEnd: Int
     let norms: Norms
     let documents: DocStore
+    let values: DocValues
 
     /// Opens the live generation of the index at `path`.
     public static func open(at path: String) throws(IndexError) -> SearchIndex {
@@ -72,12 +73,13 @@ public final class SearchIndex: Sendable {
             return (file, body)
         }
         let termsFile = try open(.terms), postingsFile = try open(.postings), positionsFile = try open(.positions)
-        let normsFile = try open(.norms), docsFile = try open(.docs)
+        let normsFile = try open(.norms), docsFile = try open(.docs), valuesFile = try open(.values)
         terms = try TermDictionary(file: termsFile.0, body: termsFile.1)
         (postings, postingsEnd) = (postingsFile.0, postingsFile.1.upperBound)
         (positions, positionsEnd) = (positionsFile.0, positionsFile.1.upperBound)
         norms = try Norms(file: normsFile.0, body: normsFile.1, documentCount: manifest.documentCount)
         documents = try DocStore(file: docsFile.0, body: docsFile.1, documentCount: manifest.documentCount)
+        values = try DocValues(file: valuesFile.0, body: valuesFile.1, documentCount: manifest.documentCount)
         guard terms.termCount == manifest.termCount else {
             throw .corrupt(file: terms.file.path, reason: "holds \(terms.termCount) terms, the manifest says \(manifest.termCount)")
         }

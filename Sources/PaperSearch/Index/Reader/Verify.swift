@@ -39,9 +39,10 @@ extension SearchIndex {
         guard try Manifest(bytes: manifestBytes, path: manifestPath) == manifest else {
             throw .corrupt(file: manifestPath, reason: "differs from the manifest the index was opened with")
         }
-        for file in [terms.file, postings, positions, norms.file, documents.file] {
+        for file in [terms.file, postings, positions, norms.file, documents.file, values.file] {
             try FileEnvelope.verifyChecksum(file)
         }
+        for field in FacetField.stored { _ = try values.column(field) }
         var postingCount = 0
         var positionsBuffer: [UInt32] = []
         try terms.forEachTerm { (_: [UInt8], info: TermInfo) throws(IndexError) in

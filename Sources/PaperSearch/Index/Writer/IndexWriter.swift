@@ -51,6 +51,7 @@ public final class IndexWriter {
     private var titleLengths: [UInt32] = []
     private var abstractLengths: [UInt32] = []
     private var years: [UInt16] = []
+    private var values = DocValuesWriter()
     private var paperAnalyzer: PaperAnalyzer
     private var analyzed = AnalyzedPaper()
     /// How far the commit got: the build folder renamed to its generation, then published.
@@ -128,12 +129,13 @@ public final class IndexWriter {
         titleLengths.append(paper.titleLength)
         abstractLengths.append(paper.abstractLength)
         years.append(paper.year)
+        values.add(date: paper.date, values: paper.facetValues)
         try documents.add(id: paper.id, record: paper.record)
         documentCount += 1
         if documentCount == 1 {
             do { try FaultInjection.check(.adding, path: temporary) } catch { throw .io(error) }
         }
-        if inverter.memoryUsed + documentCount * 10 > options.memoryBudget
+        if inverter.memoryUsed + documentCount * 10 + values.memoryUsed > options.memoryBudget
             || (documentCount % options.maximumDocumentsPerRun == 0) {
             try spill()
         }
@@ -196,11 +198,14 @@ public final class IndexWriter {
 
         let normsOutput = try open(.norms)
         try NormsWriter.write(normsOutput, titleLengths: titleLengths, abstractLengths: abstractLengths, years: years)
+        let valuesOutput = try open(.values)
+        try values.write(valuesOutput)
         try documents.finish()
 
         var entries: [Manifest.FileEntry] = []
         for (component, output) in [(IndexComponent.terms, termsOutput), (.postings, postingsOutput),
-                                    (.positions, positionsOutput), (.norms, normsOutput), (.docs, documents.output)] {
+                                    (.positions, positionsOutput), (.norms, normsOutput), (.docs, documents.output),
+                                    (.values, valuesOutput)] {
             let (length, crc) = try FileEnvelope.writeFooterAndFinish(output)
             entries.append(Manifest.FileEntry(name: component.fileName, length: length, crc32: crc))
         }

@@ -14,6 +14,9 @@ struct AnalyzedPaper: Sendable {
     var titleLength: UInt32 = 0
     var abstractLength: UInt32 = 0
     var year: UInt16 = 0
+    /// The date key and facet values (see `DocValuesWriter`).
+    var date: UInt32 = 0
+    var facetValues: [[String]] = []
     var id = ""
     var record: [UInt8] = []
 
@@ -96,6 +99,8 @@ struct PaperAnalyzer {
         result.titleLength = UInt32(titleLength)
         result.abstractLength = UInt32(abstractLength)
         result.year = paper.year.flatMap { (1...65_535).contains($0) ? UInt16($0) : nil } ?? 0
+        result.date = DocValuesWriter.dateKey(paper)
+        result.facetValues = DocValuesWriter.facetValues(paper)
         var writer = JSONWriter()
         writer.reserveCapacity(paper.title.utf8.count + paper.abstract.utf8.count + 512)
         paper.writeRecord(into: &writer)
