@@ -229,7 +229,10 @@ struct PlanBuilder {
                 let words = try termAlternatives(analyze(text, field: field).map(\.term), namespace: .text, field: field)
                 guard field == .text else { return words }
                 // Plain words also search authors, and a word that is an arXiv id finds that paper.
-                let authorWords = keywordAnalyzer.terms(text).map { Array($0.utf8) }
+                // Not stop words and not single letters: in names those are particles ("de", "van") and
+                // initials, which a topical query's "a" or "of" must not find.
+                let authorWords = keywordAnalyzer.terms(text).filter { $0.utf8.count > 1 }.map { Array($0.utf8) }
+                    .filter { !index.analyzer.stopWords.contains($0.span) }
                 let authors = try termAlternatives(authorWords, namespace: .author, field: .text)
                 var ids: PlanNode?
                 for token in text.split(whereSeparator: { $0 == " " }) where PaperID.arxivID(in: String(token)) != nil {

@@ -111,6 +111,20 @@ struct SearchTests {
         #expect(try ids("binary zzzunknownzzz") == binary)
     }
 
+    /// Plain words search authors too: a name typed as words ranks that author's papers first.
+    @Test func aNameTypedAsWordsFindsTheAuthorsPapersFirst() throws {
+        let hits = try Searcher(index: try SearchFixtures.bundled()).search("Zechun Liu", options: SearchOptions(limit: 20, snippets: false)).hits
+        #expect(hits.count == 20)
+        #expect(hits.allSatisfy { $0.paper.authors.contains("Zechun Liu") })
+        // Stop words and single letters of a query never match names' particles and initials.
+        let papers = [Paper(id: "x", title: "Graphs", authors: ["A. B. van der Berg", "Jean De La Fontaine"], abstract: "On graphs."),
+                      Paper(id: "y", title: "Trees", authors: ["C. Smith"], abstract: "On trees.")]
+        let small = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        #expect(try Searcher(index: small).search("a b trees").hits.map(\.id) == ["y"])
+        #expect(try Searcher(index: small).search("van der berg").hits.map(\.id) == ["x"])
+        #expect(try Searcher(index: small).search("fontaine").hits.map(\.id) == ["x"])
+    }
+
     @Test func fieldsYearsAndPrefixes() throws {
         let searcher = try Searcher(index: try SearchFixtures.bundled())
         func papers(_ query: String) throws -> [Paper] {
