@@ -30,7 +30,7 @@ struct SyntheticCorpus {
         var categoryIndex: [String: Int] = [:]
         var authorIndex: Set<String> = []
         _ = try CorpusReader(paths: paths).read { paper in
-            let category = paper.venue?.split(separator: " ").first.map(String.init) ?? "none"
+            let category = paper.categories.first ?? paper.venue ?? "none"
             let slot: Int
             if let known = categoryIndex[category] {
                 slot = known
@@ -140,9 +140,9 @@ struct SyntheticCorpus {
         }
         out.append(contentsOf: #"],"year":"#.utf8)
         out.append(contentsOf: String(seed.year).utf8)
-        out.append(contentsOf: #","venue":""#.utf8)
+        out.append(contentsOf: #","categories":[""#.utf8)
         out.append(contentsOf: categoryNames[seed.category])
-        out.append(contentsOf: "\"}\n".utf8)
+        out.append(contentsOf: "\"]}\n".utf8)
     }
 }
 

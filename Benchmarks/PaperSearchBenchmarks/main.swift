@@ -23,6 +23,8 @@ func usage() -> Never {
           micro INDEX [--runs N]                 hot parts: block decode integers/s, term lookups/s, top-k heap offers/s
           querylog INDEX OUT [--per-type N]      a plain-word query log drawn from an index (for compare)
           synth OUT [--papers N] [--seed N] [--from PATH]  a deterministic synthetic corpus learned from PATH
+          facets INDEX [--runs N]                query latency with and without facets (year, category, venue, author):
+                                                 the word matching closest to 10% of the papers, and the papers bench mix
           datasets [DIR]                         whole-dataset checks that swift test leaves out (it reads samples in
                                                  Tests/Fixtures): every stemmer vocabulary, SciFact, all of arxiv-daily
 
@@ -99,6 +101,34 @@ struct CountingSink: TermSink {
 
 let machine = ProcessInfo.processInfo.processorCount
 switch benchmark {
+case "facets":
+    guard arguments.count >= 2 else { usage() }
+    let index = try SearchIndex.open(at: arguments[1])
+    let searcher = try Searcher(index: index)
+    let runs = option("--runs", default: 5)
+    // The word whose papers come closest to a tenth of the index (a common word: ~100k matches at 1M).
+    let target = index.documentCount / 10
+    var common = (word: "", frequency: Int.max)
+    for word in try HotPaths.termSample(index, longest: 2000, sample: 0).longest {
+        let frequency = try index.documentFrequency(ofWord: word)
+        if abs(frequency - target) < abs(common.frequency - target) { common = (String(decoding: word, as: UTF8.self), frequency) }
+    }
+    var rows: [(String, JSONValue)] = [("benchmark", .string("facets")), ("index", .string(arguments[1])),
+                                       ("papers", .integer(index.documentCount)), ("runs", .integer(runs)),
+                                       ("word", .string(common.word)), ("word_matches", .integer(common.frequency))]
+    let mix = try QueryMix.draw(from: index, seed: 42)
+    for (name, queries) in [("word", Array(repeating: LatencyBenchmark.Query(text: common.word, type: "word", form: .syntax), count: 20)),
+                            ("mix", mix.map { LatencyBenchmark.Query(text: $0.text, type: "mix", form: $0.form) })] {
+        let plain = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: 1, limit: 10)
+        let faceted = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: 1, limit: 10,
+                                           facets: FacetField.allCases)
+        guard let without = plain.rows.last, let with = faceted.rows.last else { continue }
+        rows += [("\(name)_plain_p50_us", .double(without.p50)), ("\(name)_plain_p95_us", .double(without.p95)),
+                 ("\(name)_facets_p50_us", .double(with.p50)), ("\(name)_facets_p95_us", .double(with.p95)),
+                 ("\(name)_p95_ratio", .double(without.p95 > 0 ? with.p95 / without.p95 : 0))]
+    }
+    emit(rows)
+
 case "datasets":
     // The checks of whole datasets in ../shared/datasets; `swift test` checks the samples in Tests/Fixtures.
     let directory = arguments.dropFirst().first ?? "../shared/datasets"

@@ -16,28 +16,42 @@ public struct Facet: Sendable, Equatable {
 ///
 /// A stored facet (category, venue, author) reads each paper's value numbers from `values.psv` and adds to
 /// an array of counts — dense when the matches are many beside the distinct values, a dictionary when they
-/// are few (so a rare query does not zero a million counters); the year comes from the norms.
+/// are few (so a rare query does not zero a million counters); the year comes from the norms. When a query
+/// matches more than half the papers, the papers it does not match are counted instead and taken from the
+/// counts over all papers (made once per open index), so no count visits more than half the index.
 enum FacetCounting {
     static func count(_ fields: [FacetField], over documents: [UInt32], index: SearchIndex, limit: Int) throws(IndexError) -> [Facet] {
+        let complement = documents.count > index.documentCount / 2
+        let counted = complement ? FacetCounting.complement(of: documents, in: index.documentCount) : documents
         var facets: [Facet] = []
         for field in fields {
+            // Ordinals follow the values' order (years numerically, stored values by their bytes), so ties
+            // are broken by ordinal without reading a value.
             var counts: [(ordinal: Int, count: Int)] = []
             let name: (Int) -> String
             switch field {
             case .year:
                 var years = [Int](repeating: 0, count: Paper.yearRange.upperBound + 1)
-                for document in documents {
-                    if let year = index.norms.year(document), year < years.count { years[year] += 1 }
+                if complement {
+                    for document in 0..<UInt32(index.documentCount) {
+                        if let year = index.norms.year(document), year < years.count { years[year] += 1 }
+                    }
+                }
+                for document in counted {
+                    if let year = index.norms.year(document), year < years.count { years[year] += complement ? -1 : 1 }
                 }
                 counts = years.indices.filter { years[$0] > 0 }.map { ($0, years[$0]) }
                 name = { String($0) }
             case .category, .venue, .author:
                 let column = try index.values.column(field)
-                if documents.count * 4 >= column.valueCount {
+                if complement {
                     var dense = [UInt32](repeating: 0, count: column.valueCount)
-                    unsafe dense.withUnsafeMutableBufferPointer { buffer in
-                        for document in documents { unsafe column.count(document, into: buffer) }
-                    }
+                    unsafe dense.withUnsafeMutableBufferPointer { buffer in unsafe column.count(counted, into: buffer) }
+                    let totals = try index.values.totalCounts(field)
+                    counts = dense.indices.filter { totals[$0] > dense[$0] }.map { ($0, Int(totals[$0] - dense[$0])) }
+                } else if documents.count * 4 >= column.valueCount {
+                    var dense = [UInt32](repeating: 0, count: column.valueCount)
+                    unsafe dense.withUnsafeMutableBufferPointer { buffer in unsafe column.count(documents, into: buffer) }
                     counts = dense.indices.filter { dense[$0] > 0 }.map { ($0, Int(dense[$0])) }
                 } else {
                     var sparse: [Int: Int] = [:]
@@ -46,11 +60,62 @@ enum FacetCounting {
                 }
                 name = { column.value($0) }
             }
-            let top = counts.sorted { $0.count > $1.count || ($0.count == $1.count && name($0.ordinal) < name($1.ordinal)) }
-                .prefix(max(0, limit))
+            let top = FacetCounting.mostFrequent(counts, limit: max(0, limit))
             facets.append(Facet(field: field, values: top.map { FacetCount(value: name($0.ordinal), count: $0.count) },
                                 distinctValues: counts.count))
         }
         return facets
+    }
+
+    /// The documents below `count` that are not in `documents` (ascending).
+    static func complement(of documents: [UInt32], in count: Int) -> [UInt32] {
+        var result: [UInt32] = []
+        result.reserveCapacity(max(0, count - documents.count))
+        var next = 0
+        for document in 0..<UInt32(count) {
+            if next < documents.count && documents[next] == document { next += 1 } else { result.append(document) }
+        }
+        return result
+    }
+
+    /// The `limit` entries with the highest counts (ties: lower ordinal first), best first: a bounded heap,
+    /// so a facet with a hundred thousand distinct values costs no full sort.
+    static func mostFrequent(_ counts: [(ordinal: Int, count: Int)], limit: Int) -> [(ordinal: Int, count: Int)] {
+        func better(_ a: (ordinal: Int, count: Int), _ b: (ordinal: Int, count: Int)) -> Bool {
+            a.count > b.count || (a.count == b.count && a.ordinal < b.ordinal)
+        }
+        guard limit > 0 else { return [] }
+        if counts.count <= limit { return counts.sorted(by: better) }
+        // A min-heap (by `better`) of the best seen: its root is the worst kept.
+        var heap: [(ordinal: Int, count: Int)] = []
+        heap.reserveCapacity(limit)
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1
+                guard left < heap.count else { return }
+                var worst = left
+                if left + 1 < heap.count && better(heap[worst], heap[left + 1]) { worst = left + 1 }
+                guard better(heap[parent], heap[worst]) else { return }
+                heap.swapAt(parent, worst)
+                parent = worst
+            }
+        }
+        for entry in counts {
+            if heap.count < limit {
+                heap.append(entry)
+                var child = heap.count - 1
+                while child > 0 {
+                    let parent = (child - 1) / 2
+                    guard better(heap[parent], heap[child]) else { break }
+                    heap.swapAt(parent, child)
+                    child = parent
+                }
+            } else if better(entry, heap[0]) {
+                heap[0] = entry
+                siftDown(0)
+            }
+        }
+        return heap.sorted(by: better)
     }
 }

@@ -51,9 +51,13 @@ package enum LatencyBenchmark {
     /// threads (each thread takes queries in turn) and rates count all of them.
     package static func run(
         searcher: Searcher, queries: [Query], runs: Int, threads: Int, limit: Int, snippets: Bool = false,
-        similar: SimilarOptions = SimilarOptions()
+        facets: [FacetField] = [], similar: SimilarOptions = SimilarOptions()
     ) -> Report {
-        let options = SearchOptions(limit: limit, snippets: snippets, records: snippets)
+        let options = {
+            var options = SearchOptions(limit: limit, snippets: snippets, records: snippets)
+            options.facets = facets
+            return options
+        }()
         let similarOptions = {
             var options = similar
             options.limit = limit

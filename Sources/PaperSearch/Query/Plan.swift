@@ -95,6 +95,23 @@ struct SearchPlan {
         }
     }
 
+    /// A plan that is any of some terms less any of others — the terms (each matching wherever it occurs, with
+    /// no field restriction), or nil for any other plan.
+    static func unionOfTerms(_ root: PlanNode, terms: [PlanTerm]) -> (included: [Int], excluded: [Int])? {
+        func plain(_ list: [Int]) -> Bool { list.allSatisfy { terms[$0].field == .text || terms[$0].namespace != .text } }
+        switch root {
+        case .term, .anyOf:
+            guard let included = flattenTerms([root]), plain(included) else { return nil }
+            return (included, [])
+        case let .boolean(must, should, mustNot) where must.isEmpty:
+            guard let included = flattenTerms(should), let excluded = flattenTerms(mustNot), !included.isEmpty,
+                  plain(included), plain(excluded) else { return nil }
+            return (included, excluded)
+        default:
+            return nil
+        }
+    }
+
     /// The term indices of nodes that are terms or unions of terms, or nil if any is something else.
     static func flattenTerms(_ nodes: [PlanNode]) -> [Int]? {
         var result: [Int] = []

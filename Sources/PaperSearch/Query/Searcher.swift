@@ -221,6 +221,29 @@ public struct Searcher: Sendable {
         switch plan.root {
         case .nothing:
             return []
+        case _ where SearchPlan.unionOfTerms(plan.root, terms: plan.terms) != nil:
+            // Any of several terms, less any of others: each list sets (or clears) its documents' bits, then the
+            // bits are read in order (a matcher tree would cost a dynamic call per document and term).
+            guard let (included, excluded) = SearchPlan.unionOfTerms(plan.root, terms: plan.terms) else { return [] }
+            var bits = [UInt64](repeating: 0, count: (index.documentCount + 63) / 64)
+            for (terms, set) in [(included, true), (excluded, false)] {
+                for term in terms {
+                    var cursor = index.cursor(plan.terms[term].info)
+                    cursor.forEachDocument(below: PostingsCursor.exhausted) { document, _, _ in
+                        let word = Int(document >> 6)
+                        guard word < bits.count else { return }
+                        if set { bits[word] |= 1 << UInt64(document & 63) } else { bits[word] &= ~(1 << UInt64(document & 63)) }
+                    }
+                    if let damage = cursor.damage { throw .corrupt(file: index.postings.path, reason: damage) }
+                }
+            }
+            for (word, value) in bits.enumerated() where value != 0 {
+                var remaining = value
+                while remaining != 0 {
+                    documents.append(UInt32(word * 64 + remaining.trailingZeroBitCount))
+                    remaining &= remaining &- 1
+                }
+            }
         case let .term(term) where plan.terms[term].field == .text || plan.terms[term].namespace != .text:
             var cursor = index.cursor(plan.terms[term].info)
             documents.reserveCapacity(cursor.documentFrequency)

@@ -17,6 +17,8 @@ final class DocValues: Sendable {
     private let columns: [FacetColumn]
     /// Which columns have been checked against their checksum.
     private let checked = Mutex<[Bool]>([false, false, false])
+    /// Each column's counts over all papers, made the first time a query matches most of the index.
+    private let totals = Mutex<[[UInt32]?]>([nil, nil, nil])
 
     init(file: MappedFile, body: Range<Int>, documentCount expected: Int) throws(IndexError) {
         self.file = file
@@ -49,6 +51,19 @@ final class DocValues: Sendable {
     @inline(__always)
     func date(_ document: UInt32) -> UInt32 {
         file.uint32(at: datesStart + 4 * Int(document))
+    }
+
+    /// A facet's counts over every paper (made once per open index, then shared).
+    func totalCounts(_ field: FacetField) throws(IndexError) -> [UInt32] {
+        guard let index = FacetField.stored.firstIndex(of: field) else { return [] }
+        if let known = totals.withLock({ $0[index] }) { return known }
+        let column = try self.column(field)
+        var counts = [UInt32](repeating: 0, count: column.valueCount)
+        unsafe counts.withUnsafeMutableBufferPointer { buffer in
+            unsafe column.count(Array(0..<UInt32(documentCount)), into: buffer)
+        }
+        totals.withLock { $0[index] = counts }
+        return counts
     }
 
     /// A facet's column, checked against its checksum the first time.
@@ -119,14 +134,24 @@ struct FacetColumn: Sendable {
         return true
     }
 
-    /// Adds one to `counts[ordinal]` for each value of `document` (a number below the document count).
-    @inline(__always)
-    func count(_ document: UInt32, into counts: UnsafeMutableBufferPointer<UInt32>) {
-        let from = Int(file.uint32(at: documentStarts + 4 * Int(document)))
-        let to = Int(file.uint32(at: documentStarts + 4 * Int(document) + 4))
-        for index in from..<to {
-            let ordinal = Int(file.uint32(at: ordinals + 4 * index))
-            if ordinal < counts.count { unsafe counts[ordinal] += 1 }
+    /// Adds one to `counts[ordinal]` for each value of each of `documents` (numbers below the document count).
+    ///
+    /// The tables are read through pointers, their bounds checked here once: `startsAreOrdered` (run with the
+    /// checksum before any column is handed out) showed every paper's range lies inside the ordinals table,
+    /// a document beyond the count is passed over, and an ordinal beyond `counts` is not counted.
+    func count(_ documents: [UInt32], into counts: UnsafeMutableBufferPointer<UInt32>) {
+        guard let starts = unsafe file.address(documentStarts, 4 * (documentCount + 1)),
+              let table = unsafe file.address(ordinals, 4 * ordinalCount) else { return }
+        for document in documents where Int(document) < documentCount {
+            let at = Int(document) &* 4
+            let from = Int(unsafe UInt32(littleEndian: starts.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+            let to = Int(unsafe UInt32(littleEndian: starts.loadUnaligned(fromByteOffset: at &+ 4, as: UInt32.self)))
+            var index = from
+            while index < to {
+                let ordinal = Int(unsafe UInt32(littleEndian: table.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)))
+                if ordinal < counts.count { unsafe counts[ordinal] &+= 1 }
+                index &+= 1
+            }
         }
     }
 

@@ -103,6 +103,11 @@ public final class SearchIndex: Sendable {
         return nil
     }
 
+    /// How many papers hold an (analysed) word of the title or abstract (for benchmarks and tools).
+    package func documentFrequency(ofWord word: [UInt8]) throws(IndexError) -> Int {
+        try termInfo(.text, word)?.documentFrequency ?? 0
+    }
+
     func termInfo(_ namespace: FieldNamespace, _ term: [UInt8]) throws(IndexError) -> TermInfo? {
         try terms.lookup([namespace.rawValue] + term)
     }
