@@ -25,6 +25,8 @@ func usage() -> Never {
           synth OUT [--papers N] [--seed N] [--from PATH]  a deterministic synthetic corpus learned from PATH
           facets INDEX [--runs N]                query latency with and without facets (year, category, venue, author):
                                                  the word matching closest to 10% of the papers, and the papers bench mix
+          authors INDEX [--papers N]             known-item queries (first author's surname + two title words): MRR@10
+                                                 with authors searched (the default weight) and without
           datasets [DIR]                         whole-dataset checks that swift test leaves out (it reads samples in
                                                  Tests/Fixtures): every stemmer vocabulary, SciFact, all of arxiv-daily
 
@@ -126,6 +128,42 @@ case "facets":
         rows += [("\(name)_plain_p50_us", .double(without.p50)), ("\(name)_plain_p95_us", .double(without.p95)),
                  ("\(name)_facets_p50_us", .double(with.p50)), ("\(name)_facets_p95_us", .double(with.p95)),
                  ("\(name)_p95_ratio", .double(without.p95 > 0 ? with.p95 / without.p95 : 0))]
+    }
+    emit(rows)
+
+case "authors":
+    guard arguments.count >= 2 else { usage() }
+    let index = try SearchIndex.open(at: arguments[1])
+    let count = option("--papers", default: 600)
+    var random = SplitMix64(seed: 7)
+    var queries: [(text: String, document: Int)] = []
+    let stop = Set(StopWords.lucene.words + ["via", "using", "based", "towards", "toward", "from", "through"])
+    var attempts = 0
+    while queries.count < count && attempts < count * 20 {
+        attempts += 1
+        let document = Int(random.next() % UInt64(max(1, index.documentCount)))
+        let paper = try index.paper(at: document)
+        guard let surname = paper.authors.first?.split(separator: " ").last else { continue }
+        let words = paper.title.split(separator: " ").map { $0.lowercased().filter(\.isLetter) }
+            .filter { $0.count > 3 && !stop.contains($0) }
+        guard words.count >= 2 else { continue }
+        let first = Int(random.next() % UInt64(words.count))
+        var second = Int(random.next() % UInt64(words.count - 1))
+        if second >= first { second += 1 }
+        queries.append(("\(surname) \(words[first]) \(words[second])", document))
+    }
+    var rows: [(String, JSONValue)] = [("benchmark", .string("authors")), ("index", .string(arguments[1])),
+                                       ("queries", .integer(queries.count))]
+    for (name, weight) in [("without_authors", 0.0), ("with_authors", BM25Parameters.defaultAuthorWeight)] {
+        var parameters = BM25Parameters.default
+        parameters.authorWeight = weight
+        let searcher = try Searcher(index: index, parameters: parameters)
+        var reciprocal = 0.0
+        for query in queries {
+            let hits = try searcher.search(QueryParser.plainWords(query.text), options: SearchOptions(limit: 10, snippets: false, records: false)).hits
+            if let rank = hits.firstIndex(where: { $0.document == query.document }) { reciprocal += 1 / Double(rank + 1) }
+        }
+        rows += [("\(name)_mrr10", .double(reciprocal / Double(max(1, queries.count)))), ("\(name)_weight", .double(weight))]
     }
     emit(rows)
 
