@@ -27,6 +27,10 @@ func usage() -> Never {
                                                  the word matching closest to 10% of the papers, and the papers bench mix
           authors INDEX [--papers N]             known-item queries (first author's surname + two title words): MRR@10
                                                  with authors searched (the default weight) and without
+          load INDEX QUERIES [--seconds S] [--rebuild CORPUS]
+                                                 `papers serve` under load: the log replayed over 1, 8 and 64 keep-alive
+                                                 connections (throughput, p50, p99, failures); with --rebuild, a rebuild
+                                                 of the index publishes during the 8-connection run
           datasets [DIR]                         whole-dataset checks that swift test leaves out (it reads samples in
                                                  Tests/Fixtures): every stemmer vocabulary, SciFact, all of arxiv-daily
 
@@ -165,6 +169,64 @@ case "authors":
         }
         rows += [("\(name)_mrr10", .double(reciprocal / Double(max(1, queries.count)))), ("\(name)_weight", .double(weight))]
     }
+    emit(rows)
+
+case "load":
+    guard arguments.count >= 3 else { usage() }
+    let indexPath = arguments[1]
+    let seconds = Double(option("--seconds", default: 10))
+    let papers = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("papers").path
+    let queries = try QueryRecord.read(path: arguments[2])
+    func encoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: papers)
+    server.arguments = ["serve", "--index", indexPath, "--port", "0"]
+    let pipe = Pipe()
+    server.standardOutput = pipe
+    try server.run()
+    let line = String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self)
+    guard let range = line.range(of: #"127\.0\.0\.1:\d+"#, options: .regularExpression),
+          let port = Int(line[range].dropFirst("127.0.0.1:".count)) else {
+        server.terminate()
+        print("error: papers serve did not start: \(line)")
+        exit(1)
+    }
+    var rows: [(String, JSONValue)] = [("benchmark", .string("load")), ("index", .string(indexPath)),
+                                       ("queries", .integer(queries.count)), ("seconds_per_run", .double(seconds))]
+    // Whole hits (records and snippets), hits without snippets, and ids alone (the search as `papers bench`
+    // times it); then whole hits again while a rebuild publishes a new index.
+    let corpus = arguments.firstIndex(of: "--rebuild").map { arguments[$0 + 1] }
+    let runs: [(String, String, [Int])] = [("", "", [1, 8, 64]), ("no_snippets_", "&snippets=false", [1, 8, 64]),
+                                           ("ids_", "&snippets=false&records=false", [1, 8, 64])]
+        + (corpus == nil ? [] : [("during_rebuild_", "", [8])])
+    for (label, suffix, connectionCounts) in runs {
+        let paths = queries.map { "/api/search?k=10\(suffix)&q=" + encoded($0.text) }
+        for connections in connectionCounts {
+            var rebuild: Process?
+            if label == "during_rebuild_", let corpus {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: papers)
+                process.arguments = ["index", corpus, "--index", indexPath]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                rebuild = process
+            }
+            let result = LoadGenerator.run(port: port, paths: paths, connections: connections, seconds: seconds)
+            rebuild?.waitUntilExit()
+            func percentile(_ p: Double) -> Double {
+                result.latencies.isEmpty ? 0 : result.latencies[min(result.latencies.count - 1, Int(p / 100 * Double(result.latencies.count)))]
+            }
+            let key = "\(label)c\(connections)"
+            rows += [("\(key)_qps", .double(Double(result.requests) / result.seconds)), ("\(key)_p50_us", .double(percentile(50))),
+                     ("\(key)_p99_us", .double(percentile(99))), ("\(key)_failures", .integer(result.failures))]
+            if let rebuild { rows.append(("\(key)_rebuild_status", .integer(Int(rebuild.terminationStatus)))) }
+        }
+    }
+    server.interrupt()
+    server.waitUntilExit()
     emit(rows)
 
 case "datasets":

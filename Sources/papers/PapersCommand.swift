@@ -15,6 +15,7 @@ enum PapersCommand {
         ShowCommand.self,
         EvalCommand.self,
         BenchCommand.self,
+        ServeCommand.self,
     ]
 
     static let overview = """

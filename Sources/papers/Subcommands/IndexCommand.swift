@@ -104,15 +104,7 @@ enum StatsCommand: Command {
         let stats = index.statisticsSummary
         if arguments.has("--json") {
             var writer = JSONWriter()
-            writer.write(.object(JSONObject([
-                ("index", .string(stats.path)), ("generation", .string(stats.generation)), ("createdAt", .string(stats.createdAt)),
-                ("analyzer", .string(stats.analyzer)), ("papers", .integer(stats.documentCount)),
-                ("terms", .integer(stats.termCount)), ("postings", .integer(stats.postingCount)),
-                ("averageTitleLength", .double(stats.averageTitleLength)),
-                ("averageAbstractLength", .double(stats.averageAbstractLength)),
-                ("bytes", .integer(stats.totalBytes)),
-                ("files", .object(JSONObject(stats.files.map { ($0.name, .integer($0.bytes)) }))),
-            ])))
+            writer.write(statisticsJSON(stats))
             context.output.write(bytes: writer.bytes)
             context.output.line()
             return .success
@@ -132,6 +124,21 @@ enum StatsCommand: Command {
         let total = stats.postingCount > 0 ? Double(stats.totalBytes) / Double(stats.postingCount) : 0
         context.output.line("total".padding(to: 16) + Format.bytes(stats.totalBytes).padding(to: 14) + Format.decimal(total, places: 2))
         return .success
+    }
+}
+
+extension StatsCommand {
+    /// What an index holds, as JSON (also the server's `/api/stats`).
+    static func statisticsJSON(_ stats: IndexStatistics) -> JSONValue {
+        .object(JSONObject([
+            ("index", .string(stats.path)), ("generation", .string(stats.generation)), ("createdAt", .string(stats.createdAt)),
+            ("analyzer", .string(stats.analyzer)), ("papers", .integer(stats.documentCount)),
+            ("terms", .integer(stats.termCount)), ("postings", .integer(stats.postingCount)),
+            ("averageTitleLength", .double(stats.averageTitleLength)),
+            ("averageAbstractLength", .double(stats.averageAbstractLength)),
+            ("bytes", .integer(stats.totalBytes)),
+            ("files", .object(JSONObject(stats.files.map { ($0.name, .integer($0.bytes)) }))),
+        ]))
     }
 }
 

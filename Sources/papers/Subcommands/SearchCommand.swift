@@ -148,16 +148,21 @@ enum SearchCommand: Command {
     }
 
     static func printJSON(_ results: SearchResults, text: String, offset: Int, _ context: CommandContext) {
-        let hits = results.hits.enumerated().map { hitJSON($1, rank: offset + $0 + 1) }
         var writer = JSONWriter()
-        writer.write(.object(JSONObject([
+        writer.write(resultsJSON(results, text: text, offset: offset))
+        context.output.write(bytes: writer.bytes)
+        context.output.line()
+    }
+
+    /// Search results as JSON (also the server's `/api/search`).
+    static func resultsJSON(_ results: SearchResults, text: String, offset: Int) -> JSONValue {
+        .object(JSONObject([
             ("query", .string(text)), ("total", .integer(results.totalHits)), ("totalIsExact", .bool(results.totalIsExact)),
             ("notice", results.notice.map { .string($0) } ?? .null),
             ("notices", .array(results.notices.map { .string($0) })),
-            ("facets", .array(results.facets.map(facetJSON))), ("hits", .array(hits)),
-        ])))
-        context.output.write(bytes: writer.bytes)
-        context.output.line()
+            ("facets", .array(results.facets.map(facetJSON))),
+            ("hits", .array(results.hits.enumerated().map { hitJSON($1, rank: offset + $0 + 1) })),
+        ]))
     }
 
     /// One facet as JSON: its field, its most frequent values with their counts, and how many values there are.
@@ -177,7 +182,9 @@ enum SearchCommand: Command {
         var object = JSONObject([("rank", .integer(rank)), ("score", .double(hit.score))])
         var record = JSONWriter()
         hit.paper.writeRecord(into: &record)
-        if case let .object(paper)? = try? JSONParser.parse(record.bytes) {
+        if hit.paper.title.isEmpty && hit.paper.abstract.isEmpty {
+            object["id"] = .string(hit.id)  // searched without records: the id alone
+        } else if case let .object(paper)? = try? JSONParser.parse(record.bytes) {
             var extra = JSONObject()
             for (key, value) in paper.pairs {
                 if Paper.recordKeys.contains(key) { object[key] = value } else { extra[key] = value }

@@ -64,15 +64,20 @@ enum SimilarCommand: Command {
 
     static func printJSON(_ results: SimilarResults, sources: [String], _ context: CommandContext) {
         var writer = JSONWriter()
-        writer.write(.object(JSONObject([
+        writer.write(resultsJSON(results, sources: sources))
+        context.output.write(bytes: writer.bytes)
+        context.output.line()
+    }
+
+    /// Similar results as JSON (also the server's `/api/similar`).
+    static func resultsJSON(_ results: SimilarResults, sources: [String]) -> JSONValue {
+        .object(JSONObject([
             ("sources", .array(sources.map { .string($0) })),
             ("terms", .array(results.terms.map { .object(JSONObject([("term", .string($0.term)), ("weight", .double($0.weight))])) })),
             ("excluded", .integer(results.excluded)),
             ("notice", results.notice.map { .string($0) } ?? .null),
             ("hits", .array(results.hits.enumerated().map { SearchCommand.hitJSON($1, rank: $0 + 1) })),
-        ])))
-        context.output.write(bytes: writer.bytes)
-        context.output.line()
+        ]))
     }
 
     static func printHuman(_ results: SimilarResults, explain: Bool, _ context: CommandContext) {

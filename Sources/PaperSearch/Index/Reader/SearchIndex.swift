@@ -85,6 +85,14 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// The index as last published in its folder: this one when nothing was published since it was opened,
+    /// else the newer generation, opened (this one stays readable for the searches that hold it). Costs one
+    /// small read when nothing changed; a long-lived program calls it before each request.
+    public func reopened() throws(IndexError) -> SearchIndex {
+        guard let current = try IndexDirectory(root: path).currentGeneration(), current != generation else { return self }
+        return try SearchIndex.open(at: path)
+    }
+
     /// The number of papers in the index.
     public var documentCount: Int { manifest.documentCount }
 
