@@ -14,7 +14,7 @@ let package = Package(
             name: "PaperSearch",
             swiftSettings: [.strictMemorySafety()]
         ),
-        .executableTarget(name: "papers", dependencies: ["PaperSearch"]),
+        .executableTarget(name: "papers", dependencies: ["PaperSearch"], exclude: ["Server/page.png"]),
         .executableTarget(
             name: "PaperSearchBenchmarks",
             dependencies: ["PaperSearch"],
