@@ -87,3 +87,34 @@ final class ScratchDirectory {
 func readText(_ path: String) throws -> String {
     try String(contentsOfFile: path, encoding: .utf8)
 }
+
+extension SearchIndex {
+    /// The one segment of an index built in one go (most tests' indexes), for tests of a segment's files.
+    var soleSegment: Segment {
+        precondition(segments.count == 1, "the index has \(segments.count) segments")
+        return segments[0].segment
+    }
+
+    var norms: Norms { soleSegment.norms }
+    var manifest: Manifest { soleSegment.manifest }
+    var terms: TermDictionary { soleSegment.terms }
+    var positions: MappedFile { soleSegment.positions }
+    var positionsEnd: Int { soleSegment.positionsEnd }
+    var values: DocValues { soleSegment.values }
+
+    func termInfo(_ namespace: FieldNamespace, _ term: [UInt8]) throws(IndexError) -> TermInfo? {
+        try soleSegment.termInfo([namespace.rawValue] + term)
+    }
+
+    func cursor(_ info: TermInfo) -> PostingsCursor { soleSegment.cursor(info) }
+}
+
+/// What an index folder holds.
+enum IndexLayout {
+    /// What a finished index holds, sorted: the marker, the lock, `CURRENT`, the live commit's file and
+    /// everything it names — nothing else.
+    static func cleanEntries(_ directory: String) -> [String] {
+        guard let index = try? SearchIndex.open(at: directory) else { return [] }
+        return (["CURRENT", "LOCK", "PAPERSEARCH-INDEX"] + IndexWriter.namesNeeded(by: index)).sorted()
+    }
+}

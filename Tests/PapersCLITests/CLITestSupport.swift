@@ -94,3 +94,17 @@ final class TemporaryDirectory {
         return file
     }
 }
+
+/// Where an index keeps its files.
+enum IndexFiles {
+    /// The folder of the index's first segment (an index built in one go has one).
+    static func segment(_ index: String) throws -> String {
+        try SearchIndex.open(at: index).segments[0].segment.folder
+    }
+
+    /// What a finished index holds, sorted: the marker, the lock, `CURRENT`, the live commit's file and
+    /// everything it names — nothing else.
+    static func cleanEntries(_ index: String) throws -> [String] {
+        (["CURRENT", "LOCK", "PAPERSEARCH-INDEX"] + IndexWriter.namesNeeded(by: try SearchIndex.open(at: index))).sorted()
+    }
+}

@@ -9,7 +9,7 @@ struct IndexCommandTests {
         let index = directory.path + "/idx"
         let built = try PapersProcess.run(["index", "--index", index])
         #expect(built.status == 0, "\(built.errors)")
-        #expect(built.output.contains("Indexed 130 papers into \(index)/gen-000001"))
+        #expect(built.output.contains("Indexed 130 papers into \(index) (commit-000002)"), "\(built.output)")
         #expect(built.output.contains("Read 132 records from 5 files, merged 2 duplicates, skipped 0."))
 
         let stats = try PapersProcess.run(["stats", "--json"], environment: ["PAPERS_INDEX": index])
@@ -17,7 +17,8 @@ struct IndexCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.output.utf8)) as? [String: Any])
         #expect(object["papers"] as? Int == 130)
         #expect((object["terms"] as? Int ?? 0) > 1000)
-        #expect((object["files"] as? [String: Int])?.keys.sorted() == ["docs.psd", "norms.psn", "positions.pos", "postings.psp", "terms.pst", "values.psv"])
+        #expect((object["files"] as? [String: Int])?.keys.sorted() == ["commit-000002.json"] + ["docs.psd", "manifest.json", "norms.psn", "positions.pos", "postings.psp", "terms.pst", "values.psv"].map { "seg-000001/" + $0 })
+        #expect((object["segments"] as? [[String: Any]])?.count == 1)
 
         let human = try PapersProcess.run(["stats", "--index", index])
         #expect(human.output.contains("papers    130"))
@@ -25,7 +26,7 @@ struct IndexCommandTests {
 
         let verify = try PapersProcess.run(["verify", "--index", index])
         #expect(verify.status == 0)
-        #expect(verify.output.hasPrefix("OK: \(index)/gen-000001"))
+        #expect(verify.output.hasPrefix("OK: \(index) (commit-000002): 1 segment, 8 files"), "\(verify.output)")
     }
 
     @Test func theDefaultIndexLivesInTheWorkingDirectory() throws {
@@ -40,7 +41,7 @@ struct IndexCommandTests {
         let directory = TemporaryDirectory()
         let index = directory.path + "/idx"
         _ = try PapersProcess.run(["index", "--index", index])
-        let file = index + "/gen-000001/positions.pos"
+        let file = try IndexFiles.segment(index) + "/positions.pos"
         var data = try Data(contentsOf: URL(fileURLWithPath: file))
         data[data.count / 2] ^= 0xFF
         try SystemCalls.writeFile(file, Array(data))
@@ -53,7 +54,7 @@ struct IndexCommandTests {
         let directory = TemporaryDirectory()
         let index = directory.path + "/idx"
         _ = try PapersProcess.run(["index", "--index", index])
-        let manifest = index + "/gen-000001/manifest.json"
+        let manifest = try IndexFiles.segment(index) + "/manifest.json"
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: manifest)))
         bytes[40] ^= 0x01
         try SystemCalls.writeFile(manifest, bytes)
@@ -69,7 +70,7 @@ struct IndexCommandTests {
         let result = try PapersProcess.run(["index", "/no/such/corpus", "--index", index])
         #expect(result.status == 1)
         #expect(result.errors.contains("no papers could be read"))
-        #expect(try PapersProcess.run(["verify", "--index", index]).output.hasPrefix("OK: \(index)/gen-000001"))
+        #expect(try PapersProcess.run(["verify", "--index", index]).output.hasPrefix("OK: \(index) (commit-000002)"))
     }
 
     @Test func missingIndexIsAClearError() throws {
@@ -122,11 +123,7 @@ struct IndexCommandTests {
         try FileManager.default.contentsOfDirectory(atPath: index).sorted()
     }
 
-    /// What a finished index holds: the marker, the lock, CURRENT and the generation it names.
-    static func cleanEntries(_ index: String) throws -> [String] {
-        let current = try String(contentsOfFile: index + "/CURRENT", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        return ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", current].sorted()
-    }
+    static func cleanEntries(_ index: String) throws -> [String] { try IndexFiles.cleanEntries(index) }
 }
 
 /// `papers index` writes only into folders that are its own, and deletes only what it wrote.
@@ -174,12 +171,13 @@ struct IndexFolderTests {
         let directory = TemporaryDirectory()
         let index = directory.path + "/idx"
         #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
-        try SystemCalls.writeFile(index + "/gen-000001/notes.txt", Array("notes".utf8))
+        let segment = try IndexFiles.segment(index)
+        try SystemCalls.writeFile(segment + "/notes.txt", Array("notes".utf8))
         try FileManager.default.createDirectory(atPath: index + "/tmp-3-1/keep", withIntermediateDirectories: true)
         #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
         #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
-        #expect(try String(contentsOfFile: index + "/gen-000001/notes.txt", encoding: .utf8) == "notes")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: index + "/gen-000001") == ["notes.txt"])
+        #expect(try String(contentsOfFile: segment + "/notes.txt", encoding: .utf8) == "notes")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: segment) == ["notes.txt"])
         #expect(FileManager.default.fileExists(atPath: index + "/tmp-3-1/keep"))
     }
 
@@ -191,14 +189,17 @@ struct IndexFolderTests {
         #expect(!FileManager.default.fileExists(atPath: folder), "\(result.errors)")
     }
 
-    @Test func generationNumbersDoNotRunOut() throws {
+    @Test func numbersDoNotRunOut() throws {
         let directory = TemporaryDirectory()
         let index = directory.path + "/idx"
         #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
-        // Move the live generation to the last six-digit number, as a long-lived index would reach it.
-        try FileManager.default.moveItem(atPath: index + "/gen-000001", toPath: index + "/gen-999999")
+        // Make the live segment an older PaperSearch's generation with the last six-digit number, as a
+        // long-lived index would reach it: it still reads, and numbers go on past it.
+        try FileManager.default.moveItem(atPath: try IndexFiles.segment(index), toPath: index + "/gen-999999")
+        try FileManager.default.removeItem(atPath: index + "/commit-000002.json")
         try SystemCalls.writeFile(index + "/CURRENT", Array("gen-999999\n".utf8))
-        for expected in ["gen-1000000", "gen-1000001"] {
+        #expect(try PapersProcess.run(["search", "binary", "--index", index]).status == 0)
+        for expected in ["commit-1000001", "commit-1000003"] {
             let built = try PapersProcess.run(["index", "--index", index])
             #expect(built.status == 0, "\(built.errors)")
             #expect(built.output.contains(expected), "\(built.output)")

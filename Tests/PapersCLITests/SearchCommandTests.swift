@@ -27,9 +27,7 @@ struct SearchCommandTests {
         #expect(second.output == first.output)
 
         // An index written by an older PaperSearch is rebuilt, since it is only a cache of the bundled corpus.
-        let generation = try String(contentsOfFile: directory.path + "/.papers-index/CURRENT", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let manifest = directory.path + "/.papers-index/" + generation + "/manifest.json"
+        let manifest = try IndexFiles.segment(directory.path + "/.papers-index") + "/manifest.json"
         let text = try String(contentsOfFile: manifest, encoding: .utf8)
         try SystemCalls.writeFile(manifest, Array(text.replacingOccurrences(of: "\"formatVersion\":\(IndexFormat.currentVersion)", with: "\"formatVersion\":2").utf8))
         let third = try PapersProcess.run(["search", "binary neural networks"], in: directory.path)

@@ -8,13 +8,19 @@ import Glibc
 /// power cut does). It is read once; when it is unset, as in normal use, a point costs one comparison.
 enum FaultInjection {
     enum Point: String, CaseIterable, Sendable {
-        /// Papers have been added: the build folder holds a half-written record store.
+        /// Papers have been added: a build folder holds a half-written record store.
         case adding
-        /// Every file of the new generation is written, the manifest not yet.
+        /// Every file of a new segment is written, the manifest not yet.
         case filesWritten = "files-written"
-        /// The generation folder has its final name; `CURRENT` still names the old one.
+        /// A segment folder has its final name; `CURRENT` still names the old commit.
         case generationRenamed = "generation-renamed"
-        /// `CURRENT` names the new generation; older ones are not yet removed.
+        /// The new segment is renamed and the deletion files are written; no merge has started.
+        case deletionsWritten = "deletions-written"
+        /// A merge has read one segment's papers.
+        case merging
+        /// The commit file is written; `CURRENT` still names the old commit.
+        case commitWritten = "commit-written"
+        /// `CURRENT` names the new commit; files only older ones need are not yet removed.
         case published
     }
 

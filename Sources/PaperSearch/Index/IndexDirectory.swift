@@ -1,29 +1,37 @@
 /// The directory of an index: which folders are ours, what in them we may delete, and the commit protocol.
 ///
-///     <index>/PAPERSEARCH-INDEX   the marker: this folder is a PaperSearch index (written before anything else)
-///     <index>/LOCK                held (flock) while a build runs
-///     <index>/CURRENT             the name of the live generation, e.g. "gen-000004\n"
-///     <index>/gen-000004/         one complete, immutable generation (see `IndexFormat`)
-///     <index>/tmp-5-4321/         a build in progress: generation 5, process 4321
+///     <index>/PAPERSEARCH-INDEX           the marker: this folder is a PaperSearch index (written before anything else)
+///     <index>/LOCK                        held (flock) while a build or an update runs
+///     <index>/CURRENT                     the name of the live commit, e.g. "commit-000009\n"
+///     <index>/commit-000009.json          a commit: the segments, their deletions, the sources (`Commit`)
+///     <index>/seg-000004/                 one complete, immutable segment (see `IndexFormat`)
+///     <index>/seg-000004-del-000009.psx   papers deleted from segment 4 as of write 9 (`DeletionsFile`)
+///     <index>/src-000009-0.psi            the ids one corpus file gave (`SourceIDs`)
+///     <index>/tmp-5-4321/                 a segment being written: number 5, process 4321
+///
+/// An index of an older PaperSearch has `CURRENT` naming one folder `gen-000004/`: it reads as a commit of
+/// that one segment.
 ///
 /// **Ownership.** A build writes into a missing or empty folder (and marks it), into a folder that holds the
 /// marker, or into an index of an older PaperSearch (a `CURRENT` naming a generation whose manifest says
 /// "PaperSearch index"), which it marks. Any other folder is refused, so `--index ~/Documents` cannot touch a
-/// user's files. Deletions touch only names this code writes: in a generation or build folder, only the
+/// user's files. Deletions touch only names this code writes: in a segment or build folder, only the
 /// index files, the manifest and sorted runs, then the folder itself with `rmdir`, which fails (and is left
 /// alone) if anything else was put there. Nothing is ever removed recursively.
 ///
-/// **Commit protocol.** A build writes a complete generation into `tmp-<N>-<pid>/`, syncs every file, writes
-/// and syncs the manifest, renames the folder to `gen-<N>` and syncs the index folder; then it writes
-/// `CURRENT.tmp` (holding "gen-<N>"), syncs it and renames it over `CURRENT` — the moment of publication —
-/// and syncs the folder again. Only then are older generations deleted. (rename(2) cannot replace a
-/// non-empty directory, hence the pointer file.) So at every instant `CURRENT` names a complete generation:
-/// a crash or `kill -9` during a build leaves the previous index searchable, and the next build removes the
-/// leftovers. Searches that opened the old generation keep reading it through their mappings even after its
-/// files are unlinked.
+/// **Commit protocol.** A writer writes each new segment into `tmp-<N>-<pid>/`, syncs every file, writes and
+/// syncs the manifest, renames the folder to `seg-<N>` and syncs the index folder; it writes and syncs the
+/// deletion and source files, then the commit file; then it writes `CURRENT.tmp` (holding the commit's
+/// name), syncs it and renames it over `CURRENT` — the moment of publication — and syncs the folder again.
+/// Only then are the files no commit but the live one needs deleted. (rename(2) cannot replace a non-empty
+/// directory, hence the pointer file.) So at every instant `CURRENT` names a complete commit: a crash or
+/// `kill -9` during a build or an update leaves the previous index searchable, and the next writer removes
+/// the leftovers. Searches that opened an older commit keep reading it through their mappings even after
+/// its files are unlinked.
 ///
-/// **Numbers.** Generation numbers have at least six digits and as many as they need; a build takes one more
-/// than the highest present, so they never repeat while an index lives and never run out.
+/// **Numbers.** Segment, commit and file numbers share one counter; they have at least six digits and as
+/// many as they need; a writer takes one more than the highest present, so they never repeat while an
+/// index lives and never run out.
 struct IndexDirectory: Sendable {
     let root: String
 
@@ -36,8 +44,8 @@ struct IndexDirectory: Sendable {
 
         """
 
-    /// The names a generation or build folder may hold, all written by the index writer: the only files
-    /// ever deleted from them.
+    /// The names a segment or build folder may hold, all written by the index writer: the only files ever
+    /// deleted from them.
     static func isWrittenByIndexer(_ name: String) -> Bool {
         if name == Manifest.fileName || IndexComponent(rawValue: name) != nil { return true }
         // Sorted runs: run-<n>.tmp.
@@ -48,34 +56,75 @@ struct IndexDirectory: Sendable {
 
     func path(_ name: String) -> String { root.hasSuffix("/") ? root + name : root + "/" + name }
 
-    /// The live generation's folder name, or nil when there is no index.
-    func currentGeneration() throws(IndexError) -> String? {
+    /// What `CURRENT` names: a commit, or (an index of an older PaperSearch) one generation folder.
+    enum Pointer: Equatable, Sendable {
+        case commit(String)
+        case generation(String)
+
+        var name: String {
+            switch self {
+            case let .commit(name), let .generation(name): return name
+            }
+        }
+    }
+
+    /// What `CURRENT` names, or nil when there is no index.
+    func current() throws(IndexError) -> Pointer? {
         let pointer = path(IndexDirectory.pointerName)
         guard SystemCalls.exists(pointer) else { return nil }
         let bytes: [UInt8]
         do { bytes = try FileByteSource.readAll(path: pointer, limit: 4096) } catch { throw .io(error) }
         let name = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: "\n")
-        guard IndexDirectory.generationNumber(name) != nil else {
-            throw .corrupt(file: pointer, reason: "does not name a generation (found \"\(name.prefix(40))\")")
-        }
-        return name
+        if IndexDirectory.number(name, prefix: "commit-") != nil { return .commit(name) }
+        if IndexDirectory.number(name, prefix: "gen-") != nil { return .generation(name) }
+        throw .corrupt(file: pointer, reason: "does not name a commit (found \"\(name.prefix(40))\")")
     }
 
-    /// "gen-000012" -> 12; nil for any other name.
-    static func generationNumber(_ name: String) -> Int? {
-        guard name.hasPrefix("gen-") else { return nil }
-        let digits = name.dropFirst(4)
+    /// "<prefix>000012" -> 12 (at least six digits); nil for any other name.
+    private static func number(_ name: some StringProtocol, prefix: String) -> Int? {
+        guard name.hasPrefix(prefix) else { return nil }
+        let digits = name.dropFirst(prefix.count)
         guard digits.count >= 6, digits.count <= 18, digits.allSatisfy(\.isASCIIDigit) else { return nil }
         return Int(digits)
     }
 
-    /// 12 -> "gen-000012": at least six digits, more when needed.
-    static func generationName(_ number: Int) -> String {
+    /// 12 -> "<prefix>000012": at least six digits, more when needed.
+    private static func name(_ prefix: String, _ number: Int) -> String {
         let digits = String(number)
-        return "gen-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        return prefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
-    /// "tmp-5-4321" -> 5 (a build folder: generation number and process id); nil for any other name.
+    /// A segment folder's number: "seg-000012" (or an older PaperSearch's "gen-000012") -> 12.
+    static func segmentNumber(_ name: String) -> Int? { number(name, prefix: "seg-") ?? number(name, prefix: "gen-") }
+    static func segmentName(_ number: Int) -> String { name("seg-", number) }
+
+    /// "commit-000012" -> 12.
+    static func commitNumber(_ name: String) -> Int? { number(name, prefix: "commit-") }
+    static func commitName(_ number: Int) -> String { name("commit-", number) }
+    /// The commit's file: "commit-000012.json".
+    static func commitFileName(_ commit: String) -> String { commit + ".json" }
+
+    /// "seg-000004-del-000009.psx" -> (segment "seg-000004", 9).
+    static func deletionsNumber(_ name: String) -> (segment: String, number: Int)? {
+        guard name.hasSuffix(".psx") else { return nil }
+        let parts = name.dropLast(4).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[2] == "del" else { return nil }
+        let segment = parts[0] + "-" + parts[1]
+        guard segmentNumber(String(segment)) != nil, let number = number("del-" + parts[3], prefix: "del-") else { return nil }
+        return (String(segment), number)
+    }
+    static func deletionsName(segment: String, _ number: Int) -> String { segment + name("-del-", number) + ".psx" }
+
+    /// "src-000009-3.psi" -> 9.
+    static func sourceIDsNumber(_ name: String) -> Int? {
+        guard name.hasSuffix(".psi") else { return nil }
+        let parts = name.dropLast(4).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "src", !parts[2].isEmpty, parts[2].count <= 9, parts[2].allSatisfy(\.isASCIIDigit) else { return nil }
+        return number("src-" + parts[1], prefix: "src-")
+    }
+    static func sourceIDsName(_ number: Int, _ index: Int) -> String { name("src-", number) + "-\(index).psi" }
+
+    /// "tmp-5-4321" -> 5 (a build folder: segment number and process id); nil for any other name.
     static func buildNumber(_ name: String) -> Int? {
         guard name.hasPrefix("tmp-") else { return nil }
         let parts = name.dropFirst(4).split(separator: "-", omittingEmptySubsequences: false)
@@ -84,6 +133,14 @@ struct IndexDirectory: Sendable {
     }
 
     static func buildFolderName(_ number: Int, processID: Int32) -> String { "tmp-\(number)-\(processID)" }
+
+    /// The number in any name this code writes in the index folder (nil for others).
+    static func writtenNumber(_ name: String) -> Int? {
+        if let number = segmentNumber(name) ?? buildNumber(name) ?? sourceIDsNumber(name) { return number }
+        if let number = deletionsNumber(name)?.number { return number }
+        if name.hasSuffix(".json"), let number = commitNumber(String(name.dropLast(5))) { return number }
+        return nil
+    }
 
     // MARK: - Ownership
 
@@ -153,35 +210,33 @@ struct IndexDirectory: Sendable {
     private func isIndexOfAnOlderPaperSearch(_ names: [String]) -> Bool {
         let ours = names.allSatisfy { name in
             name == IndexDirectory.pointerName || name == IndexDirectory.lockName || name == IndexDirectory.pointerName + ".tmp"
-                || IndexDirectory.generationNumber(name) != nil || IndexDirectory.buildNumber(name) != nil
+                || IndexDirectory.segmentNumber(name) != nil || IndexDirectory.buildNumber(name) != nil
         }
-        guard ours, let generation = try? currentGeneration(),
+        guard ours, case let .generation(generation)? = try? current(),
               let manifest = try? FileByteSource.readAll(path: path(generation) + "/" + Manifest.fileName, limit: 1 << 20)
         else { return false }
         return String(decoding: manifest.prefix(200), as: UTF8.self).contains("\"PaperSearch index\"")
     }
 
-    // MARK: - Generations
+    // MARK: - Commits
 
-    /// The number for the next generation: one more than any generation or build folder present (or, if
-    /// someone made that impossible, the smallest number not in use).
-    func nextGenerationNumber() throws(IndexError) -> Int {
+    /// The next number for a segment, commit or file: one more than any present (or, if someone made that
+    /// impossible, the smallest number not in use).
+    func nextNumber() throws(IndexError) -> Int {
         let names: [String]
         do { names = try SystemCalls.directoryEntries(root) } catch { throw .io(error) }
         var used = Set<Int>()
-        for name in names {
-            if let number = IndexDirectory.generationNumber(name) ?? IndexDirectory.buildNumber(name) { used.insert(number) }
-        }
+        for name in names { if let number = IndexDirectory.writtenNumber(name) { used.insert(number) } }
         let highest = used.max() ?? 0
         if highest < 999_999_999_999_999 { return highest + 1 }
         return (1...).first { !used.contains($0) } ?? 1
     }
 
-    /// Makes `generation` (already complete and synced under `gen-N`) the live one.
-    func publish(_ generation: String) throws(IndexError) {
+    /// Makes the commit `name` (its file and everything it names complete and synced) the live one.
+    func publish(_ name: String) throws(IndexError) {
         let temporary = path(IndexDirectory.pointerName + ".tmp")
         do {
-            try SystemCalls.writeFile(temporary, Array((generation + "\n").utf8))
+            try SystemCalls.writeFile(temporary, Array((name + "\n").utf8))
             try SystemCalls.rename(temporary, path(IndexDirectory.pointerName))
             try SystemCalls.syncDirectory(root)
         } catch {
@@ -190,20 +245,31 @@ struct IndexDirectory: Sendable {
         }
     }
 
-    /// Removes every generation but `keep` (none with `keepingGenerations`), the build folders of builds that
-    /// did not finish and a left-over `CURRENT.tmp`. Call with the build lock held.
-    func removeStale(keeping keep: String?, keepingGenerations: Bool = false) {
+    /// Removes what no commit but `keep` needs — other commits, segments, deletion and source files, the
+    /// build folders of writers that did not finish, a left-over `CURRENT.tmp` — keeping the names in `keep`
+    /// (nil: with a damaged `CURRENT`, keep every segment and commit until a writer publishes). Call with the
+    /// lock held.
+    func removeStale(keeping keep: Set<String>?) {
         guard let names = try? SystemCalls.directoryEntries(root) else { return }
-        for name in names where name != keep {
-            if (!keepingGenerations && IndexDirectory.generationNumber(name) != nil) || IndexDirectory.buildNumber(name) != nil {
+        for name in names {
+            if IndexDirectory.buildNumber(name) != nil {
                 removeFolder(path(name))
-            } else if name == IndexDirectory.pointerName + ".tmp" {
+                continue
+            }
+            if name == IndexDirectory.pointerName + ".tmp" {
+                try? SystemCalls.removeFile(path(name))
+                continue
+            }
+            guard let keep, !keep.contains(name) else { continue }
+            if IndexDirectory.segmentNumber(name) != nil {
+                removeFolder(path(name))
+            } else if IndexDirectory.writtenNumber(name) != nil {
                 try? SystemCalls.removeFile(path(name))
             }
         }
     }
 
-    /// Removes the files the indexer writes from a generation or build folder, then the folder if it is
+    /// Removes the files the indexer writes from a segment or build folder, then the folder if it is
     /// empty. Anything else in it stays, and so does the folder.
     func removeFolder(_ folder: String) {
         guard let names = try? SystemCalls.directoryEntries(folder) else { return }

@@ -1,10 +1,10 @@
-/// The on-disk format of a PaperSearch index, version 2 (version 1 stored the paper records uncompressed).
+/// The on-disk format of a PaperSearch index, version 6 (5 had no commits; 2 compressed the records).
 ///
-/// An index is a directory holding one *generation* at a time:
+/// An index is a folder holding a *commit* — a list of immutable *segments* and the papers deleted from
+/// each — and `CURRENT`, which names it (the layout and the commit protocol: `IndexDirectory`; the commit
+/// file: `Commit`). A segment is a folder written by one build, with document numbers from 0:
 ///
-///     <index>/CURRENT            the name of the live generation, e.g. "gen-000004\n"
-///     <index>/LOCK               held (flock) while a build runs
-///     <index>/gen-000004/        one complete, immutable generation:
+///     <index>/seg-000004/
 ///         manifest.json          written last: format, build id, analyzer, statistics, each file's length and CRC-32
 ///         terms.pst              term dictionary            (`TermDictionaryWriter`, `TermDictionary`)
 ///         postings.psp           doc numbers and frequencies (`PostingsEncoder`, `PostingsCursor`)
@@ -13,8 +13,14 @@
 ///         docs.psd               stored paper records        (`DocStoreWriter`, `DocStore`)
 ///         values.psv             dates and facet values      (`DocValuesWriter`, `DocValues`)
 ///
-/// A rebuild writes a new generation beside the old one and publishes it by renaming a new `CURRENT` over
-/// the old (see `IndexDirectory`).
+/// Beside the segments: deletion files (`DeletionsFile`: which papers of a segment are deleted, and what they
+/// held, so that statistics stay those of the live papers) and source id files (`SourceIDs`: the ids each
+/// corpus file gave, for re-syncing).
+///
+/// A segment's statistics (document count, field lengths, document frequencies) are its own; a search uses
+/// those of the whole commit's live papers, so that scores do not depend on how the papers are split into
+/// segments. The block maxima a segment stores assume its own statistics and are converted at query time
+/// (`ScoringContext`).
 ///
 /// Every binary file is *header + body + footer*, all integers little-endian:
 ///
@@ -32,8 +38,9 @@ enum IndexFormat {
     static let footerMagic: UInt32 = ~magic
     static let footerSize = 16
     /// Format versions this build reads.
-    static let supportedVersions: ClosedRange<UInt32> = 5...5
-    static let currentVersion: UInt32 = 5
+    static let supportedVersions: ClosedRange<UInt32> = 5...6
+    /// 6: segments, commits, deletions and recorded sources (a version-5 index reads as one segment).
+    static let currentVersion: UInt32 = 6
 
     /// Positions in a document: the title's start at 0, the abstract's at this offset, so that one list of
     /// positions serves both fields and no phrase spans the two.
@@ -110,9 +117,14 @@ struct BuildID: Equatable, Sendable, CustomStringConvertible {
 enum FileEnvelope {
     /// Writes the header; returns its length.
     static func writeHeader(_ output: FileOutput, component: IndexComponent, buildID: BuildID) throws(IndexError) {
+        try writeHeader(output, codec: component.codecName, buildID: buildID)
+    }
+
+    /// Writes the header of a file outside a segment's components (deletions, source ids).
+    static func writeHeader(_ output: FileOutput, codec: String, buildID: BuildID) throws(IndexError) {
         do {
             try output.writeUInt32(IndexFormat.magic)
-            let name = Array(component.codecName.utf8)
+            let name = Array(codec.utf8)
             try output.write(UInt8(name.count))
             try output.write(name)
             try output.writeUInt32(IndexFormat.currentVersion)
@@ -121,8 +133,10 @@ enum FileEnvelope {
         } catch { throw .io(error) }
     }
 
-    static func headerLength(_ component: IndexComponent) -> Int {
-        let raw = 4 + 1 + component.codecName.utf8.count + 4 + 16
+    static func headerLength(_ component: IndexComponent) -> Int { headerLength(codec: component.codecName) }
+
+    static func headerLength(codec: String) -> Int {
+        let raw = 4 + 1 + codec.utf8.count + 4 + 16
         return (raw + 7) / 8 * 8
     }
 
@@ -141,19 +155,23 @@ enum FileEnvelope {
 
     /// Checks a mapped file's header and footer structure (not its checksum); returns the body's range.
     static func check(_ file: MappedFile, component: IndexComponent, buildID: BuildID) throws(IndexError) -> Range<Int> {
+        try check(file, codec: component.codecName, buildID: buildID)
+    }
+
+    static func check(_ file: MappedFile, codec codecName: String, buildID: BuildID?) throws(IndexError) -> Range<Int> {
         let name = file.path
-        let headerLength = FileEnvelope.headerLength(component)
+        let headerLength = FileEnvelope.headerLength(codec: codecName)
         guard file.count >= headerLength + IndexFormat.footerSize else {
             throw .truncated(file: name, length: file.count, needed: headerLength + IndexFormat.footerSize)
         }
         guard file.uint32(at: 0) == IndexFormat.magic else {
             throw .corrupt(file: name, reason: "not a PaperSearch index file (bad magic number)")
         }
-        let codec = Array(component.codecName.utf8)
+        let codec = Array(codecName.utf8)
         let nameLength = Int(file.uint8(at: 4))
         let foundCodec = file.bytes(5, min(nameLength, file.count - 5))
         guard foundCodec == codec else {
-            throw .corrupt(file: name, reason: "codec mismatch: actual=\(String(decoding: foundCodec, as: UTF8.self)) expected=\(component.codecName)")
+            throw .corrupt(file: name, reason: "codec mismatch: actual=\(String(decoding: foundCodec, as: UTF8.self)) expected=\(codecName)")
         }
         let version = file.uint32(at: 5 + codec.count)
         if version < IndexFormat.supportedVersions.lowerBound {
@@ -162,7 +180,7 @@ enum FileEnvelope {
         if version > IndexFormat.supportedVersions.upperBound {
             throw .formatTooNew(file: name, found: version, supported: IndexFormat.supportedVersions)
         }
-        guard file.bytes(9 + codec.count, 16) == buildID.bytes else { throw .indexMismatch(file: name) }
+        if let buildID, file.bytes(9 + codec.count, 16) != buildID.bytes { throw .indexMismatch(file: name) }
         let footer = file.count - IndexFormat.footerSize
         guard file.uint32(at: footer) == IndexFormat.footerMagic, file.uint32(at: footer + 4) == 0,
               file.uint32(at: footer + 12) == 0

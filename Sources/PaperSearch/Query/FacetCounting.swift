@@ -12,59 +12,83 @@ public struct Facet: Sendable, Equatable {
     public var distinctValues: Int
 }
 
-/// Counts facet values over a list of matching papers (ascending document numbers), exactly.
+/// Counts facet values over the matching papers of each segment (ascending segment document numbers), exactly.
 ///
 /// A stored facet (category, venue, author) reads each paper's value numbers from `values.psv` and adds to
 /// an array of counts — dense when the matches are many beside the distinct values, a dictionary when they
 /// are few (so a rare query does not zero a million counters); the year comes from the norms. When a query
-/// matches more than half the papers, the papers it does not match are counted instead and taken from the
-/// counts over all papers (made once per open index), so no count visits more than half the index.
+/// matches more than half a segment's papers, the papers it does not match (deleted ones among them) are
+/// counted instead and taken from the counts over all the segment's papers (made once per open segment), so
+/// no count visits more than half a segment. Segments number their values apart, so with several segments
+/// the counts are added up by value.
 enum FacetCounting {
-    static func count(_ fields: [FacetField], over documents: [UInt32], index: SearchIndex, limit: Int) throws(IndexError) -> [Facet] {
-        let complement = documents.count > index.documentCount / 2
-        let counted = complement ? FacetCounting.complement(of: documents, in: index.documentCount) : documents
+    static func count(_ fields: [FacetField], over matches: [[UInt32]], index: SearchIndex, limit: Int) throws(IndexError) -> [Facet] {
         var facets: [Facet] = []
         for field in fields {
-            // Ordinals follow the values' order (years numerically, stored values by their bytes), so ties
-            // are broken by ordinal without reading a value.
-            var counts: [(ordinal: Int, count: Int)] = []
-            let name: (Int) -> String
-            switch field {
-            case .year:
-                var years = [Int](repeating: 0, count: Paper.yearRange.upperBound + 1)
-                if complement {
-                    for document in 0..<UInt32(index.documentCount) {
-                        if let year = index.norms.year(document), year < years.count { years[year] += 1 }
-                    }
-                }
-                for document in counted {
-                    if let year = index.norms.year(document), year < years.count { years[year] += complement ? -1 : 1 }
-                }
-                counts = years.indices.filter { years[$0] > 0 }.map { ($0, years[$0]) }
-                name = { String($0) }
-            case .category, .venue, .author:
-                let column = try index.values.column(field)
-                if complement {
-                    var dense = [UInt32](repeating: 0, count: column.valueCount)
-                    unsafe dense.withUnsafeMutableBufferPointer { buffer in unsafe column.count(counted, into: buffer) }
-                    let totals = try index.values.totalCounts(field)
-                    counts = dense.indices.filter { totals[$0] > dense[$0] }.map { ($0, Int(totals[$0] - dense[$0])) }
-                } else if documents.count * 4 >= column.valueCount {
-                    var dense = [UInt32](repeating: 0, count: column.valueCount)
-                    unsafe dense.withUnsafeMutableBufferPointer { buffer in unsafe column.count(documents, into: buffer) }
-                    counts = dense.indices.filter { dense[$0] > 0 }.map { ($0, Int(dense[$0])) }
-                } else {
-                    var sparse: [Int: Int] = [:]
-                    for document in documents { column.forEachOrdinal(of: document) { sparse[$0, default: 0] += 1 } }
-                    counts = sparse.map { ($0.key, $0.value) }
-                }
-                name = { column.value($0) }
+            if index.segments.count == 1 {
+                // Ordinals follow the values' order (years numerically, stored values by their bytes), so ties
+                // are broken by ordinal without reading a value.
+                let (counts, name) = try segmentCounts(field, over: matches[0], segment: index.segments[0])
+                let top = mostFrequent(counts, limit: max(0, limit))
+                facets.append(Facet(field: field, values: top.map { FacetCount(value: name($0.ordinal), count: $0.count) },
+                                    distinctValues: counts.count))
+                continue
             }
-            let top = FacetCounting.mostFrequent(counts, limit: max(0, limit))
-            facets.append(Facet(field: field, values: top.map { FacetCount(value: name($0.ordinal), count: $0.count) },
+            var byValue: [String: Int] = [:]
+            for (s, documents) in matches.enumerated() where !documents.isEmpty {
+                let (counts, name) = try segmentCounts(field, over: documents, segment: index.segments[s])
+                for entry in counts { byValue[name(entry.ordinal), default: 0] += entry.count }
+            }
+            // Ranked as one segment's ordinals would be: by count, then by value (years numerically).
+            let values = byValue.keys.sorted { a, b in
+                field == .year ? (Int(a) ?? 0) < (Int(b) ?? 0) : a.utf8.lexicographicallyPrecedes(b.utf8)
+            }
+            let counts = values.enumerated().map { (ordinal: $0.offset, count: byValue[$0.element] ?? 0) }
+            let top = mostFrequent(counts, limit: max(0, limit))
+            facets.append(Facet(field: field, values: top.map { FacetCount(value: values[$0.ordinal], count: $0.count) },
                                 distinctValues: counts.count))
         }
         return facets
+    }
+
+    /// One facet's counts over one segment's matches, by the segment's ordinals, and the value of an ordinal.
+    private static func segmentCounts(
+        _ field: FacetField, over documents: [UInt32], segment live: LiveSegment
+    ) throws(IndexError) -> (counts: [(ordinal: Int, count: Int)], name: (Int) -> String) {
+        let segment = live.segment
+        let complement = documents.count > segment.documentCount / 2
+        let counted = complement ? FacetCounting.complement(of: documents, in: segment.documentCount) : documents
+        switch field {
+        case .year:
+            var years = [Int](repeating: 0, count: Paper.yearRange.upperBound + 1)
+            if complement {
+                for document in 0..<UInt32(segment.documentCount) {
+                    if let year = segment.norms.year(document), year < years.count { years[year] += 1 }
+                }
+            }
+            for document in counted {
+                if let year = segment.norms.year(document), year < years.count { years[year] += complement ? -1 : 1 }
+            }
+            return (years.indices.filter { years[$0] > 0 }.map { ($0, years[$0]) }, { String($0) })
+        case .category, .venue, .author:
+            let column = try segment.values.column(field)
+            let counts: [(ordinal: Int, count: Int)]
+            if complement {
+                var dense = [UInt32](repeating: 0, count: column.valueCount)
+                unsafe dense.withUnsafeMutableBufferPointer { buffer in unsafe column.count(counted, into: buffer) }
+                let totals = try segment.values.totalCounts(field)
+                counts = dense.indices.filter { totals[$0] > dense[$0] }.map { ($0, Int(totals[$0] - dense[$0])) }
+            } else if documents.count * 4 >= column.valueCount {
+                var dense = [UInt32](repeating: 0, count: column.valueCount)
+                unsafe dense.withUnsafeMutableBufferPointer { buffer in unsafe column.count(documents, into: buffer) }
+                counts = dense.indices.filter { dense[$0] > 0 }.map { ($0, Int(dense[$0])) }
+            } else {
+                var sparse: [Int: Int] = [:]
+                for document in documents { column.forEachOrdinal(of: document) { sparse[$0, default: 0] += 1 } }
+                counts = sparse.map { ($0.key, $0.value) }
+            }
+            return (counts, { column.value($0) })
+        }
     }
 
     /// The documents below `count` that are not in `documents` (ascending).

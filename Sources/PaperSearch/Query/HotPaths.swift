@@ -11,7 +11,11 @@ package enum HotPaths {
 
     package static func termSample(_ index: SearchIndex, longest count: Int, sample size: Int) throws(IndexError) -> TermSample {
         var all: [([UInt8], Int)] = []
-        try index.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
+        // The largest segment's terms (an index built in one go has one segment).
+        guard let largest = index.segments.max(by: { $0.segment.documentCount < $1.segment.documentCount }) else {
+            return TermSample(longest: [], sample: [], postingsOfLongest: 0)
+        }
+        try largest.segment.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
             if bytes.first == FieldNamespace.text.rawValue { all.append((Array(bytes.dropFirst()), info.documentFrequency)) }
         }
         let stride = max(1, all.count / max(1, size))
@@ -20,15 +24,17 @@ package enum HotPaths {
         return TermSample(longest: longest.map(\.0), sample: sample, postingsOfLongest: longest.reduce(0) { $0 + $1.1 })
     }
 
-    /// Walks every posting of `terms` (documents and both frequencies): the block decoding path.
+    /// Walks every posting of `terms` (documents and both frequencies) in every segment: the block decoding path.
     package static func decodePostings(_ index: SearchIndex, terms: [[UInt8]]) throws(IndexError) -> Int {
         var checksum = 0
         for term in terms {
-            guard let info = try index.termInfo(.text, term) else { continue }
-            var cursor = index.cursor(info)
-            while cursor.document != PostingsCursor.exhausted {
-                checksum &+= Int(cursor.document) &+ Int(cursor.titleFrequency) &+ Int(cursor.abstractFrequency)
-                cursor.next()
+            guard let indexed = try index.lookup(.text, term) else { continue }
+            for (live, info) in zip(index.segments, indexed.infos) where info != nil {
+                var cursor = live.segment.cursor(info)
+                while cursor.document != PostingsCursor.exhausted {
+                    checksum &+= Int(cursor.document) &+ Int(cursor.titleFrequency) &+ Int(cursor.abstractFrequency)
+                    cursor.next()
+                }
             }
         }
         return checksum
@@ -38,8 +44,8 @@ package enum HotPaths {
     package static func lookUpTerms(_ index: SearchIndex, terms: [[UInt8]]) throws(IndexError) -> Int {
         var found = 0
         for term in terms {
-            if try index.termInfo(.text, term) != nil { found += 1 }
-            if try index.termInfo(.text, term + [0x71]) != nil { found += 1 }
+            if try index.lookup(.text, term) != nil { found += 1 }
+            if try index.lookup(.text, term + [0x71]) != nil { found += 1 }
         }
         return found
     }

@@ -1,10 +1,11 @@
-/// A term a query scores with or matches on: resolved in the dictionary, with its weight (idf × boost) and
-/// the field it must occur in.
+/// A term a query scores with or matches on: resolved in every segment's dictionary, with its weight
+/// (idf × boost, from the commit's statistics) and the field it must occur in.
 struct PlanTerm {
     var namespace: FieldNamespace
     var bytes: [UInt8]
     var field: QueryField
-    var info: TermInfo
+    /// The live papers holding it, and its entry in each segment.
+    var indexed: IndexedTerm
     /// What the term adds to a score at most: idf for text terms; the author weight × idf for author words
     /// of plain words; `PlanBuilder.knownItemWeight` for an id plain words name; 0 for the terms of field
     /// clauses (author:, venue:, category:, id:), which select but do not score.
@@ -191,10 +192,10 @@ struct PlanBuilder {
     private mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField) throws(Failure) -> Int? {
         let key = "\(namespace.rawValue)/\(field.rawValue)/" + String(decoding: bytes, as: UTF8.self)
         if let existing = termIndices[key] { return existing }
-        let found: TermInfo?
-        do { found = try index.termInfo(namespace, bytes) } catch { throw .index(error) }
-        guard let info = found else { return nil }
-        let idf = BM25.idf(documentFrequency: info.documentFrequency, documentCount: index.documentCount)
+        let found: IndexedTerm?
+        do { found = try index.lookup(namespace, bytes) } catch { throw .index(error) }
+        guard let indexed = found else { return nil }
+        let idf = BM25.idf(documentFrequency: indexed.documentFrequency, documentCount: index.documentCount)
         let weight: Double
         switch namespace {
         case .text: weight = idf
@@ -205,7 +206,7 @@ struct PlanBuilder {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let display = field == .text ? text : "\(field.rawValue):\(text)"
-        plan.terms.append(PlanTerm(namespace: namespace, bytes: bytes, field: field, info: info, weight: weight, display: display))
+        plan.terms.append(PlanTerm(namespace: namespace, bytes: bytes, field: field, indexed: indexed, weight: weight, display: display))
         termIndices[key] = plan.terms.count - 1
         return plan.terms.count - 1
     }
@@ -306,15 +307,18 @@ struct PlanBuilder {
                 if folded.hasPrefix(stem), !stem.isEmpty { prefix = stem }
             }
             // Every term with the prefix is read (within the query's budget), so the most frequent are kept.
-            let expansions: [([UInt8], TermInfo)], truncated: Bool
+            let expansions: [([UInt8], IndexedTerm)], truncated: Bool
             do {
-                (expansions, truncated) = try index.terms.terms(withPrefix: [namespace.rawValue] + Array(prefix.utf8), limit: prefixScanBudget)
+                (expansions, truncated) = try index.terms(withPrefix: [namespace.rawValue] + Array(prefix.utf8), limit: prefixScanBudget)
             } catch { throw .index(error) }
             prefixScanBudget -= expansions.count
             if truncated {
                 throw .query(QueryError(position: 0, message: "'\(text)*' and the query's other prefixes match more than \(Query.prefixScanLimit) words; give more letters", query: ""))
             }
-            let kept = expansions.sorted { $0.1.documentFrequency > $1.1.documentFrequency }.prefix(Query.prefixLimit)
+            let kept = expansions.sorted {
+                $0.1.documentFrequency > $1.1.documentFrequency
+                    || ($0.1.documentFrequency == $1.1.documentFrequency && $0.0.lexicographicallyPrecedes($1.0))
+            }.prefix(Query.prefixLimit)
             expansionBudget -= kept.count
             if expansionBudget < 0 {
                 throw .query(QueryError(position: 0, message: "the query's prefixes add more than \(Query.expansionLimit) words; use fewer or longer prefixes", query: ""))

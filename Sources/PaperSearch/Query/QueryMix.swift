@@ -5,7 +5,13 @@ package enum QueryMix {
     package static func draw(from index: SearchIndex, seed: UInt64, perType: Int = 100) throws(IndexError) -> [LatencyBenchmark.Query] {
         var random = SplitMix64(seed: seed)
         guard index.documentCount > 0 else { return [] }
-        func randomPaper() throws(IndexError) -> Paper { try index.paper(at: Int(random.next() % UInt64(index.documentCount))) }
+        // Document numbers of deleted papers are drawn again (`documentCount > 0`: some number is live).
+        func randomPaper() throws(IndexError) -> Paper {
+            while true {
+                let document = Int(random.next() % UInt64(index.documentLimit))
+                if index.isLive(document) { return try index.paper(at: document) }
+            }
+        }
         // Words as people type them, taken from the papers themselves, ranked by the document frequency of
         // their indexed term (stop words and words of one paper left out).
         var frequencyOfWord: [String: Int] = [:]
@@ -15,7 +21,7 @@ package enum QueryMix {
                 let lower = word.lowercased()
                 guard frequencyOfWord[lower] == nil, lower.unicodeScalars.allSatisfy({ $0.isASCII }),
                       let term = index.analyzer.tokens(lower).first?.indexedTerm,
-                      let info = try index.termInfo(.text, Array(term.utf8)), info.documentFrequency >= 2 else { continue }
+                      let info = try index.lookup(.text, Array(term.utf8)), info.documentFrequency >= 2 else { continue }
                 frequencyOfWord[lower] = info.documentFrequency
             }
         }

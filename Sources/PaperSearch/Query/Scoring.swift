@@ -11,23 +11,53 @@ struct TermWeight {
     }
 }
 
-/// Per-query scoring: BM25F constants, the norms, and each term's weight and field.
+/// Per-query scoring in one segment: BM25F constants (for the whole commit's statistics), the segment's
+/// norms and deletions, and how its stored block maxima convert to bounds for this query.
 struct ScoringContext {
     let scorer: BM25.Scorer
     let norms: Norms
+    /// The segment's deleted papers, which no search returns.
+    let deletions: Deletions
     let parameters: BM25Parameters
-    let indexParameters: BM25Parameters
     /// Whether the stored block maxima were computed with these parameters.
     let sameParameters: Bool
+    /// What turns a stored maximum saturation `s` into a bound for the commit's statistics (see
+    /// `convertedSaturation`); 1 when the segment's averages are the commit's or larger.
+    let boundScale: Double
 
-    /// `scorer` is the searcher's, made for `parameters` and the index's statistics.
-    init(index: SearchIndex, parameters: BM25Parameters, scorer: BM25.Scorer) {
+    /// `scorer` is the searcher's, made for `parameters` and the commit's statistics.
+    init(segment: LiveSegment, index: SearchIndex, parameters: BM25Parameters, scorer: BM25.Scorer) {
         self.scorer = scorer
-        norms = index.norms
+        norms = segment.segment.norms
+        deletions = segment.deletions
         self.parameters = parameters
-        indexParameters = index.manifest.parameters
-        sameParameters = parameters == indexParameters
+        sameParameters = parameters == segment.segment.manifest.parameters
+        boundScale = ScoringContext.boundScale(built: segment.segment.buildStatistics, searched: index.statistics)
     }
+
+    /// A segment's block maxima are saturations s = tf'/(k1 + tf') for the averages it was built with. With
+    /// other averages a field's length normalisation 1 - b + b·len/avg changes by the factor
+    /// (1 - b + b·len/avg_built) / (1 - b + b·len/avg_now), which is at most max(1, avg_now/avg_built) for
+    /// every length; so tf' grows by at most c, the largest of those factors over both fields, and
+    /// s' = c·tf'/(k1 + c·tf') = c·s / (1 - s + c·s) bounds the new saturation (it grows with tf', hence
+    /// with s). A bound, never an underestimate: pruning stays exact, only less sharp while c > 1.
+    static func boundScale(built: BM25.Statistics, searched: BM25.Statistics) -> Double {
+        func ratio(_ now: Double, _ then: Double) -> Double { then > 0 && now > then ? now / then : 1 }
+        return max(ratio(searched.averageTitleLength, built.averageTitleLength),
+                   ratio(searched.averageAbstractLength, built.averageAbstractLength))
+    }
+
+    /// A stored maximum saturation converted to a bound for the commit's statistics (see `boundScale`).
+    @inline(__always)
+    func convertedSaturation(_ stored: Float) -> Double {
+        let s = Double(stored)
+        guard boundScale != 1 else { return s }
+        return boundScale * s / (1 - s + boundScale * s)
+    }
+
+    /// Whether a document of the segment is live (not deleted).
+    @inline(__always)
+    func isLive(_ document: UInt32) -> Bool { deletions.isEmpty || !deletions.contains(document) }
 
     /// The term's saturation in a document, or nil when the term is not in the term's field there.
     /// (Frequencies are passed, not the cursor, so that no cursor is copied on the hot path.)
@@ -79,7 +109,7 @@ struct ScoringContext {
             return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
         }
         if sameParameters && term.field == .text {
-            return term.weight * Double(skips.maxSaturation(block)) * ScoringContext.boundSlack + ScoringContext.boundMargin
+            return term.weight * convertedSaturation(skips.maxSaturation(block)) * ScoringContext.boundSlack + ScoringContext.boundMargin
         }
         let entry = skips.entry(block)
         // Frequencies saturate at 65,535 in the skip table: there, assume the largest saturation.
@@ -93,10 +123,10 @@ struct ScoringContext {
         return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
     }
 
-    /// An upper bound of the term's contribution to any document's score.
-    func upperBound(_ term: PlanTerm) -> Double {
-        guard term.weight > 0 else { return 0 }
-        let info = term.info
+    /// An upper bound of the term's contribution to any document's score in this segment (`info`: the
+    /// term's entry in the segment).
+    func upperBound(_ term: PlanTerm, _ info: TermInfo?) -> Double {
+        guard term.weight > 0, let info else { return 0 }
         guard term.namespace == .text else {
             let frequency = info.documentFrequency == 1 ? info.singleTitleFrequency : info.maxTitleFrequency
             let saturation = PostingsFieldSaturation.of(term.namespace, frequency, k1: parameters.k1) ?? 0
@@ -111,8 +141,8 @@ struct ScoringContext {
             let lengths = norms.lengths(document)
             saturation = scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
                                            titleLength: lengths.title, abstractLength: lengths.abstract)
-        } else if parameters == indexParameters && term.field == .text {
-            saturation = Double(info.maxSaturation)
+        } else if sameParameters && term.field == .text {
+            saturation = convertedSaturation(info.maxSaturation)
         } else {
             saturation = scorer.saturation(
                 titleFrequency: term.field == .abstract ? 0 : info.maxTitleFrequency,

@@ -89,15 +89,18 @@ public struct SearchOptions: Sendable {
 ///     let index = try SearchIndex.open(at: ".papers-index")
 ///     let searcher = try Searcher(index: index)
 ///     for hit in try searcher.search("quantum error correction").hits { print(hit.id, hit.score) }
+///
+/// A query runs segment by segment, each with the commit's statistics, into one top k: the threshold the
+/// first segments reach prunes the later ones.
 public struct Searcher: Sendable {
     public let index: SearchIndex
     public let parameters: BM25Parameters
-    /// BM25F's constants and tables for `parameters`, made once.
+    /// BM25F's constants and tables for `parameters` and the commit's statistics, made once.
     let scorer: BM25.Scorer
 
     /// `parameters` default to those the index was built with.
     public init(index: SearchIndex, parameters: BM25Parameters? = nil) throws(SearchError) {
-        let parameters = parameters ?? index.manifest.parameters
+        let parameters = parameters ?? index.parameters
         if let problem = parameters.problem { throw .invalidParameters(problem) }
         self.index = index
         self.parameters = parameters
@@ -131,7 +134,7 @@ public struct Searcher: Sendable {
             // Date order, facets and exact counts visit every match, without scoring it.
             if options.sort != .relevance || !options.facets.isEmpty || (options.exactCount && !exact) {
                 let matches = try self.matches(plan)
-                total = matches.count
+                total = matches.reduce(0) { $0 + $1.count }
                 exact = true
                 if options.sort != .relevance { entries = try byDate(matches, plan: plan, capacity: capacity, newest: options.sort == .newest) }
                 if !options.facets.isEmpty {
@@ -143,7 +146,7 @@ public struct Searcher: Sendable {
             var scratch = AnalyzerScratch(stemCacheSlotBits: Snippet.stemCacheSlotBits)
             for entry in page {
                 let paper = options.records ? try index.paper(at: Int(entry.document))
-                                            : Paper(id: try index.documents.id(Int(entry.document)), title: "", abstract: "")
+                                            : Paper(id: try index.id(at: Int(entry.document)), title: "", abstract: "")
                 var hit = Hit(document: Int(entry.document), score: entry.score, paper: paper)
                 if options.snippets && options.records { hit.snippet = Snippet.make(for: paper, plan: plan, index: index, scratch: &scratch) }
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }
@@ -155,10 +158,41 @@ public struct Searcher: Sendable {
         }
     }
 
+    /// Scoring in segment `s`.
+    func context(_ s: Int) -> ScoringContext {
+        ScoringContext(segment: index.segments[s], index: index, parameters: parameters, scorer: scorer)
+    }
+
+    /// A cursor over a plan term's postings in segment `s` (empty where the segment lacks the term).
+    func cursor(_ term: PlanTerm, _ s: Int) -> PostingsCursor {
+        index.segments[s].segment.cursor(term.indexed.infos[s])
+    }
+
     /// The top entries of a plan, the number of matches and whether that number is exact.
     func run(_ plan: SearchPlan, capacity: Int, exhaustive: Bool) throws(IndexError) -> ([TopK.Entry], Int, Bool) {
         var topK = TopK(capacity: capacity)
-        let context = ScoringContext(index: index, parameters: parameters, scorer: scorer)
+        var total = 0
+        var exact = true
+        for s in index.segments.indices {
+            topK.documentBase = index.segments[s].base
+            let (count, countIsExact) = try run(plan, segment: s, exhaustive: exhaustive, topK: &topK)
+            total += count
+            exact = exact && countIsExact
+        }
+        // One term alone: its live papers are its matches.
+        if !exhaustive, case let .disjunction(terms, filters, exclusions) = plan.shape, filters.isEmpty, exclusions.isEmpty,
+           Set(terms).count == 1, plan.terms[terms[0]].field == .text || plan.terms[terms[0]].namespace != .text {
+            total = plan.terms[terms[0]].indexed.documentFrequency
+            exact = true
+        }
+        return (topK.sorted(), total, exact)
+    }
+
+    /// One segment's part of `run`: its matches offered to the shared top k (whose document base is the
+    /// segment's); returns the matches counted and whether that count is exact.
+    private func run(_ plan: SearchPlan, segment s: Int, exhaustive: Bool, topK: inout TopK) throws(IndexError) -> (Int, Bool) {
+        let context = self.context(s)
+        let file = index.segments[s].segment.postings.path
         var total = 0
         var exact = true
         // Cursors are made where they are used: a copy of a cursor shares its decoded block, and the first
@@ -166,57 +200,57 @@ public struct Searcher: Sendable {
         var cursors: [PostingsCursor] = []
         var matchers: [Matcher] = []
 
-        // The boolean structure matched document by document.
-        func general() -> Int {
-            let root = matcher(plan.root, plan: plan)
-            matchers.append(root)
-            cursors = plan.terms.map { index.cursor($0.info) }
-            return Exhaustive.run(terms: plan.terms, scoring: plan.scoringTerms, cursors: &cursors, context: context,
-                                  root: root, topK: &topK)
-        }
-
         switch (exhaustive ? .general : plan.shape) {
         case .empty:
             break
         case let .disjunction(termList, filterNodes, exclusionNodes):
             let chosen = Array(Set(termList)).sorted()
-            var own = chosen.map { index.cursor(plan.terms[$0].info) }
-            let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
-            var filter = CandidateFilter()
+            var own = chosen.map { cursor(plan.terms[$0], s) }
+            let exclusions = exclusionNodes.map { matcher($0, plan: plan, segment: s) }
+            var filter = CandidateFilter(checksDeletions: !context.deletions.isEmpty)
             for node in filterNodes {
-                if case let .years(range) = node { filter.years.append(range) } else { filter.matchers.append(matcher(node, plan: plan)) }
+                if case let .years(range) = node { filter.years.append(range) } else { filter.matchers.append(matcher(node, plan: plan, segment: s)) }
             }
             matchers += exclusions + filter.matchers
-            let bounds = chosen.map { context.upperBound(plan.terms[$0]) }
+            let bounds = chosen.map { context.upperBound(plan.terms[$0], plan.terms[$0].indexed.infos[s]) }
             total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
                                  exclusions: exclusions, filter: filter, topK: &topK)
-            if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: index.postings.path, reason: damage) }
-            if filter.isEmpty, chosen.count == 1, exclusions.isEmpty,
-               plan.terms[chosen[0]].field == .text || plan.terms[chosen[0]].namespace != .text {
-                total = plan.terms[chosen[0]].info.documentFrequency
-            } else {
-                exact = false
-            }
+            if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: file, reason: damage) }
+            exact = false
         case let .conjunction(required, optional, filterNodes, exclusionNodes):
-            let filters = filterNodes.map { matcher($0, plan: plan) }
-            let exclusions = exclusionNodes.map { matcher($0, plan: plan) }
+            let filters = filterNodes.map { matcher($0, plan: plan, segment: s) }
+            let exclusions = exclusionNodes.map { matcher($0, plan: plan, segment: s) }
             matchers += filters + exclusions
             let optionalTerms = Array(Set(optional).subtracting(required)).sorted()
-            cursors = plan.terms.map { index.cursor($0.info) }
+            cursors = plan.terms.map { cursor($0, s) }
             total = RankedAnd.run(terms: plan.terms, required: Array(Set(required)).sorted(), optional: optionalTerms,
                                   cursors: &cursors, context: context, filters: filters, exclusions: exclusions, topK: &topK)
         case .general:
-            total = general()
+            // The boolean structure matched document by document.
+            let root = matcher(plan.root, plan: plan, segment: s)
+            matchers.append(root)
+            cursors = plan.terms.map { cursor($0, s) }
+            total = Exhaustive.run(terms: plan.terms, scoring: plan.scoringTerms, cursors: &cursors, context: context,
+                                   root: root, topK: &topK)
         }
         if let damage = cursors.lazy.compactMap(\.damage).first ?? matchers.lazy.compactMap(\.damage).first {
-            throw IndexError.corrupt(file: index.postings.path, reason: damage)
+            throw IndexError.corrupt(file: file, reason: damage)
         }
-        return (topK.sorted(), total, exact)
+        return (total, exact)
     }
 
-    /// Every document the plan matches, ascending: the same documents the ranked paths match, found through
-    /// the matchers without scoring (a single term walks its postings a block at a time).
-    func matches(_ plan: SearchPlan) throws(IndexError) -> [UInt32] {
+    /// Every live document the plan matches, per segment, ascending (segment document numbers): the same
+    /// documents the ranked paths match, found through the matchers without scoring (a single term walks its
+    /// postings a block at a time).
+    func matches(_ plan: SearchPlan) throws(IndexError) -> [[UInt32]] {
+        var result: [[UInt32]] = []
+        for s in index.segments.indices { result.append(try matches(plan, segment: s)) }
+        return result
+    }
+
+    private func matches(_ plan: SearchPlan, segment s: Int) throws(IndexError) -> [UInt32] {
+        let live = index.segments[s]
+        let file = live.segment.postings.path
         var documents: [UInt32] = []
         switch plan.root {
         case .nothing:
@@ -225,18 +259,19 @@ public struct Searcher: Sendable {
             // Any of several terms, less any of others: each list sets (or clears) its documents' bits, then the
             // bits are read in order (a matcher tree would cost a dynamic call per document and term).
             guard let (included, excluded) = SearchPlan.unionOfTerms(plan.root, terms: plan.terms) else { return [] }
-            var bits = [UInt64](repeating: 0, count: (index.documentCount + 63) / 64)
+            var bits = [UInt64](repeating: 0, count: (live.segment.documentCount + 63) / 64)
             for (terms, set) in [(included, true), (excluded, false)] {
                 for term in terms {
-                    var cursor = index.cursor(plan.terms[term].info)
+                    var cursor = self.cursor(plan.terms[term], s)
                     cursor.forEachDocument(below: PostingsCursor.exhausted) { document, _, _ in
                         let word = Int(document >> 6)
                         guard word < bits.count else { return }
                         if set { bits[word] |= 1 << UInt64(document & 63) } else { bits[word] &= ~(1 << UInt64(document & 63)) }
                     }
-                    if let damage = cursor.damage { throw .corrupt(file: index.postings.path, reason: damage) }
+                    if let damage = cursor.damage { throw .corrupt(file: file, reason: damage) }
                 }
             }
+            for (word, deleted) in live.deletions.bits.enumerated() where word < bits.count { bits[word] &= ~deleted }
             for (word, value) in bits.enumerated() where value != 0 {
                 var remaining = value
                 while remaining != 0 {
@@ -245,50 +280,74 @@ public struct Searcher: Sendable {
                 }
             }
         case let .term(term) where plan.terms[term].field == .text || plan.terms[term].namespace != .text:
-            var cursor = index.cursor(plan.terms[term].info)
+            var cursor = self.cursor(plan.terms[term], s)
             documents.reserveCapacity(cursor.documentFrequency)
-            cursor.forEachDocument(below: PostingsCursor.exhausted) { document, _, _ in documents.append(document) }
-            if let damage = cursor.damage { throw .corrupt(file: index.postings.path, reason: damage) }
+            let deletions = live.deletions
+            cursor.forEachDocument(below: PostingsCursor.exhausted) { document, _, _ in
+                if !deletions.contains(document) { documents.append(document) }
+            }
+            if let damage = cursor.damage { throw .corrupt(file: file, reason: damage) }
         default:
-            let root = matcher(plan.root, plan: plan)
+            let root = matcher(plan.root, plan: plan, segment: s)
             while root.document != PostingsCursor.exhausted {
-                documents.append(root.document)
+                if !live.deletions.contains(root.document) { documents.append(root.document) }
                 root.next()
             }
-            if let damage = root.damage { throw .corrupt(file: index.postings.path, reason: damage) }
+            if let damage = root.damage { throw .corrupt(file: file, reason: damage) }
         }
         return documents
     }
 
     /// The first `capacity` matches by date (newest or oldest first; papers without a date or year last, ties
     /// by document number), scored by relevance for show.
-    private func byDate(_ matches: [UInt32], plan: SearchPlan, capacity: Int, newest: Bool) throws(IndexError) -> [TopK.Entry] {
+    private func byDate(_ matches: [[UInt32]], plan: SearchPlan, capacity: Int, newest: Bool) throws(IndexError) -> [TopK.Entry] {
         var topK = TopK(capacity: capacity)
-        for document in matches {
-            let date = index.values.date(document)
-            let key = date == 0 ? -Double.greatestFiniteMagnitude : (newest ? Double(date) : -Double(date))
-            topK.insert(document, score: key)
+        for (s, documents) in matches.enumerated() {
+            let values = index.segments[s].segment.values
+            topK.documentBase = index.segments[s].base
+            for document in documents {
+                let date = values.date(document)
+                let key = date == 0 ? -Double.greatestFiniteMagnitude : (newest ? Double(date) : -Double(date))
+                topK.insert(document, score: key)
+            }
         }
         let chosen = topK.sorted().map(\.document)
         let scores = try relevance(chosen.sorted(), plan: plan)
         return chosen.map { TopK.Entry(score: scores[$0] ?? 0, document: $0) }
     }
 
+    /// Calls `body` with each segment that holds some of `documents` (ascending commit numbers) and those
+    /// documents as the segment numbers them.
+    private func bySegment(_ documents: [UInt32], _ body: (Int, [UInt32]) throws(IndexError) -> Void) throws(IndexError) {
+        var start = 0
+        for s in index.segments.indices {
+            let base = index.segments[s].base
+            let end = base &+ UInt32(index.segments[s].segment.documentCount)
+            var stop = start
+            while stop < documents.count && documents[stop] < end { stop += 1 }
+            if stop > start { try body(s, documents[start..<stop].map { $0 - base }) }
+            start = stop
+        }
+    }
+
     /// The relevance scores of documents (ascending, distinct): the sum of the scoring terms' contributions,
     /// as every path computes them.
     private func relevance(_ documents: [UInt32], plan: SearchPlan) throws(IndexError) -> [UInt32: Double] {
-        let context = ScoringContext(index: index, parameters: parameters, scorer: scorer)
         var scores: [UInt32: Double] = [:]
-        for termIndex in plan.scoringTerms {
-            let term = TermWeight(plan.terms[termIndex])
-            var cursor = index.cursor(plan.terms[termIndex].info)
-            for document in documents {
-                cursor.advance(to: document)
-                if cursor.document == document, let contribution = context.contribution(&cursor, term) {
-                    scores[document, default: 0] += contribution
+        try bySegment(documents) { (s, local) throws(IndexError) in
+            let context = self.context(s)
+            let base = index.segments[s].base
+            for termIndex in plan.scoringTerms {
+                let term = TermWeight(plan.terms[termIndex])
+                var cursor = self.cursor(plan.terms[termIndex], s)
+                for document in local {
+                    cursor.advance(to: document)
+                    if cursor.document == document, let contribution = context.contribution(&cursor, term) {
+                        scores[base + document, default: 0] += contribution
+                    }
                 }
+                if let damage = cursor.damage { throw .corrupt(file: index.segments[s].segment.postings.path, reason: damage) }
             }
-            if let damage = cursor.damage { throw .corrupt(file: index.postings.path, reason: damage) }
         }
         return scores
     }
@@ -296,56 +355,63 @@ public struct Searcher: Sendable {
     /// The exact scores of `documents` (ascending, distinct) under a disjunction of the plan's text terms: the
     /// same numbers `run` computes for them.
     func rescore(_ documents: [UInt32], plan: SearchPlan) throws(IndexError) -> [Double] {
-        let context = ScoringContext(index: index, parameters: parameters, scorer: scorer)
         let terms = plan.terms.map(TermWeight.init)
-        var cursors = plan.terms.map { index.cursor($0.info) }
         var scores: [Double] = []
         scores.reserveCapacity(documents.count)
-        for document in documents {
-            var score = 0.0
-            for term in terms.indices {
-                cursors[term].advance(to: document)
-                if cursors[term].document == document, let contribution = context.contribution(&cursors[term], terms[term]) {
-                    score += contribution
+        try bySegment(documents) { (s, local) throws(IndexError) in
+            let context = self.context(s)
+            var cursors = plan.terms.map { cursor($0, s) }
+            for document in local {
+                var score = 0.0
+                for term in terms.indices {
+                    cursors[term].advance(to: document)
+                    if cursors[term].document == document, let contribution = context.contribution(&cursors[term], terms[term]) {
+                        score += contribution
+                    }
                 }
+                scores.append(score)
             }
-            scores.append(score)
+            if let damage = cursors.lazy.compactMap(\.damage).first {
+                throw IndexError.corrupt(file: index.segments[s].segment.postings.path, reason: damage)
+            }
         }
-        if let damage = cursors.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: index.postings.path, reason: damage) }
         return scores
     }
 
-    /// A matcher for a plan node.
-    func matcher(_ node: PlanNode, plan: SearchPlan) -> Matcher {
+    /// A matcher for a plan node in segment `s`.
+    func matcher(_ node: PlanNode, plan: SearchPlan, segment s: Int) -> Matcher {
+        let segment = index.segments[s].segment
         switch node {
         case let .term(termIndex):
-            return TermMatcher(cursor: index.cursor(plan.terms[termIndex].info), field: plan.terms[termIndex].field)
+            return TermMatcher(cursor: cursor(plan.terms[termIndex], s), field: plan.terms[termIndex].field)
         case let .anyOf(children):
-            return UnionMatcher(children.map { matcher($0, plan: plan) })
+            return UnionMatcher(children.map { matcher($0, plan: plan, segment: s) })
         case let .phrase(groups, field):
             let matchers = groups.map { group in
-                (offset: group.offset, terms: group.terms.map { TermMatcher(cursor: index.cursor(plan.terms[$0].info), field: plan.terms[$0].field) })
+                (offset: group.offset, terms: group.terms.map { TermMatcher(cursor: cursor(plan.terms[$0], s), field: plan.terms[$0].field) })
             }
-            return PhraseMatcher(groups: matchers, field: field, positions: index.positions, positionsEnd: index.positionsEnd)
+            return PhraseMatcher(groups: matchers, field: field, positions: segment.positions, positionsEnd: segment.positionsEnd)
         case let .author(parts):
-            let matchers = parts.map { part in part.map { TermMatcher(cursor: index.cursor(plan.terms[$0].info), field: .author) } }
-            return AuthorNameMatcher(parts: matchers, positions: index.positions, positionsEnd: index.positionsEnd)
+            let matchers = parts.map { part in part.map { TermMatcher(cursor: cursor(plan.terms[$0], s), field: .author) } }
+            return AuthorNameMatcher(parts: matchers, positions: segment.positions, positionsEnd: segment.positionsEnd)
         case let .years(range):
-            return YearMatcher(norms: index.norms, range: range)
+            return YearMatcher(norms: segment.norms, range: range)
         case let .boolean(must, should, mustNot):
             var base: Matcher
             let anyShould = { () -> Matcher in
-                should.count == 1 ? self.matcher(should[0], plan: plan) : UnionMatcher(should.map { self.matcher($0, plan: plan) })
+                should.count == 1 ? self.matcher(should[0], plan: plan, segment: s)
+                                  : UnionMatcher(should.map { self.matcher($0, plan: plan, segment: s) })
             }
             if must.isEmpty {
                 base = anyShould()
             } else if !should.isEmpty && must.allSatisfy({ $0.onlyFilters(plan.terms) }) {
                 // Required filters leave the other clauses required as a group (see `PlanBuilder`).
-                base = IntersectionMatcher(must.map { matcher($0, plan: plan) } + [anyShould()])
+                base = IntersectionMatcher(must.map { matcher($0, plan: plan, segment: s) } + [anyShould()])
             } else {
-                base = must.count == 1 ? matcher(must[0], plan: plan) : IntersectionMatcher(must.map { matcher($0, plan: plan) })
+                base = must.count == 1 ? matcher(must[0], plan: plan, segment: s)
+                                       : IntersectionMatcher(must.map { matcher($0, plan: plan, segment: s) })
             }
-            if !mustNot.isEmpty { base = ExclusionMatcher(include: base, exclude: mustNot.map { matcher($0, plan: plan) }) }
+            if !mustNot.isEmpty { base = ExclusionMatcher(include: base, exclude: mustNot.map { matcher($0, plan: plan, segment: s) }) }
             return base
         case .nothing:
             return EmptyMatcher()
@@ -354,23 +420,26 @@ public struct Searcher: Sendable {
 
     /// Each scoring term's part of a document's score.
     func explain(_ document: UInt32, plan: SearchPlan) -> Explanation {
-        let context = ScoringContext(index: index, parameters: parameters, scorer: scorer)
         var terms: [Explanation.Term] = []
-        for termIndex in plan.scoringTerms {
-            let term = plan.terms[termIndex]
-            var cursor = index.cursor(term.info)
-            cursor.advance(to: document)
-            guard cursor.document == document,
-                  let saturation = context.saturation(cursor.document, cursor.titleFrequency, cursor.abstractFrequency, TermWeight(term)) else { continue }
-            terms.append(Explanation.Term(
-                term: term.display, idf: term.weight,
-                titleFrequency: term.field == .abstract ? 0 : Int(cursor.titleFrequency),
-                abstractFrequency: term.field == .title ? 0 : Int(cursor.abstractFrequency),
-                saturation: saturation, score: BM25.quantized(term.weight * saturation)))
+        var lengths: (title: UInt32, abstract: UInt32) = (0, 0)
+        if let (s, local) = index.locate(Int(document)) {
+            let context = self.context(s)
+            lengths = index.segments[s].segment.norms.lengths(local)
+            for termIndex in plan.scoringTerms {
+                let term = plan.terms[termIndex]
+                var cursor = self.cursor(term, s)
+                cursor.advance(to: local)
+                guard cursor.document == local,
+                      let saturation = context.saturation(cursor.document, cursor.titleFrequency, cursor.abstractFrequency, TermWeight(term)) else { continue }
+                terms.append(Explanation.Term(
+                    term: term.display, idf: term.weight,
+                    titleFrequency: term.field == .abstract ? 0 : Int(cursor.titleFrequency),
+                    abstractFrequency: term.field == .title ? 0 : Int(cursor.abstractFrequency),
+                    saturation: saturation, score: BM25.quantized(term.weight * saturation)))
+            }
         }
         return Explanation(
-            terms: terms, titleLength: Int(index.norms.titleLength(document)),
-            abstractLength: Int(index.norms.abstractLength(document)), parameters: parameters,
+            terms: terms, titleLength: Int(lengths.title), abstractLength: Int(lengths.abstract), parameters: parameters,
             statistics: index.statistics)
     }
 }

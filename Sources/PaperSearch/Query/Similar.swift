@@ -124,7 +124,7 @@ extension Searcher {
 struct SimilarTerms {
     struct Candidate {
         var bytes: [UInt8]
-        var info: TermInfo
+        var indexed: IndexedTerm
         var score: Double
     }
 
@@ -164,7 +164,7 @@ struct SimilarTerms {
         let maximumTerms = lucene ? 25 : options.maximumTerms
         var candidates: [Candidate] = []
         for (bytes, frequency) in frequencies where frequency >= minimumTermFrequency {
-            guard let info = try index.termInfo(.text, bytes), info.documentFrequency >= minimumDocumentFrequency,
+            guard let info = try index.lookup(.text, bytes), info.documentFrequency >= minimumDocumentFrequency,
                   info.documentFrequency > indexedSourcesHolding[bytes, default: 0] else { continue }
             if !lucene && Double(info.documentFrequency) > options.maximumDocumentShare * Double(documentCount) { continue }
             let score: Double
@@ -174,7 +174,7 @@ struct SimilarTerms {
             } else {
                 score = (1 + Math.log(frequency)) * BM25.idf(documentFrequency: info.documentFrequency, documentCount: documentCount)
             }
-            candidates.append(Candidate(bytes: bytes, info: info, score: score))
+            candidates.append(Candidate(bytes: bytes, indexed: info, score: score))
         }
         candidates.sort { $0.score > $1.score || ($0.score == $1.score && $0.bytes.lexicographicallyPrecedes($1.bytes)) }
         return SimilarTerms(candidates: Array(candidates.prefix(maximumTerms)), lucene: lucene, documentCount: documentCount)
@@ -188,8 +188,8 @@ struct SimilarTerms {
         // In byte order, so that scores are summed in a fixed order whatever the selection order.
         for candidate in candidates.prefix(count).sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
             let boost = lucene ? 1 : candidate.score / best
-            let idf = BM25.idf(documentFrequency: candidate.info.documentFrequency, documentCount: documentCount)
-            plan.terms.append(PlanTerm(namespace: .text, bytes: candidate.bytes, field: .text, info: candidate.info,
+            let idf = BM25.idf(documentFrequency: candidate.indexed.documentFrequency, documentCount: documentCount)
+            plan.terms.append(PlanTerm(namespace: .text, bytes: candidate.bytes, field: .text, indexed: candidate.indexed,
                                        weight: idf * boost, display: String(decoding: candidate.bytes, as: UTF8.self)))
         }
         plan.scoringTerms = Array(plan.terms.indices)

@@ -11,6 +11,9 @@ struct TopK {
 
     let capacity: Int
     private(set) var entries: [Entry] = []
+    /// Added to every document offered: a segment's first document number in its commit, so that one top k
+    /// ranks every segment's documents by their commit numbers.
+    var documentBase: UInt32 = 0
 
     init(capacity: Int) {
         self.capacity = max(0, capacity)
@@ -32,7 +35,7 @@ struct TopK {
     @inline(__always)
     mutating func insert(_ document: UInt32, score: Double) {
         guard capacity > 0 else { return }
-        let entry = Entry(score: score, document: document)
+        let entry = Entry(score: score, document: document &+ documentBase)
         if entries.count < capacity {
             entries.append(entry)
             siftUp(entries.count - 1)

@@ -74,7 +74,7 @@ enum IndexCommand: Command {
             return .success
         }
         let rate = summary.seconds > 0 ? Int(Double(summary.documentCount) / summary.seconds) : 0
-        context.output.line("Indexed \(Format.grouped(summary.documentCount)) papers into \(summary.directory)/\(summary.generation) "
+        context.output.line("Indexed \(Format.grouped(summary.documentCount)) papers into \(summary.directory) (\(summary.generation)) "
             + "in \(Format.decimal(summary.seconds, places: 2)) s (\(Format.grouped(rate)) papers/s).")
         context.output.line("Read \(Format.grouped(report.papersRead)) records from \(report.files.count) file\(report.files.count == 1 ? "" : "s"), "
             + "merged \(Format.grouped(report.duplicatesMerged)) duplicates, skipped \(Format.grouped(report.totalSkipped)).")
@@ -109,21 +109,45 @@ enum StatsCommand: Command {
             context.output.line()
             return .success
         }
-        context.output.line("Index \(stats.path)/\(stats.generation), built \(stats.createdAt), analyzer \(stats.analyzer)")
-        context.output.line("papers    \(Format.grouped(stats.documentCount))")
-        context.output.line("terms     \(Format.grouped(stats.termCount))")
+        context.output.line("Index \(stats.path) (\(stats.generation)), written \(stats.createdAt), analyzer \(stats.analyzer)")
+        context.output.line("papers    \(Format.grouped(stats.documentCount))"
+            + (stats.deletedCount > 0 ? " (and \(Format.grouped(stats.deletedCount)) deleted, stored until a merge)" : ""))
+        context.output.line("segments  \(stats.segments.count)")
+        context.output.line("terms     \(Format.grouped(stats.termCount))" + (stats.segments.count > 1 ? " (summed over the segments)" : ""))
         context.output.line("postings  \(Format.grouped(stats.postingCount))")
         context.output.line("average length: title \(Format.decimal(stats.averageTitleLength, places: 1)), "
             + "abstract \(Format.decimal(stats.averageAbstractLength, places: 1)) terms")
+        if let roots = stats.roots {
+            context.output.line("built from \(roots.joined(separator: ", ")) (\(stats.sourceCount) file\(stats.sourceCount == 1 ? "" : "s"))")
+        }
+        if stats.segments.count > 1 {
+            context.output.line("")
+            context.output.line("segment".padding(to: 16) + "papers".padding(to: 12) + "deleted".padding(to: 10) + "bytes")
+            for segment in stats.segments {
+                context.output.line(segment.name.padding(to: 16) + Format.grouped(segment.documentCount - segment.deletedCount).padding(to: 12)
+                    + Format.grouped(segment.deletedCount).padding(to: 10) + Format.bytes(segment.bytes))
+            }
+        }
         context.output.line("")
         context.output.line("file".padding(to: 16) + "bytes".padding(to: 14) + "bytes/posting")
-        for file in stats.files {
+        for file in fileKinds(stats.files) {
             let perPosting = stats.postingCount > 0 ? Double(file.bytes) / Double(stats.postingCount) : 0
             context.output.line(file.name.padding(to: 16) + Format.bytes(file.bytes).padding(to: 14) + Format.decimal(perPosting, places: 2))
         }
         let total = stats.postingCount > 0 ? Double(stats.totalBytes) / Double(stats.postingCount) : 0
         context.output.line("total".padding(to: 16) + Format.bytes(stats.totalBytes).padding(to: 14) + Format.decimal(total, places: 2))
         return .success
+    }
+
+    /// The files by kind, summed over the segments: "terms.pst", ..., "deletions", "commit".
+    static func fileKinds(_ files: [(name: String, bytes: Int)]) -> [(name: String, bytes: Int)] {
+        var kinds: [(name: String, bytes: Int)] = []
+        for file in files {
+            let kind = file.name.hasSuffix(".psx") ? "deletions"
+                : file.name.hasPrefix("commit-") ? "commit" : String(file.name.split(separator: "/").last ?? "")
+            if let at = kinds.firstIndex(where: { $0.name == kind }) { kinds[at].bytes += file.bytes } else { kinds.append((kind, file.bytes)) }
+        }
+        return kinds
     }
 }
 
@@ -133,6 +157,14 @@ extension StatsCommand {
         .object(JSONObject([
             ("index", .string(stats.path)), ("generation", .string(stats.generation)), ("createdAt", .string(stats.createdAt)),
             ("analyzer", .string(stats.analyzer)), ("papers", .integer(stats.documentCount)),
+            ("deleted", .integer(stats.deletedCount)),
+            ("segments", .array(stats.segments.map { segment in
+                .object(JSONObject([("name", .string(segment.name)), ("papers", .integer(segment.documentCount - segment.deletedCount)),
+                                    ("deleted", .integer(segment.deletedCount)), ("terms", .integer(segment.termCount)),
+                                    ("postings", .integer(segment.postingCount)), ("bytes", .integer(segment.bytes)),
+                                    ("createdAt", .string(segment.createdAt))]))
+            })),
+            ("roots", stats.roots.map { .array($0.map { .string($0) }) } ?? .null), ("sourceFiles", .integer(stats.sourceCount)),
             ("terms", .integer(stats.termCount)), ("postings", .integer(stats.postingCount)),
             ("averageTitleLength", .double(stats.averageTitleLength)),
             ("averageAbstractLength", .double(stats.averageAbstractLength)),
@@ -148,7 +180,8 @@ enum VerifyCommand: Command {
     static let usage = "[--index DIR]"
     static let abstract = "Check every file of the index against its checksum and structure."
     static let discussion = """
-        Recomputes the CRC-32 of every file and the manifest, and walks every structure: each term in order,
+        Recomputes the CRC-32 of every file, the commit and the manifests, and walks every structure of every
+        segment: each term in order,
         each postings list and its positions, each stored record (with their own checksums). Opening an
         index and searching check less, and cheaply (see the README's "Damage" section); verify checks all.
 
@@ -162,7 +195,8 @@ enum VerifyCommand: Command {
         let index = try SearchIndex.open(at: context.indexDirectory(arguments))
         try index.verify()
         let stats = index.statisticsSummary
-        context.output.line("OK: \(stats.path)/\(stats.generation): \(stats.files.count) files, \(Format.bytes(stats.totalBytes)), "
+        context.output.line("OK: \(stats.path) (\(stats.generation)): \(stats.segments.count) segment\(stats.segments.count == 1 ? "" : "s"), "
+            + "\(stats.files.count) files, \(Format.bytes(stats.totalBytes)), "
             + "\(Format.grouped(stats.documentCount)) papers, \(Format.grouped(stats.termCount)) terms, "
             + "\(Format.grouped(stats.postingCount)) postings checked.")
         return .success

@@ -9,9 +9,9 @@ struct IndexIntegrityTests {
         try IndexBuilder.build(corpus: [TestPaths.corpus], into: directory, threads: threads).summary
     }
 
+    /// The folder of the index's one segment.
     static func generationPath(_ directory: String) throws -> String {
-        let current = try String(contentsOfFile: directory + "/CURRENT", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        return directory + "/" + current
+        try SearchIndex.open(at: directory).soleSegment.folder
     }
 
     /// Replaces one byte of a file.
@@ -170,17 +170,20 @@ struct IndexIntegrityTests {
     @Test func truncationIsCaught() throws {
         let scratch = ScratchDirectory()
         _ = try Self.buildBundled(in: scratch.path)
-        let file = try Self.generationPath(scratch.path) + "/" + IndexComponent.postings.fileName
+        let folder = try Self.generationPath(scratch.path)
+        let file = folder + "/" + IndexComponent.postings.fileName
+        let length = try Self.manifestLength(folder, .postings)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
         try handle.truncate(atOffset: 100)
         try handle.close()
-        #expect(throws: IndexError.truncated(file: file, length: 100, needed: try Self.manifestLength(scratch.path, .postings))) {
+        #expect(throws: IndexError.truncated(file: file, length: 100, needed: length)) {
             _ = try SearchIndex.open(at: scratch.path)
         }
     }
 
-    static func manifestLength(_ directory: String, _ component: IndexComponent) throws -> Int {
-        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: try generationPath(directory) + "/manifest.json")))
+    /// A file's length as a segment's manifest gives it.
+    static func manifestLength(_ folder: String, _ component: IndexComponent) throws -> Int {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json")))
         let manifest = try Manifest(bytes: bytes, path: "manifest.json")
         return manifest.files.first { $0.name == component.fileName }?.length ?? -1
     }
@@ -188,7 +191,8 @@ struct IndexIntegrityTests {
     @Test func newerFormatIsReportedAsSuchNotAsDamage() throws {
         let scratch = ScratchDirectory()
         _ = try Self.buildBundled(in: scratch.path)
-        let file = try Self.generationPath(scratch.path) + "/" + IndexComponent.norms.fileName
+        let folder = try Self.generationPath(scratch.path)
+        let file = folder + "/" + IndexComponent.norms.fileName
         // The version field follows the magic, the name length and the codec name.
         let versionOffset = 5 + IndexComponent.norms.codecName.utf8.count
         var data = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -196,7 +200,7 @@ struct IndexIntegrityTests {
         try SystemCalls.writeFile(file, Array(data))
         #expect(throws: IndexError.formatTooNew(file: file, found: 9, supported: IndexFormat.supportedVersions)) { _ = try SearchIndex.open(at: scratch.path) }
 
-        let manifestPath = try Self.generationPath(scratch.path) + "/manifest.json"
+        let manifestPath = folder + "/manifest.json"
         let text = try String(contentsOfFile: manifestPath, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\":\(IndexFormat.currentVersion)", with: "\"formatVersion\":2")
         try SystemCalls.writeFile(manifestPath, Array(text.utf8))
         #expect(throws: IndexError.formatTooOld(file: manifestPath, found: 2, supported: IndexFormat.supportedVersions)) { _ = try SearchIndex.open(at: scratch.path) }
@@ -227,14 +231,15 @@ struct IndexIntegrityTests {
         let new = try SearchIndex.open(at: scratch.path)
         #expect(new.generation != oldGeneration)
         #expect(new.documentCount == 1)
-        // The old generation's files are gone from the directory, but the open index still reads them.
-        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/" + oldGeneration))
+        // The old commit's files are gone from the directory, but the open index still reads them.
+        #expect(!FileManager.default.fileExists(atPath: old.soleSegment.folder))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/" + oldGeneration + ".json"))
         #expect(old.documentCount == 130)
         for document in 0..<old.documentCount { _ = try old.paper(at: document) }
         try old.verify()
-        // Nothing but the live generation, the pointer and the lock remain.
+        // Nothing but the live commit, the pointer and the lock remain.
         let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", new.generation])
+        #expect(entries == IndexLayout.cleanEntries(scratch.path))
     }
 
     @Test func aFailedBuildChangesNothing() throws {
@@ -246,7 +251,7 @@ struct IndexIntegrityTests {
         }
         #expect(try SearchIndex.open(at: scratch.path).generation == before)
         let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", before])
+        #expect(entries == IndexLayout.cleanEntries(scratch.path))
     }
 
     @Test func aRepeatedIDRestartsTheBuildWithTwoPassesAndLeavesNothingBehind() throws {
@@ -255,9 +260,10 @@ struct IndexIntegrityTests {
         let (summary, report) = try IndexBuilder.build(corpus: [TestPaths.corpus], into: scratch.path)
         #expect(report.duplicatesMerged == 2)
         #expect(summary.documentCount == 130)
-        #expect(summary.generation == "gen-000001")
+        // The dropped attempt's segment number is free again: the segment is 1, the commit 2.
+        #expect(summary.generation == "commit-000002")
         let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", summary.generation])
+        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", "commit-000002.json", "seg-000001"])
     }
 
     @Test func leftoversOfAKilledBuildAreRemovedByTheNext() throws {
@@ -270,7 +276,7 @@ struct IndexIntegrityTests {
         #expect(try SearchIndex.open(at: scratch.path).documentCount == 130)
         let summary = try Self.buildBundled(in: scratch.path)
         let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", summary.generation])
-        #expect(summary.generation == "gen-000002")
+        #expect(entries == IndexLayout.cleanEntries(scratch.path))
+        #expect(summary.generation == "commit-000004")
     }
 }

@@ -9,7 +9,7 @@ enum IndexFixtures {
         var options = IndexWriter.Options()
         options.maximumDocumentsPerRun = runEvery
         options.termsPerPostingsChunk = termsPerChunk
-        let writer = try IndexWriter(directory: directory, options: options)
+        let writer = try IndexWriter(directory: directory, options: options, replacing: true)
         for paper in papers { try writer.add(paper) }
         return try writer.commit()
     }
@@ -138,8 +138,8 @@ struct IndexRoundTripTests {
         let first = try SearchIndex.open(at: one.path), second = try SearchIndex.open(at: many.path)
         for component in [IndexComponent.terms, .postings, .positions] {
             let name = component.fileName
-            let a = try Data(contentsOf: URL(fileURLWithPath: one.path + "/" + first.generation + "/" + name))
-            let b = try Data(contentsOf: URL(fileURLWithPath: many.path + "/" + second.generation + "/" + name))
+            let a = try Data(contentsOf: URL(fileURLWithPath: first.soleSegment.folder + "/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: second.soleSegment.folder + "/" + name))
             let header = FileEnvelope.headerLength(component)
             #expect(a.count == b.count, "\(name)")
             #expect(a.dropFirst(header).dropLast(IndexFormat.footerSize) == b.dropFirst(header).dropLast(IndexFormat.footerSize), "\(name)")

@@ -88,6 +88,15 @@
         documentFrequency = info.documentFrequency
         self.documentCount = UInt32(clamping: documentCount)
         positionsBase = info.positionsOffset
+        if info.documentFrequency == 0 {
+            // A term a segment does not hold: no documents (`empty`).
+            skipTable = SkipTable()
+            dataStart = 0
+            blockCount = 0
+            singleDocument = PostingsCursor.exhausted
+            document = PostingsCursor.exhausted
+            return
+        }
         if info.documentFrequency == 1 {
             skipTable = SkipTable()
             dataStart = 0
@@ -124,6 +133,12 @@
         blockCount = blocks
         skipTable = unsafe SkipTable(entries: skips, count: blocks)
         decodeBlock(0)
+    }
+
+    /// A cursor with no documents: a term that one segment of an index does not hold.
+    static func empty(_ postings: MappedFile) -> PostingsCursor {
+        PostingsCursor(info: TermInfo(documentFrequency: 0, postingsOffset: 0, positionsOffset: 0), postings: postings,
+                       postingsEnd: 0, documentCount: 0)
     }
 
     /// Whether this term's list has blocks (false for a single document).

@@ -11,8 +11,8 @@ public struct IndexProgress: Sendable {
     public var seconds: Double
 }
 
-/// Builds an index from corpus files: the corpus readers feed an `IndexWriter`, and the new generation is
-/// published only if the build succeeds.
+/// Builds an index from corpus files: the corpus readers feed an `IndexWriter` that replaces the whole index
+/// with one new segment, published only if the build succeeds.
 ///
 /// Both cores work: the calling thread reads and parses the corpus and hands papers over in batches; worker
 /// threads analyse the batches (the costly part: tokens, stems, each paper's terms grouped and their postings
@@ -61,8 +61,10 @@ public enum IndexBuilder {
         started: Double, progress: ((IndexProgress) -> Void)?
     ) throws(AttemptError) -> (summary: IndexSummary, report: CorpusReport) {
         let writer: IndexWriter
-        do { writer = try IndexWriter(directory: directory, options: options) } catch { throw .failed(error) }
-        let pipeline = AnalysisPipeline(writer: writer, workers: max(1, threads), analyzer: options.analyzer)
+        do { writer = try IndexWriter(directory: directory, options: options, replacing: true, distinctIDs: true) } catch { throw .failed(error) }
+        let pipeline = AnalysisPipeline(workers: max(1, threads), analyzer: options.analyzer) { (paper: AnalyzedPaper) throws(IndexError) in
+            try writer.add(paper)
+        }
         var planned: Int?
         var fraction: Double?
         var batch: [Paper] = []
@@ -128,92 +130,3 @@ public enum ProcessorInfo {
     public static var activeProcessorCount: Int { SystemCalls.processorCount }
 }
 
-/// Analysis on worker threads, adding to the writer in submission order on one serial queue.
-///
-/// Invariants: the writer is touched only on `addQueue`; a batch's result is added only after every earlier
-/// batch's; `slots` bounds the batches in flight (analysed or waiting), so the reader blocks when it runs ahead.
-private final class AnalysisPipeline: @unchecked Sendable {
-    // @unchecked Sendable: mutable state is either guarded by `state` (a Mutex) or confined to `addQueue`.
-    private let writer: IndexWriter
-    private let analyzers: Mutex<[PaperAnalyzer]>
-    private let workQueue = DispatchQueue(label: "PaperSearch.analysis", attributes: .concurrent)
-    private let addQueue = DispatchQueue(label: "PaperSearch.invert")
-    private let slots: DispatchSemaphore
-    private let group = DispatchGroup()
-
-    private struct State {
-        var nextToSubmit = 0
-        var nextToAdd = 0
-        var ready: [Int: [AnalyzedPaper]] = [:]
-        var failure: IndexError?
-        var added = 0
-    }
-    private let state = Mutex(State())
-
-    init(writer: IndexWriter, workers: Int, analyzer: Analyzer) {
-        self.writer = writer
-        analyzers = Mutex((0..<(workers + 1)).map { _ in PaperAnalyzer(analyzer: analyzer) })
-        slots = DispatchSemaphore(value: 2 * workers + 2)
-    }
-
-    var papersAdded: Int { state.withLock { $0.added } }
-
-    /// Queues a batch for analysis; blocks while too many batches are in flight.
-    func submit(_ papers: [Paper]) throws(IndexError) {
-        if let failure = state.withLock({ $0.failure }) { throw failure }
-        slots.wait()
-        let sequence = state.withLock { state -> Int in
-            defer { state.nextToSubmit += 1 }
-            return state.nextToSubmit
-        }
-        group.enter()
-        workQueue.async { [self] in
-            var analyzer = analyzers.withLock { $0.popLast() } ?? PaperAnalyzer(analyzer: writer.options.analyzer)
-            var results: [AnalyzedPaper] = []
-            results.reserveCapacity(papers.count)
-            for paper in papers {
-                var analyzed = AnalyzedPaper()
-                analyzer.analyze(paper, into: &analyzed)
-                results.append(analyzed)
-            }
-            analyzers.withLock { $0.append(analyzer) }
-            state.withLock { $0.ready[sequence] = results }
-            addQueue.async { [self] in
-                drain()
-                group.leave()
-            }
-        }
-    }
-
-    /// Adds every batch that is next in order (runs on `addQueue`).
-    private func drain() {
-        while true {
-            let next = state.withLock { state -> [AnalyzedPaper]? in
-                guard let batch = state.ready.removeValue(forKey: state.nextToAdd) else { return nil }
-                state.nextToAdd += 1
-                return batch
-            }
-            guard let batch = next else { return }
-            if state.withLock({ $0.failure }) == nil {
-                do {
-                    for paper in batch { try writer.add(paper) }
-                    state.withLock { $0.added += batch.count }
-                } catch {
-                    state.withLock { $0.failure = $0.failure ?? error }
-                }
-            }
-            slots.signal()
-        }
-    }
-
-    /// Waits for every batch to be added; rethrows the first failure.
-    func finish() throws(IndexError) {
-        group.wait()
-        if let failure = state.withLock({ $0.failure }) { throw failure }
-    }
-
-    /// Waits for work in flight to end (after a failure elsewhere); the writer is then discarded.
-    func abandon() {
-        group.wait()
-    }
-}

@@ -1,11 +1,21 @@
-/// What a finished build produced.
+/// What a commit produced.
 public struct IndexSummary: Sendable {
     public var directory: String
+    /// The commit published, e.g. "commit-000009".
     public var generation: String
+    /// The live papers of the index after the commit.
     public var documentCount: Int
+    /// Papers this writer added (updates included).
+    public var added: Int
+    /// Papers this writer deleted: removed, or replaced by an update.
+    public var removed: Int
+    /// The commit's segments, and how many merges this commit made.
+    public var segmentCount: Int
+    public var merges: Int
+    /// Terms and postings summed over the segments (a term in two segments counts twice).
     public var termCount: Int
     public var postingCount: Int
-    /// Bytes of each file of the generation, by file name.
+    /// Bytes of each file of the commit, by name ("seg-000004/terms.pst", deletion files, the commit file).
     public var fileSizes: [(name: String, bytes: Int)]
     /// How many sorted runs were spilled to disk under the memory budget (0: everything fitted).
     public var runsSpilled: Int
@@ -13,14 +23,22 @@ public struct IndexSummary: Sendable {
     public var totalBytes: Int { fileSizes.reduce(0) { $0 + $1.bytes } }
 }
 
-/// Builds an index generation from papers and publishes it atomically (see `IndexDirectory`).
+/// Changes an index and publishes the changes atomically as one commit (see `IndexDirectory`): adds papers
+/// (a paper whose id is in the index already replaces it), removes papers, merges segments.
 ///
-/// Papers are analysed and inverted in memory; whenever the inverter holds more than the memory budget its
-/// content is written as a sorted run and memory starts afresh, so a corpus larger than memory still
-/// indexes. `commit()` merges the runs into the final files (encoded in parallel chunks that are written in
-/// order, so the files are the same whatever the threads do), writes the manifest and publishes.
-/// A writer that is dropped without `commit()` (or whose commit fails) removes its temporary files and
-/// leaves the live index as it was.
+///     let writer = try IndexWriter(directory: ".papers-index")
+///     try writer.add(paper)                       // new, or an update of the paper with its id
+///     _ = try writer.remove(id: "arXiv:2506.01967")
+///     let summary = try writer.commit()           // searchers that reopen see both
+///
+/// New papers go into a new segment (`SegmentWriter`); a paper removed or replaced is marked deleted in its
+/// segment (`DeletionsBuilder`). At the commit the merge policy (`Options.mergePolicy`) merges segments,
+/// rewriting their live papers, and purges segments whose papers are all deleted. Searches see nothing of a
+/// writer's work until its commit is published, and then all of it; statistics are the live papers', so
+/// every score equals a fresh build's of the same papers.
+///
+/// One writer at a time holds the index's lock. A writer dropped without `commit()` (or whose commit fails)
+/// removes what it wrote and leaves the index as it was.
 public final class IndexWriter {
     public struct Options: Sendable {
         /// Memory the in-memory inverter may use before it spills a run (default 512 MiB).
@@ -28,6 +46,10 @@ public final class IndexWriter {
         public var analyzer: Analyzer = .english
         /// The parameters the stored score bounds are computed for (searches with others still work).
         public var parameters: BM25Parameters = .default
+        /// When segments are merged.
+        public var mergePolicy: MergePolicy = .default
+        /// Threads that analyse the papers of a merge.
+        public var threads: Int = ProcessorInfo.activeProcessorCount
         /// Spill a run after this many papers whatever the memory (for tests of the merge).
         var maximumDocumentsPerRun = Int.max
         /// Terms per chunk of the parallel postings encoding (for tests of its ordering).
@@ -38,239 +60,332 @@ public final class IndexWriter {
 
     let options: Options
     let directory: IndexDirectory
-    /// The marker and lock this build holds, and what it created to take them (undone if it fails).
+    /// The marker and lock this writer holds, and what it created to take them (undone if it fails).
     private let preparation: IndexDirectory.Preparation
-    private let generation: String
-    private let temporary: String
-    private let buildID = BuildID.random()
+    /// The commit this writer started from (nil: no index yet, or a rebuild that replaces it).
+    let base: SearchIndex?
     private let started = SystemCalls.monotonicSeconds()
+    private var nextNumber: Int
 
-    private var documents: DocStoreWriter
-    private var inverter: Inverter
-    private var runs: [String] = []
-    private var titleLengths: [UInt32] = []
-    private var abstractLengths: [UInt32] = []
-    private var years: [UInt16] = []
-    private var values = DocValuesWriter()
+    /// The new papers' segment, made at the first paper.
+    private var segment: SegmentWriter?
+    /// Ids of the papers added, with their document numbers in the new segment (nil: the caller vouches the
+    /// ids are distinct, as a corpus reader does).
+    private var addedIDs: [String: UInt32]?
+    /// New-segment papers replaced by a later paper of this writer.
+    private var replacedInNewSegment: [UInt32] = []
+    /// New deletions in the base commit's segments, by segment.
+    private var deletions: [Int: DeletionsBuilder] = [:]
     private var paperAnalyzer: PaperAnalyzer
     private var analyzed = AnalyzedPaper()
-    /// How far the commit got: the build folder renamed to its generation, then published.
-    private var renamed = false
+    /// Merged segments written but not yet published (removed if the commit fails).
+    private var mergedSegments: [SegmentWriter] = []
     private var finished = false
+    private var addedCount = 0
+    private var removedCount = 0
+
+    /// The corpus roots and files the commit records (`Commit`); the base commit's unless a build or sync
+    /// sets them.
+    var roots: [String]?
+    var sources: [Commit.Source]
 
     /// The number of papers added so far.
-    public private(set) var documentCount = 0
+    public var documentCount: Int { segment?.documentCount ?? 0 }
 
-    /// Starts a build of the index in `path`: a missing or empty folder (created and marked as an index), or
-    /// an index. Fails if the folder holds anything else, or if another build holds the lock.
-    public init(directory path: String, options: Options = Options()) throws(IndexError) {
+    /// Opens the index in `path` for changes: a missing or empty folder (created and marked as an index), or
+    /// an index. With `replacing`, the commit starts empty and replaces the whole index (a rebuild), which
+    /// also repairs an index that cannot be opened. Fails if the folder holds anything else, or if another
+    /// writer holds the lock.
+    public convenience init(directory path: String, options: Options = Options(), replacing: Bool = false) throws(IndexError) {
+        try self.init(directory: path, options: options, replacing: replacing, distinctIDs: false)
+    }
+
+    /// `distinctIDs`: the caller adds each id at most once (a corpus reader merges repeated ids), so the
+    /// writer need not remember the ids it added.
+    init(directory path: String, options: Options, replacing: Bool, distinctIDs: Bool) throws(IndexError) {
         guard options.memoryBudget >= 16 << 20 else { throw .budgetTooSmall(bytes: options.memoryBudget) }
-        self.options = options
-        paperAnalyzer = PaperAnalyzer(analyzer: options.analyzer)
+        addedIDs = distinctIDs ? nil : [:]
         let directory = IndexDirectory(root: path)
         self.directory = directory
         let preparation = try directory.prepareForBuilding()
         self.preparation = preparation
         do throws(IndexError) {
-            // Leftovers of builds that were killed or failed go now (we hold the lock). With a damaged CURRENT,
-            // which this build will repair, the generations stay until it publishes: they are all there is.
-            switch Result(catching: { () throws(IndexError) in try directory.currentGeneration() }) {
-            case let .success(current): directory.removeStale(keeping: current)
-            case .failure: directory.removeStale(keeping: nil, keepingGenerations: true)
+            // Leftovers of writers that were killed or failed go now (we hold the lock). With a damaged CURRENT
+            // or commit, which a rebuild will repair, every segment stays until it publishes: it is all there is.
+            var base: SearchIndex?
+            switch Result(catching: { () throws(IndexError) in try directory.current() }) {
+            case .success(nil):
+                directory.removeStale(keeping: [])
+            case let .success(pointer?):
+                switch Result(catching: { () throws(IndexError) in try SearchIndex.open(at: path) }) {
+                case let .success(index):
+                    directory.removeStale(keeping: IndexWriter.namesNeeded(by: index))
+                    if !replacing { base = index }
+                case let .failure(error):
+                    directory.removeStale(keeping: nil)
+                    if !replacing { throw error }
+                    _ = pointer
+                }
+            case let .failure(error):
+                directory.removeStale(keeping: nil)
+                if !replacing { throw error }
             }
-            let number = try directory.nextGenerationNumber()
-            generation = IndexDirectory.generationName(number)
-            inverter = try Inverter(capacity: IndexWriter.arenaCapacity(options))
-            temporary = directory.path(IndexDirectory.buildFolderName(number, processID: SystemCalls.processID))
-            do {
-                try SystemCalls.makeDirectory(temporary)
-                let output = try FileOutput(path: temporary + "/" + IndexComponent.docs.fileName)
-                documents = DocStoreWriter(output: output)
-            } catch {
-                directory.removeFolder(temporary)
-                throw .io(error)
+            self.base = base
+            // Papers added to an index are analysed as its papers were, and its bounds assume its parameters.
+            var options = options
+            if let base {
+                options.analyzer = base.analyzer
+                options.parameters = base.parameters
             }
-            try FileEnvelope.writeHeader(documents.output, component: .docs, buildID: buildID)
+            self.options = options
+            paperAnalyzer = PaperAnalyzer(analyzer: options.analyzer)
+            roots = base?.commit?.roots
+            sources = base?.commit?.sources ?? []
+            nextNumber = try directory.nextNumber()
         } catch {
             directory.undoPreparation(preparation)
             throw error
         }
     }
 
-    /// A writer dropped without a successful `commit()` discards its build (see `abandon()`).
+    /// The names in the index folder an open commit needs.
+    static func namesNeeded(by index: SearchIndex) -> Set<String> {
+        guard let commit = index.commit else { return [index.generation] }
+        return commit.referencedNames.union([IndexDirectory.commitFileName(index.generation)])
+    }
+
+    /// A number for a new segment or file.
+    private func takeNumber() -> Int {
+        defer { nextNumber += 1 }
+        return nextNumber
+    }
+
+    /// A writer dropped without a successful `commit()` discards its work (see `abandon()`).
     deinit { abandon() }
 
-    /// Discards the build: removes its build folder, its generation if it was renamed but not published,
-    /// and — for a first build — the marker, lock and folders it created. The live index stays as it was.
-    /// Does nothing after a successful `commit()`; a writer abandoned cannot add or commit.
+    /// Discards the writer's work: its segments and files not published, and — for a first build — the
+    /// marker, lock and folders it created. The index stays as it was. Does nothing after a successful
+    /// `commit()`; a writer abandoned cannot add or commit.
     ///
     /// Dropping the writer does the same, but a caller that is about to exit should call this: the last
     /// reference may be released on another thread after the process has gone.
     public func abandon() {
         guard !finished else { return }
         finished = true
-        directory.removeFolder(temporary)
-        if renamed { directory.removeFolder(directory.path(generation)) }
-        directory.undoPreparation(preparation)
+        segment?.abandon()
+        for merged in mergedSegments { merged.abandon() }
+        if base == nil, (try? directory.current()) == nil {
+            directory.undoPreparation(preparation)
+        }
+        // Deletion files and commit files written but not published are unreferenced: the next writer removes
+        // them (this one no longer knows whether a reader could have seen them, so it leaves them).
     }
 
-    // MARK: - Adding papers
+    // MARK: - Adding and removing
 
-    /// Analyses and adds one paper; it gets the next document number.
+    /// Analyses and adds one paper; a live paper with the same id (exactly) is replaced.
     public func add(_ paper: Paper) throws(IndexError) {
         paperAnalyzer.analyze(paper, into: &analyzed)
         try add(analyzed)
     }
 
-    /// Adds a paper analysed beforehand (possibly on another thread); it gets the next document number.
+    /// Adds a paper analysed beforehand (possibly on another thread).
     func add(_ paper: AnalyzedPaper) throws(IndexError) {
         precondition(!finished, "add after commit")
-        inverter.add(paper, document: documentCount)
-        titleLengths.append(paper.titleLength)
-        abstractLengths.append(paper.abstractLength)
-        years.append(paper.year)
-        values.add(date: paper.date, values: paper.facetValues)
-        try documents.add(id: paper.id, record: paper.record)
-        documentCount += 1
-        if documentCount == 1 {
-            do { try FaultInjection.check(.adding, path: temporary) } catch { throw .io(error) }
+        if let (s, local) = try liveDocument(exactID: paper.id) { try delete(s, local) }
+        let segment: SegmentWriter
+        if let existing = self.segment {
+            segment = existing
+        } else {
+            segment = try SegmentWriter(directory: directory, number: takeNumber(), options: options)
+            self.segment = segment
         }
-        if inverter.memoryUsed + documentCount * 10 + values.memoryUsed > options.memoryBudget
-            || (documentCount % options.maximumDocumentsPerRun == 0) {
-            try spill()
+        if addedIDs != nil {
+            if let previous = addedIDs?[paper.id] {
+                replacedInNewSegment.append(previous)
+                removedCount += 1
+            }
+            addedIDs?[paper.id] = UInt32(segment.documentCount)
         }
+        try segment.add(paper)
+        addedCount += 1
     }
 
-    private func spill() throws(IndexError) {
-        guard !inverter.isEmpty else { return }
-        let path = temporary + "/run-\(runs.count).tmp"
-        try RunWriter.write(inverter, to: path)
-        runs.append(path)
-        inverter = try Inverter(capacity: IndexWriter.arenaCapacity(options))
+    /// Removes the paper with an id as people write ids (see `SearchIndex.documentNumber(forID:)`), or one
+    /// added by this writer; returns whether there was one.
+    @discardableResult
+    public func remove(id: String) throws(IndexError) -> Bool {
+        precondition(!finished, "remove after commit")
+        for form in PaperID.lookupForms(id) {
+            if let added = addedIDs?[form] {
+                replacedInNewSegment.append(added)
+                addedIDs?[form] = nil
+                removedCount += 1
+                return true
+            }
+            if let (s, local) = try liveDocument(exactID: form) {
+                try delete(s, local)
+                return true
+            }
+        }
+        return false
     }
 
-    /// Address space for the streams: the budget, plus room for the largest single document to finish
-    /// before the writer spills (pages are only used when touched).
-    static func arenaCapacity(_ options: Options) -> Int { options.memoryBudget + (512 << 20) }
+    /// The base commit's live paper with this id (its segment and number), unless this writer deleted it.
+    private func liveDocument(exactID id: String) throws(IndexError) -> (Int, UInt32)? {
+        guard let base else { return nil }
+        let key = [FieldNamespace.id.rawValue] + Array(id.utf8)
+        for s in base.segments.indices.reversed() {
+            let deleted = deletions[s]
+            if let document = try base.segments[s].document(withID: key, excluded: { deleted?.contains($0) == true }) {
+                return (s, document)
+            }
+        }
+        return nil
+    }
+
+    private func delete(_ s: Int, _ document: UInt32) throws(IndexError) {
+        guard let base else { return }
+        if deletions[s] == nil { deletions[s] = DeletionsBuilder(segment: base.segments[s].segment, existing: base.segments[s].deletions) }
+        try deletions[s]?.delete(document)
+        removedCount += 1
+    }
 
     // MARK: - Committing
 
-    /// Writes the final files, publishes the new generation, removes older ones, and returns what was built.
+    /// A segment of the commit being made.
+    private struct Planned {
+        var entry: Commit.SegmentEntry
+        var segment: Segment
+        /// Deleted documents (empty: none).
+        var deleted: [UInt64]
+    }
+
+    /// Finishes the new segment, writes the deletions, merges what the merge policy asks, and publishes the
+    /// commit; returns what the index now is.
     public func commit(papersRead: Int? = nil, duplicatesMerged: Int = 0, skipped: Int = 0) throws(IndexError) -> IndexSummary {
         precondition(!finished, "commit twice")
-        let titleTotal = titleLengths.reduce(0) { $0 + Int($1) }
-        let abstractTotal = abstractLengths.reduce(0) { $0 + Int($1) }
-        let statistics = BM25.Statistics(
-            documentCount: documentCount,
-            averageTitleLength: documentCount > 0 ? Double(titleTotal) / Double(documentCount) : 0,
-            averageAbstractLength: documentCount > 0 ? Double(abstractTotal) / Double(documentCount) : 0)
-        let scorer = BM25.Scorer(parameters: options.parameters, statistics: statistics)
-
-        func open(_ component: IndexComponent) throws(IndexError) -> FileOutput {
-            let output: FileOutput
-            do { output = try FileOutput(path: temporary + "/" + component.fileName) } catch { throw .io(error) }
-            try FileEnvelope.writeHeader(output, component: component, buildID: buildID)
-            return output
-        }
-        let termsOutput = try open(.terms)
-        let postingsOutput = try open(.postings)
-        let positionsOutput = try open(.positions)
-        let encoder = PostingsEncoder(scorer: scorer, titleLengths: titleLengths, abstractLengths: abstractLengths)
-        // Everything is in memory, or the rest goes to a last run and the runs are merged.
-        let inMemory = runs.isEmpty
-        if !inMemory { try spill() }
-        let chunks = PostingsChunkWriter(
-            postings: postingsOutput, positions: positionsOutput, dictionary: termsOutput, encoder: encoder,
-            inverter: inMemory ? inverter : nil, sources: inMemory ? ["the in-memory postings"] : runs,
-            threads: SystemCalls.processorCount, termsPerChunk: options.termsPerPostingsChunk)
-        if inMemory {
-            try inverter.forEachSortedTerm { (term: Inverter.SortedTerm) throws(IndexError) in
-                try chunks.add(inverterTerm: Int(term.id), documentFrequency: Int(term.documentFrequency))
-            }
-        } else {
-            try mergeRuns(into: chunks)
-        }
-        try chunks.finish()
-        inverter = Inverter.placeholder
-        var dictionary = chunks.dictionary
-        let postingCount = chunks.postingCount
-        try dictionary.finish()
-
-        let normsOutput = try open(.norms)
-        try NormsWriter.write(normsOutput, titleLengths: titleLengths, abstractLengths: abstractLengths, years: years)
-        let valuesOutput = try open(.values)
-        try values.write(valuesOutput)
-        try documents.finish()
-
-        var entries: [Manifest.FileEntry] = []
-        for (component, output) in [(IndexComponent.terms, termsOutput), (.postings, postingsOutput),
-                                    (.positions, positionsOutput), (.norms, normsOutput), (.docs, documents.output),
-                                    (.values, valuesOutput)] {
-            let (length, crc) = try FileEnvelope.writeFooterAndFinish(output)
-            entries.append(Manifest.FileEntry(name: component.fileName, length: length, crc32: crc))
-        }
-        for run in runs { try? SystemCalls.removeFile(run) }
-
-        let manifest = Manifest(
-            buildID: buildID, createdAt: SystemCalls.currentTimeISO8601(), analyzer: options.analyzer,
-            documentCount: documentCount, termCount: dictionary.termCount, postingCount: postingCount,
-            titleLengthTotal: titleTotal, abstractLengthTotal: abstractTotal, parameters: options.parameters,
-            files: entries, papersRead: papersRead ?? documentCount, duplicatesMerged: duplicatesMerged, skipped: skipped)
-        let manifestBytes = manifest.bytes
-        let final = directory.path(generation)
         do {
-            try FaultInjection.check(.filesWritten, path: temporary)
-            try SystemCalls.writeFile(temporary + "/" + Manifest.fileName, manifestBytes)
-            try SystemCalls.syncDirectory(temporary)
-            try SystemCalls.rename(temporary, final)
-            renamed = true
-            try SystemCalls.syncDirectory(directory.root)
-            try FaultInjection.check(.generationRenamed, path: final)
-        } catch { throw .io(error) }
-        do { try directory.publish(generation) } catch {
+            return try makeCommit(papersRead: papersRead, duplicatesMerged: duplicatesMerged, skipped: skipped)
+        } catch {
             abandon()
             throw error
         }
-        finished = true
-        do { try FaultInjection.check(.published, path: final) } catch { throw .io(error) }
-        directory.removeStale(keeping: generation)
-        let sizes = entries.map { (name: $0.name, bytes: $0.length) } + [(name: Manifest.fileName, bytes: manifestBytes.count)]
-        return IndexSummary(directory: directory.root, generation: generation, documentCount: documentCount,
-                            termCount: dictionary.termCount, postingCount: postingCount, fileSizes: sizes,
-                            runsSpilled: runs.count, seconds: SystemCalls.monotonicSeconds() - started)
     }
 
-    /// Merges the sorted runs term by term; a term's postings from earlier runs come first (their documents
-    /// are smaller).
-    private func mergeRuns(into chunks: PostingsChunkWriter) throws(IndexError) {
-        var readers: [RunReader] = []
-        var live: [Int] = []
-        // A quarter of the budget buffers the runs' reading (the inverter's memory is free by now).
-        let readSize = max(16 << 10, min(1 << 20, options.memoryBudget / 4 / max(1, runs.count)))
-        for path in runs {
-            let reader = try RunReader(path: path, readSize: readSize)
-            readers.append(reader)
-            if try reader.advance() { live.append(readers.count - 1) }
-        }
-        while !live.isEmpty {
-            // The smallest current term; runs are few (memory-bounded builds spill rarely), so a scan does.
-            var smallest = live[0]
-            for index in live.dropFirst() where readers[index].term.lexicographicallyPrecedes(readers[smallest].term) {
-                smallest = index
+    private func makeCommit(papersRead: Int?, duplicatesMerged: Int, skipped: Int) throws(IndexError) -> IndexSummary {
+        let commitNumber = takeNumber()
+        var planned: [Planned] = []
+        // The base commit's segments, with this writer's deletions; a segment wholly deleted drops out.
+        for (s, live) in (base?.segments ?? []).enumerated() {
+            var entry = base?.commit?.segments[s]
+                ?? Commit.SegmentEntry(name: live.segment.name, documentCount: live.segment.documentCount, deletions: nil)
+            var deleted = live.deletions.bits
+            if let builder = deletions[s], builder.changed {
+                if builder.count == live.segment.documentCount { continue }
+                let name = IndexDirectory.deletionsName(segment: entry.name, commitNumber)
+                entry.deletions = try builder.write(to: directory.path(name), name: name)
+                deleted = builder.bits
             }
-            let term = readers[smallest].term
-            var next: [Int] = []
-            for index in live {
-                let reader = readers[index]
-                if reader.term == term {
-                    chunks.appendStream(source: index) { $0.append(contentsOf: reader.stream) }
-                    if try reader.advance() { next.append(index) }
-                } else {
-                    next.append(index)
+            planned.append(Planned(entry: entry, segment: live.segment, deleted: deleted))
+        }
+        // The new papers' segment (a rebuild writes one even when empty: an empty index is still an index).
+        var runsSpilled = 0
+        if segment == nil && base == nil {
+            segment = try SegmentWriter(directory: directory, number: takeNumber(), options: options)
+        }
+        if let segment, segment.documentCount > 0 || base == nil {
+            let result = try segment.finish(papersRead: papersRead, duplicatesMerged: duplicatesMerged, skipped: skipped)
+            runsSpilled = result.runsSpilled
+            let opened = try Segment(folder: directory.path(result.name), name: result.name)
+            var entry = Commit.SegmentEntry(name: result.name, documentCount: result.documentCount, deletions: nil)
+            var deleted: [UInt64] = []
+            if !replacedInNewSegment.isEmpty {
+                var builder = DeletionsBuilder(segment: opened, existing: Deletions())
+                for document in replacedInNewSegment { try builder.delete(document) }
+                let name = IndexDirectory.deletionsName(segment: result.name, commitNumber)
+                entry.deletions = try builder.write(to: directory.path(name), name: name)
+                deleted = builder.bits
+            }
+            if entry.liveCount > 0 || planned.isEmpty { planned.append(Planned(entry: entry, segment: opened, deleted: deleted)) }
+        } else {
+            segment?.abandon()
+        }
+        do { try FaultInjection.check(.deletionsWritten, path: directory.root) } catch { throw .io(error) }
+
+        let merges = try merge(&planned)
+
+        let commit = Commit(createdAt: SystemCalls.currentTimeISO8601(), segments: planned.map(\.entry), roots: roots, sources: sources)
+        let name = IndexDirectory.commitName(commitNumber)
+        let commitBytes = commit.bytes
+        do {
+            try SystemCalls.writeFile(directory.path(IndexDirectory.commitFileName(name)), commitBytes)
+            try SystemCalls.syncDirectory(directory.root)
+            try FaultInjection.check(.commitWritten, path: directory.root)
+        } catch { throw .io(error) }
+        try directory.publish(name)
+        finished = true
+        do { try FaultInjection.check(.published, path: directory.root) } catch { throw .io(error) }
+        directory.removeStale(keeping: commit.referencedNames.union([IndexDirectory.commitFileName(name)]))
+
+        var sizes: [(name: String, bytes: Int)] = []
+        var termCount = 0, postingCount = 0
+        for item in planned {
+            for file in item.segment.manifest.files { sizes.append((item.entry.name + "/" + file.name, file.length)) }
+            sizes.append((item.entry.name + "/" + Manifest.fileName, item.segment.manifestBytesAtOpen.count))
+            if let deletions = item.entry.deletions { sizes.append((deletions.file, deletions.length)) }
+            termCount += item.segment.manifest.termCount
+            postingCount += item.segment.manifest.postingCount
+        }
+        sizes.append((IndexDirectory.commitFileName(name), commitBytes.count))
+        return IndexSummary(directory: directory.root, generation: name, documentCount: commit.liveCount, added: addedCount,
+                            removed: removedCount, segmentCount: planned.count, merges: merges, termCount: termCount,
+                            postingCount: postingCount, fileSizes: sizes, runsSpilled: runsSpilled,
+                            seconds: SystemCalls.monotonicSeconds() - started)
+    }
+
+    /// Merges segments while the merge policy asks; returns how many merges were made.
+    private func merge(_ planned: inout [Planned]) throws(IndexError) -> Int {
+        var merges = 0
+        while let group = options.mergePolicy.nextMerge(planned.map { ($0.entry.liveCount, $0.entry.documentCount) }) {
+            let merged = try mergeSegments(group.map { planned[$0] })
+            let at = group[0]
+            for index in group.sorted(by: >) { planned.remove(at: index) }
+            planned.insert(merged, at: min(at, planned.count))
+            merges += 1
+        }
+        return merges
+    }
+
+    /// Writes the live papers of `group`, in order, into one new segment: their stored records are analysed
+    /// again on every core (`AnalysisPipeline`), which gives the terms they were indexed with.
+    private func mergeSegments(_ group: [Planned]) throws(IndexError) -> Planned {
+        let writer = try SegmentWriter(directory: directory, number: takeNumber(), options: options)
+        mergedSegments.append(writer)
+        let pipeline = AnalysisPipeline(workers: max(1, options.threads), analyzer: options.analyzer) { (paper: AnalyzedPaper) throws(IndexError) in
+            try writer.add(paper)
+        }
+        var failed = true
+        defer { if failed { pipeline.abandon() } }
+        var batch: [Paper] = []
+        for item in group {
+            for document in 0..<item.segment.documentCount {
+                let word = document >> 6
+                if word < item.deleted.count && (item.deleted[word] >> UInt64(document & 63)) & 1 != 0 { continue }
+                batch.append(try item.segment.documents.paper(document))
+                if batch.count == IndexBuilder.batchSize {
+                    try pipeline.submit(batch)
+                    batch.removeAll(keepingCapacity: true)
                 }
             }
-            live = next
-            try chunks.endTerm(term)
+            do { try FaultInjection.check(.merging, path: directory.root) } catch { throw .io(error) }
         }
+        if !batch.isEmpty { try pipeline.submit(batch) }
+        try pipeline.finish()
+        failed = false
+        let result = try writer.finish()
+        let segment = try Segment(folder: directory.path(result.name), name: result.name)
+        return Planned(entry: Commit.SegmentEntry(name: result.name, documentCount: result.documentCount, deletions: nil),
+                       segment: segment, deleted: [])
     }
 }

@@ -44,18 +44,20 @@ enum RankedOr {
     }
 }
 
-/// What a candidate must satisfy besides holding a term: its year in every range (read from the norms), and
-/// every filter matcher holding it. Matchers only move forward, so they are asked about candidates in
-/// increasing document order.
+/// What a candidate must satisfy besides holding a term: not deleted (when the segment has deletions), its
+/// year in every range (read from the norms), and every filter matcher holding it. Matchers only move
+/// forward, so they are asked about candidates in increasing document order.
 struct CandidateFilter {
+    var checksDeletions = false
     var years: [ClosedRange<Int>] = []
     var matchers: [Matcher] = []
 
-    var isEmpty: Bool { years.isEmpty && matchers.isEmpty }
+    var isEmpty: Bool { !checksDeletions && years.isEmpty && matchers.isEmpty }
 
     @inline(__always)
     func accepts(_ document: UInt32, _ context: ScoringContext) -> Bool {
-        (years.isEmpty || context.inYears(document, years)) && matchers.allSatisfy { $0.contains(document) }
+        (!checksDeletions || context.isLive(document)) && (years.isEmpty || context.inYears(document, years))
+            && matchers.allSatisfy { $0.contains(document) }
     }
 }
 
@@ -380,7 +382,8 @@ extension RankedOr {
             guard cursor.damage == nil else { break }
             let length = cursor.blockLength
             for position in 0..<length {
-                if context.inYears(cursor.document, years), let score = context.contribution(&cursor, term) {
+                if context.isLive(cursor.document), context.inYears(cursor.document, years),
+                   let score = context.contribution(&cursor, term) {
                     evaluated += 1
                     if score >= threshold {
                         topK.insert(cursor.document, score: score)
@@ -462,7 +465,7 @@ enum RankedAnd {
         terms: [PlanTerm], required: [Int], optional: [Int], cursors: inout [PostingsCursor], context: ScoringContext,
         filters: [Matcher], exclusions: [Matcher], topK: inout TopK
     ) -> Int {
-        let lead = required.sorted { terms[$0].info.documentFrequency < terms[$1].info.documentFrequency }
+        let lead = required.sorted { cursors[$0].documentFrequency < cursors[$1].documentFrequency }
         let terms = terms.map(TermWeight.init)
         var matches = 0
         var target = cursors[lead[0]].document
@@ -477,7 +480,8 @@ enum RankedAnd {
             }
             let candidate = target
             target = candidate == PostingsCursor.exhausted ? candidate : candidate + 1
-            guard filters.allSatisfy({ $0.contains(candidate) }), !exclusions.contains(where: { $0.contains(candidate) }) else {
+            guard context.isLive(candidate), filters.allSatisfy({ $0.contains(candidate) }),
+                  !exclusions.contains(where: { $0.contains(candidate) }) else {
                 continue
             }
             matches += 1
@@ -508,6 +512,10 @@ enum Exhaustive {
         let terms = terms.map(TermWeight.init)
         while root.document != PostingsCursor.exhausted {
             let candidate = root.document
+            guard context.isLive(candidate) else {
+                root.next()
+                continue
+            }
             matches += 1
             var score = 0.0
             for term in scoring {
