@@ -67,7 +67,12 @@ struct IndexCommandTests {
         let directory = TemporaryDirectory()
         let index = directory.path + "/idx"
         _ = try PapersProcess.run(["index", "--index", index])
-        let result = try PapersProcess.run(["index", "/no/such/corpus", "--index", index])
+        // Other paths replace the index only with --replace; without, papers index says so and stops.
+        let refused = try PapersProcess.run(["index", "/no/such/corpus", "--index", index])
+        #expect(refused.status == 1)
+        #expect(refused.errors.contains("holds 130 papers from Corpus; indexing /no/such/corpus instead would replace them with 0 papers"),
+                "\(refused.errors)")
+        let result = try PapersProcess.run(["index", "/no/such/corpus", "--replace", "--index", index])
         #expect(result.status == 1)
         #expect(result.errors.contains("no papers could be read"))
         #expect(try PapersProcess.run(["verify", "--index", index]).output.hasPrefix("OK: \(index) (commit-000002)"))
@@ -95,7 +100,7 @@ struct IndexCommandTests {
         #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
         let corpus = PapersProcess.fixtures + "/scifact/corpus.jsonl.gz"
         for action in ["kill", "fail"] {
-            let result = try PapersProcess.run(["index", corpus, "--index", index],
+            let result = try PapersProcess.run(["index", corpus, "--replace", "--index", index],
                                                environment: ["PAPERSEARCH_FAULT": "\(action):\(point)"])
             if action == "kill" {
                 #expect(result.status == 9, "killed at \(point): \(result.status) \(result.errors)")
@@ -114,7 +119,7 @@ struct IndexCommandTests {
                 #expect(try Self.entries(index) == Self.cleanEntries(index), "after a failure at \(point)")
             }
         }
-        let rebuilt = try PapersProcess.run(["index", "--index", index])
+        let rebuilt = try PapersProcess.run(["index", "--replace", "--index", index])
         #expect(rebuilt.status == 0)
         #expect(try Self.entries(index) == Self.cleanEntries(index))
     }
@@ -174,8 +179,8 @@ struct IndexFolderTests {
         let segment = try IndexFiles.segment(index)
         try SystemCalls.writeFile(segment + "/notes.txt", Array("notes".utf8))
         try FileManager.default.createDirectory(atPath: index + "/tmp-3-1/keep", withIntermediateDirectories: true)
-        #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
-        #expect(try PapersProcess.run(["index", "--index", index]).status == 0)
+        #expect(try PapersProcess.run(["index", "--replace", "--index", index]).status == 0)
+        #expect(try PapersProcess.run(["index", "--replace", "--index", index]).status == 0)
         #expect(try String(contentsOfFile: segment + "/notes.txt", encoding: .utf8) == "notes")
         #expect(try FileManager.default.contentsOfDirectory(atPath: segment) == ["notes.txt"])
         #expect(FileManager.default.fileExists(atPath: index + "/tmp-3-1/keep"))
@@ -200,7 +205,7 @@ struct IndexFolderTests {
         try SystemCalls.writeFile(index + "/CURRENT", Array("gen-999999\n".utf8))
         #expect(try PapersProcess.run(["search", "binary", "--index", index]).status == 0)
         for expected in ["commit-1000001", "commit-1000003"] {
-            let built = try PapersProcess.run(["index", "--index", index])
+            let built = try PapersProcess.run(["index", "--replace", "--index", index])
             #expect(built.status == 0, "\(built.errors)")
             #expect(built.output.contains(expected), "\(built.output)")
             #expect(try PapersProcess.run(["search", "binary", "--index", index]).status == 0)

@@ -288,7 +288,7 @@ struct ServeCommandTests {
         defer { withExtendedLifetime(directory) {} }
         let server = try RunningServer(index: index)
         #expect(try RawConnection.json(try RawConnection.get(server.port, "/api/health").body)["papers"] as? Int == 130)
-        let rebuilt = try PapersProcess.run(["index", PapersProcess.fixtures + "/scifact/corpus.jsonl.gz", "--index", index])
+        let rebuilt = try PapersProcess.run(["index", PapersProcess.fixtures + "/scifact/corpus.jsonl.gz", "--replace", "--index", index])
         #expect(rebuilt.status == 0)
         Thread.sleep(forTimeInterval: 0.3)
         #expect(try RawConnection.json(try RawConnection.get(server.port, "/api/health").body)["papers"] as? Int == 501)

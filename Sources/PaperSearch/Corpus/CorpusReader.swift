@@ -42,18 +42,25 @@ public struct CorpusReader: Sendable {
     /// `RepeatedID`: the caller discards what it was handed and calls `read`. `progress` learns now and then
     /// the share of the input bytes read so far (0...1), for an ETA.
     public func readOnce(progress: ((Double) -> Void)? = nil, _ body: (Paper) throws -> Void) throws -> CorpusReport {
+        try readOnce(progress: progress, observe: nil, body)
+    }
+
+    /// `readOnce`, also showing `observe` every record as read (before duplicates are merged) with the number
+    /// of its input in `resolvedInputs()`.
+    func readOnce(progress: ((Double) -> Void)?, observe: ((Int, Paper) -> Void)?, _ body: (Paper) throws -> Void) throws -> CorpusReport {
         var report = CorpusReport()
         let files = try inputFiles(report: &report)
         let totalBytes = Double(max(1, files.reduce(0) { $0 + $1.size }))
         var bytesBefore = 0
         var seen = Set<UInt64>()
         var uniquePapers = 0
-        for file in files {
+        for (number, file) in files.enumerated() {
             var summary = CorpusReport.FileSummary(path: file.path, format: nil, notes: [], papers: 0, skipped: 0)
             let fileProgress = progress.map { share in
                 { (bytes: Int) in share(Double(bytesBefore + min(bytes, file.size)) / totalBytes) }
             }
             try readFile(file, summary: &summary, report: &report, progress: fileProgress) { paper in
+                observe?(number, paper)
                 guard seen.insert(StableHash.fnv1a64(paper.id.utf8)).inserted else { throw RepeatedID(id: paper.id) }
                 uniquePapers += 1
                 try body(paper)
@@ -69,6 +76,12 @@ public struct CorpusReader: Sendable {
     /// `planned` learns, after the first pass, how many papers the second will hand over.
     /// Throws `CorpusError.strict` in strict mode, or whatever `body` throws.
     public func read(planned: ((Int) -> Void)? = nil, _ body: (Paper) throws -> Void) throws -> CorpusReport {
+        try read(planned: planned, observe: nil, body)
+    }
+
+    /// `read`, also showing `observe` every record as read in the first pass (before duplicates are merged)
+    /// with the number of its input in `resolvedInputs()`.
+    func read(planned: ((Int) -> Void)?, observe: ((Int, Paper) -> Void)?, _ body: (Paper) throws -> Void) throws -> CorpusReport {
         var report = CorpusReport()
         let files = try inputFiles(report: &report)
 
@@ -76,9 +89,10 @@ public struct CorpusReader: Sendable {
         var seen = Set<UInt64>()
         let duplicates = DuplicateRecords()
         var ordinal = 0
-        for file in files {
+        for (number, file) in files.enumerated() {
             var summary = CorpusReport.FileSummary(path: file.path, format: nil, notes: [], papers: 0, skipped: 0)
             try readFile(file, summary: &summary, report: &report) { paper in
+                observe?(number, paper)
                 let fingerprint = StableHash.fnv1a64(paper.id.utf8)
                 if !seen.insert(fingerprint).inserted { try duplicates.add(paper, fingerprint: fingerprint) }
                 ordinal += 1
@@ -131,6 +145,20 @@ public struct CorpusReader: Sendable {
         }
     }
 
+    /// Calls `observe` with every record as read, in order, with the number of its input in
+    /// `resolvedInputs()` — duplicates not merged, in one pass.
+    func readRecords(_ observe: (Int, Paper) throws -> Void) throws -> CorpusReport {
+        var report = CorpusReport()
+        let files = try inputFiles(report: &report)
+        for (number, file) in files.enumerated() {
+            var summary = CorpusReport.FileSummary(path: file.path, format: nil, notes: [], papers: 0, skipped: 0)
+            try readFile(file, summary: &summary, report: &report) { paper in try observe(number, paper) }
+            report.files.append(summary)
+            report.uniquePapers += summary.papers
+        }
+        return report
+    }
+
     /// Reads every paper once and returns them all (for small corpora and tests).
     public func readAll() throws -> (papers: [Paper], report: CorpusReport) {
         var papers: [Paper] = []
@@ -139,6 +167,20 @@ public struct CorpusReader: Sendable {
     }
 
     // MARK: - Inputs
+
+    /// The inputs the paths resolve to, in reading order (resolved once per reader).
+    func resolvedInputs() throws -> [CorpusInput] {
+        try inputs.resolve(paths).0
+    }
+
+    /// Whether every path can be read again later: a regular file or a folder (not standard input, a pipe or
+    /// a device).
+    public var pathsCanBeReadAgain: Bool {
+        paths.allSatisfy { path in
+            guard path != "-", let status = try? SystemCalls.status(path) else { return false }
+            return status.isRegularFile || status.isDirectory
+        }
+    }
 
     /// The inputs of every pass, resolved once; the problems found while resolving them are reported again in
     /// every pass's report.

@@ -5,17 +5,18 @@
 ///      "segments": [{"name": "seg-000003", "documentCount": 5183,
 ///                    "deletions": {"file": "seg-000003-del-000009.psx", "count": 2, "length": 4096, "crc32": 305419896}},
 ///                   {"name": "seg-000009", "documentCount": 40, "deletions": null}],
-///      "roots": ["/home/ada/papers/Corpus"],
-///      "sources": [{"path": "/home/ada/papers/Corpus/a.jsonl", "size": 52311, "modified": 1765011600000000000,
-///                   "crc32": 305419896, "papers": 120, "ids": "src-000009-0.psi"}],
+///      "sources": {"directory": "/home/ada/papers", "roots": ["Corpus"],
+///                  "files": [{"path": "Corpus/a.jsonl", "size": 52311, "modified": 1765011600000000000,
+///                             "crc32": 305419896, "papers": 120, "ids": "src-000009-0.psi"}]},
 ///      "checksum": "crc32:1a2b3c4d"}
 ///
 /// A segment's document numbers follow those of the segments before it. `deletions` names the segment's
-/// deletion file (`DeletionsFile`), or is null when none of its papers is deleted. `roots` are the paths the
-/// index was built from (absolute), null when they cannot be read again (standard input, a pipe);
-/// `sources` the corpus files found under them, each with what tells whether it changed (size, modification
-/// time in nanoseconds, CRC-32 of its bytes) and the file of the ids it gave (`SourceIDs`). `checksum` as in
-/// every JSON file of an index (`ChecksummedJSON`).
+/// deletion file (`DeletionsFile`), or is null when none of its papers is deleted. `sources` is null when
+/// no corpus file is recorded (the index was built from standard input or a pipe, or by a program);
+/// else `roots` are the paths it was built from as they were given, `directory` the working directory they
+/// were given in, and `files` the corpus files found under them (paths as read), each with what tells
+/// whether it changed (size, modification time in nanoseconds, CRC-32 of its bytes) and the file of the ids
+/// it gave (`SourceIDs`). `checksum` as in every JSON file of an index (`ChecksummedJSON`).
 struct Commit: Equatable, Sendable {
     struct SegmentEntry: Equatable, Sendable {
         var name: String
@@ -32,6 +33,19 @@ struct Commit: Equatable, Sendable {
         var crc32: UInt32
     }
 
+    /// What the index was built from.
+    struct Sources: Equatable, Sendable {
+        var directory: String
+        var roots: [String]
+        var files: [Source]
+
+        /// A path as recorded, made absolute against `directory`.
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/") ? path : (directory.hasSuffix("/") ? directory : directory + "/") + path
+        }
+    }
+
+    /// One corpus file.
     struct Source: Equatable, Sendable {
         var path: String
         var size: Int
@@ -44,16 +58,14 @@ struct Commit: Equatable, Sendable {
     var formatVersion: UInt32 = IndexFormat.currentVersion
     var createdAt: String
     var segments: [SegmentEntry]
-    var roots: [String]?
-    var sources: [Source]
+    var sources: Sources?
 
     /// A commit is small; anything this large is not one (a million sources would be 200 MB).
     static let sizeLimit = 256 << 20
 
-    init(createdAt: String, segments: [SegmentEntry], roots: [String]?, sources: [Source]) {
+    init(createdAt: String, segments: [SegmentEntry], sources: Sources?) {
         self.createdAt = createdAt
         self.segments = segments
-        self.roots = roots
         self.sources = sources
     }
 
@@ -64,7 +76,7 @@ struct Commit: Equatable, Sendable {
     var referencedNames: Set<String> {
         var names = Set(segments.map(\.name))
         for segment in segments { if let deletions = segment.deletions { names.insert(deletions.file) } }
-        for source in sources { names.insert(source.ids) }
+        for source in sources?.files ?? [] { names.insert(source.ids) }
         return names
     }
 
@@ -82,13 +94,17 @@ struct Commit: Equatable, Sendable {
                     } ?? .null),
                 ]))
             })),
-            ("roots", roots.map { .array($0.map { .string($0) }) } ?? .null),
-            ("sources", .array(sources.map { source in
+            ("sources", sources.map { sources in
                 .object(JSONObject([
-                    ("path", .string(source.path)), ("size", .integer(source.size)), ("modified", .integer(source.modified)),
-                    ("crc32", .integer(Int(source.crc32))), ("papers", .integer(source.papers)), ("ids", .string(source.ids)),
+                    ("directory", .string(sources.directory)), ("roots", .array(sources.roots.map { .string($0) })),
+                    ("files", .array(sources.files.map { source in
+                        .object(JSONObject([
+                            ("path", .string(source.path)), ("size", .integer(source.size)), ("modified", .integer(source.modified)),
+                            ("crc32", .integer(Int(source.crc32))), ("papers", .integer(source.papers)), ("ids", .string(source.ids)),
+                        ]))
+                    })),
                 ]))
-            })),
+            } ?? .null),
         ]))
     }
 
@@ -123,24 +139,24 @@ struct Commit: Equatable, Sendable {
         }
         guard segments.reduce(0, { $0 + $1.documentCount }) < Int(UInt32.max) else { throw fields.corrupt("too many papers") }
         self.segments = segments
-        if fields.has("roots") {
-            guard case let .array(values)? = fields.object["roots"] else { throw fields.corrupt("bad \"roots\"") }
-            var roots: [String] = []
-            for value in values {
-                guard case let .string(root) = value else { throw fields.corrupt("bad \"roots\"") }
-                roots.append(root)
-            }
-            self.roots = roots
-        } else {
-            roots = nil
+        guard fields.has("sources") else {
+            sources = nil
+            return
         }
-        var sources: [Source] = []
-        for source in try fields.array("sources") {
+        let object = try fields.object("sources")
+        guard case let .array(values)? = object.object["roots"] else { throw fields.corrupt("bad \"roots\"") }
+        var roots: [String] = []
+        for value in values {
+            guard case let .string(root) = value else { throw fields.corrupt("bad \"roots\"") }
+            roots.append(root)
+        }
+        var files: [Source] = []
+        for source in try object.array("files") {
             let ids = try source.string("ids")
             guard IndexDirectory.sourceIDsNumber(ids) != nil else { throw fields.corrupt("bad source ids file name") }
-            sources.append(Source(path: try source.string("path"), size: try source.count("size"), modified: try source.integer("modified"),
-                                  crc32: try source.checksum("crc32"), papers: try source.count("papers"), ids: ids))
+            files.append(Source(path: try source.string("path"), size: try source.count("size"), modified: try source.integer("modified"),
+                                crc32: try source.checksum("crc32"), papers: try source.count("papers"), ids: ids))
         }
-        self.sources = sources
+        sources = Sources(directory: try object.string("directory"), roots: roots, files: files)
     }
 }

@@ -134,6 +134,8 @@ enum SystemCalls {
         var size: Int
         /// Device and inode: the same file reached by two paths has the same identity.
         var identity: FileIdentity
+        /// The last modification, in nanoseconds since 1970.
+        var modified: Int
     }
 
     struct FileIdentity: Hashable { var device: UInt64; var inode: UInt64 }
@@ -145,7 +147,23 @@ enum SystemCalls {
         }
         let kind = info.st_mode & S_IFMT
         return FileStatus(isDirectory: kind == S_IFDIR, isRegularFile: kind == S_IFREG, size: Int(info.st_size),
-                          identity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+                          identity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)),
+                          modified: Int(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int(info.st_mtim.tv_nsec))
+    }
+
+    /// The working directory, absolute.
+    static func currentDirectory() throws(StorageError) -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard unsafe getcwd(&buffer, buffer.count) != nil else {
+            throw .io(operation: "find the working directory", path: ".", errno: .current)
+        }
+        return unsafe String(cString: buffer)
+    }
+
+    /// The CRC-32 of a file's bytes.
+    static func fileChecksum(_ path: String) throws(StorageError) -> UInt32 {
+        let file = try MappedFile(path: path)
+        return file.crc32(0, file.count)
     }
 
     /// The names in a directory (without "." and ".."), sorted by their UTF-8 bytes.

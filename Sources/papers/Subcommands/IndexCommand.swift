@@ -1,37 +1,83 @@
 import PaperSearch
 
-/// `papers index`: (re)build the index from the corpus.
+/// `papers index`: build the index, keep it in sync with its corpus files, or replace it.
 enum IndexCommand: Command {
     static let name = "index"
-    static let usage = "[PATH ...] [--index DIR] [--memory MB] [--strict] [--json]"
-    static let abstract = "Build or rebuild the index from a corpus (default: Corpus)."
+    static let usage = "[PATH ...] [--replace] [--index DIR] [--memory MB] [--strict] [--json]"
+    static let abstract = "Build the index from a corpus, or bring it up to date with its files (default: Corpus)."
     static let discussion = """
-        The new index is written beside the old one and replaces it in one atomic step: searches that are
-        running keep the old one, and if the build fails or is killed the old index stays as it was.
+        The first time, builds the index from PATH ... (default: Corpus) and records the paths and the files
+        found under them. Afterwards, 'papers index' alone (or with the same paths) syncs: files unchanged
+        since (same size and time, or same bytes) are not read, papers of changed files are replaced, papers
+        whose lines are gone are removed, new files are read — the answers are those of a fresh build. Other
+        paths would replace the whole index: that takes --replace, and without it papers index says what it
+        would do and changes nothing. --replace alone rebuilds from the recorded paths.
+        Every change is written beside the index and published in one atomic step: searches that are running
+        keep what they opened, and if the work fails or is killed the index stays as it was.
         The index lives in --index DIR, else in $PAPERS_INDEX, else in .papers-index in the working directory.
         --memory MB (default 512) bounds the postings held in memory however large the corpus: beyond it,
         sorted runs are written to disk and merged at the end. The process needs about 50 MB more (the
         program, papers on their way between threads, read buffers), plus 8 bytes a paper to notice repeated
-        ids; records of repeated ids wait in a temporary file. A record (one line) may be up to 4 MiB.
+        ids and an id and 8 bytes a paper to record the files; records of repeated ids wait in a temporary
+        file. A record (one line) may be up to 4 MiB.
 
         EXAMPLES:
-          papers index                                   # the bundled corpus, into .papers-index
+          papers index                                   # the bundled corpus, into .papers-index; later: sync
           papers index arxiv.jsonl.gz --index ~/arxiv-index --memory 1024
-          zcat part-*.jsonl.gz | papers index - --index idx    # standard input works too
+          papers index other/ --replace --index ~/arxiv-index    # rebuild from other files
+          zcat part-*.jsonl.gz | papers index - --index idx    # standard input works too (not recorded)
         """
     static let options: [OptionSpec] = [
         .option("--index", value: "DIR", help: "Where the index lives."),
+        .flag("--replace", help: "Rebuild the whole index from PATH ... (or from the recorded paths)."),
         .option("--memory", value: "MB", help: "Memory budget of the indexer in MiB (default 512, at least 16)."),
         .flag("--strict", help: "Stop at the first problem in the corpus instead of skipping it."),
         .flag("--json", help: "Print the summary as JSON."),
     ]
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
-        let paths = arguments.positionals.isEmpty ? ["Corpus"] : arguments.positionals
         let directory = context.indexDirectory(arguments)
         var options = IndexWriter.Options()
         options.memoryBudget = try arguments.integer("--memory", default: 512, range: 16...1_048_576) << 20
         MemoryAllocator.returnFreedMemoryPromptly()
+        let given = arguments.positionals
+        let replace = arguments.has("--replace")
+        switch Result(catching: { () throws(IndexError) in try SearchIndex.open(at: directory) }) {
+        case let .success(index):
+            if !replace && (given.isEmpty || IndexSync.recordsRoots(index, given)) {
+                return try UpdateReporting.sync(directory, adding: [], options: options, arguments, context)
+            }
+            if !replace { return try refuseReplacement(index, with: given, arguments, context) }
+            let paths = given.isEmpty ? (index.statisticsSummary.roots ?? ["Corpus"]) : given
+            return try build(paths, into: directory, options: options, arguments, context)
+        case .failure(.notFound):
+            return try build(given.isEmpty ? ["Corpus"] : given, into: directory, options: options, arguments, context)
+        case let .failure(error):
+            // An index that cannot be read loses nothing by being rebuilt.
+            let paths = given.isEmpty ? ["Corpus"] : given
+            context.warn("the index at \(directory) cannot be read (\(error)); rebuilding it from \(paths.joined(separator: " "))")
+            return try build(paths, into: directory, options: options, arguments, context)
+        }
+    }
+
+    /// Indexing other paths than the index was built from replaces it: say what that would do, change nothing.
+    static func refuseReplacement(_ index: SearchIndex, with paths: [String], _ arguments: ParsedArguments,
+                                  _ context: CommandContext) throws -> ExitCode {
+        var after = 0
+        let report = try CorpusReader(paths: paths).read { _ in after += 1 }
+        let stats = index.statisticsSummary
+        let from = stats.roots.map { "from " + $0.joined(separator: " ") } ?? "from inputs it did not record"
+        let target = arguments.value("--index").map { " --index \($0)" } ?? ""
+        let list = paths.joined(separator: " ")
+        context.errors.line("error: \(index.path) holds \(Format.grouped(stats.documentCount)) papers \(from); indexing \(list) "
+            + "instead would replace them with \(Format.grouped(after)) papers (\(Format.grouped(report.papersRead)) records read). Nothing was changed.")
+        context.errors.line("  to replace the index:      papers index \(list) --replace\(target)")
+        context.errors.line("  to add these papers to it: papers add \(list)\(target)")
+        return .failure
+    }
+
+    static func build(_ paths: [String], into directory: String, options: IndexWriter.Options, _ arguments: ParsedArguments,
+                      _ context: CommandContext) throws -> ExitCode {
         let showProgress = context.errors.isTerminal && !arguments.has("--json")
         var lastShown = -1.0
         let (summary, report) = try IndexBuilder.build(

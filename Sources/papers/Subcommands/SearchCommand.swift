@@ -1,13 +1,29 @@
 import PaperSearch
 
 /// Opening the index for commands that read it; the default index is built from the bundled corpus on
-/// first use, so `papers search ...` works on a fresh clone, and rebuilt when an older PaperSearch wrote it.
+/// first use, so `papers search ...` works on a fresh clone, synced when a file of Corpus changed, and rebuilt
+/// when an older PaperSearch wrote it.
 enum IndexAccess {
     static func open(_ arguments: ParsedArguments, _ context: CommandContext) throws -> SearchIndex {
         let directory = context.indexDirectory(arguments)
-        let opened = Result { () throws(IndexError) in try SearchIndex.open(at: directory) }
-        guard case let .failure(failure) = opened else { return try opened.get() }
         let isDefault = arguments.value("--index") == nil && context.environment["PAPERS_INDEX"] == nil
+        let opened = Result { () throws(IndexError) in try SearchIndex.open(at: directory) }
+        if case let .success(index) = opened {
+            guard isDefault, IndexSync.needsSync(index) else { return index }
+            // Corpus changed (the stat of each file says so): sync, unless another process is writing the
+            // index just now, in which case the index as it is answers.
+            context.errors.line("Corpus changed since \(directory) was built: syncing it...")
+            do {
+                let result = try IndexSync.sync(index: directory)
+                if let summary = result.index {
+                    context.errors.line("\(summary.added) papers added, \(summary.updated) updated, \(summary.removed) removed.")
+                }
+                return try SearchIndex.open(at: directory)
+            } catch IndexError.locked {
+                return index
+            }
+        }
+        guard case let .failure(failure) = opened else { return try opened.get() }
         let isOlderFormat = if case .formatTooOld = failure { true } else { false }
         guard isDefault, failure == .notFound(path: directory) || isOlderFormat else { throw failure }
         // Outside a checkout there is nothing to build the default index from: say where we looked, and how

@@ -263,7 +263,8 @@ struct IndexIntegrityTests {
         // The dropped attempt's segment number is free again: the segment is 1, the commit 2.
         #expect(summary.generation == "commit-000002")
         let entries = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", "commit-000002.json", "seg-000001"])
+        #expect(entries == ["CURRENT", "LOCK", "PAPERSEARCH-INDEX", "commit-000002.json", "seg-000001"]
+                + (0..<5).map { "src-000002-\($0).psi" })
     }
 
     @Test func leftoversOfAKilledBuildAreRemovedByTheNext() throws {

@@ -191,3 +191,102 @@ struct SegmentBoundTests {
                                                queries: ["alpha", "alpha beta", "alpha gamma delta", "t3 alpha"], context: "short then long")
     }
 }
+
+/// A sync after random edits of corpus files answers as a fresh build of the files does.
+@Suite("Sync against a rebuild")
+struct SyncTests {
+    /// A JSON Lines record.
+    static func line(_ paper: Paper) -> String {
+        var writer = JSONWriter()
+        writer.write(.object(JSONObject([("id", .string(paper.id)), ("title", .string(paper.title)),
+                                         ("authors", .array(paper.authors.map { .string($0) })),
+                                         ("abstract", .string(paper.abstract))])))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    @Test func randomFileEditsSyncAsARebuild() throws {
+        let scratch = ScratchDirectory()
+        let corpus = scratch.path + "/corpus"
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        let pool = IndexFixtures.randomPapers(count: 600, seed: 31)
+        let revisions = IndexFixtures.randomPapers(count: 600, seed: 32)
+        var random = SplitMix64(seed: 33)
+        // Four files of lines; some ids appear in two files (merged, as a build merges them).
+        var files: [[String]] = [[], [], [], []]
+        var next = 0
+        for file in 0..<3 {
+            for _ in 0..<60 {
+                files[file].append(Self.line(pool[next]))
+                next += 1
+            }
+        }
+        files[2].append(Self.line(pool[3]))  // p3 again, in another file
+        func write() throws {
+            for (number, lines) in files.enumerated() {
+                let path = corpus + "/f\(number).jsonl"
+                if lines.isEmpty { try? FileManager.default.removeItem(atPath: path); continue }
+                try SystemCalls.writeFile(path, Array((lines.joined(separator: "\n") + "\n").utf8))
+            }
+        }
+        try write()
+        let living = scratch.path + "/living", rebuilt = scratch.path + "/rebuilt"
+        _ = try IndexBuilder.build(corpus: [corpus], into: living, threads: 2)
+        for round in 0..<6 {
+            // Edits: append lines, change lines, delete lines, move a line to another file, a file appears or goes.
+            let file = Int(random.next() % 4)
+            for _ in 0..<5 where next < pool.count {
+                files[file].append(Self.line(pool[next]))
+                next += 1
+            }
+            for _ in 0..<3 {
+                let target = Int(random.next() % 4)
+                guard !files[target].isEmpty else { continue }
+                let at = Int(random.next() % UInt64(files[target].count))
+                let number = Int(random.next() % UInt64(revisions.count))
+                var revised = revisions[number]
+                revised.id = pool[Int(random.next() % UInt64(max(1, next)))].id
+                files[target][at] = Self.line(revised)
+            }
+            let from = Int(random.next() % 4)
+            if files[from].count > 2 {
+                let moved = files[from].remove(at: Int(random.next() % UInt64(files[from].count)))
+                files[(from + 1) % 4].append(moved)
+                files[from].remove(at: 0)
+            }
+            if round == 3 { files[1] = [] }        // a file goes
+            if round == 4 { files[1] = [Self.line(pool[1])] }  // and comes back
+            try write()
+            let result = try IndexSync.sync(index: living, threads: 2)
+            #expect(result.filesUnchanged + result.filesRead == files.filter { !$0.isEmpty }.count, "round \(round)")
+            _ = try IndexBuilder.build(corpus: [corpus], into: rebuilt, threads: 2)
+            let index = try SearchIndex.open(at: living)
+            try index.verify()
+            // The same papers, record for record (merged duplicates included).
+            let fresh = try SearchIndex.open(at: rebuilt)
+            var livingPapers: [String: Paper] = [:], freshPapers: [String: Paper] = [:]
+            for document in 0..<index.documentLimit where index.isLive(document) {
+                let paper = try index.paper(at: document)
+                livingPapers[paper.id] = paper
+            }
+            for document in 0..<fresh.documentLimit { let paper = try fresh.paper(at: document); freshPapers[paper.id] = paper }
+            #expect(livingPapers == freshPapers, "round \(round)")
+            let papers = Array(freshPapers.values)
+            try LivingIndexTests.expectSameAnswers(index, fresh, queries: LivingIndexTests.queries(from: papers, seed: UInt64(round)),
+                                                   context: "sync round \(round)")
+        }
+        // Nothing changed: nothing is read, no commit is made.
+        let idle = try IndexSync.sync(index: living, threads: 2)
+        #expect(idle.index == nil && idle.filesRead == 0)
+    }
+
+    @Test func aMissingRootIsAnErrorNotARemoval() throws {
+        let scratch = ScratchDirectory()
+        let corpus = scratch.path + "/corpus"
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        try SystemCalls.writeFile(corpus + "/a.jsonl", Array((Self.line(Paper(id: "a", title: "Alpha", abstract: "beta")) + "\n").utf8))
+        _ = try IndexBuilder.build(corpus: [corpus], into: scratch.path + "/idx")
+        try FileManager.default.moveItem(atPath: corpus, toPath: scratch.path + "/elsewhere")
+        #expect(throws: IndexSync.Refusal.self) { _ = try IndexSync.sync(index: scratch.path + "/idx") }
+        #expect(try SearchIndex.open(at: scratch.path + "/idx").documentCount == 1)
+    }
+}

@@ -64,7 +64,7 @@ extension SearchIndex {
             segments: segmentStatistics, termCount: segmentStatistics.reduce(0) { $0 + $1.termCount },
             postingCount: segmentStatistics.reduce(0) { $0 + $1.postingCount },
             averageTitleLength: statistics.averageTitleLength, averageAbstractLength: statistics.averageAbstractLength,
-            roots: commit?.roots, sourceCount: commit?.sources.count ?? 0, files: files, bm25: parameters)
+            roots: commit?.sources?.roots, sourceCount: commit?.sources?.files.count ?? 0, files: files, bm25: parameters)
     }
 
     /// Checks every byte of every file against its checksum — the commit and manifests on disk too, read

@@ -94,19 +94,29 @@ public enum IndexBuilder {
         }
         let report: CorpusReport
         do {
+            // Files that can be read again are recorded with the ids they gave, for syncs (`IndexSync`).
+            let ledger = reader.pathsCanBeReadAgain ? SourceLedger(paths: try reader.resolvedInputs().map(\.path)) : nil
+            let observe = ledger.map { ledger in { (number: Int, paper: Paper) in ledger.observe(number, paper) } }
             if onePass {
-                report = try reader.readOnce(progress: { fraction = $0 }, add)
+                report = try reader.readOnce(progress: { fraction = $0 }, observe: observe, add)
             } else {
-                report = try reader.read(planned: { planned = $0 }, add)
+                report = try reader.read(planned: { planned = $0 }, observe: observe, add)
             }
             if !batch.isEmpty { try pipeline.submit(batch) }
             try pipeline.finish()
+            if let ledger {
+                let files = try ledger.recordedFiles()
+                writer.sources = Commit.Sources(directory: try SystemCalls.currentDirectory(), roots: reader.paths, files: files.map(\.source))
+                writer.newSourceIDs = Dictionary(files.map { ($0.source.path, $0.entries) }, uniquingKeysWith: { first, _ in first })
+            }
         } catch is CorpusReader.RepeatedID {
             throw .repeatedID
         } catch let error as CorpusError {
             throw .failed(.corpus(error))
         } catch let error as IndexError {
             throw .failed(error)
+        } catch let error as StorageError {
+            throw .failed(.io(error))
         } catch {
             throw .failed(.corrupt(file: directory, reason: "\(error)"))
         }

@@ -5,9 +5,11 @@ public struct IndexSummary: Sendable {
     public var generation: String
     /// The live papers of the index after the commit.
     public var documentCount: Int
-    /// Papers this writer added (updates included).
+    /// Papers this writer added whose ids were new to the index.
     public var added: Int
-    /// Papers this writer deleted: removed, or replaced by an update.
+    /// Papers this writer replaced (an id already in the index).
+    public var updated: Int
+    /// Papers this writer removed.
     public var removed: Int
     /// The commit's segments, and how many merges this commit made.
     public var segmentCount: Int
@@ -81,16 +83,21 @@ public final class IndexWriter {
     /// Merged segments written but not yet published (removed if the commit fails).
     private var mergedSegments: [SegmentWriter] = []
     private var finished = false
+    private var mergingEverything = false
     private var addedCount = 0
+    private var updatedCount = 0
     private var removedCount = 0
 
-    /// The corpus roots and files the commit records (`Commit`); the base commit's unless a build or sync
-    /// sets them.
-    var roots: [String]?
-    var sources: [Commit.Source]
+    /// The corpus files the commit records (`Commit.Sources`): the base commit's unless a build or a sync
+    /// sets them. A file whose `ids` is empty gets its ids file written at the commit, from `newSourceIDs`.
+    var sources: Commit.Sources?
+    var newSourceIDs: [String: [SourceIDs.Entry]] = [:]
 
     /// The number of papers added so far.
     public var documentCount: Int { segment?.documentCount ?? 0 }
+
+    /// Whether this writer has changed anything (papers added or deleted).
+    var hasChanges: Bool { addedCount + updatedCount + removedCount > 0 }
 
     /// Opens the index in `path` for changes: a missing or empty folder (created and marked as an index), or
     /// an index. With `replacing`, the commit starts empty and replaces the whole index (a rebuild), which
@@ -139,8 +146,7 @@ public final class IndexWriter {
             }
             self.options = options
             paperAnalyzer = PaperAnalyzer(analyzer: options.analyzer)
-            roots = base?.commit?.roots
-            sources = base?.commit?.sources ?? []
+            sources = base?.commit?.sources
             nextNumber = try directory.nextNumber()
         } catch {
             directory.undoPreparation(preparation)
@@ -192,7 +198,11 @@ public final class IndexWriter {
     /// Adds a paper analysed beforehand (possibly on another thread).
     func add(_ paper: AnalyzedPaper) throws(IndexError) {
         precondition(!finished, "add after commit")
-        if let (s, local) = try liveDocument(exactID: paper.id) { try delete(s, local) }
+        var replaces = false
+        if let (s, local) = try liveDocument(exactID: paper.id) {
+            try delete(s, local)
+            replaces = true
+        }
         let segment: SegmentWriter
         if let existing = self.segment {
             segment = existing
@@ -203,12 +213,12 @@ public final class IndexWriter {
         if addedIDs != nil {
             if let previous = addedIDs?[paper.id] {
                 replacedInNewSegment.append(previous)
-                removedCount += 1
+                replaces = true
             }
             addedIDs?[paper.id] = UInt32(segment.documentCount)
         }
         try segment.add(paper)
-        addedCount += 1
+        if replaces { updatedCount += 1 } else { addedCount += 1 }
     }
 
     /// Removes the paper with an id as people write ids (see `SearchIndex.documentNumber(forID:)`), or one
@@ -216,17 +226,22 @@ public final class IndexWriter {
     @discardableResult
     public func remove(id: String) throws(IndexError) -> Bool {
         precondition(!finished, "remove after commit")
-        for form in PaperID.lookupForms(id) {
-            if let added = addedIDs?[form] {
-                replacedInNewSegment.append(added)
-                addedIDs?[form] = nil
-                removedCount += 1
-                return true
-            }
-            if let (s, local) = try liveDocument(exactID: form) {
-                try delete(s, local)
-                return true
-            }
+        for form in PaperID.lookupForms(id) where try removeExact(id: form) { return true }
+        return false
+    }
+
+    /// Removes the paper with exactly this id; returns whether there was one.
+    func removeExact(id: String) throws(IndexError) -> Bool {
+        if let added = addedIDs?[id] {
+            replacedInNewSegment.append(added)
+            addedIDs?[id] = nil
+            removedCount += 1
+            return true
+        }
+        if let (s, local) = try liveDocument(exactID: id) {
+            try delete(s, local)
+            removedCount += 1
+            return true
         }
         return false
     }
@@ -248,8 +263,11 @@ public final class IndexWriter {
         guard let base else { return }
         if deletions[s] == nil { deletions[s] = DeletionsBuilder(segment: base.segments[s].segment, existing: base.segments[s].deletions) }
         try deletions[s]?.delete(document)
-        removedCount += 1
     }
+
+    /// Makes the commit merge every segment into one, purging every deleted paper (`papers optimize`): the
+    /// smallest index and the fastest searches, for the cost of rewriting every paper.
+    public func mergeEverything() { mergingEverything = true }
 
     // MARK: - Committing
 
@@ -315,7 +333,16 @@ public final class IndexWriter {
 
         let merges = try merge(&planned)
 
-        let commit = Commit(createdAt: SystemCalls.currentTimeISO8601(), segments: planned.map(\.entry), roots: roots, sources: sources)
+        // The ids files of corpus files read by this writer.
+        if var sources {
+            for index in sources.files.indices where sources.files[index].ids.isEmpty {
+                let name = IndexDirectory.sourceIDsName(commitNumber, index)
+                _ = try SourceIDs.write(newSourceIDs[sources.files[index].path] ?? [], to: directory.path(name))
+                sources.files[index].ids = name
+            }
+            self.sources = sources
+        }
+        let commit = Commit(createdAt: SystemCalls.currentTimeISO8601(), segments: planned.map(\.entry), sources: sources)
         let name = IndexDirectory.commitName(commitNumber)
         let commitBytes = commit.bytes
         do {
@@ -339,7 +366,7 @@ public final class IndexWriter {
         }
         sizes.append((IndexDirectory.commitFileName(name), commitBytes.count))
         return IndexSummary(directory: directory.root, generation: name, documentCount: commit.liveCount, added: addedCount,
-                            removed: removedCount, segmentCount: planned.count, merges: merges, termCount: termCount,
+                            updated: updatedCount, removed: removedCount, segmentCount: planned.count, merges: merges, termCount: termCount,
                             postingCount: postingCount, fileSizes: sizes, runsSpilled: runsSpilled,
                             seconds: SystemCalls.monotonicSeconds() - started)
     }
@@ -347,6 +374,10 @@ public final class IndexWriter {
     /// Merges segments while the merge policy asks; returns how many merges were made.
     private func merge(_ planned: inout [Planned]) throws(IndexError) -> Int {
         var merges = 0
+        if mergingEverything && (planned.count > 1 || planned.contains { $0.entry.deletedCount > 0 }) {
+            planned = [try mergeSegments(planned)]
+            merges += 1
+        }
         while let group = options.mergePolicy.nextMerge(planned.map { ($0.entry.liveCount, $0.entry.documentCount) }) {
             let merged = try mergeSegments(group.map { planned[$0] })
             let at = group[0]
