@@ -46,8 +46,8 @@ public struct CorpusReader: Sendable {
     }
 
     /// `readOnce`, also showing `observe` every record as read (before duplicates are merged) with the number
-    /// of its input in `resolvedInputs()`.
-    func readOnce(progress: ((Double) -> Void)?, observe: ((Int, Paper) -> Void)?, _ body: (Paper) throws -> Void) throws -> CorpusReport {
+    /// of its input in `resolvedInputs()` and its hash (`SourceIDs`).
+    func readOnce(progress: ((Double) -> Void)?, observe: ((Int, Paper, UInt64) -> Void)?, _ body: (Paper) throws -> Void) throws -> CorpusReport {
         var report = CorpusReport()
         let files = try inputFiles(report: &report)
         let totalBytes = Double(max(1, files.reduce(0) { $0 + $1.size }))
@@ -59,8 +59,8 @@ public struct CorpusReader: Sendable {
             let fileProgress = progress.map { share in
                 { (bytes: Int) in share(Double(bytesBefore + min(bytes, file.size)) / totalBytes) }
             }
-            try readFile(file, summary: &summary, report: &report, progress: fileProgress) { paper in
-                observe?(number, paper)
+            try readFile(file, summary: &summary, report: &report, progress: fileProgress, hashing: observe != nil) { paper, hash in
+                observe?(number, paper, hash)
                 guard seen.insert(StableHash.fnv1a64(paper.id.utf8)).inserted else { throw RepeatedID(id: paper.id) }
                 uniquePapers += 1
                 try body(paper)
@@ -80,8 +80,8 @@ public struct CorpusReader: Sendable {
     }
 
     /// `read`, also showing `observe` every record as read in the first pass (before duplicates are merged)
-    /// with the number of its input in `resolvedInputs()`.
-    func read(planned: ((Int) -> Void)?, observe: ((Int, Paper) -> Void)?, _ body: (Paper) throws -> Void) throws -> CorpusReport {
+    /// with the number of its input in `resolvedInputs()` and its hash (`SourceIDs`).
+    func read(planned: ((Int) -> Void)?, observe: ((Int, Paper, UInt64) -> Void)?, _ body: (Paper) throws -> Void) throws -> CorpusReport {
         var report = CorpusReport()
         let files = try inputFiles(report: &report)
 
@@ -91,8 +91,8 @@ public struct CorpusReader: Sendable {
         var ordinal = 0
         for (number, file) in files.enumerated() {
             var summary = CorpusReport.FileSummary(path: file.path, format: nil, notes: [], papers: 0, skipped: 0)
-            try readFile(file, summary: &summary, report: &report) { paper in
-                observe?(number, paper)
+            try readFile(file, summary: &summary, report: &report, hashing: observe != nil) { paper, hash in
+                observe?(number, paper, hash)
                 let fingerprint = StableHash.fnv1a64(paper.id.utf8)
                 if !seen.insert(fingerprint).inserted { try duplicates.add(paper, fingerprint: fingerprint) }
                 ordinal += 1
@@ -109,7 +109,7 @@ public struct CorpusReader: Sendable {
         var scratch = CorpusReport()
         for file in files {
             var summary = CorpusReport.FileSummary(path: file.path, format: nil, notes: [], papers: 0, skipped: 0)
-            try readFile(file, summary: &summary, report: &scratch) { paper in
+            try readFile(file, summary: &summary, report: &scratch) { paper, _ in
                 let fingerprint = StableHash.fnv1a64(paper.id.utf8)
                 guard duplicates.contains(fingerprint) else {
                     report.uniquePapers += 1
@@ -146,13 +146,13 @@ public struct CorpusReader: Sendable {
     }
 
     /// Calls `observe` with every record as read, in order, with the number of its input in
-    /// `resolvedInputs()` — duplicates not merged, in one pass.
-    func readRecords(_ observe: (Int, Paper) throws -> Void) throws -> CorpusReport {
+    /// `resolvedInputs()` and its hash (`SourceIDs`) — duplicates not merged, in one pass.
+    func readRecords(_ observe: (Int, Paper, UInt64) throws -> Void) throws -> CorpusReport {
         var report = CorpusReport()
         let files = try inputFiles(report: &report)
         for (number, file) in files.enumerated() {
             var summary = CorpusReport.FileSummary(path: file.path, format: nil, notes: [], papers: 0, skipped: 0)
-            try readFile(file, summary: &summary, report: &report) { paper in try observe(number, paper) }
+            try readFile(file, summary: &summary, report: &report, hashing: true) { paper, hash in try observe(number, paper, hash) }
             report.files.append(summary)
             report.uniquePapers += summary.papers
         }
@@ -210,6 +210,8 @@ public struct CorpusReader: Sendable {
         var report: CorpusReport
         /// Learns now and then how many bytes of the file were read.
         var progress: ((Int) -> Void)?
+        /// Whether each record is handed over with its hash (`SourceIDs`); else with 0.
+        var hashing = false
 
         /// A problem that skips a line or the file.
         mutating func problem(_ kind: CorpusProblem.Kind, line: Int? = nil, _ detail: String) throws(CorpusError) {
@@ -221,9 +223,10 @@ public struct CorpusReader: Sendable {
     /// Reads one file, calling `emit` for each paper and recording problems.
     private func readFile(
         _ file: CorpusInput, summary: inout CorpusReport.FileSummary, report: inout CorpusReport,
-        progress: ((Int) -> Void)? = nil, emit: (Paper) throws -> Void
+        progress: ((Int) -> Void)? = nil, hashing: Bool = false, emit: (Paper, UInt64) throws -> Void
     ) throws {
         var context = FileContext(reader: self, path: file.path, summary: summary, report: report, progress: progress)
+        context.hashing = hashing
         defer {
             summary = context.summary
             report = context.report
@@ -260,7 +263,7 @@ public struct CorpusReader: Sendable {
     static let maximumPageLength = 16 << 20
 
     private func readJSONLines(
-        stream: FileStream, head: [UInt8], context: inout FileContext, emit: (Paper) throws -> Void
+        stream: FileStream, head: [UInt8], context: inout FileContext, emit: (Paper, UInt64) throws -> Void
     ) throws {
         var lines = LineReader(source: stream, initialBytes: head, maximumLineLength: CorpusReader.maximumLineLength)
         var formNoted = false
@@ -306,14 +309,14 @@ public struct CorpusReader: Sendable {
                                     "\(year) is not a year from \(Paper.yearRange.lowerBound) to \(Paper.yearRange.upperBound); the paper is kept without one")
             }
             context.summary.papers += 1
-            try emit(reading.paper)
+            try emit(reading.paper, context.hashing ? SourceIDs.hash(line: line.bytes, number: line.number) : 0)
             if let progress = context.progress, line.number & 1023 == 0 { progress(stream.fileBytesRead) }
         }
     }
 
     /// Profile pages are small: they are read whole (up to `maximumPageLength`).
     private func readProfilePage(
-        stream: FileStream, head: [UInt8], context: inout FileContext, emit: (Paper) throws -> Void
+        stream: FileStream, head: [UInt8], context: inout FileContext, emit: (Paper, UInt64) throws -> Void
     ) throws {
         var bytes = head
         let limit = CorpusReader.maximumPageLength
@@ -340,7 +343,7 @@ public struct CorpusReader: Sendable {
         context.summary.format = .profilePage
         for paper in papers {
             context.summary.papers += 1
-            try emit(paper)
+            try emit(paper, context.hashing ? SourceIDs.hash(paper) : 0)
         }
     }
 }

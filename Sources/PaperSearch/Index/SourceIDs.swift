@@ -1,6 +1,7 @@
 /// A source ids file, `src-N-k.psi`: the papers one corpus file gave when it was last read — each record's id
-/// and a 64-bit FNV-1a hash of the record as read (`Paper.writeRecord`, its line number included) — so that a
-/// sync can tell which papers a changed file changed without reading the index. Header and footer as every
+/// and a 64-bit hash of the record as read (a JSON Lines record: its line's bytes and number; a paper of a
+/// profile page: the paper as `Paper.writeRecord` writes it) — so that a sync can tell which papers a changed
+/// file changed without reading the index. Header and footer as every
 /// index file (`FileEnvelope`; codec "PaperSearch.SourceIDs", a random build id); the body, little-endian:
 ///
 ///     Count u64
@@ -19,11 +20,16 @@ enum SourceIDs {
         var hash: UInt64
     }
 
-    /// The hash of a record as read.
+    /// The hash of a paper of a profile page (the record it gives, its source line included).
     static func hash(_ paper: Paper) -> UInt64 {
         var writer = JSONWriter()
         paper.writeRecord(into: &writer)
-        return StableHash.fnv1a64(writer.bytes)
+        return StableHash.words64(writer.bytes, seed: 0)
+    }
+
+    /// The hash of a JSON Lines record: its bytes and its line number (a paper's sources name the line).
+    static func hash(line: ArraySlice<UInt8>, number: Int) -> UInt64 {
+        StableHash.words64(line, seed: UInt64(truncatingIfNeeded: number))
     }
 
     /// Sorts entries as the file keeps them: by id, a file's records of one id in file order.

@@ -19,6 +19,9 @@ final class AnalysisPipeline: @unchecked Sendable {
     private let group = DispatchGroup()
 
     private struct State {
+        /// Made from the first batch's records before any is analysed, so every record is compressed by the
+        /// analysing threads (see `DocStoreWriter`).
+        var dictionary: RecordDictionary?
         var nextToSubmit = 0
         var nextToAdd = 0
         var ready: [Int: [AnalyzedPaper]] = [:]
@@ -40,9 +43,11 @@ final class AnalysisPipeline: @unchecked Sendable {
     func submit(_ papers: [Paper]) throws(IndexError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
         slots.wait()
-        let sequence = state.withLock { state -> Int in
+        let (sequence, dictionary) = state.withLock { state -> (Int, RecordDictionary) in
             defer { state.nextToSubmit += 1 }
-            return state.nextToSubmit
+            let dictionary = state.dictionary ?? RecordDictionary(firstOf: papers)
+            state.dictionary = dictionary
+            return (state.nextToSubmit, dictionary)
         }
         group.enter()
         workQueue.async { [self] in
@@ -51,7 +56,7 @@ final class AnalysisPipeline: @unchecked Sendable {
             results.reserveCapacity(papers.count)
             for paper in papers {
                 var analyzed = AnalyzedPaper()
-                analyzer.analyze(paper, into: &analyzed)
+                analyzer.analyze(paper, into: &analyzed, dictionary: dictionary)
                 results.append(analyzed)
             }
             analyzers.withLock { $0.append(analyzer) }

@@ -24,7 +24,7 @@ struct DocValuesWriter {
     /// Bytes held, for the memory budget.
     var memoryUsed: Int { dates.count * 4 + facets.reduce(0) { $0 + $1.memoryUsed } }
 
-    mutating func add(date: UInt32, values: [[String]]) {
+    mutating func add(date: UInt32, values: [[FacetValue]]) {
         dates.append(date)
         for (index, list) in values.enumerated() { facets[index].add(list) }
     }
@@ -51,14 +51,26 @@ struct DocValuesWriter {
         return 0
     }
 
-    /// The facet values of a paper, in `FacetField.stored` order.
-    static func facetValues(_ paper: Paper) -> [[String]] {
+    /// A facet value as shown (white space collapsed) and as matched (folded to lower case); made by the
+    /// analysing threads, so that the writer's serial side only looks it up.
+    struct FacetValue: Sendable {
+        var display: String
+        var key: String
+    }
+
+    /// The facet values of a paper, in `FacetField.stored` order (empty ones left out).
+    static func facetValues(_ paper: Paper) -> [[FacetValue]] {
         FacetField.stored.map { field in
+            let values: [String]
             switch field {
-            case .category: return paper.categories
-            case .venue: return paper.venue.map { [$0] } ?? []
-            case .author: return Array(paper.authors.prefix(1000))
-            case .year: return []
+            case .category: values = paper.categories
+            case .venue: values = paper.venue.map { [$0] } ?? []
+            case .author: values = Array(paper.authors.prefix(1000))
+            case .year: values = []
+            }
+            return values.compactMap { value in
+                let display = TextCleanup.collapsingWhitespace(value)
+                return display.isEmpty ? nil : FacetValue(display: display, key: display.lowercased())
             }
         }
     }
@@ -94,20 +106,17 @@ private struct FacetBuilder {
     private var ordinals: [UInt32] = []
     private(set) var memoryUsed = 0
 
-    mutating func add(_ values: [String]) {
+    mutating func add(_ values: [DocValuesWriter.FacetValue]) {
         var mine: [UInt32] = []
         for value in values {
-            let display = TextCleanup.collapsingWhitespace(value)
-            guard !display.isEmpty else { continue }
-            let key = display.lowercased()
             let number: UInt32
-            if let known = numbers[key] {
+            if let known = numbers[value.key] {
                 number = known
             } else {
                 number = UInt32(shown.count)
-                numbers[key] = number
-                shown.append(display)
-                memoryUsed += 2 * display.utf8.count + 64
+                numbers[value.key] = number
+                shown.append(value.display)
+                memoryUsed += 2 * value.display.utf8.count + 64
             }
             if !mine.contains(number) { mine.append(number) }
         }
@@ -119,21 +128,27 @@ private struct FacetBuilder {
     /// The facet's bytes (see `DocValuesWriter`), without the padding and checksum.
     func encode(into bytes: inout [UInt8], documentCount: Int) {
         // Values sorted by their bytes; the numbers given in the build map to their sorted places.
-        let order = shown.indices.sorted { shown[$0].utf8.lexicographicallyPrecedes(shown[$1].utf8) }
+        // (Compared as byte arrays: comparing `String.UTF8View`s showed in indexing profiles.)
+        let utf8 = shown.map { Array($0.utf8) }
+        let order = utf8.indices.sorted { utf8[$0].lexicographicallyPrecedes(utf8[$1]) }
         var place = [UInt32](repeating: 0, count: shown.count)
         for (sorted, original) in order.enumerated() { place[original] = UInt32(sorted) }
         bytes.appendLittleEndian(UInt64(shown.count))
         var end: UInt32 = 0
         for original in order {
-            end += UInt32(shown[original].utf8.count)
+            end += UInt32(utf8[original].count)
             bytes.appendLittleEndian(end)
         }
-        for original in order { bytes.append(contentsOf: shown[original].utf8) }
+        for original in order { bytes.append(contentsOf: utf8[original]) }
         while bytes.count % 8 != 0 { bytes.append(0) }
         for start in documentStarts { bytes.appendLittleEndian(start) }
         for document in 0..<documentCount {
             let range = Int(documentStarts[document])..<Int(documentStarts[document + 1])
-            for ordinal in ordinals[range].map({ place[Int($0)] }).sorted() { bytes.appendLittleEndian(ordinal) }
+            if range.count == 1 {
+                bytes.appendLittleEndian(place[Int(ordinals[range.lowerBound])])
+            } else {
+                for ordinal in ordinals[range].map({ place[Int($0)] }).sorted() { bytes.appendLittleEndian(ordinal) }
+            }
         }
     }
 }

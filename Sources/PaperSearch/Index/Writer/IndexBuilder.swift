@@ -96,7 +96,7 @@ public enum IndexBuilder {
         do {
             // Files that can be read again are recorded with the ids they gave, for syncs (`IndexSync`).
             let ledger = reader.pathsCanBeReadAgain ? SourceLedger(paths: try reader.resolvedInputs().map(\.path)) : nil
-            let observe = ledger.map { ledger in { (number: Int, paper: Paper) in ledger.observe(number, paper) } }
+            let observe = ledger.map { ledger in { (number: Int, paper: Paper, hash: UInt64) in ledger.observe(number, paper, hash) } }
             if onePass {
                 report = try reader.readOnce(progress: { fraction = $0 }, observe: observe, add)
             } else {

@@ -127,8 +127,8 @@ public enum IndexSync {
         var touched = Set<[UInt8]>()
         let ledger = SourceLedger(paths: changed.map { inputs[$0].path })
         if !changed.isEmpty {
-            summary.report = try CorpusReader(paths: changed.map { inputs[$0].path }, strict: strict).readRecords { number, paper in
-                ledger.observe(number, paper)
+            summary.report = try CorpusReader(paths: changed.map { inputs[$0].path }, strict: strict).readRecords { number, paper, hash in
+                ledger.observe(number, paper, hash)
             }
         }
         func differences(_ old: [SourceIDs.Entry], _ new: [SourceIDs.Entry]) {

@@ -16,9 +16,12 @@ struct AnalyzedPaper: Sendable {
     var year: UInt16 = 0
     /// The date key and facet values (see `DocValuesWriter`).
     var date: UInt32 = 0
-    var facetValues: [[String]] = []
+    var facetValues: [[DocValuesWriter.FacetValue]] = []
     var id = ""
     var record: [UInt8] = []
+    /// The record compressed against `recordDictionary`, when the analyser was given one (see `DocStoreWriter`).
+    var compressedRecord: [UInt8] = []
+    var recordDictionary: RecordDictionary?
 
     var termCount: Int { termKeys.count }
 
@@ -41,6 +44,8 @@ struct PaperAnalyzer {
     private var scratch = AnalyzerScratch()
     private var keywordScratch = AnalyzerScratch()
     private var grouper = DocumentTermGrouper()
+    /// A compressor for the dictionary last given (made once per dictionary: it hashes the dictionary).
+    private var compressor: (dictionary: RecordDictionary, compressor: RecordCompression.Compressor)?
 
     init(analyzer: Analyzer) { self.analyzer = analyzer }
 
@@ -66,7 +71,8 @@ struct PaperAnalyzer {
         }
     }
 
-    mutating func analyze(_ paper: Paper, into result: inout AnalyzedPaper) {
+    /// Analyses a paper; with a `dictionary`, its record is compressed too (the costly part of storing it).
+    mutating func analyze(_ paper: Paper, into result: inout AnalyzedPaper, dictionary: RecordDictionary? = nil) {
         result.removeAll()
         var sink = Sink()
         swap(&sink.paper, &result)
@@ -106,6 +112,12 @@ struct PaperAnalyzer {
         paper.writeRecord(into: &writer)
         result.id = paper.id
         result.record = writer.bytes
+        result.recordDictionary = dictionary
+        result.compressedRecord.removeAll(keepingCapacity: true)
+        if let dictionary {
+            if compressor?.dictionary !== dictionary { compressor = (dictionary, RecordCompression.Compressor(dictionary: dictionary.bytes)) }
+            compressor?.compressor.compress(result.record, into: &result.compressedRecord)
+        }
     }
 
     /// A venue or category as matched whole: white space collapsed, lower case.

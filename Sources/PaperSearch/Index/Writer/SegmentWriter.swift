@@ -66,7 +66,7 @@ final class SegmentWriter {
         abstractLengths.append(paper.abstractLength)
         years.append(paper.year)
         values.add(date: paper.date, values: paper.facetValues)
-        try documents.add(id: paper.id, record: paper.record)
+        try documents.add(paper)
         documentCount += 1
         if documentCount == 1 {
             do { try FaultInjection.check(.adding, path: temporary) } catch { throw .io(error) }

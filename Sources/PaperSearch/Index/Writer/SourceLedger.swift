@@ -12,10 +12,10 @@ final class SourceLedger {
         entries = Array(repeating: [], count: paths.count)
     }
 
-    /// Notes a record of input `number` (a `CorpusReader` observer).
-    func observe(_ number: Int, _ paper: Paper) {
+    /// Notes a record of input `number` and its hash (a `CorpusReader` observer).
+    func observe(_ number: Int, _ paper: Paper, _ hash: UInt64) {
         guard number < entries.count else { return }
-        entries[number].append(SourceIDs.Entry(id: Array(paper.id.utf8), hash: SourceIDs.hash(paper)))
+        entries[number].append(SourceIDs.Entry(id: Array(paper.id.utf8), hash: hash))
     }
 
     /// The records of input `number`, sorted as an ids file keeps them.

@@ -13,16 +13,36 @@
 /// Record `d` is read in constant time: two offsets, one slice, one checksum, one decompression of about
 /// 2 KB (its id: two offsets, one slice, one checksum). The dictionary's checksum is verified when the index
 /// opens, each record's whenever it is read, so damaged text is an error, never shown.
-/// The first records are held in memory until they fill the dictionary (32 KiB), then written with the rest.
+/// The first records are held in memory until they fill the dictionary (32 KiB), then written with the rest
+/// — unless the papers come analysed with a dictionary already (`RecordDictionary`), made by the analysis
+/// pipeline from the first records before any paper was analysed, and their records compressed with it on
+/// the analysing threads: then the writer only copies them. Either way the file is the same.
 struct DocStoreWriter {
     let output: FileOutput
     private var offsets: [UInt64] = []
     private var heldBack: [(id: String, record: [UInt8])] = []
     private var heldBackBytes = 0
     private var compressor: RecordCompression.Compressor?
+    /// The dictionary the analysing threads compress with, when this writer adopted theirs.
+    private var shared: RecordDictionary?
     private var compressed: [UInt8] = []
 
     init(output: FileOutput) { self.output = output }
+
+    /// Adds one analysed paper: its record compressed already when it was made with this writer's dictionary.
+    mutating func add(_ paper: AnalyzedPaper) throws(IndexError) {
+        if let dictionary = paper.recordDictionary {
+            if compressor == nil && heldBack.isEmpty {
+                try writeDictionary(dictionary.bytes)
+                shared = dictionary
+            }
+            if shared === dictionary {
+                try write(id: paper.id, compressedRecord: paper.compressedRecord)
+                return
+            }
+        }
+        try add(id: paper.id, record: paper.record)
+    }
 
     /// Adds one paper: its id and its record's bytes (`Paper.writeRecord`).
     mutating func add(id: String, record: [UInt8]) throws(IndexError) {
@@ -41,24 +61,34 @@ struct DocStoreWriter {
         for (_, record) in heldBack where dictionary.count < RecordCompression.dictionaryLength {
             dictionary.append(contentsOf: record.prefix(RecordCompression.dictionaryLength - dictionary.count))
         }
+        try writeDictionary(dictionary)
+        let records = heldBack
+        heldBack = []
+        for (id, record) in records { try write(id: id, record: record) }
+    }
+
+    private mutating func writeDictionary(_ dictionary: [UInt8]) throws(IndexError) {
         do {
             try output.writeUInt32(UInt32(dictionary.count))
             try output.write(dictionary)
             try output.writeUInt32(BlockChecksum.of(dictionary))
         } catch { throw .io(error) }
         compressor = RecordCompression.Compressor(dictionary: dictionary)
-        let records = heldBack
-        heldBack = []
-        for (id, record) in records { try write(id: id, record: record) }
     }
 
     private mutating func write(id: String, record: [UInt8]) throws(IndexError) {
+        var body: [UInt8] = []
+        compressor?.compress(record, into: &body)
+        try write(id: id, compressedRecord: body)
+    }
+
+    private mutating func write(id: String, compressedRecord: [UInt8]) throws(IndexError) {
         offsets.append(UInt64(output.count))
         compressed.removeAll(keepingCapacity: true)
         compressed.append(contentsOf: [0, 0, 0, 0])
         VarInt.append(id.utf8.count, to: &compressed)
         compressed.append(contentsOf: id.utf8)
-        compressor?.compress(record, into: &compressed)
+        compressed.append(contentsOf: compressedRecord)
         var checksum = BlockChecksum.of(compressed[4...])
         for index in 0..<4 {
             compressed[index] = UInt8(truncatingIfNeeded: checksum)
@@ -78,6 +108,23 @@ struct DocStoreWriter {
             try output.writeUInt64(UInt64(offsets.count))
             try output.writeUInt64(UInt64(offsetsStart))
         } catch { throw .io(error) }
+    }
+}
+
+/// The dictionary a segment's records are compressed against, shared by the threads that compress them:
+/// the first `RecordCompression.dictionaryLength` bytes of the first records, as `DocStoreWriter` would make it.
+final class RecordDictionary: Sendable {
+    let bytes: [UInt8]
+
+    /// The dictionary of papers that come first.
+    init(firstOf papers: [Paper]) {
+        var bytes: [UInt8] = []
+        for paper in papers where bytes.count < RecordCompression.dictionaryLength {
+            var writer = JSONWriter()
+            paper.writeRecord(into: &writer)
+            bytes.append(contentsOf: writer.bytes.prefix(RecordCompression.dictionaryLength - bytes.count))
+        }
+        self.bytes = bytes
     }
 }
 
