@@ -83,8 +83,9 @@ struct SyntheticCorpus {
     var learnedPapers: Int { seeds.count }
     var vocabulary: Int { words.count }
 
-    /// Writes `count` papers as JSON Lines to `path`, in chunks; returns the bytes written.
-    func write(count: Int, seed: UInt64, to path: String) throws -> Int {
+    /// Writes `count` papers as JSON Lines to `path`, in chunks, numbered (`synth-NNNNNNN`) from
+    /// `firstNumber`; returns the bytes written.
+    func write(count: Int, seed: UInt64, firstNumber: Int = 0, to path: String) throws -> Int {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw SyntheticCorpusError.cannotWrite(path)
         }
@@ -94,7 +95,7 @@ struct SyntheticCorpus {
         buffer.reserveCapacity(1 << 22)
         var written = 0
         for number in 0..<count {
-            appendPaper(number, &random, &buffer)
+            appendPaper(firstNumber + number, &random, &buffer)
             if buffer.count >= 1 << 22 || number == count - 1 {
                 try handle.write(contentsOf: buffer)
                 written += buffer.count

@@ -22,7 +22,12 @@ func usage() -> Never {
                                                  "similar" latency for random papers; agreement with exact scoring
           micro INDEX [--runs N]                 hot parts: block decode integers/s, term lookups/s, top-k heap offers/s
           querylog INDEX OUT [--per-type N]      a plain-word query log drawn from an index (for compare)
-          synth OUT [--papers N] [--seed N] [--from PATH]  a deterministic synthetic corpus learned from PATH
+          synth OUT [--papers N] [--seed N] [--first N] [--from PATH]
+                                                 a deterministic synthetic corpus learned from PATH (ids from --first)
+          segments INDEX OUT [--segments N] [--runs N] [--rounds N] [--per-type N] [--keep]
+                                                 the papers of INDEX rewritten into N unmerged segments at OUT, then
+                                                 the `papers bench` mix on both, rounds alternating: p50 and p99 per
+                                                 type, and whether every top 10 is the same (ids and scores)
           facets INDEX [--runs N]                query latency with and without facets (year, category, venue, author):
                                                  the word matching closest to 10% of the papers, and the papers bench mix
           authors INDEX [--papers N]             known-item queries (first author's surname + two title words): MRR@10
@@ -482,17 +487,20 @@ case "synth":
     // A synthetic corpus: synth OUT [--papers N] [--seed N] [--from PATH] (JSON Lines; see SyntheticCorpus).
     guard let out = pathArgument else { usage() }
     let source = stringOption("--from") ?? defaultCorpus
-    let papers = option("--papers", default: 1_000_000), seed = option("--seed", default: 1)
+    let papers = option("--papers", default: 1_000_000), seed = option("--seed", default: 1), first = option("--first", default: 0)
     let clock = ContinuousClock()
     var model: SyntheticCorpus?
     let learning = seconds(try clock.measure { model = try SyntheticCorpus(learningFrom: [source]) })
     guard let model else { usage() }
     var bytes = 0
-    let writing = seconds(try clock.measure { bytes = try model.write(count: papers, seed: UInt64(seed), to: out) })
+    let writing = seconds(try clock.measure { bytes = try model.write(count: papers, seed: UInt64(seed), firstNumber: first, to: out) })
     emit([("benchmark", .string("synth")), ("out", .string(out)), ("from", .string(source)),
           ("learned_papers", .integer(model.learnedPapers)), ("vocabulary", .integer(model.vocabulary)),
-          ("papers", .integer(papers)), ("seed", .integer(seed)), ("bytes", .integer(bytes)),
+          ("papers", .integer(papers)), ("seed", .integer(seed)), ("first", .integer(first)), ("bytes", .integer(bytes)),
           ("learn_seconds", .double(learning)), ("write_seconds", .double(writing))])
+
+case "segments":
+    try segmentsBenchmark()
 
 case "tune":
     // Grid search of BM25 parameters on a *training* split: tune INDEX QUERIES QRELS.

@@ -172,39 +172,109 @@ public struct Searcher: Sendable {
     func run(_ plan: SearchPlan, capacity: Int, exhaustive: Bool) throws(IndexError) -> ([TopK.Entry], Int, Bool) {
         var topK = TopK(capacity: capacity)
         var total = 0
-        var exact = true
-        for s in index.segments.indices {
-            topK.documentBase = index.segments[s].base
-            let (count, countIsExact) = try run(plan, segment: s, exhaustive: exhaustive, topK: &topK)
-            total += count
-            exact = exact && countIsExact
+        let shape = SegmentShape(exhaustive ? .general : plan.shape)
+        if case let .disjunction(terms, filters, exclusions) = shape, terms.count == 1, exclusions.isEmpty,
+           let years = SegmentShape.yearRanges(filters) {
+            total = try runSingleTerm(plan.terms[terms[0]], years: years, topK: &topK)
+        } else {
+            for s in index.segments.indices where !shape.cannotMatch(plan, segment: s) {
+                topK.documentBase = index.segments[s].base
+                total += try run(plan, shape, segment: s, topK: &topK)
+            }
         }
+        // A ranked OR counts only the papers it had to look at (pruning skips the rest).
+        var exact = true
+        if case .disjunction = shape { exact = false }
         // One term alone: its live papers are its matches.
-        if !exhaustive, case let .disjunction(terms, filters, exclusions) = plan.shape, filters.isEmpty, exclusions.isEmpty,
-           Set(terms).count == 1, plan.terms[terms[0]].field == .text || plan.terms[terms[0]].namespace != .text {
+        if case let .disjunction(terms, filters, exclusions) = shape, filters.isEmpty, exclusions.isEmpty,
+           terms.count == 1, plan.terms[terms[0]].field == .text || plan.terms[terms[0]].namespace != .text {
             total = plan.terms[terms[0]].indexed.documentFrequency
             exact = true
         }
         return (topK.sorted(), total, exact)
     }
 
+    /// A plan's shape with its term lists made once for all segments.
+    private enum SegmentShape {
+        case empty
+        /// The distinct terms, ascending.
+        case disjunction(terms: [Int], filters: [PlanNode], exclusions: [PlanNode])
+        /// The distinct required terms and the distinct optional ones that are not required, ascending.
+        case conjunction(required: [Int], optional: [Int], filters: [PlanNode], exclusions: [PlanNode])
+        case general
+
+        init(_ shape: SearchPlan.Shape) {
+            switch shape {
+            case .empty: self = .empty
+            case .general: self = .general
+            case let .disjunction(terms, filters, exclusions):
+                self = .disjunction(terms: Array(Set(terms)).sorted(), filters: filters, exclusions: exclusions)
+            case let .conjunction(required, optional, filters, exclusions):
+                self = .conjunction(required: Array(Set(required)).sorted(), optional: Array(Set(optional).subtracting(required)).sorted(),
+                                    filters: filters, exclusions: exclusions)
+            }
+        }
+
+        /// The year ranges, if every filter is one.
+        static func yearRanges(_ filters: [PlanNode]) -> [ClosedRange<Int>]? {
+            var years: [ClosedRange<Int>] = []
+            for node in filters {
+                guard case let .years(range) = node else { return nil }
+                years.append(range)
+            }
+            return years
+        }
+
+        /// Whether segment `s` lacks every term of a disjunction or some required term of a conjunction, so
+        /// no paper of it can match (most segments, for a rare word: they are skipped without any set-up).
+        func cannotMatch(_ plan: SearchPlan, segment s: Int) -> Bool {
+            switch self {
+            case .empty: return true
+            case .general: return false
+            case let .disjunction(terms, _, _): return !terms.isEmpty && terms.allSatisfy { plan.terms[$0].indexed.infos[s] == nil }
+            case let .conjunction(required, _, _, _): return required.contains { plan.terms[$0].indexed.infos[s] == nil }
+            }
+        }
+    }
+
+    /// One term, perhaps with year ranges: the best blocks of every segment first
+    /// (`RankedOr.singleByBlockMaximum`); returns the papers scored.
+    private func runSingleTerm(_ term: PlanTerm, years: [ClosedRange<Int>], topK: inout TopK) throws(IndexError) -> Int {
+        var cursors: [PostingsCursor] = [], contexts: [ScoringContext] = [], bases: [UInt32] = [], bounds: [Double] = []
+        var numbers: [Int] = []
+        for s in index.segments.indices where term.indexed.infos[s] != nil {
+            let context = self.context(s)
+            cursors.append(cursor(term, s))
+            contexts.append(context)
+            bases.append(index.segments[s].base)
+            bounds.append(context.upperBound(term, term.indexed.infos[s]))
+            numbers.append(s)
+        }
+        let scored = RankedOr.singleByBlockMaximum(TermWeight(term), cursors: &cursors, contexts: contexts, bases: bases,
+                                                   listBounds: bounds, years: years, topK: &topK)
+        for (part, s) in numbers.enumerated() {
+            if let damage = cursors[part].damage {
+                throw .corrupt(file: index.segments[s].segment.postings.path, reason: damage)
+            }
+        }
+        return scored
+    }
+
     /// One segment's part of `run`: its matches offered to the shared top k (whose document base is the
-    /// segment's); returns the matches counted and whether that count is exact.
-    private func run(_ plan: SearchPlan, segment s: Int, exhaustive: Bool, topK: inout TopK) throws(IndexError) -> (Int, Bool) {
+    /// segment's); returns the matches counted.
+    private func run(_ plan: SearchPlan, _ shape: SegmentShape, segment s: Int, topK: inout TopK) throws(IndexError) -> Int {
         let context = self.context(s)
         let file = index.segments[s].segment.postings.path
         var total = 0
-        var exact = true
         // Cursors are made where they are used: a copy of a cursor shares its decoded block, and the first
         // decode after the copy would have to copy the block.
         var cursors: [PostingsCursor] = []
         var matchers: [Matcher] = []
 
-        switch (exhaustive ? .general : plan.shape) {
+        switch shape {
         case .empty:
             break
-        case let .disjunction(termList, filterNodes, exclusionNodes):
-            let chosen = Array(Set(termList)).sorted()
+        case let .disjunction(chosen, filterNodes, exclusionNodes):
             var own = chosen.map { cursor(plan.terms[$0], s) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan, segment: s) }
             var filter = CandidateFilter(checksDeletions: !context.deletions.isEmpty)
@@ -216,14 +286,12 @@ public struct Searcher: Sendable {
             total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
                                  exclusions: exclusions, filter: filter, topK: &topK)
             if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: file, reason: damage) }
-            exact = false
-        case let .conjunction(required, optional, filterNodes, exclusionNodes):
+        case let .conjunction(required, optionalTerms, filterNodes, exclusionNodes):
             let filters = filterNodes.map { matcher($0, plan: plan, segment: s) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan, segment: s) }
             matchers += filters + exclusions
-            let optionalTerms = Array(Set(optional).subtracting(required)).sorted()
             cursors = plan.terms.map { cursor($0, s) }
-            total = RankedAnd.run(terms: plan.terms, required: Array(Set(required)).sorted(), optional: optionalTerms,
+            total = RankedAnd.run(terms: plan.terms, required: required, optional: optionalTerms,
                                   cursors: &cursors, context: context, filters: filters, exclusions: exclusions, topK: &topK)
         case .general:
             // The boolean structure matched document by document.
@@ -236,7 +304,7 @@ public struct Searcher: Sendable {
         if let damage = cursors.lazy.compactMap(\.damage).first ?? matchers.lazy.compactMap(\.damage).first {
             throw IndexError.corrupt(file: file, reason: damage)
         }
-        return (total, exact)
+        return total
     }
 
     /// Every live document the plan matches, per segment, ascending (segment document numbers): the same

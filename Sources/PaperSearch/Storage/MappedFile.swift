@@ -376,16 +376,21 @@ public enum VarInt {
         guard let base = bytes.baseAddress, offset >= 0 else { return count == 0 }
         var left = count
         while left > 0 {
-            // Eight bytes at a time while the varints they end are not more than those left to skip (each byte
-            // with its high bit clear ends one), and a word that ends exactly the last one ends with it.
+            // Eight bytes at a time: each byte with its high bit clear ends a varint. The ends are cleared
+            // lowest first; the one that ends the last varint to skip says how far into the word to go.
             if offset + 8 <= limit {
                 let word = unsafe UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
-                let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
-                if ends < left || (ends == left && word >> 63 == 0) {
-                    left -= ends
-                    offset += 8
-                    continue
+                var ends = ~word & 0x8080_8080_8080_8080
+                while ends != 0 {
+                    left -= 1
+                    if left == 0 {
+                        offset += ends.trailingZeroBitCount >> 3 + 1
+                        return true
+                    }
+                    ends &= ends - 1
                 }
+                offset += 8
+                continue
             }
             guard offset < limit else { return false }
             let byte = unsafe base[offset]

@@ -17,7 +17,8 @@ struct LivingIndexTests {
         for _ in 0..<6 {
             queries += [word(), "\(word()) \(word())", (0..<6).map { _ in word() }.joined(separator: " "),
                         "+\(word()) +\(word())", "+\(word()) \(word()) -\(word())", "title:\(word())",
-                        "\(word()) year:2000..2010", "\(word()) -year:1995..2005", "author:turing \(word())",
+                        "\(word()) year:2000..2010", "\(word()) +year:2000..2010", "\(word()) -year:1995..2005",
+                        "author:turing \(word())",
                         "venue:\"cs.CL\" \(word()) \(word())", String(word().prefix(2)) + "*"]
             // A phrase as written in some paper.
             let paper = papers[Int(random.next() % UInt64(papers.count))]

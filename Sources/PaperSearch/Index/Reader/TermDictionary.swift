@@ -124,37 +124,60 @@ struct TermDictionary: Sendable {
         /// entry sharing more than `matched` bytes with that term also sorts before `target`, and one sharing
         /// fewer sorts after it; only an entry sharing exactly `matched` bytes needs its suffix compared.
         mutating func seek(_ target: [UInt8]) throws(IndexError) -> TermInfo? {
-            var matched = 0
-            while remaining > 0 {
-                remaining -= 1
-                let prefix = try varint()
-                let suffix = try varint()
-                guard suffix <= end - offset, prefix + suffix > 0 else { throw dictionary.corrupt("bad term dictionary entry") }
-                let suffixStart = offset
-                offset += suffix
-                if prefix < matched { return nil }
-                if prefix == matched {
-                    // Compare the suffix with the rest of the target.
-                    var order = 0
-                    var index = 0
-                    dictionary.file.withBytes(suffixStart, suffix) { bytes in
-                        while index < bytes.count && matched + index < target.count {
-                            let stored = bytes[index], wanted = target[matched + index]
-                            if stored != wanted {
-                                order = stored < wanted ? -1 : 1
-                                return
+            enum Outcome { case found(at: Int, remaining: Int), absent, damaged }
+            let start = offset, count = remaining
+            // One pass over the block's bytes (in the file: `reader(ofBlock:)` checked the range and its
+            // checksum), reading each entry's lengths and stepping over its statistics without decoding them.
+            let outcome: Outcome = dictionary.file.withBytes(start, end - start) { block in
+                unsafe block.withUnsafeBufferPointer { bytes in
+                    let span = unsafe bytes.span
+                    var at = 0, matched = 0, left = count
+                    while left > 0 {
+                        left -= 1
+                        guard let prefix = VarInt.read(span, at: &at), let suffix = VarInt.read(span, at: &at),
+                              prefix < 1 << 32, suffix <= UInt64(bytes.count - at), prefix + suffix > 0 else { return .damaged }
+                        let suffixStart = at
+                        at += Int(suffix)
+                        if prefix < matched { return .absent }
+                        if prefix == matched {
+                            // Compare the suffix with the rest of the target.
+                            var index = 0
+                            var order = 0
+                            while index < Int(suffix) && matched + index < target.count {
+                                let stored = unsafe bytes[suffixStart + index], wanted = target[matched + index]
+                                if stored != wanted {
+                                    order = stored < wanted ? -1 : 1
+                                    break
+                                }
+                                index += 1
                             }
-                            index += 1
+                            if order == 0 { order = index < Int(suffix) ? 1 : (matched + index < target.count ? -1 : 0) }
+                            if order == 0 { return .found(at: at, remaining: left) }
+                            if order > 0 { return .absent }
+                            matched += index
                         }
-                        order = index < bytes.count ? 1 : (matched + index < target.count ? -1 : 0)
+                        // The statistics, as `skipInfo()` steps over them.
+                        guard let frequency = VarInt.read(span, at: &at), frequency >= 1,
+                              unsafe VarInt.skip(frequency == 1 ? 4 : 2, in: bytes, at: &at), bytes.count - at >= 4 else { return .damaged }
+                        at += 4
+                        if frequency > 1 {
+                            guard unsafe VarInt.skip(4, in: bytes, at: &at), bytes.count - at >= 4 else { return .damaged }
+                            at += 4
+                        }
                     }
-                    if order == 0 { return try info() }
-                    if order > 0 { return nil }
-                    matched += index
+                    return .absent
                 }
-                try skipInfo()
             }
-            return nil
+            switch outcome {
+            case .found(let at, let left):
+                offset = start + at
+                remaining = left
+                return try info()
+            case .absent:
+                return nil
+            case .damaged:
+                throw dictionary.corrupt("bad term dictionary entry")
+            }
         }
 
         /// Decodes the current entry's statistics.

@@ -26,9 +26,7 @@ enum RankedOr {
         guard count > 0 else { return 0 }
         let terms = terms.map(TermWeight.init)
         if count == 1 {
-            if exclusions.isEmpty && filter.matchers.isEmpty && cursors[0].hasBlocks {
-                return singleByBlockMaximum(terms[0], cursor: &cursors[0], context: context, years: filter.years, topK: &topK)
-            }
+            // (Without exclusions or matchers the searcher takes `singleByBlockMaximum` over all segments.)
             return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, filter: filter,
                           topK: &topK)
         }
@@ -354,34 +352,55 @@ struct CandidateFilter {
 }
 
 extension RankedOr {
-    /// One term, blocks in descending order of their maxima (score-at-a-time over blocks): the first blocks
-    /// fill the top k with high scores, and the walk stops at the first block whose maximum cannot beat the
-    /// threshold, so only blocks that can hold a top-k document are decoded. Documents arrive out of order,
-    /// which `TopK` does not mind (it ranks by score, then document number) — but forward-only matchers do,
-    /// so a query with exclusions takes `single` instead.
+    /// One term, blocks in descending order of their maxima across every segment (score-at-a-time over
+    /// blocks): the first blocks fill the top k with high scores, and the walk stops at the first block whose
+    /// maximum cannot beat the threshold, so only blocks that can hold a top-k document are decoded. Taking
+    /// the blocks of all segments in one order matters: segment by segment, each would start again from its
+    /// own best blocks under a threshold the better blocks of later segments would have raised. Documents
+    /// arrive out of order, which `TopK` does not mind (it ranks by score, then document number) — but
+    /// forward-only matchers do, so a query with exclusions takes `single` instead. A list without blocks
+    /// (one document) counts as one block bounded by its `listBounds` entry. Per segment i: the term's cursor
+    /// `cursors[i]`, `contexts[i]`, the segment's first document number in the commit `bases[i]`, a bound of
+    /// the term's score anywhere in it `listBounds[i]`. (Parallel arrays: an array of structs holding these
+    /// would be copied, with its references retained, at every access of a field.)
     static func singleByBlockMaximum(
-        _ term: TermWeight, cursor: inout PostingsCursor, context: ScoringContext, years: [ClosedRange<Int>], topK: inout TopK
+        _ term: TermWeight, cursors: inout [PostingsCursor], contexts: [ScoringContext], bases: [UInt32], listBounds: [Double],
+        years: [ClosedRange<Int>], topK: inout TopK
     ) -> Int {
-        // A max-heap of (bound as Float bits, block): non-negative floats order like their bit patterns.
-        // The Float only orders the visit; the stop test below uses the exact bound.
-        var heap = (0..<cursor.blockCount).map { block -> UInt64 in
-            let bound = Float(context.blockBound(term, cursor.skipTable, block: block))
-            return UInt64(max(bound, 0).bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: block))
+        // Visits are numbered segment after segment (segment i's from firstVisit[i]), each with its exact bound.
+        var firstVisit: [Int] = []
+        firstVisit.reserveCapacity(cursors.count + 1)
+        var bounds: [Double] = []
+        for part in cursors.indices {
+            firstVisit.append(bounds.count)
+            guard cursors[part].hasBlocks else {
+                bounds.append(listBounds[part])
+                continue
+            }
+            let context = contexts[part], skips = cursors[part].skipTable
+            for block in 0..<cursors[part].blockCount { bounds.append(context.blockBound(term, skips, block: block)) }
+        }
+        firstVisit.append(bounds.count)
+        // A max-heap of (bound as Float bits, visit): non-negative floats order like their bit patterns.
+        // The Float only orders the visits; the stop test below uses the exact bound.
+        var heap = bounds.indices.map { visit in
+            UInt64(max(Float(bounds[visit]), 0).bitPattern) << 32 | UInt64(UInt32(truncatingIfNeeded: visit))
         }
         var count = heap.count
         for start in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(&heap, start, count) }
         var threshold = topK.threshold
         var evaluated = 0
-        while count > 0 {
-            let block = Int(UInt32(truncatingIfNeeded: heap[0]))
-            count -= 1
-            heap.swapAt(0, count)
-            siftDown(&heap, 0, count)
-            if context.blockBound(term, cursor.skipTable, block: block) <= threshold { break }
-            cursor.jump(toBlock: block)
-            guard cursor.damage == nil else { break }
-            let length = cursor.blockLength
-            for position in 0..<length {
+        var part = 0
+
+        // The segment's cursor is used in place: a copy would share, then copy, its decoded block.
+        func scan(_ cursor: inout PostingsCursor, block: Int, _ context: ScoringContext) {
+            if cursor.hasBlocks {
+                cursor.jump(toBlock: block)
+                guard cursor.damage == nil else { return }
+            }
+            let length = cursor.hasBlocks ? cursor.blockLength : Int.max
+            var position = 0
+            while cursor.document != PostingsCursor.exhausted {
                 if context.isLive(cursor.document), context.inYears(cursor.document, years),
                    let score = context.contribution(&cursor, term) {
                     evaluated += 1
@@ -390,8 +409,24 @@ extension RankedOr {
                         threshold = topK.threshold
                     }
                 }
-                if position + 1 < length { cursor.next() }  // not past the block: that would decode the next one
+                position += 1
+                guard position < length else { break }  // not past the block: that would decode the next one
+                cursor.next()
             }
+        }
+
+        while count > 0 {
+            let visit = Int(UInt32(truncatingIfNeeded: heap[0]))
+            count -= 1
+            heap.swapAt(0, count)
+            siftDown(&heap, 0, count)
+            if bounds[visit] <= threshold { break }
+            // Segments are few: find the visit's by a short scan from the last one.
+            while visit < firstVisit[part] { part -= 1 }
+            while visit >= firstVisit[part + 1] { part += 1 }
+            topK.documentBase = bases[part]
+            scan(&cursors[part], block: visit - firstVisit[part], contexts[part])
+            if cursors[part].damage != nil { break }
         }
         return evaluated
     }
