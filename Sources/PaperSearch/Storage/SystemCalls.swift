@@ -162,8 +162,18 @@ enum SystemCalls {
 
     /// The CRC-32 of a file's bytes.
     static func fileChecksum(_ path: String) throws(StorageError) -> UInt32 {
-        let file = try MappedFile(path: path)
-        return file.crc32(0, file.count)
+        // Read in chunks, not mapped: a mapping of a corpus file would count, whole, in the process's
+        // resident memory.
+        let fd = try openForReading(path)
+        defer { close(fd) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { unsafe buffer.deallocate() }
+        var crc = CRC32()
+        while true {
+            let count = try unsafe read(fd, into: buffer, path: path)
+            guard count > 0 else { return crc.value }
+            unsafe crc.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
     }
 
     /// The names in a directory (without "." and ".."), sorted by their UTF-8 bytes.

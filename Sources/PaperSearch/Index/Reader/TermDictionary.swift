@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reads the term dictionary written by `TermDictionaryWriter`, in place in the mapped file: a binary search
 /// over the blocks' first terms, then a scan of one block of at most 32 front-coded entries.
 ///
@@ -54,31 +56,41 @@ struct TermDictionary: Sendable {
         return (offset, firstTermsOffset + termStart, termLength, file.uint32(at: at + 16))
     }
 
-    /// -1, 0, 1 as `term` sorts before, equal to, or after the bytes at `offset..<offset+length`.
-    private func compare(_ term: [UInt8], toFileBytes offset: Int, _ length: Int) -> Int {
-        file.withBytes(offset, length) { stored in unsafe term.withUnsafeBufferPointer { unsafe Self.compare($0.span, stored) } }
-    }
-
-    private static func compare(_ a: Span<UInt8>, _ b: Span<UInt8>) -> Int {
-        let common = min(a.count, b.count)
-        for i in 0..<common where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
-        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
-    }
-
     /// The last block whose first term is `<= term`, or nil if `term` sorts before every term.
     private func block(for term: [UInt8]) throws(IndexError) -> Int? {
-        var low = 0, high = blockCount - 1
-        var found: Int?
-        while low <= high {
-            let middle = (low + high) / 2
-            let entry = try blockEntry(middle)
-            if compare(term, toFileBytes: entry.termStart, entry.termLength) >= 0 {
-                found = middle
-                low = middle + 1
-            } else {
-                high = middle - 1
+        guard blockCount > 0 else { return nil }
+        let entrySize = TermDictionaryWriter.blockIndexEntrySize
+        let heapStart = firstTermsOffset - indexOffset
+        // One pass over the block index and the first terms (checked at open, and against each other in
+        // `init`), read in place; each first term's location is checked against the heap before it is read.
+        let found: Int?? = file.withBytes(indexOffset, heapStart + firstTermsLength) { region in
+            unsafe region.withUnsafeBufferPointer { bytes -> Int?? in
+                guard let base = bytes.baseAddress else { return .some(nil) }
+                return unsafe term.withUnsafeBufferPointer { wanted -> Int?? in
+                    var low = 0, high = blockCount - 1
+                    var found: Int?
+                    while low <= high {
+                        let middle = (low + high) >> 1
+                        let entry = UnsafeRawPointer(unsafe base + middle * entrySize)
+                        let start = Int(UInt32(littleEndian: unsafe entry.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+                        let length = Int(UInt32(littleEndian: unsafe entry.loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
+                        guard start <= firstTermsLength, length <= firstTermsLength - start else { return nil }
+                        let common = min(length, wanted.count)
+                        var order = 0
+                        if common > 0, let target = wanted.baseAddress { order = Int(unsafe memcmp(target, base + heapStart + start, common)) }
+                        if order == 0 { order = wanted.count - length }
+                        if order >= 0 {
+                            found = middle
+                            low = middle + 1
+                        } else {
+                            high = middle - 1
+                        }
+                    }
+                    return .some(found)
+                }
             }
         }
+        guard let found else { throw corrupt("term dictionary first term out of range") }
         return found
     }
 
@@ -129,43 +141,59 @@ struct TermDictionary: Sendable {
             // One pass over the block's bytes (in the file: `reader(ofBlock:)` checked the range and its
             // checksum), reading each entry's lengths and stepping over its statistics without decoding them.
             let outcome: Outcome = dictionary.file.withBytes(start, end - start) { block in
-                unsafe block.withUnsafeBufferPointer { bytes in
-                    let span = unsafe bytes.span
+                unsafe block.withUnsafeBufferPointer { bytes -> Outcome in
+                    guard let base = bytes.baseAddress else { return count == 0 ? .absent : .damaged }
+                    let size = bytes.count
+                    // Every read below is preceded by `at < size` (or a length check): a damaged block that
+                    // passed its checksum still cannot make the scan read outside it.
                     var at = 0, matched = 0, left = count
-                    while left > 0 {
-                        left -= 1
-                        guard let prefix = VarInt.read(span, at: &at), let suffix = VarInt.read(span, at: &at),
-                              prefix < 1 << 32, suffix <= UInt64(bytes.count - at), prefix + suffix > 0 else { return .damaged }
-                        let suffixStart = at
-                        at += Int(suffix)
-                        if prefix < matched { return .absent }
-                        if prefix == matched {
-                            // Compare the suffix with the rest of the target.
-                            var index = 0
-                            var order = 0
-                            while index < Int(suffix) && matched + index < target.count {
-                                let stored = unsafe bytes[suffixStart + index], wanted = target[matched + index]
-                                if stored != wanted {
-                                    order = stored < wanted ? -1 : 1
-                                    break
-                                }
-                                index += 1
-                            }
-                            if order == 0 { order = index < Int(suffix) ? 1 : (matched + index < target.count ? -1 : 0) }
-                            if order == 0 { return .found(at: at, remaining: left) }
-                            if order > 0 { return .absent }
-                            matched += index
+                    @inline(__always) func varint() -> Int? {
+                        guard at < size else { return nil }
+                        let first = unsafe base[at]
+                        at += 1
+                        if first < 0x80 { return Int(first) }
+                        var value = Int(first & 0x7F), shift = 7
+                        while at < size && shift < 35 {
+                            let byte = unsafe base[at]
+                            at += 1
+                            value |= Int(byte & 0x7F) << shift
+                            if byte < 0x80 { return value }
+                            shift += 7
                         }
-                        // The statistics, as `skipInfo()` steps over them.
-                        guard let frequency = VarInt.read(span, at: &at), frequency >= 1,
-                              unsafe VarInt.skip(frequency == 1 ? 4 : 2, in: bytes, at: &at), bytes.count - at >= 4 else { return .damaged }
-                        at += 4
-                        if frequency > 1 {
-                            guard unsafe VarInt.skip(4, in: bytes, at: &at), bytes.count - at >= 4 else { return .damaged }
-                            at += 4
-                        }
+                        return nil
                     }
-                    return .absent
+                    return unsafe target.withUnsafeBufferPointer { wanted -> Outcome in
+                        while left > 0 {
+                            left -= 1
+                            guard let prefix = varint(), let suffix = varint(), suffix <= size - at, prefix + suffix > 0 else {
+                                return .damaged
+                            }
+                            let suffixStart = at
+                            at += suffix
+                            if prefix < matched { return .absent }
+                            if prefix == matched {
+                                // Compare the suffix with the rest of the target.
+                                let rest = wanted.count - matched
+                                let common = min(suffix, rest)
+                                var index = 0
+                                while index < common, unsafe base[suffixStart + index] == wanted[matched + index] { index += 1 }
+                                let order = index < common ? (unsafe base[suffixStart + index] < wanted[matched + index] ? -1 : 1)
+                                                           : (suffix > rest ? 1 : (suffix < rest ? -1 : 0))
+                                if order == 0 { return .found(at: at, remaining: left) }
+                                if order > 0 { return .absent }
+                                matched += index
+                            }
+                            // The statistics, as `skipInfo()` steps over them.
+                            guard let frequency = varint(), frequency >= 1,
+                                  unsafe VarInt.skip(frequency == 1 ? 4 : 2, in: bytes, at: &at), size - at >= 4 else { return .damaged }
+                            at += 4
+                            if frequency > 1 {
+                                guard unsafe VarInt.skip(4, in: bytes, at: &at), size - at >= 4 else { return .damaged }
+                                at += 4
+                            }
+                        }
+                        return .absent
+                    }
                 }
             }
             switch outcome {
