@@ -5,11 +5,15 @@ import Synchronization
 /// (the writer's side: inverting, and for updates finding the papers they replace). Builds, updates and
 /// merges all go through it.
 ///
+/// Papers are submitted one at a time by one thread (a corpus reader's) and go to the workers in batches.
+///
 /// Invariants: `add` is called only on `addQueue`; a batch's result is added only after every earlier
 /// batch's; `slots` bounds the batches in flight (analysed or waiting), so the reader blocks when it runs ahead.
 final class AnalysisPipeline: @unchecked Sendable {
-    // @unchecked Sendable: mutable state is either guarded by `state` (a Mutex) or confined to `addQueue`, and
-    // `add` (which need not be thread-safe) runs only there.
+    // @unchecked Sendable: mutable state is either guarded by `state` (a Mutex), confined to `addQueue`, or
+    // (`pending`) to the one thread that submits; `add` (which need not be thread-safe) runs only on `addQueue`.
+    /// Papers a batch holds: enough to keep a worker busy for a while, few enough to bound memory.
+    static let batchSize = 256
     private let add: (AnalyzedPaper) throws(IndexError) -> Void
     private let analyzer: Analyzer
     private let analyzers: Mutex<[PaperAnalyzer]>
@@ -17,6 +21,8 @@ final class AnalysisPipeline: @unchecked Sendable {
     private let addQueue = DispatchQueue(label: "PaperSearch.invert")
     private let slots: DispatchSemaphore
     private let group = DispatchGroup()
+    /// Papers waiting to fill the next batch (only the submitting thread touches them).
+    private var pending: [Paper] = []
 
     private struct State {
         /// Made from the first batch's records before any is analysed, so every record is compressed by the
@@ -39,8 +45,19 @@ final class AnalysisPipeline: @unchecked Sendable {
 
     var papersAdded: Int { state.withLock { $0.added } }
 
-    /// Queues a batch for analysis; blocks while too many batches are in flight.
-    func submit(_ papers: [Paper]) throws(IndexError) {
+    /// Queues a paper; a full batch goes to the workers, blocking while too many batches are in flight.
+    /// Returns whether a batch went (for progress reports).
+    @discardableResult
+    func submit(_ paper: Paper) throws(IndexError) -> Bool {
+        pending.append(paper)
+        guard pending.count >= AnalysisPipeline.batchSize else { return false }
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        try submit(batch: batch)
+        return true
+    }
+
+    private func submit(batch papers: [Paper]) throws(IndexError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
         slots.wait()
         let (sequence, dictionary) = state.withLock { state -> (Int, RecordDictionary) in
@@ -89,8 +106,13 @@ final class AnalysisPipeline: @unchecked Sendable {
         }
     }
 
-    /// Waits for every batch to be added; rethrows the first failure.
+    /// Sends the last papers, waits for every batch to be added; rethrows the first failure.
     func finish() throws(IndexError) {
+        if !pending.isEmpty {
+            let batch = pending
+            pending = []
+            try submit(batch: batch)
+        }
         group.wait()
         if let failure = state.withLock({ $0.failure }) { throw failure }
     }

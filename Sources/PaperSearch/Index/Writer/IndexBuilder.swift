@@ -25,8 +25,6 @@ public struct IndexProgress: Sendable {
 /// writer removes its files — and the build starts again with the two-pass read that merges duplicates, so
 /// the index is the same as if it had been built that way from the start.
 public enum IndexBuilder {
-    static let batchSize = 256
-
     /// Reads `paths` and (re)builds the index in `directory`. If nothing could be read but problems were
     /// found (a wrong path, say), or anything fails, the live index stays as it was.
     public static func build(
@@ -67,14 +65,9 @@ public enum IndexBuilder {
         }
         var planned: Int?
         var fraction: Double?
-        var batch: [Paper] = []
-        batch.reserveCapacity(batchSize)
         var nextReport = 0
         let add = { (paper: Paper) throws in
-            batch.append(paper)
-            if batch.count == batchSize {
-                try pipeline.submit(batch)
-                batch.removeAll(keepingCapacity: true)
+            if try pipeline.submit(paper) {
                 let indexed = pipeline.papersAdded
                 if let progress, indexed >= nextReport {
                     nextReport = indexed + 1000
@@ -102,7 +95,6 @@ public enum IndexBuilder {
             } else {
                 report = try reader.read(planned: { planned = $0 }, observe: observe, add)
             }
-            if !batch.isEmpty { try pipeline.submit(batch) }
             try pipeline.finish()
             if let ledger {
                 let files = try ledger.recordedFiles()

@@ -158,20 +158,14 @@ public enum IndexSync {
                 try writer.add(paper)
             }
             var found = Set<[UInt8]>()
-            var batch: [Paper] = []
             var failed = true
             defer { if failed { pipeline.abandon() } }
             _ = try CorpusReader(paths: holding.sorted().map { inputs[$0].path }, strict: strict).read { paper in
                 let id = Array(paper.id.utf8)
                 guard touched.contains(id) else { return }
                 found.insert(id)
-                batch.append(paper)
-                if batch.count == IndexBuilder.batchSize {
-                    try pipeline.submit(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
+                try pipeline.submit(paper)
             }
-            if !batch.isEmpty { try pipeline.submit(batch) }
             try pipeline.finish()
             failed = false
             for id in touched.subtracting(found) { _ = try writer.removeExact(id: String(decoding: id, as: UTF8.self)) }
@@ -226,16 +220,8 @@ extension IndexSync {
         }
         var failed = true
         defer { if failed { pipeline.abandon() } }
-        var batch: [Paper] = []
         // The two-pass read: repeated ids are merged before anything reaches the writer.
-        let report = try CorpusReader(paths: paths, strict: strict).read { paper in
-            batch.append(paper)
-            if batch.count == IndexBuilder.batchSize {
-                try pipeline.submit(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
-        }
-        if !batch.isEmpty { try pipeline.submit(batch) }
+        let report = try CorpusReader(paths: paths, strict: strict).read { paper in try pipeline.submit(paper) }
         try pipeline.finish()
         failed = false
         if report.uniquePapers == 0 && report.totalSkipped > 0 { throw IndexError.corpus(.nothingReadable(report)) }

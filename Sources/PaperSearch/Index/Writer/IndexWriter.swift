@@ -398,20 +398,14 @@ public final class IndexWriter {
         }
         var failed = true
         defer { if failed { pipeline.abandon() } }
-        var batch: [Paper] = []
         for item in group {
             for document in 0..<item.segment.documentCount {
                 let word = document >> 6
                 if word < item.deleted.count && (item.deleted[word] >> UInt64(document & 63)) & 1 != 0 { continue }
-                batch.append(try item.segment.documents.paper(document))
-                if batch.count == IndexBuilder.batchSize {
-                    try pipeline.submit(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
+                try pipeline.submit(try item.segment.documents.paper(document))
             }
             do { try FaultInjection.check(.merging, path: directory.root) } catch { throw .io(error) }
         }
-        if !batch.isEmpty { try pipeline.submit(batch) }
         try pipeline.finish()
         failed = false
         let result = try writer.finish()
