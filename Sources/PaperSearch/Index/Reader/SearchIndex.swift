@@ -188,6 +188,26 @@ public final class SearchIndex: Sendable {
         return frequency > 0 ? IndexedTerm(documentFrequency: frequency, infos: infos) : nil
     }
 
+    /// Every term of `namespace` within `distance` edits of `word` (`FuzzyTermWalk`) that a live paper
+    /// holds, in byte order, each with its distance; nil when the walks read more than `budget` terms in all
+    /// (`termsRead` counts them).
+    func terms(near word: [UInt8], in namespace: FieldNamespace, distance: Int, budget: Int,
+               termsRead: inout Int) throws(IndexError) -> [([UInt8], IndexedTerm, Int)]? {
+        let walk = FuzzyTermWalk(namespace: namespace.rawValue, word: word, maximumDistance: distance)
+        var distances: [[UInt8]: Int] = [:]
+        for live in segments {
+            switch try walk.matches(in: live.segment.terms, budget: budget, termsRead: &termsRead) {
+            case .failure: return nil
+            case let .success(found): for match in found { distances[match.key] = match.distance }
+            }
+        }
+        var result: [([UInt8], IndexedTerm, Int)] = []
+        for (key, distance) in distances.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            if let term = try lookup(key: key) { result.append((key, term, distance)) }
+        }
+        return result
+    }
+
     /// Every term starting with `prefix` (namespace byte first) that a live paper holds, in byte order, at most
     /// `limit` of them (of each segment); the second value says whether more were left out.
     func terms(withPrefix prefix: [UInt8], limit: Int) throws(IndexError) -> (terms: [([UInt8], IndexedTerm)], truncated: Bool) {

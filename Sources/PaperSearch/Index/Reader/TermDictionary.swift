@@ -57,7 +57,7 @@ struct TermDictionary: Sendable {
     }
 
     /// The last block whose first term is `<= term`, or nil if `term` sorts before every term.
-    private func block(for term: [UInt8]) throws(IndexError) -> Int? {
+    func block(for term: [UInt8]) throws(IndexError) -> Int? {
         guard blockCount > 0 else { return nil }
         let entrySize = TermDictionaryWriter.blockIndexEntrySize
         let heapStart = firstTermsOffset - indexOffset

@@ -1,0 +1,81 @@
+import Testing
+@testable import PaperSearch
+
+@Suite("Terms within a few edits")
+struct FuzzyTermWalkTests {
+    /// The textbook edit distance, the oracle.
+    static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        var row = Array(0...b.count), next = row
+        for i in 0..<a.count {
+            next[0] = i + 1
+            for j in 0..<b.count { next[j + 1] = min(row[j] + (a[i] == b[j] ? 0 : 1), row[j + 1] + 1, next[j] + 1) }
+            swap(&row, &next)
+        }
+        return row[b.count]
+    }
+
+    @Test func theWalkFindsExactlyTheTermsABruteForceComparisonFinds() throws {
+        for index in [try SearchFixtures.synthetic().index, try SearchFixtures.bundled(), try SearchFixtures.arxiv().index] {
+            var words: [FieldNamespace: [[UInt8]]] = [:]
+            try index.terms.forEachTerm { (term: [UInt8], _: TermInfo) throws(IndexError) in
+                if let namespace = FieldNamespace(rawValue: term[0]) { words[namespace, default: []].append(Array(term.dropFirst())) }
+            }
+            let text = try #require(words[.text])
+            #expect(text.count > 300)
+            var random = SplitMix64(seed: 17)
+            // Words of the index, the same with one or two random edits, prefixes, and bytes the index never holds.
+            var targets: [[UInt8]] = [[], [0x61], Array("transformer".utf8), Array("tranformer".utf8), [0xFF, 0x00, 0x7A]]
+            // (Fewer on the larger dictionary: the brute force compares every term.)
+            for _ in 0..<(text.count > 20_000 ? 10 : 60) {
+                var word = text[random.below(text.count)]
+                for _ in 0..<random.below(3) {
+                    let at = random.below(word.count + 1)
+                    switch random.below(3) {
+                    case 0: word.insert(UInt8(0x61 + random.below(26)), at: at)
+                    case 1: if at < word.count { word.remove(at: at) }
+                    default: if at < word.count { word[at] = UInt8(0x61 + random.below(26)) }
+                    }
+                }
+                targets.append(word)
+            }
+            for namespace in [FieldNamespace.text, .author] {
+                let all = words[namespace] ?? []
+                for target in targets {
+                    let distances = all.map { Self.distance($0, target) }
+                    for maximum in 0...2 {
+                        let expected = zip(all, distances).filter { $0.1 <= maximum }.map(\.0)
+                        var read = 0
+                        let walk = FuzzyTermWalk(namespace: namespace.rawValue, word: target, maximumDistance: maximum)
+                        guard case let .success(found) = try walk.matches(in: index.terms, budget: .max, termsRead: &read) else {
+                            Issue.record("no budget to exceed")
+                            continue
+                        }
+                        #expect(found.map { Array($0.key.dropFirst()) } == expected, "\(String(decoding: target, as: UTF8.self)) ~\(maximum)")
+                        #expect(found.allSatisfy { $0.distance == Self.distance(Array($0.key.dropFirst()), target) })
+                        #expect(try found.allSatisfy { try index.terms.lookup($0.key) == $0.info })
+                        // Not a scan of every term: in a dictionary of real words, a word of five letters or more
+                        // reads a small part of them.
+                        if all.count > 20_000 && target.count >= 5 && maximum == 1 { #expect(read < all.count / 10, "read \(read) of \(all.count)") }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aWalkThatReadsTooManyTermsSaysSo() throws {
+        let index = try SearchFixtures.bundled()
+        var read = 0
+        let walk = FuzzyTermWalk(namespace: FieldNamespace.text.rawValue, word: Array("ab".utf8), maximumDistance: 2)
+        guard case .failure = try walk.matches(in: index.terms, budget: 10, termsRead: &read) else {
+            Issue.record("a two-letter word within two edits matches more than ten terms")
+            return
+        }
+        #expect(read == 11)
+    }
+
+    @Test func successorsOfPrefixes() {
+        #expect(FuzzyTermWalk.successor(of: [1, 0x61]) == [1, 0x62])
+        #expect(FuzzyTermWalk.successor(of: [1, 0x61, 0xFF]) == [1, 0x62])
+        #expect(FuzzyTermWalk.successor(of: [0xFF, 0xFF]) == nil)
+    }
+}
