@@ -189,13 +189,19 @@ struct PlanBuilder {
     }
 
     /// The index of a term in the plan, added on first use; nil when the index does not hold it.
-    private mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField) throws(Failure) -> Int? {
-        let key = "\(namespace.rawValue)/\(field.rawValue)/" + String(decoding: bytes, as: UTF8.self)
+    /// The terms of a fuzzy clause (`Query.fuzzy`) weigh as if they had `blendedFrequency` papers (the most
+    /// any of them has: Lucene's blended rewrite, so that a rare misspelling does not outweigh the word it
+    /// misspells), times `Query.fuzzyDiscount^edits`; each is its own plan term (the same word asked for in
+    /// another clause weighs as usual there).
+    private mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField, edits: Int = 0,
+                               of word: [UInt8] = [], blendedFrequency: Int? = nil) throws(Failure) -> Int? {
+        let key = "\(namespace.rawValue)/\(field.rawValue)/" + (blendedFrequency.map { "~\(edits)/\($0)/" } ?? "")
+            + String(decoding: bytes, as: UTF8.self)
         if let existing = termIndices[key] { return existing }
         let found: IndexedTerm?
         do { found = try index.lookup(namespace, bytes) } catch { throw .index(error) }
         guard let indexed = found else { return nil }
-        let idf = BM25.idf(documentFrequency: indexed.documentFrequency, documentCount: index.documentCount)
+        let idf = BM25.idf(documentFrequency: blendedFrequency ?? indexed.documentFrequency, documentCount: index.documentCount)
         let weight: Double
         switch namespace {
         case .text: weight = idf
@@ -205,10 +211,49 @@ struct PlanBuilder {
         case .venue, .category: weight = 0
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        let display = field == .text ? text : "\(field.rawValue):\(text)"
-        plan.terms.append(PlanTerm(namespace: namespace, bytes: bytes, field: field, indexed: indexed, weight: weight, display: display))
+        var display = field == .text ? text : "\(field.rawValue):\(text)"
+        let discount = (0..<edits).reduce(1.0) { product, _ in product * Query.fuzzyDiscount }
+        if edits > 0 { display += " (\(edits) edit\(edits == 1 ? "" : "s") from \(String(decoding: word, as: UTF8.self)), idf ×\(discount))" }
+        plan.terms.append(PlanTerm(namespace: namespace, bytes: bytes, field: field, indexed: indexed, weight: weight * discount, display: display))
         termIndices[key] = plan.terms.count - 1
         return plan.terms.count - 1
+    }
+
+    /// A fuzzy clause: the word and the terms within a few edits of it (`FuzzyTermWalk`), the nearest and
+    /// most frequent first, at most `Query.prefixLimit`. Words of several terms, numbers and words with
+    /// digits are taken exactly; so are the fields that hold names of things (category, id, venue).
+    private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField) throws(Failure) -> PlanNode? {
+        let namespace = PlanBuilder.namespace(of: field)
+        let terms = analyze(text, field: field).map(\.term)
+        guard namespace == .text || namespace == .author, terms.count == 1,
+              !terms[0].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return try node(.words(text, field: field), negated: false) }
+        let word = terms[0]
+        let edits = distance ?? Query.automaticEdits(forLength: word.count)
+        guard edits > 0 else { return try node(.words(text, field: field), negated: false) }
+        var read = 0
+        let found: [([UInt8], IndexedTerm, Int)]?
+        do { found = try index.terms(near: word, in: namespace, distance: edits, budget: prefixScanBudget, termsRead: &read) } catch { throw .index(error) }
+        prefixScanBudget -= read
+        guard let found else {
+            throw .query(QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: ""))
+        }
+        let kept = found.sorted {
+            ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency)
+                || (($0.2, -$0.1.documentFrequency) == ($1.2, -$1.1.documentFrequency) && $0.0.lexicographicallyPrecedes($1.0))
+        }.prefix(Query.prefixLimit)
+        expansionBudget -= kept.count
+        if expansionBudget < 0 {
+            throw .query(QueryError(position: 0, message: "the query's prefixes and fuzzy words add more than \(Query.expansionLimit) words; use fewer", query: ""))
+        }
+        let blended = kept.map(\.1.documentFrequency).max() ?? 1
+        var nodes: [PlanNode] = []
+        for (key, _, distance) in kept.sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
+            if let index = try term(namespace, Array(key.dropFirst()), field: field, edits: distance, of: word, blendedFrequency: blended) {
+                nodes.append(.term(index))
+            }
+        }
+        if nodes.isEmpty { return .nothing }
+        return nodes.count == 1 ? nodes[0] : .anyOf(nodes)
     }
 
     private static func namespace(of field: QueryField) -> FieldNamespace {
@@ -330,6 +375,9 @@ struct PlanBuilder {
             if nodes.isEmpty { return .nothing }
             return nodes.count == 1 ? nodes[0] : .anyOf(nodes)
 
+        case let .fuzzy(text, distance, field):
+            return try fuzzy(text, distance: distance, field: field)
+
         case let .years(range):
             return .years(range)
 
@@ -409,7 +457,8 @@ struct PlanBuilder {
     private func hadSearchable(_ clauses: [Query]) -> Bool {
         clauses.contains { clause in
             switch clause {
-            case let .words(text, field), let .phrase(text, field), let .prefix(text, field): return !analyze(text, field: field).isEmpty
+            case let .words(text, field), let .phrase(text, field), let .prefix(text, field), let .fuzzy(text, _, field):
+                return !analyze(text, field: field).isEmpty
             case .years: return true
             case let .boolean(must, should, _): return hadSearchable(must + should)
             }

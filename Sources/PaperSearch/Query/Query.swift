@@ -22,11 +22,28 @@ public indirect enum Query: Sendable, Equatable {
     case phrase(String, field: QueryField)
     /// Every term starting with the prefix (expanded through the term dictionary, at most `Query.prefixLimit`).
     case prefix(String, field: QueryField)
+    /// The word and the terms within `distance` edits of it (a letter inserted, deleted or replaced; nil:
+    /// `Query.automaticEdits`). All weigh as the most frequent of them would (a rare misspelling does not
+    /// outweigh the word it misspells), each other term `Query.fuzzyDiscount` per edit of the word, so that
+    /// papers holding the word as written rank first. Numbers and words with digits are never changed. At
+    /// most `Query.prefixLimit` terms, the nearest and most frequent first.
+    case fuzzy(String, distance: Int?, field: QueryField)
     /// Papers whose year lies in the range.
     case years(ClosedRange<Int>)
     /// Lucene's boolean query: every `must` matches, no `mustNot` matches, and — if there is no `must` — at
     /// least one `should` matches. `must` and `should` clauses add to the score; `mustNot` clauses never do.
     case boolean(must: [Query], should: [Query], mustNot: [Query])
+
+    /// The most edits a fuzzy word may allow (`word~2`).
+    public static let maximumEdits = 2
+    /// What a term found by a fuzzy word weighs, per edit, against the word itself.
+    public static let fuzzyDiscount = 0.5
+
+    /// The edits a fuzzy word allows when the query does not say (`word~`): none for words of one or two
+    /// letters, one up to eight, two beyond (counted on the analysed word, its stem).
+    public static func automaticEdits(forLength length: Int) -> Int {
+        length < 3 ? 0 : (length <= 8 ? 1 : 2)
+    }
 
     /// How many terms a prefix may expand to; the most frequent are kept.
     public static let prefixLimit = 128

@@ -227,6 +227,15 @@ private struct Parser {
         if token.count > 1, token.hasSuffix("*"), !token.dropLast().contains("*") {
             return .prefix(String(token.dropLast()), field: field ?? .text)
         }
+        // word~ and word~N: a fuzzy word.
+        if let tilde = token.lastIndex(of: "~"), tilde != token.startIndex {
+            let word = String(token[..<tilde]), edits = token[token.index(after: tilde)...]
+            if edits.isEmpty { return .fuzzy(word, distance: nil, field: field ?? .text) }
+            guard let distance = Int(edits), distance >= 0, distance <= Query.maximumEdits else {
+                throw error("'~' takes a number of edits from 0 to \(Query.maximumEdits) ('\(token)')", at: start + token.distance(from: token.startIndex, to: tilde) + 1)
+            }
+            return .fuzzy(word, distance: distance, field: field ?? .text)
+        }
         return .words(token, field: field ?? .text)
     }
 
@@ -251,6 +260,7 @@ private struct Parser {
         case let .words(text, .text): return .words(text, field: field)
         case let .phrase(text, .text): return .phrase(text, field: field)
         case let .prefix(text, .text): return .prefix(text, field: field)
+        case let .fuzzy(text, distance, .text): return .fuzzy(text, distance: distance, field: field)
         case let .boolean(must, should, mustNot):
             return .boolean(must: must.map { scoped($0, to: field) }, should: should.map { scoped($0, to: field) },
                             mustNot: mustNot.map { scoped($0, to: field) })

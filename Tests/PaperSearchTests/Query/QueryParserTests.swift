@@ -16,6 +16,10 @@ struct QueryParserTests {
         #expect(try parse("venue:NeurIPS") == .words("NeurIPS", field: .venue))
         #expect(try parse("quantiz*") == .prefix("quantiz", field: .text))
         #expect(try parse("abstract:quantiz*") == .prefix("quantiz", field: .abstract))
+        #expect(try parse("tranformer~") == .fuzzy("tranformer", distance: nil, field: .text))
+        #expect(try parse("title:tranformer~2") == .fuzzy("tranformer", distance: 2, field: .title))
+        #expect(try parse("title:(tranformer~1 model)") == .boolean(must: [], should: [.fuzzy("tranformer", distance: 1, field: .title), .words("model", field: .title)], mustNot: []))
+        #expect(try parse("~") == .words("~", field: .text))
         #expect(try parse("title:(binary ternary)") == .boolean(must: [], should: [.words("binary", field: .title), .words("ternary", field: .title)], mustNot: []))
         // A colon after something that is not a field name is part of the word (a ratio), and an unknown
         // field name is text, with a notice.
@@ -66,6 +70,8 @@ struct QueryParserTests {
         ("title:", 0, "'title:' needs a value"),
         ("+ quantum", 0, "'+' must stand right before a clause"),
         ("year:<0", 5, "the year range is empty"),
+        ("quantum tranformer~3", 19, "'~' takes a number of edits from 0 to 2 ('tranformer~3')"),
+        ("tranformer~x", 11, "'~' takes a number of edits from 0 to 2 ('tranformer~x')"),
     ])
     func errors(text: String, position: Int, message: String) {
         #expect(throws: QueryError(position: position, message: message, query: text)) { _ = try QueryParser.parse(text) }

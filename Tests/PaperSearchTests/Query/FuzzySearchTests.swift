@@ -1,0 +1,80 @@
+import Testing
+@testable import PaperSearch
+
+@Suite("Fuzzy words")
+struct FuzzySearchTests {
+    @Test func aFuzzyWordMatchesThePapersOfEveryTermWithinItsEditsAndRanksTheWordAsWrittenFirst() throws {
+        let papers = [
+            Paper(id: "typo", title: "A tranformer for graphs", abstract: "We train a tranformer."),
+            Paper(id: "right", title: "A transformer for graphs", abstract: "We train a transformer."),
+            Paper(id: "twice", title: "Transformers", abstract: "Transformer layers and a transformer."),
+            Paper(id: "far", title: "Trenfurmer learning", abstract: "Trenfurmers between tasks."),
+            Paper(id: "none", title: "Graphs", abstract: "Nothing of the kind."),
+        ]
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let searcher = try Searcher(index: index)
+        let exhaustive = SearchOptions(limit: 100, snippets: false, exhaustive: true)
+        // "tranformer" stems to "tranform": one edit from "transform", two from "trenfurm".
+        let near = try searcher.search("tranformer~", options: exhaustive).hits
+        #expect(Set(near.map(\.id)) == ["typo", "right", "twice"])
+        #expect(near.first?.id == "typo", "the word as written ranks first")
+        #expect(Set(try searcher.search("tranformer~2", options: exhaustive).hits.map(\.id)) == ["typo", "right", "twice", "far"])
+        #expect(try searcher.search("tranformer~0", options: exhaustive).hits.map(\.id) == ["typo"])
+        // A corrected term weighs half the word's weight, and the terms of a fuzzy word share the idf of the
+        // most frequent ("transform"): the score is half the exact query's (up to the order of floating-point
+        // operations, which differs between the plans).
+        let right = try #require(near.first { $0.id == "right" })
+        let exact = try #require(try searcher.search("transformer", options: exhaustive).hits.first { $0.id == "right" })
+        #expect(abs(right.score - exact.score / 2) < 1e-6 * exact.score)
+        // Pruned top k equals exhaustive.
+        #expect(try searcher.search("tranformer~", options: SearchOptions(limit: 2, snippets: false)).hits.map(\.id)
+                == Array(near.prefix(2).map(\.id)))
+        // Explain names the correction.
+        var explained = SearchOptions(limit: 10, snippets: false)
+        explained.explain = true
+        let explanation = try #require(try searcher.search("tranformer~", options: explained).hits.first { $0.id == "right" }?.explanation)
+        #expect("\(explanation)".contains("transform (1 edit from tranform, idf ×0.5)"))
+    }
+
+    @Test func numbersAndWordsWithDigitsAreNeverChanged() throws {
+        let papers = [Paper(id: "a", title: "GPT4 and ResNet50", abstract: "2021 results"),
+                      Paper(id: "b", title: "GPT3 and ResNet18", abstract: "2020 results")]
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let searcher = try Searcher(index: index)
+        for query in ["gpt4~", "resnet50~2", "2021~"] {
+            #expect(try searcher.search(query, options: SearchOptions(limit: 10, snippets: false)).hits.map(\.id) == ["a"], "\(query)")
+        }
+    }
+
+    @Test func fuzzyWordsOfTheSampleMatchTheUnionOfTheirTerms() throws {
+        // The oracle: every text term within the edits (brute force over the dictionary), searched as an OR.
+        let (index, _) = try SearchFixtures.arxiv()
+        let searcher = try Searcher(index: index)
+        var terms: [[UInt8]] = []
+        try index.terms.forEachTerm { (term: [UInt8], _: TermInfo) throws(IndexError) in
+            if term.first == FieldNamespace.text.rawValue { terms.append(Array(term.dropFirst())) }
+        }
+        var all = SearchOptions(limit: 100_000, snippets: false, exhaustive: true)
+        all.exactCount = true
+        for word in ["quantisation", "tranformer", "netwrok", "graph", "lerning"] {
+            let stem = Array(index.analyzer.tokens(word).compactMap(\.indexedTerm).joined().utf8)
+            let edits = Query.automaticEdits(forLength: stem.count)
+            let near = terms.filter { FuzzyTermWalkTests.distance($0, stem) <= edits }.prefix(Query.prefixLimit)
+            var expected = Set<String>()
+            for term in near {
+                // Each term's papers, read from its postings.
+                if let info = try index.lookup(.text, term) {
+                    for s in index.segments.indices where info.infos[s] != nil {
+                        var cursor = index.segments[s].segment.cursor(info.infos[s])
+                        cursor.forEachDocument(below: PostingsCursor.exhausted) { document, _, _ in
+                            expected.insert((try? index.paper(at: Int(document) + Int(index.segments[s].base)).id) ?? "")
+                        }
+                    }
+                }
+            }
+            let found = try searcher.search("\(word)~", options: all)
+            #expect(Set(found.hits.map(\.id)) == expected, "\(word)")
+            #expect(found.totalHits == expected.count, "\(word)")
+        }
+    }
+}
