@@ -49,6 +49,8 @@ struct SearchPlan {
     var root: PlanNode = .nothing
     /// Why nothing can match, when that is known before searching (e.g. only stop words).
     var notice: String?
+    /// Words no paper holds that were searched as their nearest spellings, said as notices.
+    var corrections: [String] = []
 
     /// Indices of the terms that add to the score (text terms outside exclusions).
     var scoringTerms: [Int] = []
@@ -89,7 +91,9 @@ struct SearchPlan {
             if required.isEmpty, let optional, !optional.isEmpty, filters.allSatisfy({ $0.onlyFilters(terms) }) {
                 return .disjunction(terms: optional, filters: filters, exclusions: mustNot)
             }
-            guard !required.isEmpty, let optional else { return .general }
+            // Filters must only filter: a required group of scoring words (`+(error OR noise)`, a compound, a
+            // fuzzy word) adds to the score, which the ranked conjunction would not count.
+            guard !required.isEmpty, let optional, filters.allSatisfy({ $0.onlyFilters(terms) }) else { return .general }
             return .conjunction(required: required, optional: optional, filters: filters, exclusions: mustNot)
         default:
             return .general
@@ -150,9 +154,13 @@ struct PlanBuilder {
     private var prefixScanBudget = Query.prefixScanLimit
     private var expansionBudget = Query.expansionLimit
 
-    init(index: SearchIndex, parameters: BM25Parameters) {
+    /// Whether a word no paper holds is searched as its nearest spellings (`SearchOptions.corrections`).
+    private var correcting: Bool
+
+    init(index: SearchIndex, parameters: BM25Parameters, correcting: Bool = true) {
         self.index = index
         self.parameters = parameters
+        self.correcting = correcting
     }
 
     /// Why a query cannot be planned: it is too large, or the index is damaged.
@@ -161,11 +169,11 @@ struct PlanBuilder {
         case index(IndexError)
     }
 
-    static func build(_ query: Query, index: SearchIndex, parameters: BM25Parameters) throws(Failure) -> SearchPlan {
+    static func build(_ query: Query, index: SearchIndex, parameters: BM25Parameters, correcting: Bool = true) throws(Failure) -> SearchPlan {
         if let depth = query.depthExceeding(Query.maximumDepth) {
             throw .query(QueryError(position: 0, message: "the query nests deeper than \(Query.maximumDepth) levels (found \(depth))", query: ""))
         }
-        var builder = PlanBuilder(index: index, parameters: parameters)
+        var builder = PlanBuilder(index: index, parameters: parameters, correcting: correcting)
         let root = try builder.node(query, negated: false)
         builder.plan.root = root ?? .nothing
         if root == nil { builder.plan.notice = "the query has no searchable words (only stop words or punctuation)" }
@@ -219,24 +227,44 @@ struct PlanBuilder {
         return plan.terms.count - 1
     }
 
+    /// The terms near a word that no paper holds (`SearchOptions.corrections`): one word of five letters or
+    /// more, without digits, searched as `Query.fuzzy` with the automatic edits; nil when nothing is near.
+    private mutating func correction(of text: String) throws(Failure) -> PlanNode? {
+        let terms = analyze(text, field: .text).map(\.term)
+        // (Only words `fuzzy` does not hand back to `node` as plain words, which would correct them again.)
+        guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else { return nil }
+        let before = plan.terms.count
+        guard let node = try fuzzy(text, distance: nil, field: .text), plan.terms.count > before else { return nil }
+        let shown = plan.terms[before...].sorted { $0.indexed.documentFrequency > $1.indexed.documentFrequency }
+            .prefix(3).map { String(decoding: $0.bytes, as: UTF8.self) }
+        plan.corrections.append("'\(text)' is in no paper; searched words near it: \(shown.joined(separator: ", "))"
+            + (plan.terms.count - before > 3 ? " and \(plan.terms.count - before - 3) more" : "") + " (--exact to turn this off)")
+        return node
+    }
+
     /// A fuzzy clause: the word and the terms within a few edits of it (`FuzzyTermWalk`), the nearest and
     /// most frequent first, at most `Query.prefixLimit`. Words of several terms, numbers and words with
     /// digits are taken exactly; so are the fields that hold names of things (category, id, venue).
     private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField) throws(Failure) -> PlanNode? {
         let namespace = PlanBuilder.namespace(of: field)
         let terms = analyze(text, field: field).map(\.term)
-        guard namespace == .text || namespace == .author, terms.count == 1,
-              !terms[0].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return try node(.words(text, field: field), negated: false) }
+        let edits = terms.count == 1 ? distance ?? Query.automaticEdits(forLength: terms[0].count) : 0
+        guard namespace == .text || namespace == .author, edits > 0, PlanBuilder.canBeChanged(terms[0]) else {
+            // The words as written, and only those (`word~0` asks for no other spelling).
+            let saved = correcting
+            correcting = false
+            defer { correcting = saved }
+            return try node(.words(text, field: field), negated: false)
+        }
         let word = terms[0]
-        let edits = distance ?? Query.automaticEdits(forLength: word.count)
-        guard edits > 0 else { return try node(.words(text, field: field), negated: false) }
         var read = 0
         let found: [([UInt8], IndexedTerm, Int)]?
         do { found = try index.terms(near: word, in: namespace, distance: edits, budget: prefixScanBudget, termsRead: &read) } catch { throw .index(error) }
         prefixScanBudget -= read
-        guard let found else {
+        guard var found else {
             throw .query(QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: ""))
         }
+        if namespace == .text { found += try stemsOfNearSpellings(text, besides: Set(found.map(\.0)) .union([[namespace.rawValue] + word])) }
         let kept = found.sorted {
             ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency)
                 || (($0.2, -$0.1.documentFrequency) == ($1.2, -$1.1.documentFrequency) && $0.0.lexicographicallyPrecedes($1.0))
@@ -254,6 +282,55 @@ struct PlanBuilder {
         }
         if nodes.isEmpty { return .nothing }
         return nodes.count == 1 ? nodes[0] : .anyOf(nodes)
+    }
+
+    /// Whether a fuzzy word may find other terms: not a number, not a word with digits (GPT-4, ResNet50).
+    private static func canBeChanged(_ term: [UInt8]) -> Bool {
+        !term.contains { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// The stems of the spellings one edit from the word as written, that papers hold: the walk compares
+    /// stems, so a slip in a suffix the stemmer would remove ("quantizaton" stems to itself, "quantization"
+    /// to "quantiz") is found only this way. Words of plain letters up to 24, as at most 1,300 spellings.
+    private func stemsOfNearSpellings(_ text: String, besides known: Set<[UInt8]>) throws(Failure) -> [([UInt8], IndexedTerm, Int)] {
+        let words = keywordAnalyzer.terms(text)
+        guard words.count == 1, let word = words.first.map({ Array($0.utf8) }), word.count <= 24,
+              word.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
+        var spellings = Set<[UInt8]>()
+        for at in word.indices {
+            var deleted = word
+            deleted.remove(at: at)
+            spellings.insert(deleted)
+            if at + 1 < word.count {
+                var swapped = word
+                swapped.swapAt(at, at + 1)
+                spellings.insert(swapped)
+            }
+        }
+        for letter in UInt8(0x61)...UInt8(0x7A) {
+            for at in 0...word.count {
+                var inserted = word
+                inserted.insert(letter, at: at)
+                spellings.insert(inserted)
+                if at < word.count && word[at] != letter {
+                    var replaced = word
+                    replaced[at] = letter
+                    spellings.insert(replaced)
+                }
+            }
+        }
+        var seen = known
+        var found: [([UInt8], IndexedTerm, Int)] = []
+        for spelling in spellings {
+            let stems = index.analyzer.tokens(String(decoding: spelling, as: UTF8.self)).compactMap(\.indexedTerm)
+            guard stems.count == 1 else { continue }
+            let key = [FieldNamespace.text.rawValue] + Array(stems[0].utf8)
+            guard seen.insert(key).inserted else { continue }
+            let indexed: IndexedTerm?
+            do { indexed = try index.lookup(.text, Array(key.dropFirst())) } catch { throw .index(error) }
+            if let indexed { found.append((key, indexed, 1)) }
+        }
+        return found
     }
 
     private static func namespace(of field: QueryField) -> FieldNamespace {
@@ -301,7 +378,12 @@ struct PlanBuilder {
                 for token in text.split(whereSeparator: { $0 == " " }) where PaperID.arxivID(in: String(token)) != nil {
                     ids = PlanBuilder.either(ids, try idNode(String(token), field: .text))
                 }
-                return PlanBuilder.either(PlanBuilder.either(words, authors), ids)
+                let found = PlanBuilder.either(PlanBuilder.either(words, authors), ids)
+                // A word no paper holds, of five letters or more: its nearest spellings.
+                if correcting, !negated, case .nothing = found ?? .nothing, let corrected = try correction(of: text) {
+                    return corrected
+                }
+                return found
             }
 
         case let .phrase(text, field) where field == .author:

@@ -45,6 +45,10 @@ public indirect enum Query: Sendable, Equatable {
         length < 3 ? 0 : (length <= 8 ? 1 : 2)
     }
 
+    /// The shortest analysed word (its stem) that a search corrects when no paper holds it
+    /// (`SearchOptions.corrections`).
+    public static let correctedLength = 5
+
     /// How many terms a prefix may expand to; the most frequent are kept.
     public static let prefixLimit = 128
     /// How many dictionary terms all prefixes of one query may match before the query is refused (each is

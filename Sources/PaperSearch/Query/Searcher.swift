@@ -72,6 +72,10 @@ public struct SearchOptions: Sendable {
     public var records = true
     /// Score every matching document instead of pruning (slower; the same results).
     public var exhaustive = false
+    /// Search a word of five letters or more that no paper holds (in text or authors) as its nearest
+    /// spellings (`Query.fuzzy` with the automatic edits), saying so in `SearchResults.notices`; false: words
+    /// as written only (`papers search --exact`).
+    public var corrections = true
 
     public init(limit: Int = 10, offset: Int = 0, snippets: Bool = true, explain: Bool = false, exhaustive: Bool = false,
                 records: Bool = true) {
@@ -113,14 +117,14 @@ public struct Searcher: Sendable {
         var notices: [String] = []
         do { query = try QueryParser.parse(text, notices: &notices) } catch { throw .query(error) }
         var results = try search(query, options: options)
-        results.notices = notices
+        results.notices = notices + results.notices
         return results
     }
 
     /// Searches with a built query.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
         let plan: SearchPlan
-        do { plan = try PlanBuilder.build(query, index: index, parameters: parameters) } catch {
+        do { plan = try PlanBuilder.build(query, index: index, parameters: parameters, correcting: options.corrections) } catch {
             switch error {
             case let .query(problem): throw .query(problem)
             case let .index(damage): throw .index(damage)
@@ -152,7 +156,8 @@ public struct Searcher: Sendable {
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }
                 hits.append(hit)
             }
-            return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, facets: facets, notice: plan.notice, query: query)
+            return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, facets: facets, notice: plan.notice,
+                                 notices: plan.corrections, query: query)
         } catch {
             throw .index(error)
         }

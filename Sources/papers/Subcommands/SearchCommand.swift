@@ -73,14 +73,16 @@ enum IndexAccess {
 /// `papers search`: one query, or a file of queries written as a TREC run.
 enum SearchCommand: Command {
     static let name = "search"
-    static let usage = "QUERY [-k N] [--offset N] [--sort relevance|date|-date] [--facets F,...] [--count] [--json] [--explain] [--plain] [--index DIR] | --queries Q.jsonl --run RUN.tsv [-k N] [--syntax]"
+    static let usage = "QUERY [-k N] [--offset N] [--sort relevance|date|-date] [--facets F,...] [--count] [--json] [--explain] [--plain] [--exact] [--index DIR] | --queries Q.jsonl --run RUN.tsv [-k N] [--syntax]"
     static let abstract = "Search the index (built from Corpus on first use)."
     static let discussion = """
         QUERY uses the query language: words (any of them; they search titles, abstracts and authors),
         +required -excluded, AND OR NOT and parentheses, "exact phrases", fields title: abstract: author:
-        venue: category: id:, year:2021, year:2019..2023, year:>=2020, and prefixes such as quantiz*. A
-        required field or year only filters: 'quantum +year:2025 +category:quant-ph' is quantum papers of 2025
-        in quant-ph. --plain takes QUERY as plain words.
+        venue: category: id:, year:2021, year:2019..2023, year:>=2020, prefixes such as quantiz*, and words
+        with their near spellings such as tranformer~ (tranformer~2: two edits). A required field or year
+        only filters: 'quantum +year:2025 +category:quant-ph' is quantum papers of 2025 in quant-ph. A word of
+        five letters or more that no paper holds is searched as its near spellings, with a note (--exact
+        turns this off). --plain takes QUERY as plain words.
         --sort -date puts the newest first (by each paper's date, else its year; papers with neither last),
         date the oldest. --facets year,category,venue,author counts every match by those fields (the 10 most
         frequent values each, --facet-limit N); --count prints only the exact number of matches.
@@ -101,6 +103,7 @@ enum SearchCommand: Command {
         .flag("--json", help: "Print the results as JSON."),
         .flag("--explain", help: "Show each result's score broken into terms."),
         .flag("--plain", help: "Take the query as plain words, not the query language."),
+        .flag("--exact", help: "Search a word no paper holds as written (no near spellings)."),
         .option("--sort", value: "ORDER", help: "relevance (default), -date (newest first) or date (oldest first)."),
         .option("--facets", value: "FIELDS", help: "Count every match by year, category, venue, author (comma-separated)."),
         .option("--facet-limit", value: "N", help: "How many values of each facet to show (default 10)."),
@@ -126,6 +129,7 @@ enum SearchCommand: Command {
         let searcher = try IndexAccess.searcher(index, arguments)
         var options = SearchOptions(limit: limit, offset: offset, snippets: true, explain: arguments.has("--explain"),
                                     exhaustive: arguments.has("--exhaustive"))
+        options.corrections = !arguments.has("--exact")
         let sortName = arguments.value("--sort") ?? "relevance"
         guard let sort = SortOrder(rawValue: sortName) else {
             throw UsageError("--sort takes relevance, date or -date, not '\(sortName)'")
@@ -287,7 +291,8 @@ enum SearchCommand: Command {
         let queries = try QueryRecord.read(path: path)
         let index = try IndexAccess.open(arguments, context)
         let searcher = try IndexAccess.searcher(index, arguments)
-        let options = SearchOptions(limit: limit, snippets: false, exhaustive: arguments.has("--exhaustive"), records: false)
+        var options = SearchOptions(limit: limit, snippets: false, exhaustive: arguments.has("--exhaustive"), records: false)
+        options.corrections = !arguments.has("--exact")
         var lines: [UInt8] = []
         var failures = 0
         for query in queries {

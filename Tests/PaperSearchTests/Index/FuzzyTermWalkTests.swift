@@ -3,15 +3,18 @@ import Testing
 
 @Suite("Terms within a few edits")
 struct FuzzyTermWalkTests {
-    /// The textbook edit distance, the oracle.
+    /// The textbook edit distance with swaps of neighbours (optimal string alignment), the oracle.
     static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        var row = Array(0...b.count), next = row
-        for i in 0..<a.count {
-            next[0] = i + 1
-            for j in 0..<b.count { next[j + 1] = min(row[j] + (a[i] == b[j] ? 0 : 1), row[j + 1] + 1, next[j] + 1) }
-            swap(&row, &next)
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in stride(from: 1, through: a.count, by: 1) {
+            for j in stride(from: 1, through: b.count, by: 1) {
+                table[i][j] = min(table[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), table[i - 1][j] + 1, table[i][j - 1] + 1)
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] { table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1) }
+            }
         }
-        return row[b.count]
+        return table[a.count][b.count]
     }
 
     @Test func theWalkFindsExactlyTheTermsABruteForceComparisonFinds() throws {
@@ -24,15 +27,17 @@ struct FuzzyTermWalkTests {
             #expect(text.count > 300)
             var random = SplitMix64(seed: 17)
             // Words of the index, the same with one or two random edits, prefixes, and bytes the index never holds.
-            var targets: [[UInt8]] = [[], [0x61], Array("transformer".utf8), Array("tranformer".utf8), [0xFF, 0x00, 0x7A]]
+            var targets: [[UInt8]] = [[], [0x61], Array("transformer".utf8), Array("tranformer".utf8), Array("netwrok".utf8),
+                                      Array("ab".utf8), Array("ba".utf8), [0xFF, 0x00, 0x7A]]
             // (Fewer on the larger dictionary: the brute force compares every term.)
             for _ in 0..<(text.count > 20_000 ? 10 : 60) {
                 var word = text[random.below(text.count)]
                 for _ in 0..<random.below(3) {
                     let at = random.below(word.count + 1)
-                    switch random.below(3) {
+                    switch random.below(4) {
                     case 0: word.insert(UInt8(0x61 + random.below(26)), at: at)
                     case 1: if at < word.count { word.remove(at: at) }
+                    case 2: if at + 1 < word.count { word.swapAt(at, at + 1) }
                     default: if at < word.count { word[at] = UInt8(0x61 + random.below(26)) }
                     }
                 }

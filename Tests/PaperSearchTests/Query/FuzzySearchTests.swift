@@ -36,6 +36,28 @@ struct FuzzySearchTests {
         #expect("\(explanation)".contains("transform (1 edit from tranform, idf ×0.5)"))
     }
 
+    @Test func aWordNoPaperHoldsIsSearchedAsItsNearSpellingsUnlessExact() throws {
+        let papers = [Paper(id: "q", title: "Quantization of networks", abstract: "We quantize weights."),
+                      Paper(id: "n", title: "Graph networks", authors: ["Ada Zumwaltova"], abstract: "Message passing."),
+                      Paper(id: "o", title: "Other things", abstract: "Nothing.")]
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let searcher = try Searcher(index: index)
+        // A slip in the suffix the stemmer removes: found through the stems of its one-edit spellings.
+        let corrected = try searcher.search("quantizaton", options: SearchOptions(limit: 10, snippets: false))
+        #expect(corrected.hits.map(\.id) == ["q"])
+        #expect(corrected.notices.count == 1 && corrected.notices[0].hasPrefix("'quantizaton' is in no paper; searched words near it: quantiz"))
+        var exact = SearchOptions(limit: 10, snippets: false)
+        exact.corrections = false
+        #expect(try searcher.search("quantizaton", options: exact).hits.isEmpty)
+        // A word some paper holds (here as an author's name) is not corrected; nor is an excluded word, a
+        // short one, or one asked for as written (~0).
+        #expect(try searcher.search("zumwaltova", options: SearchOptions(limit: 10, snippets: false)).notices.isEmpty)
+        #expect(try searcher.search("graph -quantizaton", options: SearchOptions(limit: 10, snippets: false)).hits.map(\.id) == ["n"])
+        #expect(try searcher.search("netwrk", options: SearchOptions(limit: 10, snippets: false)).notices.count == 1)
+        #expect(try searcher.search("qant", options: SearchOptions(limit: 10, snippets: false)).hits.isEmpty)
+        #expect(try searcher.search("quantizaton~0", options: SearchOptions(limit: 10, snippets: false)).hits.isEmpty)
+    }
+
     @Test func numbersAndWordsWithDigitsAreNeverChanged() throws {
         let papers = [Paper(id: "a", title: "GPT4 and ResNet50", abstract: "2021 results"),
                       Paper(id: "b", title: "GPT3 and ResNet18", abstract: "2020 results")]

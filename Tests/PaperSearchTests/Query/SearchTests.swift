@@ -238,10 +238,13 @@ struct PruningTests {
             return (0..<length).map { _ -> String in
                 let word = vocabulary[Int(random.next() % UInt64(vocabulary.count))]
                 guard operators else { return word }
-                switch random.next() % 10 {
+                switch random.next() % 12 {
                 case 0: return "+" + word
                 case 1: return "-" + word
                 case 2: return "title:" + word
+                // A required group of scoring words, and a fuzzy word.
+                case 3: return "+(\(word) OR \(vocabulary[Int(random.next() % UInt64(vocabulary.count))]))"
+                case 4: return word + "~"
                 default: return word
                 }
             }.joined(separator: " ")

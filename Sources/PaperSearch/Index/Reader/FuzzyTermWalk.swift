@@ -1,11 +1,12 @@
-/// The terms of a dictionary within a few edits of a word (Levenshtein distance: a byte inserted, deleted or
-/// replaced counts one), found without reading every term.
+/// The terms of a dictionary within a few edits of a word (Damerau-Levenshtein distance in its restricted
+/// form: a byte inserted, deleted or replaced, or two neighbours swapped, counts one edit; no substring is
+/// edited twice), found without reading every term.
 ///
 /// The dictionary is sorted, so terms sharing a prefix come together. The walk keeps one row of the edit
 /// distance table per byte of the current term (row `i`: the distances between the term's first `i` bytes
 /// and every prefix of the word); consecutive terms share their rows up to their common prefix. When every
-/// entry of a row exceeds the allowed distance, no term with that prefix can come within it, and the walk
-/// jumps past all of them: to the first term after the prefix, found by the block index like a lookup. So
+/// entry of a row exceeds the allowed distance and every entry of the row before reaches it (a swap reaches
+/// back two rows), no term with that prefix can come within it, and the walk jumps past all of them: to the first term after the prefix, found by the block index like a lookup. So
 /// the terms read are about those whose prefixes stay within reach, not the whole dictionary.
 ///
 /// Keys carry their namespace byte first; only keys of the word's namespace are compared, without that byte.
@@ -65,14 +66,22 @@ struct FuzzyTermWalk {
                 if rows.count < to + width { rows.append(contentsOf: repeatElement(0, count: to + width - rows.count)) }
                 rows[to] = rowsKept + 1
                 var smallest = rows[to]
+                // Whether the row before this one reaches the limit everywhere.
+                var beforeAtLimit = true
                 for j in 1..<width {
                     let replace = rows[from + j - 1] + (word[j - 1] == byte ? 0 : 1)
-                    let value = min(replace, rows[from + j] + 1, rows[to + j - 1] + 1)
+                    var value = min(replace, rows[from + j] + 1, rows[to + j - 1] + 1)
+                    // Two neighbours swapped: this byte and the one before are the word's j-1 and j-2.
+                    if j > 1 && rowsKept > 0 && word[j - 2] == byte && word[j - 1] == term[rowsKept] {
+                        value = min(value, rows[from - width + j - 2] + 1)
+                    }
                     rows[to + j] = value
                     smallest = min(smallest, value)
+                    if rows[from + j] < maximumDistance { beforeAtLimit = false }
                 }
+                if rows[from] < maximumDistance { beforeAtLimit = false }
                 rowsKept += 1
-                if smallest > maximumDistance {
+                if smallest > maximumDistance && beforeAtLimit {
                     dead = true
                     break
                 }
