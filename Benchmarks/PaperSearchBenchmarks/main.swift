@@ -30,6 +30,9 @@ func usage() -> Never {
                                                  type, and whether every top 10 is the same (ids and scores)
           facets INDEX [--runs N]                query latency with and without facets (year, category, venue, author):
                                                  the word matching closest to 10% of the papers, and the papers bench mix
+          typos INDEX [--papers N] [--words N]   the dictionary walk of a misspelt word (p50, p99, terms read), and
+                                                 known-item queries (title words) with one or two typos in one word:
+                                                 MRR@10 against the same queries without them
           authors INDEX [--papers N]             known-item queries (first author's surname + two title words): MRR@10
                                                  with authors searched (the default weight) and without
           load INDEX QUERIES [--seconds S] [--rebuild CORPUS]
@@ -139,6 +142,9 @@ case "facets":
                  ("\(name)_p95_ratio", .double(without.p95 > 0 ? with.p95 / without.p95 : 0))]
     }
     emit(rows)
+
+case "typos":
+    try typosBenchmark()
 
 case "authors":
     guard arguments.count >= 2 else { usage() }

@@ -50,6 +50,14 @@ package enum HotPaths {
         return found
     }
 
+    /// The text terms within `distance` edits of `word` sharing its first `sharedPrefix` bytes (the walk a
+    /// fuzzy word makes in every segment): how many there are and how many dictionary terms the walks read.
+    package static func nearTerms(_ index: SearchIndex, word: [UInt8], distance: Int, sharedPrefix: Int) throws(IndexError) -> (found: Int, read: Int) {
+        var read = 0
+        let found = try index.terms(near: word, in: .text, distance: distance, sharedPrefix: sharedPrefix, budget: .max, termsRead: &read)
+        return (found?.count ?? 0, read)
+    }
+
     /// Offers `count` pseudo-random scores to a top-`capacity` heap.
     package static func topK(count: Int, capacity: Int) -> Int {
         var heap = TopK(capacity: capacity)

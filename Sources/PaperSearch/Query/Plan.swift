@@ -234,7 +234,7 @@ struct PlanBuilder {
         // (Only words `fuzzy` does not hand back to `node` as plain words, which would correct them again.)
         guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else { return nil }
         let before = plan.terms.count
-        guard let node = try fuzzy(text, distance: nil, field: .text), plan.terms.count > before else { return nil }
+        guard let node = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1), plan.terms.count > before else { return nil }
         let shown = plan.terms[before...].sorted { $0.indexed.documentFrequency > $1.indexed.documentFrequency }
             .prefix(3).map { String(decoding: $0.bytes, as: UTF8.self) }
         plan.corrections.append("'\(text)' is in no paper; searched words near it: \(shown.joined(separator: ", "))"
@@ -245,7 +245,9 @@ struct PlanBuilder {
     /// A fuzzy clause: the word and the terms within a few edits of it (`FuzzyTermWalk`), the nearest and
     /// most frequent first, at most `Query.prefixLimit`. Words of several terms, numbers and words with
     /// digits are taken exactly; so are the fields that hold names of things (category, id, venue).
-    private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField) throws(Failure) -> PlanNode? {
+    /// `sharedPrefix`: how many first bytes the walk holds (`FuzzyTermWalk.sharedPrefix`); a correction
+    /// holds the first letter (the one-edit spellings of the word as typed still change it).
+    private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField, sharedPrefix: Int = 0) throws(Failure) -> PlanNode? {
         let namespace = PlanBuilder.namespace(of: field)
         let terms = analyze(text, field: field).map(\.term)
         let edits = terms.count == 1 ? distance ?? Query.automaticEdits(forLength: terms[0].count) : 0
@@ -259,7 +261,9 @@ struct PlanBuilder {
         let word = terms[0]
         var read = 0
         let found: [([UInt8], IndexedTerm, Int)]?
-        do { found = try index.terms(near: word, in: namespace, distance: edits, budget: prefixScanBudget, termsRead: &read) } catch { throw .index(error) }
+        do {
+            found = try index.terms(near: word, in: namespace, distance: edits, sharedPrefix: sharedPrefix, budget: prefixScanBudget, termsRead: &read)
+        } catch { throw .index(error) }
         prefixScanBudget -= read
         guard var found else {
             throw .query(QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: ""))

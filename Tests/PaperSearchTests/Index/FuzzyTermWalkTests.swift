@@ -58,6 +58,18 @@ struct FuzzyTermWalkTests {
                         #expect(found.map { Array($0.key.dropFirst()) } == expected, "\(String(decoding: target, as: UTF8.self)) ~\(maximum)")
                         #expect(found.allSatisfy { $0.distance == Self.distance(Array($0.key.dropFirst()), target) })
                         #expect(try found.allSatisfy { try index.terms.lookup($0.key) == $0.info })
+                        // Holding the first letter: the same, less the terms that start otherwise.
+                        if maximum > 0, let first = target.first {
+                            var held = FuzzyTermWalk(namespace: namespace.rawValue, word: target, maximumDistance: maximum)
+                            held.sharedPrefix = 1
+                            var heldRead = 0
+                            if case let .success(heldFound) = try held.matches(in: index.terms, budget: .max, termsRead: &heldRead) {
+                                #expect(heldFound.map { Array($0.key.dropFirst()) } == expected.filter { $0.first == first })
+                                #expect(heldRead <= read)
+                            } else {
+                                Issue.record("no budget to exceed")
+                            }
+                        }
                         // Not a scan of every term: in a dictionary of real words, a word of five letters or more
                         // reads a small part of them.
                         if all.count > 20_000 && target.count >= 5 && maximum == 1 { #expect(read < all.count / 10, "read \(read) of \(all.count)") }

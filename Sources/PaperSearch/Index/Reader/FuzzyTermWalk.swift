@@ -23,6 +23,9 @@ struct FuzzyTermWalk {
     let namespace: UInt8
     let word: [UInt8]
     let maximumDistance: Int
+    /// How many of the word's first bytes a term must share (0: none). A typo rarely falls on the first
+    /// letter, and holding it cuts the walk about thirtyfold (Lucene's FuzzyQuery has the same knob).
+    var sharedPrefix = 0
 
     /// Every match, in key order. Reading more than `budget` terms throws `BudgetExceeded`; `termsRead` says
     /// how many were read.
@@ -33,7 +36,8 @@ struct FuzzyTermWalk {
         var rowsDepth = 0  // rows hold depths 0...rowsDepth of `previous`
         var previous: [UInt8] = [namespace]
         var found: [Match] = []
-        var seekKey: [UInt8] = [namespace]
+        let required = [namespace] + word.prefix(sharedPrefix)
+        var seekKey = required
         guard dictionary.blockCount > 0 else { return .success([]) }
         var block = try dictionary.block(for: seekKey) ?? 0
         var reader = try dictionary.reader(ofBlock: block)
@@ -51,7 +55,7 @@ struct FuzzyTermWalk {
                 try reader.skipInfo()
                 continue
             }
-            guard term.first == namespace else { break walk }
+            guard term.starts(with: required) else { break walk }
             termsRead += 1
             if termsRead > budget { return .failure(BudgetExceeded()) }
             // Reuse the rows of the common prefix with the previous term (index 0 is the namespace byte).
@@ -99,7 +103,7 @@ struct FuzzyTermWalk {
             }
             try reader.skipInfo()
             // No term starting with term[0...rowsKept] can match: jump to the first one after them all.
-            guard let next = FuzzyTermWalk.successor(of: Array(term[0...rowsKept])), next.first == namespace else { break walk }
+            guard let next = FuzzyTermWalk.successor(of: Array(term[0...rowsKept])), next.starts(with: required) else { break walk }
             seekKey = next
             if let target = try dictionary.block(for: next), target > block {
                 block = target

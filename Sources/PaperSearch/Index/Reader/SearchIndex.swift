@@ -188,12 +188,13 @@ public final class SearchIndex: Sendable {
         return frequency > 0 ? IndexedTerm(documentFrequency: frequency, infos: infos) : nil
     }
 
-    /// Every term of `namespace` within `distance` edits of `word` (`FuzzyTermWalk`) that a live paper
-    /// holds, in byte order, each with its distance; nil when the walks read more than `budget` terms in all
-    /// (`termsRead` counts them).
-    func terms(near word: [UInt8], in namespace: FieldNamespace, distance: Int, budget: Int,
+    /// Every term of `namespace` within `distance` edits of `word` (`FuzzyTermWalk`, sharing its first
+    /// `sharedPrefix` bytes) that a live paper holds, in byte order, each with its distance; nil when the
+    /// walks read more than `budget` terms in all (`termsRead` counts them).
+    func terms(near word: [UInt8], in namespace: FieldNamespace, distance: Int, sharedPrefix: Int = 0, budget: Int,
                termsRead: inout Int) throws(IndexError) -> [([UInt8], IndexedTerm, Int)]? {
-        let walk = FuzzyTermWalk(namespace: namespace.rawValue, word: word, maximumDistance: distance)
+        var walk = FuzzyTermWalk(namespace: namespace.rawValue, word: word, maximumDistance: distance)
+        walk.sharedPrefix = sharedPrefix
         var distances: [[UInt8]: Int] = [:]
         for live in segments {
             switch try walk.matches(in: live.segment.terms, budget: budget, termsRead: &termsRead) {
