@@ -5,9 +5,9 @@ import PaperSearch
 ///
 /// The walk: `--words` text terms of the index of five letters or more, each with one random edit, searched
 /// for with the automatic edits (`Query.automaticEdits`); p50 and p99 microseconds, terms read. Known items:
-/// for `--papers` random papers, the first eight words of the title as plain words, and the same with one
-/// or two random edits in one word of five letters or more; MRR@10 of the paper itself, both ways (one
-/// thread, corrections on, as `papers search` runs).
+/// for `--papers` random papers, three words of the title as plain words (around one of five letters or
+/// more), and the same with one or two random edits in that word; MRR@10 of the paper itself, without typos,
+/// with them as `papers search` runs (corrections on), and with them uncorrected (`--exact`).
 func typosBenchmark() throws {
     guard arguments.count >= 2 else { usage() }
     let index = try SearchIndex.open(at: arguments[1])
@@ -50,23 +50,29 @@ func typosBenchmark() throws {
 
     // Known items.
     let searcher = try Searcher(index: index)
-    var reciprocal = (plain: 0.0, typo: 0.0)
+    var reciprocal = (plain: 0.0, typo: 0.0, uncorrected: 0.0)
     var queries = 0
     let options = SearchOptions(limit: 10, snippets: false, records: false)
+    var exact = options
+    exact.corrections = false
     while queries < option("--papers", default: 500) {
         let document = random.below(index.documentCount)
         let paper = try index.paper(at: document)
         let titleWords = paper.title.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(8).map { String($0).lowercased() }
         let candidates = titleWords.indices.filter { titleWords[$0].count >= 5 && titleWords[$0].allSatisfy { $0 >= "a" && $0 <= "z" } }
         guard titleWords.count >= 3, let slot = candidates.isEmpty ? nil : candidates[random.below(candidates.count)] else { continue }
-        var typed = titleWords
-        typed[slot] = String(decoding: misspelt(Array(typed[slot].utf8), edits: 1 + random.below(2)), as: UTF8.self)
-        func rank(_ words: [String]) throws -> Double {
+        // Three title words around the one misspelt: few enough that the misspelt word matters.
+        let window = Array(titleWords[max(0, min(slot - 1, titleWords.count - 3))...].prefix(3))
+        let at = window.firstIndex(of: titleWords[slot]) ?? 0
+        var typed = window
+        typed[at] = String(decoding: misspelt(Array(typed[at].utf8), edits: 1 + random.below(2)), as: UTF8.self)
+        func rank(_ words: [String], _ options: SearchOptions) throws -> Double {
             let hits = try searcher.search(QueryParser.plainWords(words.joined(separator: " ")), options: options).hits
             return hits.firstIndex { $0.document == document }.map { 1 / Double($0 + 1) } ?? 0
         }
-        reciprocal.plain += try rank(titleWords)
-        reciprocal.typo += try rank(typed)
+        reciprocal.plain += try rank(window, options)
+        reciprocal.typo += try rank(typed, options)
+        reciprocal.uncorrected += try rank(typed, exact)
         queries += 1
     }
     var fields: [(String, JSONValue)] = [("benchmark", .string("typos")), ("index", .string(arguments[1])),
@@ -76,6 +82,7 @@ func typosBenchmark() throws {
                    ("\(name)_mean_terms_read", .double(Double(read) / Double(words))), ("\(name)_mean_found", .double(Double(found) / Double(words)))]
     }
     fields += [("known_item_queries", .integer(queries)), ("mrr10_without_typos", .double(reciprocal.plain / Double(queries))),
-               ("mrr10_with_typos", .double(reciprocal.typo / Double(queries)))]
+               ("mrr10_with_typos", .double(reciprocal.typo / Double(queries))),
+               ("mrr10_with_typos_uncorrected", .double(reciprocal.uncorrected / Double(queries)))]
     emit(fields)
 }

@@ -31,7 +31,7 @@ func usage() -> Never {
           facets INDEX [--runs N]                query latency with and without facets (year, category, venue, author):
                                                  the word matching closest to 10% of the papers, and the papers bench mix
           typos INDEX [--papers N] [--words N]   the dictionary walk of a misspelt word (p50, p99, terms read), and
-                                                 known-item queries (title words) with one or two typos in one word:
+                                                 known-item queries (three title words) with one or two typos in one:
                                                  MRR@10 against the same queries without them
           authors INDEX [--papers N]             known-item queries (first author's surname + two title words): MRR@10
                                                  with authors searched (the default weight) and without

@@ -227,6 +227,38 @@ struct PlanBuilder {
         return plan.terms.count - 1
     }
 
+    /// Plain words of several words (as batch search and `QueryParser.plainWords` give them) with some that
+    /// no paper holds: the others as they are, each of those as its near spellings (`correction(of:)`).
+    /// nil when there is one word, or every word is in some paper or cannot be corrected.
+    private mutating func correctingEach(_ text: String) throws(Failure) -> PlanNode? {
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard words.count > 1 else { return nil }
+        var kept: [String] = [], missing: [String] = []
+        for word in words {
+            let terms = analyze(word, field: .text).map(\.term)
+            guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else {
+                kept.append(word)
+                continue
+            }
+            var held = false
+            do {
+                held = try index.lookup(.text, terms[0]) != nil
+                for name in keywordAnalyzer.terms(word) where !held { held = try index.lookup(.author, Array(name.utf8)) != nil }
+            } catch { throw .index(error) }
+            if held { kept.append(word) } else { missing.append(word) }
+        }
+        guard !missing.isEmpty else { return nil }
+        // The words kept answer as before (and are not checked again).
+        let saved = correcting
+        correcting = false
+        var result = kept.isEmpty ? nil : try node(.words(kept.joined(separator: " "), field: .text), negated: false)
+        correcting = saved
+        for word in missing {
+            if let corrected = try correction(of: word) { result = PlanBuilder.either(result, corrected) }
+        }
+        return result ?? .nothing
+    }
+
     /// The terms near a word that no paper holds (`SearchOptions.corrections`): one word of five letters or
     /// more, without digits, searched as `Query.fuzzy` with the automatic edits; nil when nothing is near.
     private mutating func correction(of text: String) throws(Failure) -> PlanNode? {
@@ -370,6 +402,7 @@ struct PlanBuilder {
             case .author:
                 return try termAlternatives(analyze(text, field: field).map(\.term), namespace: .author, field: field)
             case .text, .title, .abstract:
+                if field == .text, correcting, !negated, let corrected = try correctingEach(text) { return corrected }
                 let words = try termAlternatives(analyze(text, field: field).map(\.term), namespace: .text, field: field)
                 guard field == .text else { return words }
                 // Plain words also search authors, and a word that is an arXiv id finds that paper.

@@ -49,6 +49,11 @@ struct FuzzySearchTests {
         var exact = SearchOptions(limit: 10, snippets: false)
         exact.corrections = false
         #expect(try searcher.search("quantizaton", options: exact).hits.isEmpty)
+        // Plain words as batch search reads them (one clause of several words): each word no paper holds.
+        let plain = try searcher.search(QueryParser.plainWords("quantizaton graph zumwaltova"), options: SearchOptions(limit: 10, snippets: false))
+        #expect(Set(plain.hits.map(\.id)) == ["q", "n"])
+        #expect(plain.notices.count == 1)
+        #expect(try searcher.search(QueryParser.plainWords("quantizaton graph"), options: exact).hits.map(\.id) == ["n"])
         // A word some paper holds (here as an author's name) is not corrected; nor is an excluded word, a
         // short one, or one asked for as written (~0).
         #expect(try searcher.search("zumwaltova", options: SearchOptions(limit: 10, snippets: false)).notices.isEmpty)
