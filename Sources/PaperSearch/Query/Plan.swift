@@ -203,8 +203,7 @@ struct PlanBuilder {
     /// another clause weighs as usual there).
     private mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField, edits: Int = 0,
                                of word: [UInt8] = [], blendedFrequency: Int? = nil) throws(Failure) -> Int? {
-        let key = "\(namespace.rawValue)/\(field.rawValue)/" + (blendedFrequency.map { "~\(edits)/\($0)/" } ?? "")
-            + String(decoding: bytes, as: UTF8.self)
+        let key = PlanBuilder.key(namespace, field, bytes, fuzzy: blendedFrequency.map { "~\(edits)/\($0)/" } ?? "")
         if let existing = termIndices[key] { return existing }
         let found: IndexedTerm?
         do { found = try index.lookup(namespace, bytes) } catch { throw .index(error) }
@@ -240,9 +239,10 @@ struct PlanBuilder {
                 kept.append(word)
                 continue
             }
-            var held = false
+            // Through `term`, which keeps what it finds for the words' own plan below: no word is looked up
+            // twice, so queries without typos cost what they did.
+            var held = try term(.text, terms[0], field: .text) != nil
             do {
-                held = try index.lookup(.text, terms[0]) != nil
                 for name in keywordAnalyzer.terms(word) where !held { held = try index.lookup(.author, Array(name.utf8)) != nil }
             } catch { throw .index(error) }
             if held { kept.append(word) } else { missing.append(word) }
@@ -318,6 +318,11 @@ struct PlanBuilder {
         }
         if nodes.isEmpty { return .nothing }
         return nodes.count == 1 ? nodes[0] : .anyOf(nodes)
+    }
+
+    /// A plan term's key in `termIndices` (a fuzzy word's terms have their own, by edits and blended frequency).
+    private static func key(_ namespace: FieldNamespace, _ field: QueryField, _ bytes: [UInt8], fuzzy: String = "") -> String {
+        "\(namespace.rawValue)/\(field.rawValue)/" + fuzzy + String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether a fuzzy word may find other terms: not a number, not a word with digits (GPT-4, ResNet50).
@@ -402,8 +407,15 @@ struct PlanBuilder {
             case .author:
                 return try termAlternatives(analyze(text, field: field).map(\.term), namespace: .author, field: field)
             case .text, .title, .abstract:
-                if field == .text, correcting, !negated, let corrected = try correctingEach(text) { return corrected }
-                let words = try termAlternatives(analyze(text, field: field).map(\.term), namespace: .text, field: field)
+                let analysed = analyze(text, field: field).map(\.term)
+                let words = try termAlternatives(analysed, namespace: .text, field: field)
+                // A word no paper holds among several (checked only when some term was not found, so that
+                // queries without typos cost what they did).
+                if field == .text, correcting, !negated,
+                   analysed.contains(where: { $0.count >= Query.correctedLength && termIndices[PlanBuilder.key(.text, .text, $0)] == nil }),
+                   let corrected = try correctingEach(text) {
+                    return corrected
+                }
                 guard field == .text else { return words }
                 // Plain words also search authors, and a word that is an arXiv id finds that paper.
                 // Not stop words and not single letters: in names those are particles ("de", "van") and
