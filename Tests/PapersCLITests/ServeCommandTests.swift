@@ -178,6 +178,12 @@ struct ServeCommandTests {
         let cli = try PapersProcess.run(["search", "binary neural networks", "-k", "3", "--facets", "year,category", "--sort", "-date", "--json", "--index", index])
         #expect(try RawConnection.json(cli.output).keys.sorted() == results.keys.sorted())
 
+        // A word no paper holds is corrected (with a note), unless exact=true.
+        let corrected = try RawConnection.json(try RawConnection.get(server.port, "/api/search?q=binarry+neurral&k=3").body)
+        #expect((corrected["hits"] as? [Any])?.isEmpty == false && (corrected["notices"] as? [String])?.count == 2)
+        let exact = try RawConnection.json(try RawConnection.get(server.port, "/api/search?q=binarry+neurral&k=3&exact=true").body)
+        #expect((exact["hits"] as? [Any])?.isEmpty == true)
+
         let id = try #require(hits[0]["id"] as? String)
         let paper = try RawConnection.get(server.port, "/api/papers/" + id)
         #expect(paper.status == 200)

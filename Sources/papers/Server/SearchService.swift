@@ -6,7 +6,7 @@ import Synchronization
 /// finish on the one they started with (each takes its own `Searcher`, which keeps its index mapped).
 ///
 ///     GET  /                          the search page (`WebPage`)
-///     GET  /api/search?q=&k=&offset=&sort=&facets=&facetLimit=&count=true&snippets=false&records=false   as `papers search --json`
+///     GET  /api/search?q=&k=&offset=&sort=&facets=&facetLimit=&count=true&snippets=false&records=false&exact=true   as `papers search --json`
 ///     GET  /api/similar?id=…[&id=…]&k=                               as `papers similar --json`
 ///     POST /api/similar               {"ids": [...]} or {"text": "...", "title": "..."}, optional "k"
 ///     GET  /api/papers/{id}           one paper's record, as `papers show --json`
@@ -120,6 +120,8 @@ final class SearchService: Sendable {
         // records=false: hits with id and score only, no stored record read (the search alone, as `papers bench`
         // times it).
         options.records = request.parameter("records") != "false"
+        // exact=true: words no paper holds are not searched as their near spellings (`papers search --exact`).
+        options.corrections = request.parameter("exact") != "true"
         do {
             let results = try currentSearcher().search(text, options: options)
             return .json(SearchCommand.resultsJSON(results, text: text, offset: options.offset))
