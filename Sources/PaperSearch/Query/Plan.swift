@@ -266,7 +266,19 @@ struct PlanBuilder {
         // (Only words `fuzzy` does not hand back to `node` as plain words, which would correct them again.)
         guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else { return nil }
         let before = plan.terms.count
-        guard let node = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1), plan.terms.count > before else { return nil }
+        let found: PlanNode?
+        let budgets = (prefixScanBudget, expansionBudget)
+        do {
+            found = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1)
+        } catch {
+            // A correction past the query's budgets is left out (the word stays unmatched, as with --exact),
+            // and said; a budget the user's own prefixes or fuzzy words exceed is still an error.
+            guard case .query = error else { throw error }
+            (prefixScanBudget, expansionBudget) = budgets
+            plan.corrections.append("'\(text)' is in no paper, and too many words are near it to search them")
+            return nil
+        }
+        guard let node = found, plan.terms.count > before else { return nil }
         let shown = plan.terms[before...].sorted { $0.indexed.documentFrequency > $1.indexed.documentFrequency }
             .prefix(3).map { String(decoding: $0.bytes, as: UTF8.self) }
         plan.corrections.append("'\(text)' is in no paper; searched words near it: \(shown.joined(separator: ", "))"
