@@ -338,14 +338,14 @@ struct PlanBuilder {
     }
 
     /// Whether a fuzzy word may find other terms: not a number, not a word with digits (GPT-4, ResNet50).
-    private static func canBeChanged(_ term: [UInt8]) -> Bool {
+    static func canBeChanged(_ term: [UInt8]) -> Bool {
         !term.contains { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     /// The stems of the spellings one edit from the word as written, that papers hold: the walk compares
     /// stems, so a slip in a suffix the stemmer would remove ("quantizaton" stems to itself, "quantization"
     /// to "quantiz") is found only this way. Words of plain letters up to 24, as at most 1,300 spellings.
-    private func stemsOfNearSpellings(_ text: String, besides known: Set<[UInt8]>) throws(Failure) -> [([UInt8], IndexedTerm, Int)] {
+    func stemsOfNearSpellings(_ text: String, besides known: Set<[UInt8]>) throws(Failure) -> [([UInt8], IndexedTerm, Int)] {
         let words = keywordAnalyzer.terms(text)
         guard words.count == 1, let word = words.first.map({ Array($0.utf8) }), word.count <= 24,
               word.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
@@ -397,7 +397,7 @@ struct PlanBuilder {
     }
 
     /// Analysed tokens (term and position) of `text` for a field.
-    private func analyze(_ text: String, field: QueryField) -> [(term: [UInt8], position: Int)] {
+    func analyze(_ text: String, field: QueryField) -> [(term: [UInt8], position: Int)] {
         let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : keywordAnalyzer
         return analyzer.tokens(text).compactMap { token in
             token.indexedTerm.map { (Array($0.utf8), token.position) }

@@ -43,6 +43,9 @@ public struct SearchResults: Sendable {
     public var notice: String?
     /// Said beside the results: how the query was read where it may look otherwise (`bert:` is no field).
     public var notices: [String] = []
+    /// "Did you mean": when few papers match, the query with its rare words that look misspelt replaced by
+    /// the spelling far more papers use (only for query text, and with `SearchOptions.corrections`).
+    public var suggestion: String?
     public var query: Query
 }
 
@@ -118,6 +121,9 @@ public struct Searcher: Sendable {
         do { query = try QueryParser.parse(text, notices: &notices) } catch { throw .query(error) }
         var results = try search(query, options: options)
         results.notices = notices + results.notices
+        if options.corrections && results.totalHits < Suggestion.fewHits {
+            do { results.suggestion = try Suggestion.make(for: text, index: index, parameters: parameters) } catch { throw .index(error) }
+        }
         return results
     }
 

@@ -180,6 +180,7 @@ enum SearchCommand: Command {
             ("query", .string(text)), ("total", .integer(results.totalHits)), ("totalIsExact", .bool(results.totalIsExact)),
             ("notice", results.notice.map { .string($0) } ?? .null),
             ("notices", .array(results.notices.map { .string($0) })),
+            ("suggestion", results.suggestion.map { .string($0) } ?? .null),
             ("facets", .array(results.facets.map(facetJSON))),
             ("hits", .array(results.hits.enumerated().map { hitJSON($1, rank: offset + $0 + 1) })),
         ]))
@@ -239,6 +240,7 @@ enum SearchCommand: Command {
 
     static func printHuman(_ results: SearchResults, offset: Int, _ context: CommandContext) {
         for notice in results.notices { context.errors.line("note: \(notice)") }
+        if let suggestion = results.suggestion { context.output.line("Did you mean: \(suggestion)") }
         if let notice = results.notice {
             context.output.line("No results: \(notice).")
             return

@@ -105,3 +105,25 @@ struct FuzzySearchTests {
         }
     }
 }
+
+@Suite("Did you mean")
+struct SuggestionTests {
+    @Test func aRareMisspeltWordGetsTheSpellingManyPapersUse() throws {
+        var papers = (0..<25).map { Paper(id: "t\($0)", title: "A transformer for task \($0)", abstract: "Transformer layers.") }
+        papers.append(Paper(id: "typo", title: "A tranformer", abstract: "Graphs and a tranformer."))
+        papers.append(Paper(id: "g", title: "Graphs", abstract: "Graph theory."))
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let searcher = try Searcher(index: index)
+        let options = SearchOptions(limit: 10, snippets: false)
+        let few = try searcher.search("tranformer", options: options)
+        #expect(few.hits.map(\.id) == ["typo"])
+        #expect(few.suggestion == "transformer")
+        #expect(try searcher.search("+tranformer +graphs", options: options).suggestion == "+transformer +graphs")
+        // Many results, a word many papers hold, an excluded word, or corrections off: no suggestion.
+        #expect(try searcher.search("transformer", options: options).suggestion == nil)
+        #expect(try searcher.search("graphs -tranformer", options: options).suggestion == nil)
+        var exact = options
+        exact.corrections = false
+        #expect(try searcher.search("tranformer", options: exact).suggestion == nil)
+    }
+}

@@ -1,0 +1,69 @@
+/// "Did you mean": for a query that found fewer than `fewHits` papers, the same text with each rare word that looks
+/// misspelt replaced by the spelling far more papers use.
+///
+/// A word is a candidate when it stands bare in the query (letters only, perhaps after a '+': no field,
+/// exclusion or quote), has
+/// five letters or more, and at most `rareFrequency` papers hold it. Its replacement is the nearest term
+/// (as a correction finds them: within `Query.automaticEdits` keeping the first letter, or the stem of a
+/// spelling one edit from the word as typed) that at least `Suggestion.factor` times as many papers hold,
+/// the most frequent of the nearest; it is shown as papers write it (the first form of the stem in the first
+/// paper holding it), since the index keeps only stems.
+enum Suggestion {
+    /// Fewer matches than this get a suggestion looked for.
+    static let fewHits = 3
+    static let rareFrequency = 2
+    static let factor = 10
+
+    static func make(for text: String, index: SearchIndex, parameters: BM25Parameters) throws(IndexError) -> String? {
+        let builder = PlanBuilder(index: index, parameters: parameters)
+        var changed = false
+        var words: [String] = []
+        for token in text.split(separator: " ", omittingEmptySubsequences: false) {
+            // A required word keeps its '+'.
+            let required = token.hasPrefix("+")
+            if let better = try betterSpelling(of: String(required ? token.dropFirst() : token[...]), builder: builder, index: index) {
+                words.append((required ? "+" : "") + better)
+                changed = true
+            } else {
+                words.append(String(token))
+            }
+        }
+        return changed ? words.joined(separator: " ") : nil
+    }
+
+    private static func betterSpelling(of word: String, builder: PlanBuilder, index: SearchIndex) throws(IndexError) -> String? {
+        guard !word.isEmpty, word.allSatisfy(\.isLetter) else { return nil }
+        let terms = builder.analyze(word, field: .text).map(\.term)
+        guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else { return nil }
+        let stem = terms[0], key = [FieldNamespace.text.rawValue] + stem
+        let frequency = try index.lookup(.text, stem)?.documentFrequency ?? 0
+        guard frequency <= rareFrequency else { return nil }
+        var read = 0
+        var candidates = try index.terms(near: stem, in: .text, distance: Query.automaticEdits(forLength: stem.count), sharedPrefix: 1,
+                                         budget: Query.prefixScanLimit, termsRead: &read) ?? []
+        do {
+            candidates += try builder.stemsOfNearSpellings(word, besides: Set(candidates.map(\.0)).union([key]))
+        } catch {
+            if case let .index(damage) = error { throw damage }
+        }
+        let best = candidates.filter { $0.0 != key && $0.1.documentFrequency >= max(factor, factor * (frequency + 1)) }
+            .min { ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency) }
+        guard let (bestKey, indexed, _) = best else { return nil }
+        return try writtenForm(of: Array(bestKey.dropFirst()), indexed, index: index)
+    }
+
+    /// The word as the first paper holding the stem writes it (lower case).
+    private static func writtenForm(of stem: [UInt8], _ indexed: IndexedTerm, index: SearchIndex) throws(IndexError) -> String? {
+        let text = String(decoding: stem, as: UTF8.self)
+        for (s, info) in indexed.infos.enumerated() where info != nil {
+            let live = index.segments[s]
+            let cursor = live.segment.cursor(info)
+            guard cursor.document != PostingsCursor.exhausted else { continue }
+            let paper = try index.paper(at: Int(live.base) + Int(cursor.document))
+            if let token = index.analyzer.tokens(paper.title + "\n" + paper.abstract).first(where: { $0.indexedTerm == text }) {
+                return token.folded
+            }
+        }
+        return text
+    }
+}
