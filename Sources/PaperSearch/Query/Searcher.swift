@@ -44,7 +44,8 @@ public struct SearchResults: Sendable {
     /// Said beside the results: how the query was read where it may look otherwise (`bert:` is no field).
     public var notices: [String] = []
     /// "Did you mean": when few papers match, the query with its rare words that look misspelt replaced by
-    /// the spelling far more papers use (only for query text, and with `SearchOptions.corrections`).
+    /// the spelling far more papers use (only for query text, and with `SearchOptions.corrections`). When
+    /// none matched as written, the results are the suggestion's, and a notice says so.
     public var suggestion: String?
     public var query: Query
 }
@@ -123,6 +124,16 @@ public struct Searcher: Sendable {
         results.notices = notices + results.notices
         if options.corrections && results.totalHits < Suggestion.fewHits {
             do { results.suggestion = try Suggestion.make(for: text, index: index, parameters: parameters) } catch { throw .index(error) }
+            // Nothing matches as written: the suggestion's results, said so.
+            if results.totalHits == 0, let suggestion = results.suggestion {
+                var suggestionNotices: [String] = []
+                let suggested: Query
+                do { suggested = try QueryParser.parse(suggestion, notices: &suggestionNotices) } catch { throw .query(error) }
+                var instead = try search(suggested, options: options)
+                instead.notices = ["no paper matches '\(text)'; these are the results for '\(suggestion)'"] + instead.notices
+                instead.suggestion = suggestion
+                return instead
+            }
         }
         return results
     }

@@ -118,7 +118,13 @@ struct SuggestionTests {
         let few = try searcher.search("tranformer", options: options)
         #expect(few.hits.map(\.id) == ["typo"])
         #expect(few.suggestion == "transformer")
-        #expect(try searcher.search("+tranformer +graphs", options: options).suggestion == "+transformer +graphs")
+        // Nothing matches as written (no paper holds "tranformer" and "theory"): the suggestion's results,
+        // said so (here none either; with "layers", all 25).
+        let none = try searcher.search("+tranformer +theory", options: options)
+        #expect(none.suggestion == "+transformer +theory")
+        #expect(none.hits.isEmpty && none.notices.first == "no paper matches '+tranformer +theory'; these are the results for '+transformer +theory'")
+        let instead = try searcher.search("+tranformer +layers", options: options)
+        #expect(instead.suggestion == "+transformer +layers" && instead.hits.count == 10 && instead.totalHits == 25)
         // Many results, a word many papers hold, an excluded word, or corrections off: no suggestion.
         #expect(try searcher.search("transformer", options: options).suggestion == nil)
         #expect(try searcher.search("graphs -tranformer", options: options).suggestion == nil)
