@@ -234,14 +234,13 @@ struct PlanBuilder {
         guard words.count > 1 else { return nil }
         var kept: [String] = [], missing: [String] = []
         for word in words {
-            let terms = analyze(word, field: .text).map(\.term)
-            guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else {
+            guard let stem = correctableStem(of: word) else {
                 kept.append(word)
                 continue
             }
             // Through `term`, which keeps what it finds for the words' own plan below: no word is looked up
-            // twice, so queries without typos cost what they did.
-            var held = try term(.text, terms[0], field: .text) != nil
+            // twice.
+            var held = try term(.text, stem, field: .text) != nil
             do {
                 for name in keywordAnalyzer.terms(word) where !held { held = try index.lookup(.author, Array(name.utf8)) != nil }
             } catch { throw .index(error) }
@@ -249,10 +248,7 @@ struct PlanBuilder {
         }
         guard !missing.isEmpty else { return nil }
         // The words kept answer as before (and are not checked again).
-        let saved = correcting
-        correcting = false
-        var result = kept.isEmpty ? nil : try node(.words(kept.joined(separator: " "), field: .text), negated: false)
-        correcting = saved
+        var result = kept.isEmpty ? nil : try wordsAsWritten(kept.joined(separator: " "), field: .text)
         for word in missing {
             if let corrected = try correction(of: word) { result = PlanBuilder.either(result, corrected) }
         }
@@ -262,9 +258,7 @@ struct PlanBuilder {
     /// The terms near a word that no paper holds (`SearchOptions.corrections`): one word of five letters or
     /// more, without digits, searched as `Query.fuzzy` with the automatic edits; nil when nothing is near.
     private mutating func correction(of text: String) throws(Failure) -> PlanNode? {
-        let terms = analyze(text, field: .text).map(\.term)
-        // (Only words `fuzzy` does not hand back to `node` as plain words, which would correct them again.)
-        guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else { return nil }
+        guard correctableStem(of: text) != nil else { return nil }
         let before = plan.terms.count
         let found: PlanNode?
         let budgets = (prefixScanBudget, expansionBudget)
@@ -297,22 +291,12 @@ struct PlanBuilder {
         let edits = terms.count == 1 ? distance ?? Query.automaticEdits(forLength: terms[0].count) : 0
         guard namespace == .text || namespace == .author, edits > 0, PlanBuilder.canBeChanged(terms[0]) else {
             // The words as written, and only those (`word~0` asks for no other spelling).
-            let saved = correcting
-            correcting = false
-            defer { correcting = saved }
-            return try node(.words(text, field: field), negated: false)
+            return try wordsAsWritten(text, field: field)
         }
         let word = terms[0]
-        var read = 0
-        let found: [([UInt8], IndexedTerm, Int)]?
-        do {
-            found = try index.terms(near: word, in: namespace, distance: edits, sharedPrefix: sharedPrefix, budget: prefixScanBudget, termsRead: &read)
-        } catch { throw .index(error) }
-        prefixScanBudget -= read
-        guard var found else {
+        guard let found = try nearTerms(text, stem: word, in: namespace, edits: edits, sharedPrefix: sharedPrefix, budget: &prefixScanBudget) else {
             throw .query(QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: ""))
         }
-        if namespace == .text { found += try stemsOfNearSpellings(text, besides: Set(found.map(\.0)) .union([[namespace.rawValue] + word])) }
         let kept = found.sorted {
             ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency)
                 || (($0.2, -$0.1.documentFrequency) == ($1.2, -$1.1.documentFrequency) && $0.0.lexicographicallyPrecedes($1.0))
@@ -330,6 +314,48 @@ struct PlanBuilder {
         }
         if nodes.isEmpty { return .nothing }
         return nodes.count == 1 ? nodes[0] : .anyOf(nodes)
+    }
+
+    /// The terms of a node `termAlternatives` made.
+    private static func termCount(_ node: PlanNode?) -> Int {
+        switch node {
+        case .term: return 1
+        case let .anyOf(children): return children.count
+        default: return 0
+        }
+    }
+
+    /// `words` as written, never corrected (a fuzzy word's fallback, or the words of a clause found as typed).
+    private mutating func wordsAsWritten(_ words: String, field: QueryField) throws(Failure) -> PlanNode? {
+        let saved = correcting
+        correcting = false
+        defer { correcting = saved }
+        return try node(.words(words, field: field), negated: false)
+    }
+
+    /// The stem of a word a correction may change: one term of `Query.correctedLength` letters or more,
+    /// without digits.
+    func correctableStem(of word: String) -> [UInt8]? {
+        let terms = analyze(word, field: .text).map(\.term)
+        guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else { return nil }
+        return terms[0]
+    }
+
+    /// The terms near a word (`text` as typed, `stem` its analysed term) with their edits: those within
+    /// `edits` of the stem sharing its first `sharedPrefix` bytes (`FuzzyTermWalk`), and for text the stems
+    /// of the one-edit spellings of the word as typed (`stemsOfNearSpellings`). The walk's terms read come
+    /// off `budget`; nil when it would go below zero.
+    func nearTerms(_ text: String, stem: [UInt8], in namespace: FieldNamespace, edits: Int, sharedPrefix: Int,
+                   budget: inout Int) throws(Failure) -> [([UInt8], IndexedTerm, Int)]? {
+        var read = 0
+        let walked: [([UInt8], IndexedTerm, Int)]?
+        do {
+            walked = try index.terms(near: stem, in: namespace, distance: edits, sharedPrefix: sharedPrefix, budget: budget, termsRead: &read)
+        } catch { throw .index(error) }
+        budget -= read
+        guard var found = walked else { return nil }
+        if namespace == .text { found += try stemsOfNearSpellings(text, besides: Set(found.map(\.0)).union([[namespace.rawValue] + stem])) }
+        return found
     }
 
     /// A plan term's key in `termIndices` (a fuzzy word's terms have their own, by edits and blended frequency).
@@ -421,10 +447,10 @@ struct PlanBuilder {
             case .text, .title, .abstract:
                 let analysed = analyze(text, field: field).map(\.term)
                 let words = try termAlternatives(analysed, namespace: .text, field: field)
-                // A word no paper holds among several (checked only when some term was not found, so that
-                // queries without typos cost what they did).
+                // A word no paper holds among several (checked only when fewer terms were found than the
+                // words gave, so that queries without typos cost what they did).
                 if field == .text, correcting, !negated,
-                   analysed.contains(where: { $0.count >= Query.correctedLength && termIndices[PlanBuilder.key(.text, .text, $0)] == nil }),
+                   PlanBuilder.termCount(words) < Set(analysed.filter { !$0.isEmpty }).count,
                    let corrected = try correctingEach(text) {
                     return corrected
                 }

@@ -32,19 +32,23 @@ enum Suggestion {
     }
 
     private static func betterSpelling(of word: String, builder: PlanBuilder, index: SearchIndex) throws(IndexError) -> String? {
-        guard !word.isEmpty, word.allSatisfy(\.isLetter) else { return nil }
-        let terms = builder.analyze(word, field: .text).map(\.term)
-        guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else { return nil }
-        let stem = terms[0], key = [FieldNamespace.text.rawValue] + stem
+        guard !word.isEmpty, word.allSatisfy(\.isLetter), let stem = builder.correctableStem(of: word) else { return nil }
+        let key = [FieldNamespace.text.rawValue] + stem
         let frequency = try index.lookup(.text, stem)?.documentFrequency ?? 0
         guard frequency <= rareFrequency else { return nil }
-        var read = 0
-        var candidates = try index.terms(near: stem, in: .text, distance: Query.automaticEdits(forLength: stem.count), sharedPrefix: 1,
-                                         budget: Query.prefixScanLimit, termsRead: &read) ?? []
-        do {
-            candidates += try builder.stemsOfNearSpellings(word, besides: Set(candidates.map(\.0)).union([key]))
+        var budget = Query.prefixScanLimit
+        let candidates: [([UInt8], IndexedTerm, Int)]
+        do throws(PlanBuilder.Failure) {
+            if let near = try builder.nearTerms(word, stem: stem, in: .text, edits: Query.automaticEdits(forLength: stem.count),
+                                                sharedPrefix: 1, budget: &budget) {
+                candidates = near
+            } else {
+                // A walk past its budget leaves the one-edit spellings of the word as typed.
+                candidates = try builder.stemsOfNearSpellings(word, besides: [key])
+            }
         } catch {
-            if case let .index(damage) = error { throw damage }
+            guard case let .index(damage) = error else { return nil }  // (only index damage is thrown)
+            throw damage
         }
         let best = candidates.filter { $0.0 != key && $0.1.documentFrequency >= max(factor, factor * (frequency + 1)) }
             .min { ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency) }
