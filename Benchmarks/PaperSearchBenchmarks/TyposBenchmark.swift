@@ -7,7 +7,9 @@ import PaperSearch
 /// for with the automatic edits (`Query.automaticEdits`); p50 and p99 microseconds, terms read. Known items:
 /// for `--papers` random papers, three words of the title as plain words (around one of five letters or
 /// more), and the same with one or two random edits in that word; MRR@10 of the paper itself, without typos,
-/// with them as `papers search` runs (corrections on), and with them uncorrected (`--exact`).
+/// with them as `papers search` runs (corrections on), and with them uncorrected (`--exact`). "Did you mean":
+/// `--words` title words of five letters or more, each with one edit that makes a word no paper holds, searched
+/// alone: how often a suggestion is made, and how often it is the word meant (precision@1).
 func typosBenchmark() throws {
     guard arguments.count >= 2 else { usage() }
     let index = try SearchIndex.open(at: arguments[1])
@@ -32,12 +34,12 @@ func typosBenchmark() throws {
         .filter { $0.count >= 5 && $0.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } }
     let words = option("--words", default: 500)
     let clock = ContinuousClock()
-    let misspellings = (0..<words).map { _ in misspelt(terms[random.below(terms.count)], edits: 1) }
+    let walkWords = (0..<words).map { _ in misspelt(terms[random.below(terms.count)], edits: 1) }
     // As `word~` walks (no prefix held) and as a correction does (the first letter held).
     var walks: [(String, [Double], Int, Int)] = []
     for shared in [0, 1] {
         var times: [Double] = [], read = 0, found = 0
-        for word in misspellings {
+        for word in walkWords {
             var result = (found: 0, read: 0)
             times.append(seconds(try clock.measure {
                 result = try HotPaths.nearTerms(index, word: word, distance: Query.automaticEdits(forLength: word.count), sharedPrefix: shared)
@@ -75,6 +77,24 @@ func typosBenchmark() throws {
         reciprocal.uncorrected += try rank(typed, exact)
         queries += 1
     }
+    // "Did you mean": a title word of five letters or more with one edit, that no paper holds, searched alone;
+    // the suggestion is right when it analyses to the word's own term.
+    var misspellings = 0, suggested = 0, rightSuggestions = 0
+    let analyzer = Analyzer.english
+    while misspellings < option("--words", default: 500) {
+        let paper = try index.paper(at: random.below(index.documentCount))
+        let titleWords = paper.title.split(whereSeparator: { !$0.isLetter }).map { String($0).lowercased() }
+            .filter { $0.count >= 5 && $0.allSatisfy { $0 >= "a" && $0 <= "z" } }
+        guard let word = titleWords.isEmpty ? nil : titleWords[random.below(titleWords.count)] else { continue }
+        let typed = String(decoding: misspelt(Array(word.utf8), edits: 1), as: UTF8.self)
+        guard analyzer.terms(typed) != analyzer.terms(word), try index.documentFrequency(ofWord: Array((analyzer.terms(typed).first ?? "").utf8)) == 0
+        else { continue }
+        misspellings += 1
+        guard let suggestion = try searcher.search(typed, options: options).suggestion else { continue }
+        suggested += 1
+        if analyzer.terms(suggestion) == analyzer.terms(word) { rightSuggestions += 1 }
+    }
+
     var fields: [(String, JSONValue)] = [("benchmark", .string("typos")), ("index", .string(arguments[1])),
                                          ("papers", .integer(index.documentCount)), ("words", .integer(words))]
     for (name, times, read, found) in walks {
@@ -83,6 +103,8 @@ func typosBenchmark() throws {
     }
     fields += [("known_item_queries", .integer(queries)), ("mrr10_without_typos", .double(reciprocal.plain / Double(queries))),
                ("mrr10_with_typos", .double(reciprocal.typo / Double(queries))),
-               ("mrr10_with_typos_uncorrected", .double(reciprocal.uncorrected / Double(queries)))]
+               ("mrr10_with_typos_uncorrected", .double(reciprocal.uncorrected / Double(queries))),
+               ("suggestion_misspellings", .integer(misspellings)), ("suggestion_made", .double(Double(suggested) / Double(misspellings))),
+               ("suggestion_precision_at_1", .double(Double(rightSuggestions) / Double(max(1, suggested))))]
     emit(fields)
 }

@@ -15,6 +15,7 @@ enum PapersCommand {
         VerifyCommand.self,
         SearchCommand.self,
         SimilarCommand.self,
+        AcronymsCommand.self,
         ShowCommand.self,
         EvalCommand.self,
         BenchCommand.self,

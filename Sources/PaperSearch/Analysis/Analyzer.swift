@@ -1,6 +1,6 @@
 /// The analysis pipeline, used identically when indexing and when querying: tokenize (`Tokenizer`: case,
 /// diacritics, compounds, numbers, LaTeX, URLs), drop stop words (`StopWords`, keeping their positions),
-/// stem (`EnglishStemmer` or `PorterStemmer`). Its `name` and `Analyzer.version` are recorded in every index,
+/// spell British words the American way (`SpellingVariants`), stem (`EnglishStemmer` or `PorterStemmer`). Its `name` and `Analyzer.version` are recorded in every index,
 /// so a query is always analysed the way its index was built.
 public struct Analyzer: Sendable, Equatable {
     /// Which stemmer runs last.
@@ -25,18 +25,23 @@ public struct Analyzer: Sendable, Equatable {
     public static let english = Analyzer()
 
     /// Raised whenever the terms produced for some text change; indexes record it. (2: acronym plurals and
-    /// TeX accents.)
-    public static let version = 2
+    /// TeX accents; 3: British spellings indexed as American ones.)
+    public static let version = 3
 
     /// A name that identifies the configuration, e.g. "standard/english/lucene-33".
     public var name: String { "standard/\(stemmer.rawValue)/\(stopWords.name)" }
 
-    /// Stems one folded word in place with the configured stemmer.
+    /// Makes the term of one folded word in place: its American spelling (`SpellingVariants`), stemmed by
+    /// the configured stemmer. With no stemmer the word is kept as written.
     @inline(__always)
     func stem(_ word: inout [UInt8]) {
         switch stemmer {
-        case .english: EnglishStemmer.stem(&word)
-        case .porter: PorterStemmer.stem(&word)
+        case .english:
+            SpellingVariants.americanize(&word)
+            EnglishStemmer.stem(&word)
+        case .porter:
+            SpellingVariants.americanize(&word)
+            PorterStemmer.stem(&word)
         case .none: break
         }
     }
@@ -105,8 +110,9 @@ package protocol TermSink {
     mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int)
     /// Whether the sink needs the stem of a word starting with `byte`; when not, it gets the word unstemmed.
     /// Both stemmers keep a word's first byte (but for a leading apostrophe, which Porter2 drops: checked
-    /// against the official vocabularies in the tests), so a sink that only looks for certain stems can
-    /// decline every word whose first byte none of them has.
+    /// against the official vocabularies in the tests), and American spelling changes it only from "a" or
+    /// "o" to "e", so a sink that only looks for certain stems can decline every word whose first byte none
+    /// of them has.
     func needsStem(startingWith byte: UInt8) -> Bool
 }
 
@@ -159,6 +165,9 @@ public struct AnalyzedToken: Sendable, Equatable {
     /// The folded form (lowercase, no diacritics).
     public var folded: String
     public var kind: TokenKind
+    /// The American spelling a word was indexed under, when it was written another way ("quantization"
+    /// for "quantisation"; see `SpellingVariants`), else nil.
+    public var americanSpelling: String?
     /// The term that is indexed (the stem of a word), or nil when the token is dropped.
     public var indexedTerm: String?
     /// Why the token was dropped: "stop word" or "too long".
@@ -185,15 +194,22 @@ private struct TokenCollector: TokenizerSink {
         var reason: String?
         if term.isEmpty { reason = "too long" } else if kind == .word && analyzer.stopWords.contains(term) { reason = "stop word" }
         if let reason {
-            tokens.append(AnalyzedToken(text: text, folded: folded, kind: kind, indexedTerm: nil, droppedBecause: reason,
-                                        position: position + pendingIncrement, utf8Range: start..<end))
+            tokens.append(AnalyzedToken(text: text, folded: folded, kind: kind, americanSpelling: nil, indexedTerm: nil,
+                                        droppedBecause: reason, position: position + pendingIncrement, utf8Range: start..<end))
             return
         }
         position += pendingIncrement
         pendingIncrement = 0
         var stem = termBytes
-        if kind == .word { analyzer.stem(&stem) }
-        tokens.append(AnalyzedToken(text: text, folded: folded, kind: kind, indexedTerm: String(decoding: stem, as: UTF8.self),
-                                    droppedBecause: nil, position: position, utf8Range: start..<end))
+        var americanSpelling: String?
+        if kind == .word && analyzer.stemmer != .none {
+            var spelling = termBytes
+            SpellingVariants.americanize(&spelling)
+            if spelling != termBytes { americanSpelling = String(decoding: spelling, as: UTF8.self) }
+            analyzer.stem(&stem)
+        }
+        tokens.append(AnalyzedToken(text: text, folded: folded, kind: kind, americanSpelling: americanSpelling,
+                                    indexedTerm: String(decoding: stem, as: UTF8.self), droppedBecause: nil,
+                                    position: position, utf8Range: start..<end))
     }
 }

@@ -86,6 +86,8 @@ enum FieldNamespace: UInt8, CaseIterable {
     case id = 3
     /// Each category whole, folded ("cs.lg"), and its archive ("cs").
     case category = 4
+    /// The acronyms a paper defines, "binary neural networks (BNNs)", two terms each (`AcronymTerms`).
+    case acronym = 5
 }
 
 /// A build's random identity, stamped into every file.

@@ -49,8 +49,9 @@ struct SearchPlan {
     var root: PlanNode = .nothing
     /// Why nothing can match, when that is known before searching (e.g. only stop words).
     var notice: String?
-    /// Words no paper holds that were searched as their nearest spellings, said as notices.
-    var corrections: [String] = []
+    /// What planning did to the query that the results should say: words no paper holds searched as their
+    /// nearest spellings, acronyms searched with their long forms.
+    var notices: [String] = []
 
     /// Indices of the terms that add to the score (text terms outside exclusions).
     var scoringTerms: [Int] = []
@@ -147,7 +148,7 @@ struct PlanBuilder {
 
     let index: SearchIndex
     let parameters: BM25Parameters
-    private var plan = SearchPlan()
+    var plan = SearchPlan()
     private var termIndices: [String: Int] = [:]
     private let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
     /// Dictionary entries the query's prefixes may still scan, and terms they may still add.
@@ -156,11 +157,19 @@ struct PlanBuilder {
 
     /// Whether a word no paper holds is searched as its nearest spellings (`SearchOptions.corrections`).
     private var correcting: Bool
+    /// Whether plain words are searched with the acronyms and long forms they stand for
+    /// (`SearchOptions.acronyms`; not for a word asked for as written, `=BNN`).
+    var expandingAcronyms: Bool
+    /// While the long form of an acronym is planned: the scale of its terms' weights, and what `--explain` says.
+    var expansion: (scale: Double, note: String)?
+    /// How many terms the query's words make (in the title and abstract), for `acronymExpansions`.
+    var queryWordCount = 0
 
-    init(index: SearchIndex, parameters: BM25Parameters, correcting: Bool = true) {
+    init(index: SearchIndex, parameters: BM25Parameters, correcting: Bool = true, expandingAcronyms: Bool = true) {
         self.index = index
         self.parameters = parameters
         self.correcting = correcting
+        self.expandingAcronyms = expandingAcronyms
     }
 
     /// Why a query cannot be planned: it is too large, or the index is damaged.
@@ -169,11 +178,13 @@ struct PlanBuilder {
         case index(IndexError)
     }
 
-    static func build(_ query: Query, index: SearchIndex, parameters: BM25Parameters, correcting: Bool = true) throws(Failure) -> SearchPlan {
+    static func build(_ query: Query, index: SearchIndex, parameters: BM25Parameters, correcting: Bool = true,
+                      expandingAcronyms: Bool = true) throws(Failure) -> SearchPlan {
         if let depth = query.depthExceeding(Query.maximumDepth) {
             throw .query(QueryError(position: 0, message: "the query nests deeper than \(Query.maximumDepth) levels (found \(depth))", query: ""))
         }
-        var builder = PlanBuilder(index: index, parameters: parameters, correcting: correcting)
+        var builder = PlanBuilder(index: index, parameters: parameters, correcting: correcting, expandingAcronyms: expandingAcronyms)
+        builder.queryWordCount = builder.wordCount(query)
         let root = try builder.node(query, negated: false)
         builder.plan.root = root ?? .nothing
         if root == nil { builder.plan.notice = "the query has no searchable words (only stop words or punctuation)" }
@@ -201,9 +212,14 @@ struct PlanBuilder {
     /// any of them has: Lucene's blended rewrite, so that a rare misspelling does not outweigh the word it
     /// misspells), times `Query.fuzzyDiscount^edits`; each is its own plan term (the same word asked for in
     /// another clause weighs as usual there).
-    private mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField, edits: Int = 0,
-                               of word: [UInt8] = [], blendedFrequency: Int? = nil) throws(Failure) -> Int? {
-        let key = PlanBuilder.key(namespace, field, bytes, fuzzy: blendedFrequency.map { "~\(edits)/\($0)/" } ?? "")
+    /// A term standing for an acronym or its long form (`acronymExpansions`) weighs `scale` times its own
+    /// weight, and `--explain` adds `note`.
+    mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField, edits: Int = 0,
+                               of word: [UInt8] = [], blendedFrequency: Int? = nil, scale: Double = 1,
+                               note: String? = nil) throws(Failure) -> Int? {
+        let (scale, note) = expansion.map { ($0.scale, Optional($0.note)) } ?? (scale, note)
+        let key = PlanBuilder.key(namespace, field, bytes, fuzzy: (blendedFrequency.map { "~\(edits)/\($0)/" } ?? "")
+                                    + (note.map { "=\($0)/" } ?? ""))
         if let existing = termIndices[key] { return existing }
         let found: IndexedTerm?
         do { found = try index.lookup(namespace, bytes) } catch { throw .index(error) }
@@ -215,13 +231,15 @@ struct PlanBuilder {
         // Plain words score among the authors; an `author:` clause selects, as the other fields do.
         case .author: weight = field == .text ? parameters.authorWeight * idf : 0
         case .id: weight = field == .text ? PlanBuilder.knownItemWeight : 0
-        case .venue, .category: weight = 0
+        case .venue, .category, .acronym: weight = 0
         }
         let text = String(decoding: bytes, as: UTF8.self)
         var display = field == .text ? text : "\(field.rawValue):\(text)"
         let discount = (0..<edits).reduce(1.0) { product, _ in product * Query.fuzzyDiscount }
         if edits > 0 { display += " (\(edits) edit\(edits == 1 ? "" : "s") from \(String(decoding: word, as: UTF8.self)), idf ×\(discount))" }
-        plan.terms.append(PlanTerm(namespace: namespace, bytes: bytes, field: field, indexed: indexed, weight: weight * discount, display: display))
+        if let note { display += " (\(note), idf ×\((scale * 100).rounded() / 100))" }
+        plan.terms.append(PlanTerm(namespace: namespace, bytes: bytes, field: field, indexed: indexed,
+                                   weight: weight * discount * scale, display: display))
         termIndices[key] = plan.terms.count - 1
         return plan.terms.count - 1
     }
@@ -269,13 +287,13 @@ struct PlanBuilder {
             // and said; a budget the user's own prefixes or fuzzy words exceed is still an error.
             guard case .query = error else { throw error }
             (prefixScanBudget, expansionBudget) = budgets
-            plan.corrections.append("'\(text)' is in no paper, and too many words are near it to search them")
+            plan.notices.append("'\(text)' is in no paper, and too many words are near it to search them")
             return nil
         }
         guard let node = found, plan.terms.count > before else { return nil }
         let shown = plan.terms[before...].sorted { $0.indexed.documentFrequency > $1.indexed.documentFrequency }
             .prefix(3).map { String(decoding: $0.bytes, as: UTF8.self) }
-        plan.corrections.append("'\(text)' is in no paper; searched words near it: \(shown.joined(separator: ", "))"
+        plan.notices.append("'\(text)' is in no paper; searched words near it: \(shown.joined(separator: ", "))"
             + (plan.terms.count - before > 3 ? " and \(plan.terms.count - before - 3) more" : "") + " (--exact to turn this off)")
         return node
     }
@@ -327,9 +345,9 @@ struct PlanBuilder {
 
     /// `words` as written, never corrected (a fuzzy word's fallback, or the words of a clause found as typed).
     private mutating func wordsAsWritten(_ words: String, field: QueryField) throws(Failure) -> PlanNode? {
-        let saved = correcting
-        correcting = false
-        defer { correcting = saved }
+        let saved = (correcting, expandingAcronyms)
+        (correcting, expandingAcronyms) = (false, false)
+        defer { (correcting, expandingAcronyms) = saved }
         return try node(.words(words, field: field), negated: false)
     }
 
@@ -431,7 +449,7 @@ struct PlanBuilder {
     }
 
     /// nil: the clause has nothing searchable and drops out.
-    private mutating func node(_ query: Query, negated: Bool) throws(Failure) -> PlanNode? {
+    mutating func node(_ query: Query, negated: Bool) throws(Failure) -> PlanNode? {
         switch query {
         case let .words(text, field):
             switch field {
@@ -465,7 +483,8 @@ struct PlanBuilder {
                 for token in text.split(whereSeparator: { $0 == " " }) where PaperID.arxivID(in: String(token)) != nil {
                     ids = PlanBuilder.either(ids, try idNode(String(token), field: .text))
                 }
-                let found = PlanBuilder.either(PlanBuilder.either(words, authors), ids)
+                let acronyms = expandingAcronyms && !negated ? try acronymExpansions(text) : nil
+                let found = PlanBuilder.either(PlanBuilder.either(PlanBuilder.either(words, acronyms), authors), ids)
                 // A word no paper holds, of five letters or more: its nearest spellings.
                 if correcting, !negated, case .nothing = found ?? .nothing, let corrected = try correction(of: text) {
                     return corrected
@@ -514,11 +533,14 @@ struct PlanBuilder {
             let folded = field == .category ? PaperAnalyzer.keyword(text)
                                             : keywordAnalyzer.tokens(text).compactMap(\.indexedTerm).joined()
             guard !folded.isEmpty else { return nil }
-            // "quantization*" should find "quantiz" (the stem); use the stem when it is a prefix of the word.
+            // "quantization*" should find "quantiz" (the stem); use the stem when it is a prefix of the word
+            // (as spelled in the index: "quantisation*" too).
             var prefix = folded
-            if namespace == .text {
-                let stem = EnglishStemmer.stem(folded)
-                if folded.hasPrefix(stem), !stem.isEmpty { prefix = stem }
+            if namespace == .text && index.analyzer.stemmer != .none {
+                prefix = SpellingVariants.americanize(folded)
+                var stem = Array(folded.utf8)
+                index.analyzer.stem(&stem)
+                if !stem.isEmpty && prefix.utf8.starts(with: stem) { prefix = String(decoding: stem, as: UTF8.self) }
             }
             // Every term with the prefix is read (within the query's budget), so the most frequent are kept.
             let expansions: [([UInt8], IndexedTerm)], truncated: Bool
@@ -562,6 +584,7 @@ struct PlanBuilder {
                 if case .nothing = node { continue }
                 optionalNodes.append(node)
             }
+            if expandingAcronyms && !negated { optionalNodes += try shortForms(ofWordClauses: should) }
             for clause in mustNot {
                 guard let node = try node(clause, negated: !negated) else { continue }
                 if case .nothing = node { continue }

@@ -10,6 +10,8 @@
 ///     title:(binary OR ternary)         a group in a field
 ///     year:2021  year:2019..2023        years: one, a range, or year:>=2020, >2020, <=2020, <2020
 ///     quantiz*                          every term that starts with "quantiz"
+///     tranformer~  tranformer~2         the word and its near spellings (one or two edits)
+///     =BNN                              the word as written: no acronym expansion, no correction
 ///
 /// Juxtaposed clauses are alternatives (OR) unless marked with `+` or `-`, as in Lucene — except that a
 /// required clause that only filters (a year, category, venue, author or id) leaves the other clauses
@@ -226,6 +228,10 @@ private struct Parser {
         }
         if token.count > 1, token.hasSuffix("*"), !token.dropLast().contains("*") {
             return .prefix(String(token.dropLast()), field: field ?? .text)
+        }
+        // =word: the word as written (no acronym expansion, no correction), as word~0.
+        if token.count > 1, token.hasPrefix("="), !token.dropFirst().hasPrefix("=") {
+            return .fuzzy(String(token.dropFirst()), distance: 0, field: field ?? .text)
         }
         // word~ and word~N: a fuzzy word.
         if let tilde = token.lastIndex(of: "~"), tilde != token.startIndex {

@@ -155,7 +155,7 @@ struct ScoringContext {
 
 /// The saturation of terms outside the title and abstract, whose one frequency lane is the title's: an
 /// author word scores as BM25 without length normalisation (tf / (k1 + tf); names are short and alike), an
-/// id counts fully (1) when named, venue and category terms only match (0). `nil`: not in the paper.
+/// id counts fully (1) when named, venue, category and acronym terms only match (0). `nil`: not in the paper.
 enum PostingsFieldSaturation {
     @inline(__always)
     static func of(_ namespace: FieldNamespace, _ frequency: UInt32, k1: Double) -> Double? {
@@ -165,7 +165,7 @@ enum PostingsFieldSaturation {
             let tf = Double(frequency)
             return tf / (k1 + tf)
         case .id: return 1
-        case .text, .venue, .category: return 0
+        case .text, .venue, .category, .acronym: return 0
         }
     }
 }

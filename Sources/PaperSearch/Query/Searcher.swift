@@ -80,6 +80,10 @@ public struct SearchOptions: Sendable {
     /// spellings (`Query.fuzzy` with the automatic edits), saying so in `SearchResults.notices`; false: words
     /// as written only (`papers search --exact`).
     public var corrections = true
+    /// Search a word that papers define as an acronym also as its long form, and a long form also as its
+    /// acronym (`PlanBuilder.acronymExpansions`), saying so in `SearchResults.notices`; a word written `=BNN`
+    /// is searched alone either way.
+    public var acronyms = true
 
     public init(limit: Int = 10, offset: Int = 0, snippets: Bool = true, explain: Bool = false, exhaustive: Bool = false,
                 records: Bool = true) {
@@ -141,7 +145,10 @@ public struct Searcher: Sendable {
     /// Searches with a built query.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
         let plan: SearchPlan
-        do { plan = try PlanBuilder.build(query, index: index, parameters: parameters, correcting: options.corrections) } catch {
+        do {
+            plan = try PlanBuilder.build(query, index: index, parameters: parameters, correcting: options.corrections,
+                                         expandingAcronyms: options.acronyms)
+        } catch {
             switch error {
             case let .query(problem): throw .query(problem)
             case let .index(damage): throw .index(damage)
@@ -174,7 +181,7 @@ public struct Searcher: Sendable {
                 hits.append(hit)
             }
             return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, facets: facets, notice: plan.notice,
-                                 notices: plan.corrections, query: query)
+                                 notices: plan.notices, query: query)
         } catch {
             throw .index(error)
         }

@@ -69,6 +69,11 @@ public struct Snippet: Sendable, Equatable {
             if let first = term.bytes.first { collector.addFirstByte(first) }
             weights.append(max(term.weight, 0.01))
         }
+        if collector.needsStem(startingWith: UInt8(ascii: "e")) {
+            // American spelling turns a leading "ae" or "oe" into "e" (aetiology, oestrogen).
+            collector.addFirstByte(UInt8(ascii: "a"))
+            collector.addFirstByte(UInt8(ascii: "o"))
+        }
         collector.addFirstByte(UInt8(ascii: "'"))  // Porter2 drops a leading apostrophe
         collector.addFirstByte(0xE2)  // the first byte of a typographic apostrophe, should one reach the stemmer
         index.analyzer.analyze(abstract, scratch: &scratch, into: &collector)

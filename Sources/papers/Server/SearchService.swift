@@ -125,10 +125,8 @@ final class SearchService: Sendable {
         do {
             let results = try currentSearcher().search(text, options: options)
             return .json(SearchCommand.resultsJSON(results, text: text, offset: options.offset))
-        } catch let error as SearchError {
-            return failure(error)
         } catch {
-            return .error(500, "\(error)")
+            return failure(error)
         }
     }
 

@@ -7,13 +7,15 @@ enum AnalyzeCommand: Command {
     static let abstract = "Show how a text is tokenized, which words are dropped, and what each term stems to."
     static let discussion = """
         Without TEXT (or with -) the text is read from standard input. Each token is listed with its position,
-        its folded form and the term that is indexed, or why it was dropped.
+        its folded form and the term that is indexed, or why it was dropped. British spellings are indexed as
+        American ones (quantisation as quantization, colour as color), and the listing says so.
         With --stem, standard input is read as one word a line and one stem a line is written, nothing else,
         so that a stemmer can be checked against a vocabulary from the shell.
 
         EXAMPLES:
           papers analyze "Pre-training of Deep Bidirectional Transformers"
           papers analyze --stemmer porter --json "generalization"
+          papers analyze "quantisation of colour images, analysed"
           papers analyze --stem < voc.txt | diff - output.txt
         """
     static let options: [OptionSpec] = [
@@ -45,6 +47,7 @@ enum AnalyzeCommand: Command {
                 .object(JSONObject([
                     ("text", .string(token.text)), ("folded", .string(token.folded)), ("kind", .string(token.kind.rawValue)),
                     ("position", .integer(token.position)), ("term", token.indexedTerm.map { .string($0) } ?? .null),
+                    ("americanSpelling", token.americanSpelling.map { .string($0) } ?? .null),
                     ("dropped", token.droppedBecause.map { .string($0) } ?? .null),
                     ("start", .integer(token.utf8Range.lowerBound)), ("end", .integer(token.utf8Range.upperBound)),
                 ]))
@@ -56,7 +59,8 @@ enum AnalyzeCommand: Command {
         let width = min(30, max(5, tokens.map(\.text.count).max() ?? 0))
         context.output.line("pos".padding(to: 5) + "token".padding(to: width) + "kind".padding(to: 8) + "term")
         for token in tokens {
-            let term = token.indexedTerm ?? "(dropped: \(token.droppedBecause ?? "?"))"
+            var term = token.indexedTerm ?? "(dropped: \(token.droppedBecause ?? "?"))"
+            if let spelling = token.americanSpelling { term += "  (spelled \(spelling))" }
             context.output.line(String(token.position).padding(to: 5) + token.text.padding(to: width)
                 + token.kind.rawValue.padding(to: 8) + term)
         }

@@ -24,12 +24,15 @@ enum IndexAccess {
             }
         }
         guard case let .failure(failure) = opened else { return try opened.get() }
-        let isOlderFormat = if case .formatTooOld = failure { true } else { false }
-        guard isDefault, failure == .notFound(path: directory) || isOlderFormat else { throw failure }
+        let madeByOlderVersion = switch failure {
+        case .formatTooOld, .analyzerMismatch: true
+        default: false
+        }
+        guard isDefault, failure == .notFound(path: directory) || madeByOlderVersion else { throw failure }
         // Outside a checkout there is nothing to build the default index from: say where we looked, and how
         // to index one's own papers, and create nothing.
         guard FileSystem.isDirectory("Corpus") else { throw IndexAccessError.noIndexHere(directory: directory) }
-        context.errors.line(isOlderFormat ? "The index at \(directory) has an older format: rebuilding it from Corpus..."
+        context.errors.line(madeByOlderVersion ? "The index at \(directory) was made by an older PaperSearch: rebuilding it from Corpus..."
                                           : "No index yet at \(directory): building it from Corpus (once)...")
         let (summary, _) = try IndexBuilder.build(corpus: ["Corpus"], into: directory)
         context.errors.line("Indexed \(Format.grouped(summary.documentCount)) papers in \(Format.decimal(summary.seconds, places: 2)) s.")
@@ -103,7 +106,7 @@ enum SearchCommand: Command {
         .flag("--json", help: "Print the results as JSON."),
         .flag("--explain", help: "Show each result's score broken into terms."),
         .flag("--plain", help: "Take the query as plain words, not the query language."),
-        .flag("--exact", help: "Search a word no paper holds as written (no near spellings)."),
+        .flag("--exact", help: "Search the words as written: no near spellings of a word no paper holds, no acronym expansion."),
         .option("--sort", value: "ORDER", help: "relevance (default), -date (newest first) or date (oldest first)."),
         .option("--facets", value: "FIELDS", help: "Count every match by year, category, venue, author (comma-separated)."),
         .option("--facet-limit", value: "N", help: "How many values of each facet to show (default 10)."),
@@ -130,6 +133,7 @@ enum SearchCommand: Command {
         var options = SearchOptions(limit: limit, offset: offset, snippets: true, explain: arguments.has("--explain"),
                                     exhaustive: arguments.has("--exhaustive"))
         options.corrections = !arguments.has("--exact")
+        options.acronyms = !arguments.has("--exact")
         let sortName = arguments.value("--sort") ?? "relevance"
         guard let sort = SortOrder(rawValue: sortName) else {
             throw UsageError("--sort takes relevance, date or -date, not '\(sortName)'")
@@ -295,6 +299,7 @@ enum SearchCommand: Command {
         let searcher = try IndexAccess.searcher(index, arguments)
         var options = SearchOptions(limit: limit, snippets: false, exhaustive: arguments.has("--exhaustive"), records: false)
         options.corrections = !arguments.has("--exact")
+        options.acronyms = !arguments.has("--exact")
         var lines: [UInt8] = []
         var failures = 0
         for query in queries {

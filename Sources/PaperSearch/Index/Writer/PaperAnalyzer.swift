@@ -49,16 +49,31 @@ struct PaperAnalyzer {
 
     init(analyzer: Analyzer) { self.analyzer = analyzer }
 
-    /// Receives the analyzer's terms into an `AnalyzedPaper`, grouped by term.
+    /// Receives the analyzer's terms into an `AnalyzedPaper`, grouped by term; keeps a copy of those within
+    /// the byte ranges of the acronym definitions in the text (`capture`).
     private struct Sink: TermSink {
         var paper = AnalyzedPaper()
         var grouper = DocumentTermGrouper()
         var namespace: FieldNamespace = .text
         var positionBase = 0
+        /// Byte ranges in order, whose terms are copied into `captured` (one list a range); `captureStart` is
+        /// the first that a term may still fall in (`Int.max`: none), so that other terms cost one compare.
+        var captureRanges: [Range<Int>] = []
+        var captured: [[(term: [UInt8]?, position: Int)]] = []
+        private var captureIndex = 0
+        private var captureStart = Int.max
 
         init() {}
 
+        mutating func capture(_ ranges: [Range<Int>]) {
+            captureRanges = ranges
+            captured = Array(repeating: [], count: ranges.count)
+            captureIndex = 0
+            captureStart = ranges.first?.lowerBound ?? Int.max
+        }
+
         mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+            if start >= captureStart { keep(term, position: position, start: start, end: end) }
             grouper.add(term, namespace: namespace, position: positionBase + position)
             // An author's word also stands as its initial ("zechun" -> "z."), so that "Z. Liu" finds it.
             if namespace == .author, let initial = AuthorName.initial(of: term) {
@@ -69,6 +84,20 @@ struct PaperAnalyzer {
         mutating func add(_ term: Span<UInt8>, _ namespace: FieldNamespace) {
             grouper.add(term, namespace: namespace, position: 0)
         }
+
+        private mutating func keep(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+            while captureIndex < captureRanges.count && captureRanges[captureIndex].upperBound <= start { captureIndex += 1 }
+            guard captureIndex < captureRanges.count else {
+                captureStart = Int.max
+                return
+            }
+            captureStart = captureRanges[captureIndex].lowerBound
+            guard start >= captureStart && end <= captureRanges[captureIndex].upperBound else { return }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(term.count)
+            for index in term.indices { bytes.append(term[index]) }
+            captured[captureIndex].append((bytes, position))
+        }
     }
 
     /// Analyses a paper; with a `dictionary`, its record is compressed too (the costly part of storing it).
@@ -78,9 +107,10 @@ struct PaperAnalyzer {
         swap(&sink.paper, &result)
         swap(&sink.grouper, &grouper)
         sink.grouper.begin()
-        let titleLength = analyzer.analyze(paper.title, scratch: &scratch, into: &sink)
+        var longForms: [[UInt8]] = []
+        let titleLength = analyzeText(paper.title, into: &sink, recording: &longForms)
         sink.positionBase = IndexFormat.abstractPositionBase
-        let abstractLength = analyzer.analyze(paper.abstract, scratch: &scratch, into: &sink)
+        let abstractLength = analyzeText(paper.abstract, into: &sink, recording: &longForms)
         sink.namespace = .author
         for (index, name) in paper.authors.prefix(1000).enumerated() {
             sink.positionBase = index * IndexFormat.authorPositionGap
@@ -118,6 +148,31 @@ struct PaperAnalyzer {
             if compressor?.dictionary !== dictionary { compressor = (dictionary, RecordCompression.Compressor(dictionary: dictionary.bytes)) }
             compressor?.compressor.compress(result.record, into: &result.compressedRecord)
         }
+    }
+
+    /// Analyses a title or an abstract, and adds the terms of the acronyms it defines (`SchwartzHearst`,
+    /// `AcronymTerms`) from the terms the analysis made of them; `recorded`: the long-form terms the paper
+    /// has added, so that it records each pair once. Returns the field length.
+    private mutating func analyzeText(_ text: String, into sink: inout Sink, recording recorded: inout [[UInt8]]) -> Int {
+        var text = text
+        text.makeContiguousUTF8()
+        let definitions = SchwartzHearst.definitions(in: text.utf8.span)
+        sink.capture(definitions.flatMap { [$0.longForm, $0.shortForm] })
+        let length = analyzer.analyze(text, scratch: &scratch, into: &sink)
+        guard !definitions.isEmpty else { return length }
+        let captured = sink.captured
+        sink.capture([])
+        let utf8 = Array(text.utf8)
+        for (index, definition) in definitions.enumerated() {
+            let written = String(decoding: utf8[definition.longForm], as: UTF8.self)
+            guard let terms = AcronymTerms.terms(shortForm: captured[2 * index + 1], longForm: captured[2 * index],
+                                                 written: written),
+                  !recorded.contains(terms.longForm) else { continue }
+            recorded.append(terms.longForm)
+            sink.add(terms.definition.span, .acronym)
+            sink.add(terms.longForm.span, .acronym)
+        }
+        return length
     }
 
     /// A venue or category as matched whole: white space collapsed, lower case.

@@ -1,0 +1,126 @@
+/// Plain words with the acronyms the index learned (`SearchIndex.learnedAcronyms`, trusted pairs only): a
+/// word that is a short form also finds its long forms, each as a phrase ("BNN" finds "binary neural
+/// networks"), and words that are a long form also find its short form. The other form weighs
+/// `Query.acronymDiscount` of the form the query wrote — of the acronym's idf for a long form, its words
+/// sharing that weight in proportion to their own; of the long form's words' idfs together for an acronym —
+/// so papers using the query's own words rank first and papers using only the other form rank among them.
+/// Only in short queries (`Query.acronymQueryWords`), and a long form only when it makes half the query's
+/// words. A word asked for as written (`=BNN`) is not expanded, nor are excluded words; a long form is found
+/// within one clause of plain words or across neighbouring ones.
+extension PlanBuilder {
+    /// The expansions of a plain-words clause, or nil when it has none; each is said in the plan's notices.
+    mutating func acronymExpansions(_ text: String) throws(Failure) -> PlanNode? {
+        let tokens = index.analyzer.tokens(text)
+        var nodes: [PlanNode] = []
+        var expanded = Set<[UInt8]>()
+        for token in tokens where queryWordCount <= Query.acronymQueryWords {
+            guard let term = token.indexedTerm.map({ Array($0.utf8) }), (2...10).contains(term.count),
+                  expanded.insert(term).inserted else { continue }
+            let longForms: [LearnedAcronym]
+            do { longForms = try index.trustedLongForms(ofShortForm: term) } catch { throw .index(error) }
+            guard !longForms.isEmpty, let acronym = try self.term(.text, term, field: .text) else { continue }
+            for longForm in longForms {
+                guard let phrase = try phrase(of: longForm, weighing: Query.acronymDiscount * plan.terms[acronym].weight) else { continue }
+                nodes.append(phrase)
+                plan.notices.append("'\(token.text)' also searched as \"\(longForm.longForm)\" (=\(token.text) searches the word alone)")
+            }
+        }
+        nodes += try shortForms(of: tokens)
+        if nodes.isEmpty { return nil }
+        return nodes.count == 1 ? nodes[0] : .anyOf(nodes)
+    }
+
+    /// The short forms of the long forms in a query's plain words written as clauses of their own
+    /// (`binary neural networks` parses as three), as optional terms.
+    mutating func shortForms(ofWordClauses clauses: [Query]) throws(Failure) -> [PlanNode] {
+        var nodes: [PlanNode] = []
+        var run: [String] = []
+        for clause in clauses + [.years(0...0)] {
+            if case let .words(text, .text) = clause {
+                run.append(text)
+                continue
+            }
+            if run.count >= 2 { nodes += try shortForms(of: index.analyzer.tokens(run.joined(separator: " "))) }
+            run.removeAll()
+        }
+        return nodes
+    }
+
+    /// The short forms of the long forms among `tokens`: runs of two to eight positions.
+    private mutating func shortForms(of analysed: [AnalyzedToken]) throws(Failure) -> [PlanNode] {
+        let tokens = analysed.map { (term: $0.indexedTerm.map { Array($0.utf8) }, position: $0.position) }
+        var starts: [Int] = []
+        for index in tokens.indices where index == 0 || tokens[index].position != tokens[index - 1].position { starts.append(index) }
+        guard starts.count >= 2 else { return [] }
+        var nodes: [PlanNode] = []
+        for (s, start) in starts.enumerated() {
+            // The word that starts a long form is its first position's last token (a compound's joined form).
+            let firstEnd = s + 1 < starts.count ? starts[s + 1] : tokens.count
+            guard let first = tokens[firstEnd - 1].term else { continue }
+            // Most words start no long form: one dictionary probe says so.
+            let probe = [FieldNamespace.acronym.rawValue, AcronymTerms.longFormTag] + first + [UInt8(ascii: " ")]
+            do {
+                let (found, truncated) = try index.terms(withPrefix: probe, limit: 1)
+                guard !found.isEmpty || truncated else { continue }
+            } catch { throw .index(error) }
+            for e in (s + 2)..<(min(starts.count, s + 8) + 1) {
+                let end = e < starts.count ? starts[e] : tokens.count
+                guard tokens[end - 1].term != nil, let key = AcronymTerms.longFormKey(tokens[start..<end]),
+                      2 * tokens[start..<end].count(where: { $0.term != nil }) >= queryWordCount else { continue }
+                let acronyms: [LearnedAcronym]
+                do { acronyms = try index.trustedShortForms(ofLongForm: key) } catch { throw .index(error) }
+                for acronym in acronyms {
+                    let weight = Query.acronymDiscount * (try longFormWeight(key) ?? 0)
+                    let shortForm = Array(acronym.shortForm.utf8)
+                    guard weight > 0, let found = try index(of: shortForm) else { continue }
+                    let own = BM25.idf(documentFrequency: found.documentFrequency, documentCount: index.documentCount)
+                    if let term = try term(.text, shortForm, field: .text, scale: weight / own,
+                                           note: "acronym of \(acronym.longForm)") {
+                        nodes.append(.term(term))
+                        plan.notices.append("\"\(acronym.longForm)\" also searched as \(acronym.shortForm.uppercased())")
+                    }
+                }
+            }
+        }
+        return nodes
+    }
+
+    /// A long form as a phrase (as the papers most often write it, so a compound matches written either way)
+    /// whose terms weigh `weight` together, shared in proportion to their idfs; nil when a word of it is in no
+    /// live paper.
+    private mutating func phrase(of longForm: LearnedAcronym, weighing weight: Double) throws(Failure) -> PlanNode? {
+        guard let total = try longFormWeight(longForm.longFormKey) else { return nil }
+        expansion = (weight / total, "in \(longForm.longForm), for \(longForm.shortForm.uppercased())")
+        defer { expansion = nil }
+        guard let node = try node(.phrase(longForm.longForm, field: .text), negated: false) else { return nil }
+        if case .nothing = node { return nil }
+        return node
+    }
+
+    /// The idfs of a long form's words summed; nil when one is in no live paper.
+    private func longFormWeight(_ key: [UInt8]) throws(Failure) -> Double? {
+        var total = 0.0
+        for word in key.split(separator: UInt8(ascii: " ")) {
+            guard let found = try index(of: Array(word)) else { return nil }
+            total += BM25.idf(documentFrequency: found.documentFrequency, documentCount: index.documentCount)
+        }
+        return total
+    }
+
+    private func index(of word: [UInt8]) throws(Failure) -> IndexedTerm? {
+        do { return try index.lookup(.text, word) } catch { throw .index(error) }
+    }
+}
+
+
+extension PlanBuilder {
+    /// The terms of the plain words of a query (title and abstract fields), counted as the analyzer makes them.
+    func wordCount(_ query: Query) -> Int {
+        switch query {
+        case let .words(text, field) where field == .text || field == .title || field == .abstract:
+            return index.analyzer.tokens(text).count { $0.indexedTerm != nil }
+        case let .boolean(must, should, _): return (must + should).reduce(0) { $0 + wordCount($1) }
+        default: return 0
+        }
+    }
+}
