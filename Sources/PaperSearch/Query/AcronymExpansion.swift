@@ -19,11 +19,14 @@ extension PlanBuilder {
             let longForms: [LearnedAcronym]
             do { longForms = try index.trustedLongForms(ofShortForm: term) } catch { throw .index(error) }
             guard !longForms.isEmpty, let acronym = try self.term(.text, term, field: .text) else { continue }
+            var forms = [[acronym]]
             for longForm in longForms {
                 guard let phrase = try phrase(of: longForm, weighing: Query.acronymDiscount * plan.terms[acronym].weight) else { continue }
                 nodes.append(phrase)
+                forms.append(PlanBuilder.terms(of: phrase))
                 plan.notices.append("'\(token.text)' also searched as \"\(longForm.longForm)\" (=\(token.text) searches the word alone)")
             }
+            addAlternatives(forms)
         }
         nodes += try shortForms(of: tokens)
         if nodes.isEmpty { return nil }
@@ -77,6 +80,11 @@ extension PlanBuilder {
                     if let term = try term(.text, shortForm, field: .text, scale: weight / own,
                                            note: "acronym of \(acronym.longForm)") {
                         nodes.append(.term(term))
+                        // The query's own terms of the long form are the other form.
+                        let written = key.split(separator: UInt8(ascii: " ")).compactMap {
+                            termIndices[PlanBuilder.key(.text, .text, Array($0))]
+                        }
+                        addAlternatives([written, [term]])
                         plan.notices.append("\"\(acronym.longForm)\" also searched as \(acronym.shortForm.uppercased())")
                     }
                 }
@@ -95,6 +103,28 @@ extension PlanBuilder {
         guard let node = try node(.phrase(longForm.longForm, field: .text), negated: false) else { return nil }
         if case .nothing = node { return nil }
         return node
+    }
+
+    /// Records forms of one thing as alternatives (`SearchPlan.alternatives`), unless a term of them is in a
+    /// group already (a term scores in one group at most) or there is only one form.
+    private mutating func addAlternatives(_ forms: [[Int]]) {
+        let forms = forms.filter { !$0.isEmpty }
+        let grouped = Set(plan.alternatives.joined().joined())
+        guard forms.count > 1, !forms.joined().contains(where: grouped.contains),
+              Set(forms.joined()).count == forms.joined().count else { return }
+        plan.alternatives.append(forms)
+    }
+
+    /// Every term of a node.
+    static func terms(of node: PlanNode) -> [Int] {
+        switch node {
+        case let .term(index): return [index]
+        case let .anyOf(children): return children.flatMap(terms(of:))
+        case let .phrase(groups, _): return groups.flatMap(\.terms)
+        case let .author(parts): return Array(parts.joined())
+        case let .boolean(must, should, mustNot): return (must + should + mustNot).flatMap(terms(of:))
+        case .years, .nothing: return []
+        }
     }
 
     /// The idfs of a long form's words summed; nil when one is in no live paper.

@@ -55,6 +55,16 @@ struct SearchPlan {
 
     /// Indices of the terms that add to the score (text terms outside exclusions).
     var scoringTerms: [Int] = []
+    /// Forms of one thing that score as alternatives (an acronym and its long forms): a paper scores the best
+    /// form of each group (the sum of the form's scoring terms), not all of them, so that a paper using both
+    /// forms does not outrank every paper that uses one. A term is in at most one group.
+    var alternatives: [[[Int]]] = []
+    /// The scoring terms in no group of `alternatives`: these add up as usual.
+    var ungroupedScoringTerms: [Int] {
+        guard !alternatives.isEmpty else { return scoringTerms }
+        let grouped = Set(alternatives.joined().joined())
+        return scoringTerms.filter { !grouped.contains($0) }
+    }
 
     enum Shape {
         /// Any of the terms (ranked OR), in papers every filter holds (`word +year:>=2020 +category:cs.LG`;
@@ -68,6 +78,11 @@ struct SearchPlan {
     }
 
     var shape: Shape {
+        // Alternatives score otherwise than as a sum, which only the general path does.
+        if !alternatives.isEmpty {
+            if case .nothing = root { return .empty }
+            return .general
+        }
         switch root {
         case .nothing: return .empty
         case let .term(index): return .disjunction(terms: [index], filters: [], exclusions: [])
@@ -149,7 +164,7 @@ struct PlanBuilder {
     let index: SearchIndex
     let parameters: BM25Parameters
     var plan = SearchPlan()
-    private var termIndices: [String: Int] = [:]
+    var termIndices: [String: Int] = [:]
     private let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
     /// Dictionary entries the query's prefixes may still scan, and terms they may still add.
     private var prefixScanBudget = Query.prefixScanLimit
@@ -191,6 +206,7 @@ struct PlanBuilder {
         var scoring = Set<Int>()
         builder.collectScoring(builder.plan.root, negated: false, into: &scoring)
         builder.plan.scoringTerms = scoring.sorted()
+        builder.plan.alternatives = builder.plan.alternatives.map { group in group.map { $0.filter(scoring.contains) } }
         return builder.plan
     }
 
@@ -377,7 +393,7 @@ struct PlanBuilder {
     }
 
     /// A plan term's key in `termIndices` (a fuzzy word's terms have their own, by edits and blended frequency).
-    private static func key(_ namespace: FieldNamespace, _ field: QueryField, _ bytes: [UInt8], fuzzy: String = "") -> String {
+    static func key(_ namespace: FieldNamespace, _ field: QueryField, _ bytes: [UInt8], fuzzy: String = "") -> String {
         "\(namespace.rawValue)/\(field.rawValue)/" + fuzzy + String(decoding: bytes, as: UTF8.self)
     }
 

@@ -327,7 +327,8 @@ public struct Searcher: Sendable {
             let root = matcher(plan.root, plan: plan, segment: s)
             matchers.append(root)
             cursors = plan.terms.map { cursor($0, s) }
-            total = Exhaustive.run(terms: plan.terms, scoring: plan.scoringTerms, cursors: &cursors, context: context,
+            total = Exhaustive.run(terms: plan.terms, scoring: plan.ungroupedScoringTerms, alternatives: plan.alternatives,
+                                   cursors: &cursors, context: context,
                                    root: root, topK: &topK)
         }
         if let damage = cursors.lazy.compactMap(\.damage).first ?? matchers.lazy.compactMap(\.damage).first {
@@ -434,7 +435,31 @@ public struct Searcher: Sendable {
         try bySegment(documents) { (s, local) throws(IndexError) in
             let context = self.context(s)
             let base = index.segments[s].base
-            for termIndex in plan.scoringTerms {
+            // Each group's best form (the terms are few: a cursor a term, documents ascending).
+            if !plan.alternatives.isEmpty {
+                var cursors = plan.terms.map { cursor($0, s) }
+                for document in local {
+                    var score = 0.0
+                    for group in plan.alternatives {
+                        var best = 0.0
+                        for form in group {
+                            var sum = 0.0
+                            for term in form {
+                                cursors[term].advance(to: document)
+                                if cursors[term].document == document,
+                                   let contribution = context.contribution(&cursors[term], TermWeight(plan.terms[term])) {
+                                    sum += contribution
+                                }
+                            }
+                            best = max(best, sum)
+                        }
+                        score += best
+                    }
+                    scores[base + document, default: 0] += score
+                }
+                if let damage = cursors.lazy.compactMap(\.damage).first { throw .corrupt(file: index.segments[s].segment.postings.path, reason: damage) }
+            }
+            for termIndex in plan.ungroupedScoringTerms {
                 let term = TermWeight(plan.terms[termIndex])
                 var cursor = self.cursor(plan.terms[termIndex], s)
                 for document in local {
@@ -522,18 +547,31 @@ public struct Searcher: Sendable {
         if let (s, local) = index.locate(Int(document)) {
             let context = self.context(s)
             lengths = index.segments[s].segment.norms.lengths(local)
+            var found: [Int: Explanation.Term] = [:]
             for termIndex in plan.scoringTerms {
                 let term = plan.terms[termIndex]
                 var cursor = self.cursor(term, s)
                 cursor.advance(to: local)
                 guard cursor.document == local,
                       let saturation = context.saturation(cursor.document, cursor.titleFrequency, cursor.abstractFrequency, TermWeight(term)) else { continue }
-                terms.append(Explanation.Term(
+                found[termIndex] = Explanation.Term(
                     term: term.display, idf: term.weight,
                     titleFrequency: term.field == .abstract ? 0 : Int(cursor.titleFrequency),
                     abstractFrequency: term.field == .title ? 0 : Int(cursor.abstractFrequency),
-                    saturation: saturation, score: BM25.quantized(term.weight * saturation)))
+                    saturation: saturation, score: BM25.quantized(term.weight * saturation))
             }
+            // Of a group of alternatives only the best form counts; the others are shown scoring nothing.
+            for group in plan.alternatives {
+                let sums = group.map { form in form.reduce(0.0) { $0 + (found[$1]?.score ?? 0) } }
+                guard let best = sums.indices.max(by: { sums[$0] < sums[$1] }) else { continue }
+                for (f, form) in group.enumerated() where f != best {
+                    for term in form where found[term] != nil {
+                        found[term]?.score = 0
+                        found[term]?.term += " (not counted: another form scores more)"
+                    }
+                }
+            }
+            terms = plan.scoringTerms.compactMap { found[$0] }
         }
         return Explanation(
             terms: terms, titleLength: Int(lengths.title), abstractLength: Int(lengths.abstract), parameters: parameters,

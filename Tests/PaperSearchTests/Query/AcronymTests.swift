@@ -50,6 +50,12 @@ struct AcronymTests {
         // The paper that only spells the long form out ranks among the others, below those using the acronym.
         #expect(acronym.hits.last?.id == "long")
         #expect(acronym.notices == ["'BNN' also searched as \"binary neural networks\" (=BNN searches the word alone)"])
+        // The forms are alternatives: a paper writing both scores its better form, not their sum (here the
+        // acronym, as if unexpanded), so it does not outrank every paper that writes one form.
+        var unexpanded = options
+        unexpanded.acronyms = false
+        let plainScores = Dictionary(uniqueKeysWithValues: try searcher.search("BNN", options: unexpanded).hits.map { ($0.id, $0.score) })
+        for hit in acronym.hits where hit.id != "long" { #expect(hit.score == plainScores[hit.id], "\(hit.id)") }
         // =BNN and the library option search the word alone.
         #expect(Set(try searcher.search("=BNN", options: options).hits.map(\.id)) == ["a1", "a2", "a3", "short"])
         var alone = options

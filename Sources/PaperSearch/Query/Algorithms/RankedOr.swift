@@ -539,8 +539,9 @@ enum RankedAnd {
 /// The plain algorithm: walk every document the query's boolean structure matches and score it with every
 /// scoring term. It serves queries of any shape, and is the oracle the pruned algorithms are tested against.
 enum Exhaustive {
+    /// `scoring` terms add up; of each group of `alternatives` the best form counts (`SearchPlan.alternatives`).
     static func run(
-        terms: [PlanTerm], scoring: [Int], cursors: inout [PostingsCursor], context: ScoringContext,
+        terms: [PlanTerm], scoring: [Int], alternatives: [[[Int]]], cursors: inout [PostingsCursor], context: ScoringContext,
         root: Matcher, topK: inout TopK
     ) -> Int {
         var matches = 0
@@ -558,6 +559,20 @@ enum Exhaustive {
                 if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
                     score += contribution
                 }
+            }
+            for group in alternatives {
+                var best = 0.0
+                for form in group {
+                    var sum = 0.0
+                    for term in form {
+                        cursors[term].advance(to: candidate)
+                        if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
+                            sum += contribution
+                        }
+                    }
+                    best = max(best, sum)
+                }
+                score += best
             }
             topK.insert(candidate, score: score)
             root.next()
