@@ -52,6 +52,8 @@ struct SearchPlan {
     /// What planning did to the query that the results should say: words no paper holds searched as their
     /// nearest spellings, acronyms searched with their long forms.
     var notices: [String] = []
+    /// Whether a word no paper holds was searched as its near spellings.
+    var corrected = false
 
     /// Indices of the terms that add to the score (text terms outside exclusions).
     var scoringTerms: [Int] = []
@@ -266,7 +268,7 @@ struct PlanBuilder {
     private mutating func correctingEach(_ text: String) throws(Failure) -> PlanNode? {
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         guard words.count > 1 else { return nil }
-        var kept: [String] = [], missing: [String] = []
+        var kept: [String] = [], missing: [(word: String, frequency: Int)] = []
         for word in words {
             guard let stem = correctableStem(of: word) else {
                 kept.append(word)
@@ -274,30 +276,40 @@ struct PlanBuilder {
             }
             // Through `term`, which keeps what it finds for the words' own plan below: no word is looked up
             // twice.
-            var held = try term(.text, stem, field: .text) != nil
+            let frequency = try term(.text, stem, field: .text).map { plan.terms[$0].indexed.documentFrequency } ?? 0
+            var author = false
             do {
-                for name in keywordAnalyzer.terms(word) where !held { held = try index.lookup(.author, Array(name.utf8)) != nil }
+                for name in keywordAnalyzer.terms(word) where !author { author = try index.lookup(.author, Array(name.utf8)) != nil }
             } catch { throw .index(error) }
-            if held { kept.append(word) } else { missing.append(word) }
+            if frequency > 0 || author { kept.append(word) }
+            if !author && frequency <= Query.rareFrequency { missing.append((word, frequency)) }
         }
         guard !missing.isEmpty else { return nil }
         // The words kept answer as before (and are not checked again).
         var result = kept.isEmpty ? nil : try wordsAsWritten(kept.joined(separator: " "), field: .text)
-        for word in missing {
-            if let corrected = try correction(of: word) { result = PlanBuilder.either(result, corrected) }
+        for (word, frequency) in missing {
+            if let corrected = try correction(of: word, heldBy: frequency) { result = PlanBuilder.either(result, corrected) }
         }
         return result ?? .nothing
     }
 
     /// The terms near a word that no paper holds (`SearchOptions.corrections`): one word of five letters or
     /// more, without digits, searched as `Query.fuzzy` with the automatic edits; nil when nothing is near.
-    private mutating func correction(of text: String) throws(Failure) -> PlanNode? {
+    /// A word that only `heldBy` papers hold (at most `Query.rareFrequency`) is searched as written and also
+    /// as the near terms that at least `Query.rareFactor` times as many hold (a slip that made another word).
+    private mutating func correction(of text: String, heldBy frequency: Int = 0) throws(Failure) -> PlanNode? {
         guard correctableStem(of: text) != nil else { return nil }
         let before = plan.terms.count
         let found: PlanNode?
         let budgets = (prefixScanBudget, expansionBudget)
+        let minimumFrequency = frequency == 0 ? 0 : Query.rareFactor * (frequency + 1)
         do {
-            found = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1)
+            var near = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1, minimumFrequency: minimumFrequency)
+            // Nothing one edit away from a word of up to eight letters: two edits (two slips in one word).
+            if plan.terms.count == before, let stem = correctableStem(of: text), Query.automaticEdits(forLength: stem.count) == 1 {
+                near = try fuzzy(text, distance: 2, field: .text, sharedPrefix: 1, minimumFrequency: minimumFrequency)
+            }
+            found = near
         } catch {
             // A correction past the query's budgets is left out (the word stays unmatched, as with --exact),
             // and said; a budget the user's own prefixes or fuzzy words exceed is still an error.
@@ -307,9 +319,11 @@ struct PlanBuilder {
             return nil
         }
         guard let node = found, plan.terms.count > before else { return nil }
+        plan.corrected = true
         let shown = plan.terms[before...].sorted { $0.indexed.documentFrequency > $1.indexed.documentFrequency }
             .prefix(3).map { String(decoding: $0.bytes, as: UTF8.self) }
-        plan.notices.append("'\(text)' is in no paper; searched words near it: \(shown.joined(separator: ", "))"
+        let held = frequency == 0 ? "is in no paper" : "is in only \(frequency) paper\(frequency == 1 ? "" : "s")"
+        plan.notices.append("'\(text)' \(held); searched words near it\(frequency == 0 ? "" : " too"): \(shown.joined(separator: ", "))"
             + (plan.terms.count - before > 3 ? " and \(plan.terms.count - before - 3) more" : "") + " (--exact to turn this off)")
         return node
     }
@@ -319,7 +333,9 @@ struct PlanBuilder {
     /// digits are taken exactly; so are the fields that hold names of things (category, id, venue).
     /// `sharedPrefix`: how many first bytes the walk holds (`FuzzyTermWalk.sharedPrefix`); a correction
     /// holds the first letter (the one-edit spellings of the word as typed still change it).
-    private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField, sharedPrefix: Int = 0) throws(Failure) -> PlanNode? {
+    /// `minimumFrequency`: only terms that at least this many papers hold (a rare word's corrections).
+    private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField, sharedPrefix: Int = 0,
+                                minimumFrequency: Int = 0) throws(Failure) -> PlanNode? {
         let namespace = PlanBuilder.namespace(of: field)
         let terms = analyze(text, field: field).map(\.term)
         let edits = terms.count == 1 ? distance ?? Query.automaticEdits(forLength: terms[0].count) : 0
@@ -331,7 +347,7 @@ struct PlanBuilder {
         guard let found = try nearTerms(text, stem: word, in: namespace, edits: edits, sharedPrefix: sharedPrefix, budget: &prefixScanBudget) else {
             throw .query(QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: ""))
         }
-        let kept = found.sorted {
+        let kept = found.filter { $0.1.documentFrequency >= minimumFrequency }.sorted {
             ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency)
                 || (($0.2, -$0.1.documentFrequency) == ($1.2, -$1.1.documentFrequency) && $0.0.lexicographicallyPrecedes($1.0))
         }.prefix(Query.prefixLimit)
@@ -484,7 +500,8 @@ struct PlanBuilder {
                 // A word no paper holds among several (checked only when fewer terms were found than the
                 // words gave, so that queries without typos cost what they did).
                 if field == .text, correcting, !negated,
-                   PlanBuilder.termCount(words) < Set(analysed.filter { !$0.isEmpty }).count,
+                   PlanBuilder.termCount(words) < Set(analysed.filter { !$0.isEmpty }).count
+                    || words.map(PlanBuilder.terms(of:))?.contains(where: { plan.terms[$0].indexed.documentFrequency <= Query.rareFrequency }) == true,
                    let corrected = try correctingEach(text) {
                     return corrected
                 }
@@ -501,9 +518,16 @@ struct PlanBuilder {
                 }
                 let acronyms = expandingAcronyms && !negated ? try acronymExpansions(text) : nil
                 let found = PlanBuilder.either(PlanBuilder.either(PlanBuilder.either(words, acronyms), authors), ids)
-                // A word no paper holds, of five letters or more: its nearest spellings.
+                // A word no paper holds, of five letters or more: its nearest spellings; a word few papers hold
+                // (and no author's name): also the near spellings many more papers use.
                 if correcting, !negated, case .nothing = found ?? .nothing, let corrected = try correction(of: text) {
                     return corrected
+                }
+                if correcting, !negated, authors == nil || PlanBuilder.termCount(authors) == 0, analysed.count == 1,
+                   let word = words.map(PlanBuilder.terms(of:)), word.count == 1,
+                   plan.terms[word[0]].indexed.documentFrequency <= Query.rareFrequency,
+                   let corrected = try correction(of: text, heldBy: plan.terms[word[0]].indexed.documentFrequency) {
+                    return PlanBuilder.either(found, corrected)
                 }
                 return found
             }

@@ -56,6 +56,10 @@ public indirect enum Query: Sendable, Equatable {
     /// The shortest analysed word (its stem) that a search corrects when no paper holds it
     /// (`SearchOptions.corrections`).
     public static let correctedLength = 5
+    /// A word at most this many papers hold is also searched as the near spellings that `rareFactor` times
+    /// as many papers hold (a slip that made another, rare word), and gets a "did you mean".
+    public static let rareFrequency = 2
+    public static let rareFactor = 10
 
     /// How many terms a prefix may expand to; the most frequent are kept.
     public static let prefixLimit = 128

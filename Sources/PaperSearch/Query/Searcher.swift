@@ -43,11 +43,15 @@ public struct SearchResults: Sendable {
     public var notice: String?
     /// Said beside the results: how the query was read where it may look otherwise (`bert:` is no field).
     public var notices: [String] = []
-    /// "Did you mean": when few papers match, the query with its rare words that look misspelt replaced by
-    /// the spelling far more papers use (only for query text, and with `SearchOptions.corrections`). When
-    /// none matched as written, the results are the suggestion's, and a notice says so.
+    /// "Did you mean": when few papers match, or a word no paper holds was searched as its near spellings,
+    /// the query with its rare words that look misspelt replaced by the spelling far more papers use (only
+    /// for query text, and with `SearchOptions.corrections`). When none matched as written, the results are
+    /// the suggestion's, and a notice says so.
     public var suggestion: String?
     public var query: Query
+    /// Whether a word no paper holds was searched as its near spellings (then a suggestion is looked for
+    /// however many papers matched).
+    var corrected = false
 }
 
 /// The order of results.
@@ -126,7 +130,7 @@ public struct Searcher: Sendable {
         do { query = try QueryParser.parse(text, notices: &notices) } catch { throw .query(error) }
         var results = try search(query, options: options)
         results.notices = notices + results.notices
-        if options.corrections && results.totalHits < Suggestion.fewHits {
+        if options.corrections && (results.totalHits < Suggestion.fewHits || results.corrected) {
             do { results.suggestion = try Suggestion.make(for: text, index: index, parameters: parameters) } catch { throw .index(error) }
             // Nothing matches as written: the suggestion's results, said so.
             if results.totalHits == 0, let suggestion = results.suggestion {
@@ -181,7 +185,7 @@ public struct Searcher: Sendable {
                 hits.append(hit)
             }
             return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, facets: facets, notice: plan.notice,
-                                 notices: plan.notices, query: query)
+                                 notices: plan.notices, query: query, corrected: plan.corrected)
         } catch {
             throw .index(error)
         }

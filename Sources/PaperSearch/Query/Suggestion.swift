@@ -1,18 +1,16 @@
-/// "Did you mean": for a query that found fewer than `fewHits` papers, the same text with each rare word that looks
-/// misspelt replaced by the spelling far more papers use.
+/// "Did you mean": for a query that found fewer than `fewHits` papers or had a word corrected, the same text
+/// with each rare word that looks misspelt replaced by the spelling far more papers use.
 ///
 /// A word is a candidate when it stands bare in the query (letters only, perhaps after a '+': no field,
 /// exclusion or quote), has
-/// five letters or more, and at most `rareFrequency` papers hold it. Its replacement is the nearest term
+/// five letters or more, and at most `Query.rareFrequency` papers hold it. Its replacement is the nearest term
 /// (as a correction finds them: within `Query.automaticEdits` keeping the first letter, or the stem of a
-/// spelling one edit from the word as typed) that at least `Suggestion.factor` times as many papers hold,
+/// spelling one edit from the word as typed) that at least `Query.rareFactor` times as many papers hold,
 /// the most frequent of the nearest; it is shown as papers write it (the first form of the stem in the first
 /// paper holding it), since the index keeps only stems.
 enum Suggestion {
     /// Fewer matches than this get a suggestion looked for.
     static let fewHits = 3
-    static let rareFrequency = 2
-    static let factor = 10
 
     static func make(for text: String, index: SearchIndex, parameters: BM25Parameters) throws(IndexError) -> String? {
         let builder = PlanBuilder(index: index, parameters: parameters)
@@ -35,7 +33,7 @@ enum Suggestion {
         guard !word.isEmpty, word.allSatisfy(\.isLetter), let stem = builder.correctableStem(of: word) else { return nil }
         let key = [FieldNamespace.text.rawValue] + stem
         let frequency = try index.lookup(.text, stem)?.documentFrequency ?? 0
-        guard frequency <= rareFrequency else { return nil }
+        guard frequency <= Query.rareFrequency else { return nil }
         var budget = Query.prefixScanLimit
         let candidates: [([UInt8], IndexedTerm, Int)]
         do throws(PlanBuilder.Failure) {
@@ -50,7 +48,7 @@ enum Suggestion {
             guard case let .index(damage) = error else { return nil }  // (only index damage is thrown)
             throw damage
         }
-        let best = candidates.filter { $0.0 != key && $0.1.documentFrequency >= max(factor, factor * (frequency + 1)) }
+        let best = candidates.filter { $0.0 != key && $0.1.documentFrequency >= max(Query.rareFactor, Query.rareFactor * (frequency + 1)) }
             .min { ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency) }
         guard let (bestKey, indexed, _) = best else { return nil }
         return try writtenForm(of: Array(bestKey.dropFirst()), indexed, index: index)

@@ -115,9 +115,14 @@ struct SuggestionTests {
         let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
         let searcher = try Searcher(index: index)
         let options = SearchOptions(limit: 10, snippets: false)
+        // One paper holds the misspelling: it ranks first, and the near spelling 25 papers use is searched too.
         let few = try searcher.search("tranformer", options: options)
-        #expect(few.hits.map(\.id) == ["typo"])
+        #expect(few.hits.first?.id == "typo" && few.totalHits == 26)
+        #expect(few.notices == ["'tranformer' is in only 1 paper; searched words near it too: transform (--exact to turn this off)"])
         #expect(few.suggestion == "transformer")
+        var asWritten = options
+        asWritten.corrections = false
+        #expect(try searcher.search("tranformer", options: asWritten).hits.map(\.id) == ["typo"])
         // Nothing matches as written (no paper holds "tranformer" and "theory"): the suggestion's results,
         // said so (here none either; with "layers", all 25).
         let none = try searcher.search("+tranformer +theory", options: options)
@@ -125,6 +130,9 @@ struct SuggestionTests {
         #expect(none.hits.isEmpty && none.notices.first == "no paper matches '+tranformer +theory'; these are the results for '+transformer +theory'")
         let instead = try searcher.search("+tranformer +layers", options: options)
         #expect(instead.suggestion == "+transformer +layers" && instead.hits.count == 10 && instead.totalHits == 25)
+        // A word no paper holds, searched as its near spellings (many papers match): the suggestion too.
+        let corrected = try searcher.search("transfomer", options: options)
+        #expect(corrected.totalHits == 25 && corrected.suggestion == "transformer")
         // Many results, a word many papers hold, an excluded word, or corrections off: no suggestion.
         #expect(try searcher.search("transformer", options: options).suggestion == nil)
         #expect(try searcher.search("graphs -tranformer", options: options).suggestion == nil)
