@@ -4,31 +4,30 @@
 /// `Query.acronymDiscount` of the form the query wrote — of the acronym's idf for a long form, its words
 /// sharing that weight in proportion to their own; of the long form's words' idfs together for an acronym —
 /// so papers using the query's own words rank first and papers using only the other form rank among them.
-/// Only in short queries (`Query.acronymQueryWords`), and a long form only when it makes half the query's
-/// words. A word asked for as written (`=BNN`) is not expanded, nor are excluded words; a long form is found
+/// Only in short queries (`Query.shortQueryWords`). A word asked for as written (`=BNN`) is not expanded, nor are excluded words; a long form is found
 /// within one clause of plain words or across neighbouring ones.
 extension PlanBuilder {
     /// The expansions of a plain-words clause, or nil when it has none; each is said in the plan's notices.
-    mutating func acronymExpansions(_ text: String) throws(Failure) -> PlanNode? {
-        let tokens = index.analyzer.tokens(text)
+    /// `analysed`: the clause's terms and positions (`analyze`).
+    mutating func acronymExpansions(_ text: String, analysed: [(term: [UInt8], position: Int)]) throws(Failure) -> PlanNode? {
+        guard queryIsShort() else { return nil }
         var nodes: [PlanNode] = []
         var expanded = Set<[UInt8]>()
-        for token in tokens where queryWordCount <= Query.acronymQueryWords {
-            guard let term = token.indexedTerm.map({ Array($0.utf8) }), (2...10).contains(term.count),
-                  expanded.insert(term).inserted else { continue }
+        for (term, _) in analysed where (2...10).contains(term.count) && expanded.insert(term).inserted {
             let longForms: [LearnedAcronym]
             do { longForms = try index.trustedLongForms(ofShortForm: term) } catch { throw .index(error) }
             guard !longForms.isEmpty, let acronym = try self.term(.text, term, field: .text) else { continue }
+            let written = analysed.count == 1 ? TextCleanup.collapsingWhitespace(text) : String(decoding: term, as: UTF8.self).uppercased()
             var forms = [[acronym]]
             for longForm in longForms {
                 guard let phrase = try phrase(of: longForm, weighing: Query.acronymDiscount * plan.terms[acronym].weight) else { continue }
                 nodes.append(phrase)
                 forms.append(PlanBuilder.terms(of: phrase))
-                plan.notices.append("'\(token.text)' also searched as \"\(longForm.longForm)\" (=\(token.text) searches the word alone)")
+                plan.notices.append("'\(written)' also searched as \"\(longForm.longForm)\" (=\(written) searches the word alone)")
             }
             addAlternatives(forms)
         }
-        nodes += try shortForms(of: tokens)
+        if analysed.count >= 2 { nodes += try shortForms(of: analysed.map { (term: Optional($0.term), position: $0.position) }) }
         if nodes.isEmpty { return nil }
         return nodes.count == 1 ? nodes[0] : .anyOf(nodes)
     }
@@ -36,6 +35,7 @@ extension PlanBuilder {
     /// The short forms of the long forms in a query's plain words written as clauses of their own
     /// (`binary neural networks` parses as three), as optional terms.
     mutating func shortForms(ofWordClauses clauses: [Query]) throws(Failure) -> [PlanNode] {
+        guard queryIsShort() else { return [] }
         var nodes: [PlanNode] = []
         var run: [String] = []
         for clause in clauses + [.years(0...0)] {
@@ -43,15 +43,17 @@ extension PlanBuilder {
                 run.append(text)
                 continue
             }
-            if run.count >= 2 { nodes += try shortForms(of: index.analyzer.tokens(run.joined(separator: " "))) }
+            if run.count >= 2 {
+                let tokens = index.analyzer.tokens(run.joined(separator: " "))
+                nodes += try shortForms(of: tokens.map { (term: $0.indexedTerm.map { Array($0.utf8) }, position: $0.position) })
+            }
             run.removeAll()
         }
         return nodes
     }
 
     /// The short forms of the long forms among `tokens`: runs of two to eight positions.
-    private mutating func shortForms(of analysed: [AnalyzedToken]) throws(Failure) -> [PlanNode] {
-        let tokens = analysed.map { (term: $0.indexedTerm.map { Array($0.utf8) }, position: $0.position) }
+    private mutating func shortForms(of tokens: [(term: [UInt8]?, position: Int)]) throws(Failure) -> [PlanNode] {
         var starts: [Int] = []
         for index in tokens.indices where index == 0 || tokens[index].position != tokens[index - 1].position { starts.append(index) }
         guard starts.count >= 2 else { return [] }
@@ -68,10 +70,10 @@ extension PlanBuilder {
             } catch { throw .index(error) }
             for e in (s + 2)..<(min(starts.count, s + 8) + 1) {
                 let end = e < starts.count ? starts[e] : tokens.count
-                guard tokens[end - 1].term != nil, let key = AcronymTerms.longFormKey(tokens[start..<end]),
-                      2 * tokens[start..<end].count(where: { $0.term != nil }) >= queryWordCount else { continue }
+                guard tokens[end - 1].term != nil, let key = AcronymTerms.longFormKey(tokens[start..<end]) else { continue }
                 let acronyms: [LearnedAcronym]
                 do { acronyms = try index.trustedShortForms(ofLongForm: key) } catch { throw .index(error) }
+                guard !acronyms.isEmpty else { continue }
                 for acronym in acronyms {
                     let weight = Query.acronymDiscount * (try longFormWeight(key) ?? 0)
                     let shortForm = Array(acronym.shortForm.utf8)
@@ -144,8 +146,19 @@ extension PlanBuilder {
 
 
 extension PlanBuilder {
+    /// Whether the query is short (`Query.shortQueryWords`).
+    mutating func queryIsShort() -> Bool { queryWordCount() <= Query.shortQueryWords }
+
+    /// How many terms the query's words make (counted once).
+    mutating func queryWordCount() -> Int {
+        if let counted = countedWords { return counted }
+        let counted = wordCount(query)
+        countedWords = counted
+        return counted
+    }
+
     /// The terms of the plain words of a query (title and abstract fields), counted as the analyzer makes them.
-    func wordCount(_ query: Query) -> Int {
+    private func wordCount(_ query: Query) -> Int {
         switch query {
         case let .words(text, field) where field == .text || field == .title || field == .abstract:
             return index.analyzer.tokens(text).count { $0.indexedTerm != nil }

@@ -179,8 +179,9 @@ struct PlanBuilder {
     var expandingAcronyms: Bool
     /// While the long form of an acronym is planned: the scale of its terms' weights, and what `--explain` says.
     var expansion: (scale: Double, note: String)?
-    /// How many terms the query's words make (in the title and abstract), for `acronymExpansions`.
-    var queryWordCount = 0
+    /// The query being planned, and how many terms its words make (`wordCount`, found when first needed).
+    var query: Query = .words("", field: .text)
+    var countedWords: Int?
 
     init(index: SearchIndex, parameters: BM25Parameters, correcting: Bool = true, expandingAcronyms: Bool = true) {
         self.index = index
@@ -201,7 +202,7 @@ struct PlanBuilder {
             throw .query(QueryError(position: 0, message: "the query nests deeper than \(Query.maximumDepth) levels (found \(depth))", query: ""))
         }
         var builder = PlanBuilder(index: index, parameters: parameters, correcting: correcting, expandingAcronyms: expandingAcronyms)
-        builder.queryWordCount = builder.wordCount(query)
+        builder.query = query
         let root = try builder.node(query, negated: false)
         builder.plan.root = root ?? .nothing
         if root == nil { builder.plan.notice = "the query has no searchable words (only stop words or punctuation)" }
@@ -282,7 +283,7 @@ struct PlanBuilder {
                 for name in keywordAnalyzer.terms(word) where !author { author = try index.lookup(.author, Array(name.utf8)) != nil }
             } catch { throw .index(error) }
             if frequency > 0 || author { kept.append(word) }
-            if !author && frequency <= Query.rareFrequency { missing.append((word, frequency)) }
+            if !author && (frequency == 0 || (frequency <= Query.rareFrequency && queryIsShort())) { missing.append((word, frequency)) }
         }
         guard !missing.isEmpty else { return nil }
         // The words kept answer as before (and are not checked again).
@@ -305,8 +306,10 @@ struct PlanBuilder {
         let minimumFrequency = frequency == 0 ? 0 : Query.rareFactor * (frequency + 1)
         do {
             var near = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1, minimumFrequency: minimumFrequency)
-            // Nothing one edit away from a word of up to eight letters: two edits (two slips in one word).
-            if plan.terms.count == before, let stem = correctableStem(of: text), Query.automaticEdits(forLength: stem.count) == 1 {
+            // Nothing one edit away from a word of up to eight letters that no paper holds: two edits (two slips
+            // in one word).
+            if frequency == 0, plan.terms.count == before, let stem = correctableStem(of: text),
+               Query.automaticEdits(forLength: stem.count) == 1 {
                 near = try fuzzy(text, distance: 2, field: .text, sharedPrefix: 1, minimumFrequency: minimumFrequency)
             }
             found = near
@@ -501,7 +504,8 @@ struct PlanBuilder {
                 // words gave, so that queries without typos cost what they did).
                 if field == .text, correcting, !negated,
                    PlanBuilder.termCount(words) < Set(analysed.filter { !$0.isEmpty }).count
-                    || words.map(PlanBuilder.terms(of:))?.contains(where: { plan.terms[$0].indexed.documentFrequency <= Query.rareFrequency }) == true,
+                     || (words.map(PlanBuilder.terms(of:))?.contains(where: { plan.terms[$0].indexed.documentFrequency <= Query.rareFrequency }) == true
+                        && queryIsShort()),
                    let corrected = try correctingEach(text) {
                     return corrected
                 }
@@ -516,7 +520,7 @@ struct PlanBuilder {
                 for token in text.split(whereSeparator: { $0 == " " }) where PaperID.arxivID(in: String(token)) != nil {
                     ids = PlanBuilder.either(ids, try idNode(String(token), field: .text))
                 }
-                let acronyms = expandingAcronyms && !negated ? try acronymExpansions(text) : nil
+                let acronyms = expandingAcronyms && !negated ? try acronymExpansions(text, analysed: analyze(text, field: field)) : nil
                 let found = PlanBuilder.either(PlanBuilder.either(PlanBuilder.either(words, acronyms), authors), ids)
                 // A word no paper holds, of five letters or more: its nearest spellings; a word few papers hold
                 // (and no author's name): also the near spellings many more papers use.
@@ -525,7 +529,7 @@ struct PlanBuilder {
                 }
                 if correcting, !negated, authors == nil || PlanBuilder.termCount(authors) == 0, analysed.count == 1,
                    let word = words.map(PlanBuilder.terms(of:)), word.count == 1,
-                   plan.terms[word[0]].indexed.documentFrequency <= Query.rareFrequency,
+                   plan.terms[word[0]].indexed.documentFrequency <= Query.rareFrequency, queryIsShort(),
                    let corrected = try correction(of: text, heldBy: plan.terms[word[0]].indexed.documentFrequency) {
                     return PlanBuilder.either(found, corrected)
                 }

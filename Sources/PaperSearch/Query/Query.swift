@@ -48,10 +48,11 @@ public indirect enum Query: Sendable, Equatable {
     /// What an acronym's long form weighs against the acronym a query wrote, and the acronym against the long
     /// form a query wrote: a little less, so that papers using the query's own words rank first.
     public static let acronymDiscount = 0.9
-    /// Acronyms find their long forms in queries of at most this many words (terms); a long form finds its
-    /// acronym when it makes at least half the query's words. In longer queries the other words carry the
-    /// topic, and expansions cost ranking precision (measured on SciFact's claims) for little recall.
-    public static let acronymQueryWords = 4
+    /// Short queries, of at most this many words (terms), get acronyms and long forms expanded and words
+    /// few papers hold corrected (`rareFrequency`). In longer queries the other words carry the topic:
+    /// expansions cost ranking precision (measured on SciFact's claims) for little recall, and a rare word
+    /// among many is most often meant (a pasted title).
+    public static let shortQueryWords = 4
 
     /// The shortest analysed word (its stem) that a search corrects when no paper holds it
     /// (`SearchOptions.corrections`).
