@@ -44,6 +44,24 @@ struct BenchCommandTests {
         #expect(human.output.contains("short "))
         #expect(human.output.contains("similar "))
         #expect(human.output.contains("1 thread: latency in µs"))
+
+        // The peers harness's AND and phrase logs, read in the query language; a line that does not parse
+        // is refused before anything is timed.
+        let peers = directory.write("peers.jsonl", """
+            {"id": "L1", "text": "binary networks", "type": "and-2", "op": "and", "query": "+binary +networks"}
+            {"id": "L2", "text": "neural networks", "type": "phrase-2", "op": "phrase", "query": "\\"neural networks\\""}
+
+            """)
+        let syntax = try PapersProcess.run(["bench", "--index", index, "--queries", peers, "--syntax", "--runs", "1", "--threads", "1", "--json"])
+        #expect(syntax.status == 0, "\(syntax.errors)")
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(syntax.output.utf8)) as? [String: Any])?["single_thread"] as? [String: Any])
+        #expect(rows["and-2"] != nil && rows["phrase-2"] != nil)
+        let broken = directory.write("broken.jsonl", """
+            {"id": "L1", "text": "binary", "query": "\\"binary"}
+
+            """)
+        let refused = try PapersProcess.run(["bench", "--index", index, "--queries", broken, "--syntax", "--runs", "1"])
+        #expect(refused.status != 0 && refused.errors.contains("unbalanced quote"), "\(refused.errors)")
     }
 
     @Test func benchmarksExecutableGeneratesADeterministicCorpusAndMeasuresIt() throws {

@@ -182,6 +182,16 @@ struct SearchCommandTests {
         #expect(batch.status == 1)
         #expect(batch.errors.contains("query deep: parentheses nest deeper than 64 levels"), "\(batch.errors)")
         #expect(batch.output.hasPrefix("ok Q0 "))
+        // A line with a "query" beside its plain "text" (the peers harness's AND logs): --syntax searches the
+        // query (both words required), plain batch search the text (either word).
+        let both = directory.write("and.jsonl", """
+            {"id": "and", "text": "binary quantum", "query": "+binary +quantum"}
+            """)
+        let required = try PapersProcess.run(["search", "--queries", both, "--syntax", "-k", "100", "--index", index])
+        let either = try PapersProcess.run(["search", "--queries", both, "-k", "100", "--index", index])
+        #expect(required.status == 0 && either.status == 0)
+        let requiredLines = required.output.split(separator: "\n").count, eitherLines = either.output.split(separator: "\n").count
+        #expect(requiredLines < eitherLines, "\(requiredLines) against \(eitherLines)")
     }
 
     @Test func evalSaysWhenTheIndexHoldsNoneOfTheJudgedPapersAndReadsBEIRHeaders() throws {

@@ -124,6 +124,12 @@ public struct QueryRecord: Sendable, Equatable {
     public var ids: [String]
     /// A title, for queries that are whole papers.
     public var title: String?
+    /// The query in the query language when the line gives it apart from its plain words (`query`, as the
+    /// peers harness's AND and phrase logs do: "+w1 +w2", "\"w1 w2\""); read with `--syntax`.
+    public var query: String?
+
+    /// What `--syntax` searches: the query-language form, else the text.
+    public var syntaxText: String { query ?? text }
 
     /// Reads JSON Lines of queries, once and line by line (a pipe works), gzipped or not. A line over 1 MiB, a
     /// file over `InputLimits.fileBytes` or more than `InputLimits.queries` queries is an error.
@@ -145,7 +151,7 @@ public struct QueryRecord: Sendable, Equatable {
             let text = object["text"]?.stringOrNumberText ?? object["query"]?.stringOrNumberText ?? ""
             guard !text.isEmpty || !ids.isEmpty else { throw .malformed(path: path, line: number, reason: "no \"text\"") }
             records.append(QueryRecord(id: id, text: text, type: object["type"]?.stringOrNumberText, ids: ids,
-                                       title: object["title"]?.stringOrNumberText))
+                                       title: object["title"]?.stringOrNumberText, query: object["query"]?.stringOrNumberText))
         }
         return records
     }

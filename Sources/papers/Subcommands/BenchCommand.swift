@@ -3,12 +3,13 @@ import PaperSearch
 /// `papers bench`: query latency of an index.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let usage = "[--index DIR] [--queries FILE] [--runs N] [--threads N] [-k N] [--json]"
+    static let usage = "[--index DIR] [--queries FILE [--syntax]] [--runs N] [--threads N] [-k N] [--json]"
     static let abstract = "Measure query latency: p50, p95, p99, max and queries per second, per query type."
     static let discussion = """
         Runs a query log against the index after an untimed warm-up pass, first on one thread, then on all
         cores. --queries is JSON Lines ({"id", "text"}, optional "type" to group the report), read as plain
-        words like batch search. Without --queries, a fixed mix is drawn from the index itself: single words
+        words like batch search; with --syntax each line's "query" (else its "text") is read in the query
+        language, as the AND and phrase logs of the peers harness give it ({"text", "op", "query": "+a +b"}). Without --queries, a fixed mix is drawn from the index itself: single words
         of high, middle and low frequency, two- and three-word OR, AND, phrases, 5-10 word queries, field and
         year filters, and similar of a random paper. A line {"id", "ids": [ID]} of a query log times similar. Timing covers the search call up to hits with ids and scores; the cost of snippets is
         reported apart.
@@ -16,10 +17,12 @@ enum BenchCommand: Command {
         EXAMPLES:
           papers bench
           papers bench --queries log.jsonl --runs 5 --threads 2 --json
+          papers bench --queries and-phrase-log.jsonl --syntax --threads 1
         """
     static let options: [OptionSpec] = [
         .option("--index", value: "DIR", help: "Where the index lives."),
         .option("--queries", value: "FILE", help: "A query log (JSON Lines)."),
+        .flag("--syntax", help: "With --queries: read each line's \"query\" (else its \"text\") in the query language."),
         .option("--runs", value: "N", help: "Timed passes over the queries (default 3)."),
         .option("--threads", value: "N", help: "Threads for the second measurement (default: all cores)."),
         .option("--limit", "-k", value: "N", help: "Results per query (default 10)."),
@@ -33,10 +36,16 @@ enum BenchCommand: Command {
         let index = try IndexAccess.open(arguments, context)
         let searcher = try IndexAccess.searcher(index, arguments)
         let queries: [LatencyBenchmark.Query]
+        if arguments.has("--syntax") && arguments.value("--queries") == nil { throw UsageError("--syntax reads a query log: give --queries FILE") }
         if let path = arguments.value("--queries") {
             queries = try QueryRecord.read(path: path).map { record in
                 record.ids.count == 1 ? LatencyBenchmark.Query(text: record.ids[0], type: record.type ?? "similar", form: .similar)
-                                      : LatencyBenchmark.Query(text: record.text, type: record.type ?? "query", form: .plain)
+                    : arguments.has("--syntax") ? LatencyBenchmark.Query(text: record.syntaxText, type: record.type ?? "query", form: .syntax)
+                    : LatencyBenchmark.Query(text: record.text, type: record.type ?? "query", form: .plain)
+            }
+            // A query that does not parse would be timed as a failure: refuse the log instead.
+            for query in queries where query.form == .syntax {
+                do { _ = try QueryParser.parse(query.text) } catch { throw UsageError("\(path): '\(query.text)': \(error)") }
             }
         } else {
             queries = try QueryMix.draw(from: index, seed: 42)

@@ -116,7 +116,7 @@ enum SearchCommand: Command {
         .option("--index", value: "DIR", help: "Where the index lives."),
         .option("--queries", value: "FILE", help: "Search every query of a JSON Lines file."),
         .option("--run", value: "FILE", help: "With --queries: where to write the TREC run (default: standard output)."),
-        .flag("--syntax", help: "With --queries: read the query texts in the query language."),
+        .flag("--syntax", help: "With --queries: read each line's \"query\" (else its \"text\") in the query language."),
         .option("--tag", value: "TAG", help: "With --queries: the run's tag (default papersearch)."),
         .flag("--exhaustive", help: "Score every match (no pruning).", hidden: true),
     ] + IndexAccess.parameterOptions
@@ -306,7 +306,7 @@ enum SearchCommand: Command {
         var failures = 0
         for query in queries {
             let outcome = Result { () throws(SearchError) in
-                arguments.has("--syntax") ? try searcher.search(query.text, options: options)
+                arguments.has("--syntax") ? try searcher.search(query.syntaxText, options: options)
                                           : try searcher.search(QueryParser.plainWords(query.text), options: options)
             }
             if case let .failure(.query(error)) = outcome {
@@ -391,7 +391,7 @@ enum EvalCommand: Command {
         .option("--queries", value: "FILE", help: "Queries, one JSON object a line with id and text."),
         .option("--qrels", value: "FILE", help: "Relevance judgments: query, document, grade."),
         .option("--limit", "-k", value: "N", help: "Results per query (default 1000)."),
-        .flag("--syntax", help: "Read the query texts in the query language."),
+        .flag("--syntax", help: "Read each line's \"query\" (else its \"text\") in the query language."),
         .flag("--json", help: "Print the metrics as JSON."),
         .option("--index", value: "DIR", help: "Where the index lives."),
     ] + IndexAccess.parameterOptions
@@ -409,7 +409,7 @@ enum EvalCommand: Command {
         var rankings: [String: [String]] = [:]
         for query in queries {
             let options = SearchOptions(limit: limit, snippets: false, records: false)
-            let results = try? (arguments.has("--syntax") ? searcher.search(query.text, options: options)
+            let results = try? (arguments.has("--syntax") ? searcher.search(query.syntaxText, options: options)
                                                           : searcher.search(QueryParser.plainWords(query.text), options: options))
             rankings[query.id] = results?.hits.map(\.id) ?? []
         }
