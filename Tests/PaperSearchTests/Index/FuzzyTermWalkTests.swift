@@ -91,8 +91,12 @@ struct FuzzyTermWalkTests {
     }
 
     @Test func successorsOfPrefixes() {
-        #expect(FuzzyTermWalk.successor(of: [1, 0x61]) == [1, 0x62])
-        #expect(FuzzyTermWalk.successor(of: [1, 0x61, 0xFF]) == [1, 0x62])
-        #expect(FuzzyTermWalk.successor(of: [0xFF, 0xFF]) == nil)
+        func successor(_ prefix: [UInt8]) -> [UInt8]? {
+            var key = prefix
+            return FuzzyTermWalk.advanceToSuccessor(&key) ? key : nil
+        }
+        #expect(successor([1, 0x61]) == [1, 0x62])
+        #expect(successor([1, 0x61, 0xFF]) == [1, 0x62])
+        #expect(successor([0xFF, 0xFF]) == nil)
     }
 }

@@ -62,34 +62,7 @@ struct FuzzyTermWalk {
             var depth = 1
             let limit = min(term.count, previous.count, rowsDepth + 1)
             while depth < limit && term[depth] == previous[depth] { depth += 1 }
-            var rowsKept = depth - 1
-            var dead = false
-            while rowsKept < term.count - 1 {
-                let byte = term[rowsKept + 1]
-                let from = rowsKept * width, to = from + width
-                if rows.count < to + width { rows.append(contentsOf: repeatElement(0, count: to + width - rows.count)) }
-                rows[to] = rowsKept + 1
-                var smallest = rows[to]
-                // Whether the row before this one reaches the limit everywhere.
-                var beforeAtLimit = true
-                for j in 1..<width {
-                    let replace = rows[from + j - 1] + (word[j - 1] == byte ? 0 : 1)
-                    var value = min(replace, rows[from + j] + 1, rows[to + j - 1] + 1)
-                    // Two neighbours swapped: this byte and the one before are the word's j-1 and j-2.
-                    if j > 1 && rowsKept > 0 && word[j - 2] == byte && word[j - 1] == term[rowsKept] {
-                        value = min(value, rows[from - width + j - 2] + 1)
-                    }
-                    rows[to + j] = value
-                    smallest = min(smallest, value)
-                    if rows[from + j] < maximumDistance { beforeAtLimit = false }
-                }
-                if rows[from] < maximumDistance { beforeAtLimit = false }
-                rowsKept += 1
-                if smallest > maximumDistance && beforeAtLimit {
-                    dead = true
-                    break
-                }
-            }
+            let (dead, rowsKept) = extendRows(&rows, width: width, term: term, from: depth - 1)
             previous = term
             rowsDepth = rowsKept
             guard dead else {
@@ -102,27 +75,75 @@ struct FuzzyTermWalk {
                 continue
             }
             try reader.skipInfo()
-            // No term starting with term[0...rowsKept] can match: jump to the first one after them all.
-            guard let next = FuzzyTermWalk.successor(of: Array(term[0...rowsKept])), next.starts(with: required) else { break walk }
-            seekKey = next
-            if let target = try dictionary.block(for: next), target > block {
+            // No term starting with term[0...rowsKept] can match: jump to the first one after them all (built in
+            // place: the walk jumps about once a term read).
+            seekKey.removeAll(keepingCapacity: true)
+            seekKey.append(contentsOf: term[0...rowsKept])
+            guard FuzzyTermWalk.advanceToSuccessor(&seekKey), seekKey.starts(with: required) else { break walk }
+            // The terms before it, passed over on their raw bytes: in this block, else from the block holding it.
+            if try !reader.skip(before: seekKey), let target = try dictionary.block(for: seekKey), target > block {
                 block = target
                 reader = try dictionary.reader(ofBlock: block)
+                try reader.skip(before: seekKey)
             }
         }
         return .success(found)
     }
 
-    /// The smallest key greater than every key starting with `prefix`, or nil when there is none.
-    static func successor(of prefix: [UInt8]) -> [UInt8]? {
-        var key = prefix
+    /// Fills the rows of `term` after the first `kept` (shared with the previous term), one a byte; stops
+    /// early when a row shows no term with this prefix can come within reach (`dead`). Returns that and how
+    /// many rows are filled.
+    ///
+    /// The hot loop of the walk, on raw pointers: `rows` is first grown to `term.count × width` entries, and
+    /// every index read or written is below `(rowsKept + 1) × width + word.count < term.count × width`
+    /// (rows are filled only while `rowsKept < term.count - 1`); `word` indices are `j - 1` and `j - 2` for
+    /// `j` in `1..<width`, `term` indices `rowsKept` and `rowsKept + 1`, both below `term.count`.
+    @inline(__always)
+    private func extendRows(_ rows: inout [Int], width: Int, term: [UInt8], from kept: Int) -> (dead: Bool, rowsKept: Int) {
+        let termCount = term.count
+        guard kept < termCount - 1 else { return (false, kept) }
+        if rows.count < termCount * width { rows.append(contentsOf: repeatElement(0, count: termCount * width - rows.count)) }
+        let limit = maximumDistance
+        return unsafe rows.withUnsafeMutableBufferPointer { r in
+            unsafe word.withUnsafeBufferPointer { w in
+                unsafe term.withUnsafeBufferPointer { t in
+                    var rowsKept = kept
+                    while rowsKept < termCount - 1 {
+                        let byte = unsafe t[rowsKept + 1], earlier = unsafe t[rowsKept]
+                        let from = rowsKept * width, to = from + width
+                        unsafe r[to] = rowsKept + 1
+                        var smallest = rowsKept + 1
+                        // Whether the row before this one reaches the limit everywhere.
+                        var beforeAtLimit = unsafe r[from] >= limit
+                        for j in 1..<width {
+                            let replace = unsafe r[from + j - 1] + (w[j - 1] == byte ? 0 : 1)
+                            var value = unsafe min(replace, r[from + j] + 1, r[to + j - 1] + 1)
+                            // Two neighbours swapped: this byte and the one before are the word's j-1 and j-2.
+                            if j > 1 && rowsKept > 0, unsafe w[j - 2] == byte && w[j - 1] == earlier {
+                                value = unsafe min(value, r[from - width + j - 2] + 1)
+                            }
+                            unsafe r[to + j] = value
+                            smallest = min(smallest, value)
+                            if unsafe r[from + j] < limit { beforeAtLimit = false }
+                        }
+                        rowsKept += 1
+                        if smallest > limit && beforeAtLimit { return (true, rowsKept) }
+                    }
+                    return (false, rowsKept)
+                }
+            }
+        }
+    }
+
+    /// Turns `prefix` into the smallest key greater than every key starting with it; false when there is none.
+    static func advanceToSuccessor(_ key: inout [UInt8]) -> Bool {
         while let last = key.last {
             if last < 0xFF {
                 key[key.count - 1] = last + 1
-                return key
+                return true
             }
             key.removeLast()
         }
-        return nil
+        return false
     }
 }

@@ -131,22 +131,38 @@ struct TermDictionary: Sendable {
             return true
         }
 
-        /// Scans the rest of the block for `target` without building the terms. Front coding tells most of the
-        /// answer: with `matched` the length `target` shares with the previous term (which sorts before it), an
-        /// entry sharing more than `matched` bytes with that term also sorts before `target`, and one sharing
-        /// fewer sorts after it; only an entry sharing exactly `matched` bytes needs its suffix compared.
-        mutating func seek(_ target: [UInt8]) throws(IndexError) -> TermInfo? {
-            enum Outcome { case found(at: Int, remaining: Int), absent, damaged }
+        /// Where a scan of the rest of the block for a target stopped.
+        private enum ScanOutcome {
+            /// At the first entry that does not sort before the target: where it starts and where its term
+            /// ends, the entries left after it, how many bytes the previous term shares with the target, and
+            /// whether the entry is the target.
+            case at(entryStart: Int, termEnd: Int, left: Int, matched: Int, equal: Bool)
+            /// Every entry left sorts before the target.
+            case end
+            case damaged
+        }
+
+        /// Scans the rest of the block for the first entry not sorting before `target`, without building the
+        /// terms. Front coding tells most of the answer: with `matched` the length `target` shares with the
+        /// previous term (which sorts before it), an entry sharing more than `matched` bytes with that term
+        /// also sorts before `target`, and one sharing fewer sorts after it; only an entry sharing exactly
+        /// `matched` bytes needs its suffix compared.
+        ///
+        /// The reader's current term (empty at the start of a block) must sort before `target`: the scan starts
+        /// from the length the two share.
+        private func scan(for target: [UInt8]) -> ScanOutcome {
             let start = offset, count = remaining
+            var shared = 0
+            while shared < term.count && shared < target.count && term[shared] == target[shared] { shared += 1 }
             // One pass over the block's bytes (in the file: `reader(ofBlock:)` checked the range and its
             // checksum), reading each entry's lengths and stepping over its statistics without decoding them.
-            let outcome: Outcome = dictionary.file.withBytes(start, end - start) { block in
-                unsafe block.withUnsafeBufferPointer { bytes -> Outcome in
-                    guard let base = bytes.baseAddress else { return count == 0 ? .absent : .damaged }
+            return dictionary.file.withBytes(start, end - start) { block in
+                unsafe block.withUnsafeBufferPointer { bytes -> ScanOutcome in
+                    guard let base = bytes.baseAddress else { return count == 0 ? .end : .damaged }
                     let size = bytes.count
                     // Every read below is preceded by `at < size` (or a length check): a damaged block that
                     // passed its checksum still cannot make the scan read outside it.
-                    var at = 0, matched = 0, left = count
+                    var at = 0, matched = shared, left = count
                     @inline(__always) func varint() -> Int? {
                         guard at < size else { return nil }
                         let first = unsafe base[at]
@@ -162,15 +178,16 @@ struct TermDictionary: Sendable {
                         }
                         return nil
                     }
-                    return unsafe target.withUnsafeBufferPointer { wanted -> Outcome in
+                    return unsafe target.withUnsafeBufferPointer { wanted -> ScanOutcome in
                         while left > 0 {
                             left -= 1
+                            let entryStart = at
                             guard let prefix = varint(), let suffix = varint(), suffix <= size - at, prefix + suffix > 0 else {
                                 return .damaged
                             }
                             let suffixStart = at
                             at += suffix
-                            if prefix < matched { return .absent }
+                            if prefix < matched { return .at(entryStart: start + entryStart, termEnd: start + at, left: left, matched: matched, equal: false) }
                             if prefix == matched {
                                 // Compare the suffix with the rest of the target.
                                 let rest = wanted.count - matched
@@ -179,8 +196,9 @@ struct TermDictionary: Sendable {
                                 while index < common, unsafe base[suffixStart + index] == wanted[matched + index] { index += 1 }
                                 let order = index < common ? (unsafe base[suffixStart + index] < wanted[matched + index] ? -1 : 1)
                                                            : (suffix > rest ? 1 : (suffix < rest ? -1 : 0))
-                                if order == 0 { return .found(at: at, remaining: left) }
-                                if order > 0 { return .absent }
+                                if order >= 0 {
+                                    return .at(entryStart: start + entryStart, termEnd: start + at, left: left, matched: matched, equal: order == 0)
+                                }
                                 matched += index
                             }
                             // The statistics, as `skipInfo()` steps over them.
@@ -192,17 +210,44 @@ struct TermDictionary: Sendable {
                                 at += 4
                             }
                         }
-                        return .absent
+                        return .end
                     }
                 }
             }
-            switch outcome {
-            case .found(let at, let left):
-                offset = start + at
+        }
+
+        /// The entry of `target` in the rest of the block, or nil; a found entry leaves the reader after it.
+        mutating func seek(_ target: [UInt8]) throws(IndexError) -> TermInfo? {
+            switch scan(for: target) {
+            case let .at(_, termEnd, left, _, equal):
+                guard equal else { return nil }
+                offset = termEnd
                 remaining = left
                 return try info()
-            case .absent:
+            case .end:
                 return nil
+            case .damaged:
+                throw dictionary.corrupt("bad term dictionary entry")
+            }
+        }
+
+        /// Moves past every entry of the rest of the block that sorts before `target` (which the current term
+        /// sorts before too), so that `nextTerm()` reads the first that does not (none, when the block has none). The term buffer is left holding the
+        /// bytes that entry may take from the one before it: those it shares with `target` (`matched`), since
+        /// its front-coded prefix is no longer than that.
+        /// Returns false when every entry left sorts before `target` (the reader is then at the block's end).
+        @discardableResult
+        mutating func skip(before target: [UInt8]) throws(IndexError) -> Bool {
+            switch scan(for: target) {
+            case let .at(entryStart, _, left, matched, _):
+                offset = entryStart
+                remaining = left + 1
+                term.removeAll(keepingCapacity: true)
+                term.append(contentsOf: target[..<matched])
+                return true
+            case .end:
+                remaining = 0
+                return false
             case .damaged:
                 throw dictionary.corrupt("bad term dictionary entry")
             }
