@@ -63,7 +63,10 @@ struct FuzzyTermWalk {
             let limit = min(term.count, previous.count, rowsDepth + 1)
             while depth < limit && term[depth] == previous[depth] { depth += 1 }
             let (dead, rowsKept) = extendRows(&rows, width: width, term: term, from: depth - 1)
-            previous = term
+            // Copied into its own buffer: keeping a reference to the reader's term would make the reader copy
+            // it (a new array) when it decodes the next one.
+            previous.removeAll(keepingCapacity: true)
+            previous.append(contentsOf: term)
             rowsDepth = rowsKept
             guard dead else {
                 let distance = rows[rowsKept * width + word.count]
