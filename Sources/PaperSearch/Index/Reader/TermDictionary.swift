@@ -328,8 +328,12 @@ struct TermDictionary: Sendable {
     func terms(withPrefix prefix: [UInt8], limit: Int) throws(IndexError) -> (terms: [([UInt8], TermInfo)], truncated: Bool) {
         var result: [([UInt8], TermInfo)] = []
         var block = try self.block(for: prefix) ?? 0
+        var first = true
         while block < blockCount {
             var reader = try reader(ofBlock: block)
+            // The terms before the prefix in its first block, passed over on their raw bytes.
+            if first { try reader.skip(before: prefix) }
+            first = false
             while let info = try reader.next() {
                 if reader.term.starts(with: prefix) {
                     if result.count == limit { return (result, true) }
