@@ -54,6 +54,9 @@ struct SearchPlan {
     var notices: [String] = []
     /// Whether a word no paper holds was searched as its near spellings.
     var corrected = false
+    /// The near terms a correction found for each word as typed (`PlanBuilder.nearTerms`), so that the
+    /// suggestion need not walk the dictionary again.
+    var nearTermsOfWords: [String: [([UInt8], IndexedTerm, Int)]] = [:]
 
     /// Indices of the terms that add to the score (text terms outside exclusions).
     var scoringTerms: [Int] = []
@@ -350,6 +353,8 @@ struct PlanBuilder {
         guard let found = try nearTerms(text, stem: word, in: namespace, edits: edits, sharedPrefix: sharedPrefix, budget: &prefixScanBudget) else {
             throw .query(QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: ""))
         }
+        // What the suggestion would walk for: the automatic edits, the first letter held.
+        if distance == nil && sharedPrefix == 1 && namespace == .text { plan.nearTermsOfWords[text] = found }
         let kept = found.filter { $0.1.documentFrequency >= minimumFrequency }.sorted {
             ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency)
                 || (($0.2, -$0.1.documentFrequency) == ($1.2, -$1.1.documentFrequency) && $0.0.lexicographicallyPrecedes($1.0))

@@ -52,6 +52,8 @@ public struct SearchResults: Sendable {
     /// Whether a word no paper holds was searched as its near spellings (then a suggestion is looked for
     /// however many papers matched).
     var corrected = false
+    /// The near terms the corrections found, by word (`SearchPlan.nearTermsOfWords`).
+    var nearTermsOfWords: [String: [([UInt8], IndexedTerm, Int)]] = [:]
 }
 
 /// The order of results.
@@ -131,7 +133,9 @@ public struct Searcher: Sendable {
         var results = try search(query, options: options)
         results.notices = notices + results.notices
         if options.corrections && (results.totalHits < Suggestion.fewHits || results.corrected) {
-            do { results.suggestion = try Suggestion.make(for: text, index: index, parameters: parameters) } catch { throw .index(error) }
+            do {
+                results.suggestion = try Suggestion.make(for: text, index: index, parameters: parameters, known: results.nearTermsOfWords)
+            } catch { throw .index(error) }
             // Nothing matches as written: the suggestion's results, said so.
             if results.totalHits == 0, let suggestion = results.suggestion {
                 var suggestionNotices: [String] = []
@@ -185,7 +189,8 @@ public struct Searcher: Sendable {
                 hits.append(hit)
             }
             return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, facets: facets, notice: plan.notice,
-                                 notices: plan.notices, query: query, corrected: plan.corrected)
+                                 notices: plan.notices, query: query, corrected: plan.corrected,
+                                 nearTermsOfWords: plan.nearTermsOfWords)
         } catch {
             throw .index(error)
         }

@@ -12,14 +12,17 @@ enum Suggestion {
     /// Fewer matches than this get a suggestion looked for.
     static let fewHits = 3
 
-    static func make(for text: String, index: SearchIndex, parameters: BM25Parameters) throws(IndexError) -> String? {
+    /// `known`: the near terms the search's corrections already found, by word as typed.
+    static func make(for text: String, index: SearchIndex, parameters: BM25Parameters,
+                     known: [String: [([UInt8], IndexedTerm, Int)]] = [:]) throws(IndexError) -> String? {
         let builder = PlanBuilder(index: index, parameters: parameters)
         var changed = false
         var words: [String] = []
         for token in text.split(separator: " ", omittingEmptySubsequences: false) {
             // A required word keeps its '+'.
             let required = token.hasPrefix("+")
-            if let better = try betterSpelling(of: String(required ? token.dropFirst() : token[...]), builder: builder, index: index) {
+            if let better = try betterSpelling(of: String(required ? token.dropFirst() : token[...]), builder: builder, index: index,
+                                               known: known) {
                 words.append((required ? "+" : "") + better)
                 changed = true
             } else {
@@ -29,7 +32,8 @@ enum Suggestion {
         return changed ? words.joined(separator: " ") : nil
     }
 
-    private static func betterSpelling(of word: String, builder: PlanBuilder, index: SearchIndex) throws(IndexError) -> String? {
+    private static func betterSpelling(of word: String, builder: PlanBuilder, index: SearchIndex,
+                                       known: [String: [([UInt8], IndexedTerm, Int)]]) throws(IndexError) -> String? {
         guard !word.isEmpty, word.allSatisfy(\.isLetter), let stem = builder.correctableStem(of: word) else { return nil }
         let key = [FieldNamespace.text.rawValue] + stem
         let frequency = try index.lookup(.text, stem)?.documentFrequency ?? 0
@@ -37,7 +41,9 @@ enum Suggestion {
         var budget = Query.prefixScanLimit
         let candidates: [([UInt8], IndexedTerm, Int)]
         do throws(PlanBuilder.Failure) {
-            if let near = try builder.nearTerms(word, stem: stem, in: .text, edits: Query.automaticEdits(forLength: stem.count),
+            if let near = known[word] {
+                candidates = near
+            } else if let near = try builder.nearTerms(word, stem: stem, in: .text, edits: Query.automaticEdits(forLength: stem.count),
                                                 sharedPrefix: 1, budget: &budget) {
                 candidates = near
             } else {
