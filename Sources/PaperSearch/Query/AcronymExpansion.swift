@@ -4,8 +4,8 @@
 /// `Query.acronymDiscount` of the form the query wrote — of the acronym's idf for a long form, its words
 /// sharing that weight in proportion to their own; of the long form's words' idfs together for an acronym —
 /// so papers using the query's own words rank first and papers using only the other form rank among them.
-/// Only in short queries (`Query.shortQueryWords`). A word asked for as written (`=BNN`) is not expanded, nor are excluded words; a long form is found
-/// within one clause of plain words or across neighbouring ones.
+/// Only in short queries (`Query.shortQueryWords`). A word asked for as written (`=BNN`) is not expanded,
+/// nor are excluded words; a long form is found within one clause of plain words or across neighbouring ones.
 extension PlanBuilder {
     /// The expansions of a plain-words clause, or nil when it has none; each is said in the plan's notices.
     /// `analysed`: the clause's terms and positions (`analyze`).
@@ -38,17 +38,17 @@ extension PlanBuilder {
         guard queryIsShort() else { return [] }
         var nodes: [PlanNode] = []
         var run: [String] = []
-        for clause in clauses + [.years(0...0)] {
-            if case let .words(text, .text) = clause {
-                run.append(text)
-                continue
-            }
+        func flush() throws(Failure) {
             if run.count >= 2 {
                 let tokens = index.analyzer.tokens(run.joined(separator: " "))
                 nodes += try shortForms(of: tokens.map { (term: $0.indexedTerm.map { Array($0.utf8) }, position: $0.position) })
             }
             run.removeAll()
         }
+        for clause in clauses {
+            if case let .words(text, .text) = clause { run.append(text) } else { try flush() }
+        }
+        try flush()
         return nodes
     }
 
@@ -73,14 +73,14 @@ extension PlanBuilder {
                 guard tokens[end - 1].term != nil, let key = AcronymTerms.longFormKey(tokens[start..<end]) else { continue }
                 let acronyms: [LearnedAcronym]
                 do { acronyms = try index.trustedShortForms(ofLongForm: key) } catch { throw .index(error) }
-                guard !acronyms.isEmpty else { continue }
+                guard !acronyms.isEmpty, let longWeight = try longFormWeight(key) else { continue }
                 for acronym in acronyms {
-                    let weight = Query.acronymDiscount * (try longFormWeight(key) ?? 0)
                     let shortForm = Array(acronym.shortForm.utf8)
-                    guard weight > 0, let found = try index(of: shortForm) else { continue }
+                    guard let found = try index(of: shortForm) else { continue }
                     let own = BM25.idf(documentFrequency: found.documentFrequency, documentCount: index.documentCount)
-                    if let term = try term(.text, shortForm, field: .text, scale: weight / own,
-                                           note: "acronym of \(acronym.longForm)") {
+                    expansion = (Query.acronymDiscount * longWeight / own, "acronym of \(acronym.longForm)")
+                    defer { expansion = nil }
+                    if let term = try term(.text, shortForm, field: .text) {
                         nodes.append(.term(term))
                         // The query's own terms of the long form are the other form.
                         let written = key.split(separator: UInt8(ascii: " ")).compactMap {
@@ -142,10 +142,7 @@ extension PlanBuilder {
     private func index(of word: [UInt8]) throws(Failure) -> IndexedTerm? {
         do { return try index.lookup(.text, word) } catch { throw .index(error) }
     }
-}
 
-
-extension PlanBuilder {
     /// Whether the query is short (`Query.shortQueryWords`).
     mutating func queryIsShort() -> Bool { queryWordCount() <= Query.shortQueryWords }
 

@@ -180,7 +180,8 @@ struct PlanBuilder {
     /// Whether plain words are searched with the acronyms and long forms they stand for
     /// (`SearchOptions.acronyms`; not for a word asked for as written, `=BNN`).
     var expandingAcronyms: Bool
-    /// While the long form of an acronym is planned: the scale of its terms' weights, and what `--explain` says.
+    /// While an acronym or a long form standing for the other is planned: the scale of its terms' weights,
+    /// and what `--explain` says.
     var expansion: (scale: Double, note: String)?
     /// The query being planned, and how many terms its words make (`wordCount`, found when first needed).
     var query: Query = .words("", field: .text)
@@ -234,12 +235,11 @@ struct PlanBuilder {
     /// any of them has: Lucene's blended rewrite, so that a rare misspelling does not outweigh the word it
     /// misspells), times `Query.fuzzyDiscount^edits`; each is its own plan term (the same word asked for in
     /// another clause weighs as usual there).
-    /// A term standing for an acronym or its long form (`acronymExpansions`) weighs `scale` times its own
-    /// weight, and `--explain` adds `note`.
+    /// A term standing for an acronym or its long form (planned while `expansion` is set) weighs its scale
+    /// times its own weight, and `--explain` adds its note.
     mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField, edits: Int = 0,
-                               of word: [UInt8] = [], blendedFrequency: Int? = nil, scale: Double = 1,
-                               note: String? = nil) throws(Failure) -> Int? {
-        let (scale, note) = expansion.map { ($0.scale, Optional($0.note)) } ?? (scale, note)
+                       of word: [UInt8] = [], blendedFrequency: Int? = nil) throws(Failure) -> Int? {
+        let (scale, note) = expansion.map { ($0.scale, Optional($0.note)) } ?? (1, nil)
         let key = PlanBuilder.key(namespace, field, bytes, fuzzy: (blendedFrequency.map { "~\(edits)/\($0)/" } ?? "")
                                     + (note.map { "=\($0)/" } ?? ""))
         if let existing = termIndices[key] { return existing }

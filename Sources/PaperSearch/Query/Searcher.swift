@@ -447,24 +447,10 @@ public struct Searcher: Sendable {
             // Each group's best form (the terms are few: a cursor a term, documents ascending).
             if !plan.alternatives.isEmpty {
                 var cursors = plan.terms.map { cursor($0, s) }
+                let weights = plan.terms.map(TermWeight.init)
                 for document in local {
-                    var score = 0.0
-                    for group in plan.alternatives {
-                        var best = 0.0
-                        for form in group {
-                            var sum = 0.0
-                            for term in form {
-                                cursors[term].advance(to: document)
-                                if cursors[term].document == document,
-                                   let contribution = context.contribution(&cursors[term], TermWeight(plan.terms[term])) {
-                                    sum += contribution
-                                }
-                            }
-                            best = max(best, sum)
-                        }
-                        score += best
-                    }
-                    scores[base + document, default: 0] += score
+                    scores[base + document, default: 0] += Exhaustive.bestForms(plan.alternatives, at: document, cursors: &cursors,
+                                                                                 terms: weights, context: context)
                 }
                 if let damage = cursors.lazy.compactMap(\.damage).first { throw .corrupt(file: index.segments[s].segment.postings.path, reason: damage) }
             }

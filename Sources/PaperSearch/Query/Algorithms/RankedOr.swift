@@ -560,23 +560,32 @@ enum Exhaustive {
                     score += contribution
                 }
             }
-            for group in alternatives {
-                var best = 0.0
-                for form in group {
-                    var sum = 0.0
-                    for term in form {
-                        cursors[term].advance(to: candidate)
-                        if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
-                            sum += contribution
-                        }
-                    }
-                    best = max(best, sum)
-                }
-                score += best
-            }
+            if !alternatives.isEmpty { score += bestForms(alternatives, at: candidate, cursors: &cursors, terms: terms, context: context) }
             topK.insert(candidate, score: score)
             root.next()
         }
         return matches
+    }
+
+    /// What the groups of `SearchPlan.alternatives` add to `document`'s score: each group's best form (the
+    /// sum of its terms' contributions). The cursors move forward to `document`.
+    static func bestForms(_ alternatives: [[[Int]]], at document: UInt32, cursors: inout [PostingsCursor], terms: [TermWeight],
+                          context: ScoringContext) -> Double {
+        var score = 0.0
+        for group in alternatives {
+            var best = 0.0
+            for form in group {
+                var sum = 0.0
+                for term in form {
+                    cursors[term].advance(to: document)
+                    if cursors[term].document == document, let contribution = context.contribution(&cursors[term], terms[term]) {
+                        sum += contribution
+                    }
+                }
+                best = max(best, sum)
+            }
+            score += best
+        }
+        return score
     }
 }
