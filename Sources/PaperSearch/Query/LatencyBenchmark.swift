@@ -48,14 +48,17 @@ package enum LatencyBenchmark {
     }
 
     /// Runs the queries `runs` times after one untimed pass. With `threads > 1` the passes are split across
-    /// threads (each thread takes queries in turn) and rates count all of them.
+    /// threads (each thread takes queries in turn) and rates count all of them. `exact`: words as written
+    /// only — no corrections, acronym expansions or suggestions, the work the peer engines do.
     package static func run(
         searcher: Searcher, queries: [Query], runs: Int, threads: Int, limit: Int, snippets: Bool = false,
-        facets: [FacetField] = [], similar: SimilarOptions = SimilarOptions()
+        facets: [FacetField] = [], similar: SimilarOptions = SimilarOptions(), exact: Bool = false
     ) -> Report {
         let options = {
             var options = SearchOptions(limit: limit, snippets: snippets, records: snippets)
             options.facets = facets
+            options.corrections = !exact
+            options.acronyms = !exact
             return options
         }()
         let similarOptions = {

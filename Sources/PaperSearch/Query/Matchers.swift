@@ -201,6 +201,7 @@ final class ExclusionMatcher: Matcher {
 final class PhraseMatcher: Matcher {
     /// One group per phrase position: its offset from the first and its alternative terms.
     let groups: [(offset: Int, terms: [TermMatcher])]
+    private let offsets: [Int]
     let field: QueryField
     let positionsFile: MappedFile
     let positionsEnd: Int
@@ -210,6 +211,7 @@ final class PhraseMatcher: Matcher {
 
     init(groups: [(offset: Int, terms: [TermMatcher])], field: QueryField, positions: MappedFile, positionsEnd: Int) {
         self.groups = groups
+        offsets = groups.map(\.offset)
         self.field = field
         positionsFile = positions
         self.positionsEnd = positionsEnd
@@ -246,7 +248,15 @@ final class PhraseMatcher: Matcher {
             if group.terms.count > 1 { lists[index].sort() }
             if lists[index].isEmpty { return false }
         }
-        guard let first = lists.first else { return false }
+        return PhraseMatcher.stands(in: lists, offsets: offsets, field: field)
+    }
+
+    /// Whether a phrase stands in a document: `lists[g]` holds the ascending positions there of group `g`'s
+    /// terms, which stand `offsets[g]` after the phrase's start (for `g` below `offsets.count`; `lists` may
+    /// hold more); in the title, the abstract, or (`.text`) either, never across the two.
+    static func stands(in lists: [[UInt32]], offsets: [Int], field: QueryField) -> Bool {
+        guard !offsets.isEmpty, lists.count >= offsets.count else { return false }
+        let first = lists[0]
         let base = UInt32(IndexFormat.abstractPositionBase)
         for start in first {
             switch field {
@@ -254,10 +264,10 @@ final class PhraseMatcher: Matcher {
             case .abstract where start < base: continue
             default: break
             }
-            let origin = Int(start) - groups[0].offset
+            let origin = Int(start) - offsets[0]
             var found = true
-            for index in 1..<groups.count {
-                let wanted = origin + groups[index].offset
+            for index in 1..<offsets.count {
+                let wanted = origin + offsets[index]
                 guard wanted >= 0, binarySearch(lists[index], UInt32(wanted)) else {
                     found = false
                     break
@@ -268,7 +278,7 @@ final class PhraseMatcher: Matcher {
         return false
     }
 
-    private func binarySearch(_ list: [UInt32], _ value: UInt32) -> Bool {
+    private static func binarySearch(_ list: [UInt32], _ value: UInt32) -> Bool {
         var low = 0, high = list.count - 1
         while low <= high {
             let middle = (low + high) / 2

@@ -75,11 +75,20 @@ struct SearchPlan {
         /// Any of the terms (ranked OR), in papers every filter holds (`word +year:>=2020 +category:cs.LG`;
         /// none: any paper), minus exclusions.
         case disjunction(terms: [Int], filters: [PlanNode], exclusions: [PlanNode])
-        /// All of `required` (text terms), any of `optional`, every filter, no exclusion.
-        case conjunction(required: [Int], optional: [Int], filters: [PlanNode], exclusions: [PlanNode])
+        /// Every clause of `required` (each any of its terms: a word, or a word and the author name it also
+        /// is, or a phrase position's spellings), every phrase (its positions checked last, see `RankedAnd`),
+        /// any of `optional`, every filter, no exclusion.
+        case conjunction(required: [[Int]], optional: [Int], filters: [PlanNode], exclusions: [PlanNode], phrases: [PhraseCheck])
         /// Anything else: the boolean structure is matched document by document.
         case general
         case empty
+    }
+
+    /// A phrase of text terms that a conjunction checks on its candidates: each group is a position of the
+    /// phrase (its offset and alternative terms).
+    struct PhraseCheck {
+        var groups: [(offset: Int, terms: [Int])]
+        var field: QueryField
     }
 
     var shape: Shape {
@@ -91,6 +100,9 @@ struct SearchPlan {
         switch root {
         case .nothing: return .empty
         case let .term(index): return .disjunction(terms: [index], filters: [], exclusions: [])
+        case let .phrase(groups, field) where groups.allSatisfy({ $0.terms.allSatisfy { terms[$0].namespace == .text } }):
+            return .conjunction(required: groups.map(\.terms), optional: [], filters: [], exclusions: [],
+                                phrases: [PhraseCheck(groups: groups, field: field)])
         case let .anyOf(children):
             let terms = children.compactMap { if case let .term(index) = $0 { return index } else { return nil } }
             return terms.count == children.count ? .disjunction(terms: terms, filters: [], exclusions: []) : .general
@@ -100,11 +112,20 @@ struct SearchPlan {
                 guard let optional, !optional.isEmpty else { return .general }
                 return .disjunction(terms: optional, filters: [], exclusions: mustNot)
             }
-            var required: [Int] = []
+            var required: [[Int]] = []
             var filters: [PlanNode] = []
+            var phrases: [PhraseCheck] = []
             for node in must {
-                if case let .term(index) = node, terms[index].namespace == .text, terms[index].field == .text {
-                    required.append(index)
+                if case let .phrase(groups, field) = node, groups.allSatisfy({ $0.terms.allSatisfy { terms[$0].namespace == .text } }) {
+                    required += groups.map(\.terms)
+                    phrases.append(PhraseCheck(groups: groups, field: field))
+                    continue
+                }
+                // A clause of terms that match wherever they occur (no title or abstract restriction, which
+                // the postings alone do not tell), among them a word of the text.
+                if let clause = SearchPlan.flattenTerms([node]), clause.contains(where: { terms[$0].namespace == .text }),
+                   clause.allSatisfy({ terms[$0].field != .title && terms[$0].field != .abstract }) {
+                    required.append(clause)
                 } else {
                     filters.append(node)
                 }
@@ -115,7 +136,7 @@ struct SearchPlan {
             // Filters must only filter: a required group of scoring words (`+(error OR noise)`, a compound, a
             // fuzzy word) adds to the score, which the ranked conjunction would not count.
             guard !required.isEmpty, let optional, filters.allSatisfy({ $0.onlyFilters(terms) }) else { return .general }
-            return .conjunction(required: required, optional: optional, filters: filters, exclusions: mustNot)
+            return .conjunction(required: required, optional: optional, filters: filters, exclusions: mustNot, phrases: phrases)
         default:
             return .general
         }

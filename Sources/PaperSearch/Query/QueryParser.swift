@@ -44,9 +44,11 @@ public enum QueryParser {
     public static func plainWords(_ text: String) -> Query { .words(text, field: .text) }
 }
 
+/// Works on the query's UTF-8 bytes: the syntax is ASCII, and a byte of a multi-byte character never
+/// equals an ASCII one. Error positions are counted in characters, as the user sees the query.
 private struct Parser {
     let text: String
-    let characters: [Character]
+    let bytes: [UInt8]
     var index = 0
     /// How many groups enclose the current position.
     var depth = 1
@@ -54,27 +56,53 @@ private struct Parser {
 
     init(text: String) {
         self.text = text
-        characters = Array(text)
+        bytes = Array(text.utf8)
     }
 
-    func error(_ message: String, at position: Int) -> QueryError {
-        QueryError(position: position, message: message, query: text)
+    /// `byteOffset` as a character position.
+    func error(_ message: String, at byteOffset: Int) -> QueryError {
+        let position = String(decoding: bytes[..<min(max(0, byteOffset), bytes.count)], as: UTF8.self).count
+        return QueryError(position: position, message: message, query: text)
     }
 
-    var atEnd: Bool { index >= characters.count }
+    var atEnd: Bool { index >= bytes.count }
+
+    /// The length in bytes of the white space character at `offset` (0: none there): ASCII white space and
+    /// the Unicode space separators a pasted query may hold (no-break, en, em, thin, ideographic …).
+    func whitespaceLength(at offset: Int) -> Int {
+        guard offset < bytes.count else { return 0 }
+        let byte = bytes[offset]
+        if byte == 0x20 || (0x09...0x0D).contains(byte) { return 1 }
+        guard byte >= 0xC2, offset + 1 < bytes.count else { return 0 }
+        let second = bytes[offset + 1]
+        if byte == 0xC2 { return second == 0x85 || second == 0xA0 ? 2 : 0 }
+        guard offset + 2 < bytes.count else { return 0 }
+        let third = bytes[offset + 2]
+        switch (byte, second) {
+        case (0xE1, 0x9A): return third == 0x80 ? 3 : 0  // U+1680
+        case (0xE2, 0x80): return (0x80...0x8A).contains(third) || third == 0xA8 || third == 0xA9 || third == 0xAF ? 3 : 0
+        case (0xE2, 0x81): return third == 0x9F ? 3 : 0  // U+205F
+        case (0xE3, 0x80): return third == 0x80 ? 3 : 0  // U+3000
+        default: return 0
+        }
+    }
+
+    func isWhitespace(at offset: Int) -> Bool { whitespaceLength(at: offset) > 0 }
 
     mutating func skipSpaces() {
-        while index < characters.count && characters[index].isWhitespace { index += 1 }
+        while case let length = whitespaceLength(at: index), length > 0 { index += length }
     }
 
     /// Whether the upper-case operator `word` stands at the current position, as a whole word.
-    func atOperator(_ word: String) -> Bool {
-        let letters = Array(word)
-        guard index + letters.count <= characters.count, Array(characters[index..<(index + letters.count)]) == letters else {
-            return false
+    func atOperator(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let matches = word.withUTF8Buffer { letters in
+            letters.indices.allSatisfy { letters[$0] == bytes[index + $0] }
         }
-        let after = index + letters.count
-        return after == characters.count || characters[after].isWhitespace || characters[after] == "(" || characters[after] == ")"
+        guard matches else { return false }
+        let after = index + count
+        return after == bytes.count || isWhitespace(at: after) || bytes[after] == UInt8(ascii: "(") || bytes[after] == UInt8(ascii: ")")
     }
 
     /// A sequence of clauses up to the end (or a closing parenthesis): alternatives unless marked.
@@ -83,7 +111,7 @@ private struct Parser {
         while true {
             skipSpaces()
             if atEnd { break }
-            if characters[index] == ")" {
+            if bytes[index] == UInt8(ascii: ")") {
                 if untilClosingParenthesis { break }
                 throw error("unbalanced parenthesis: ')' without '('", at: index)
             }
@@ -114,7 +142,7 @@ private struct Parser {
             let operatorPosition = index
             index += 2
             skipSpaces()
-            guard !atEnd, characters[index] != ")" else { throw error("'OR' needs a clause after it", at: operatorPosition) }
+            guard !atEnd, bytes[index] != UInt8(ascii: ")") else { throw error("'OR' needs a clause after it", at: operatorPosition) }
             if alternatives.isEmpty { alternatives.append(occurrence == .mustNot ? .boolean(must: [], should: [], mustNot: [first]) : first) }
             let (nextOccurrence, next) = try parseAndExpression()
             alternatives.append(nextOccurrence == .mustNot ? .boolean(must: [], should: [], mustNot: [next]) : next)
@@ -136,7 +164,7 @@ private struct Parser {
             let operatorPosition = index
             index += 3
             skipSpaces()
-            guard !atEnd, characters[index] != ")" else { throw error("'AND' needs a clause after it", at: operatorPosition) }
+            guard !atEnd, bytes[index] != UInt8(ascii: ")") else { throw error("'AND' needs a clause after it", at: operatorPosition) }
             if !sawAnd {
                 sawAnd = true
                 if occurrence == .mustNot { mustNot.append(first) } else { must.append(first) }
@@ -152,17 +180,17 @@ private struct Parser {
     mutating func parseModified() throws(QueryError) -> (Occurrence, Query) {
         skipSpaces()
         guard !atEnd else { throw error("a clause is missing", at: index) }
-        if characters[index] == "+" || characters[index] == "-" {
-            let sign = characters[index]
+        if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            let plus = bytes[index] == UInt8(ascii: "+")
             index += 1
-            guard !atEnd, !characters[index].isWhitespace else { throw error("'\(sign)' must stand right before a clause", at: index - 1) }
-            return (sign == "+" ? .must : .mustNot, try parsePrimary())
+            guard !atEnd, !isWhitespace(at: index) else { throw error("'\(plus ? "+" : "-")' must stand right before a clause", at: index - 1) }
+            return (plus ? .must : .mustNot, try parsePrimary())
         }
         if atOperator("NOT") {
             let position = index
             index += 3
             skipSpaces()
-            guard !atEnd, characters[index] != ")" else { throw error("'NOT' needs a clause after it", at: position) }
+            guard !atEnd, bytes[index] != UInt8(ascii: ")") else { throw error("'NOT' needs a clause after it", at: position) }
             return (.mustNot, try parsePrimary())
         }
         return (.should, try parsePrimary())
@@ -173,8 +201,8 @@ private struct Parser {
         skipSpaces()
         guard !atEnd else { throw error("a clause is missing", at: index) }
         let start = index
-        let character = characters[index]
-        if character == "(" {
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "(") {
             guard depth < Query.maximumDepth else {
                 throw error("parentheses nest deeper than \(Query.maximumDepth) levels", at: start)
             }
@@ -182,67 +210,66 @@ private struct Parser {
             depth += 1
             defer { depth -= 1 }
             let group = try parseSequence(untilClosingParenthesis: true)
-            guard !atEnd, characters[index] == ")" else { throw error("unbalanced parenthesis: '(' is never closed", at: start) }
+            guard !atEnd, bytes[index] == UInt8(ascii: ")") else { throw error("unbalanced parenthesis: '(' is never closed", at: start) }
             index += 1
             if case let .boolean(must, should, mustNot) = group, must.isEmpty, should.isEmpty, mustNot.isEmpty {
                 throw error("empty parentheses", at: start)
             }
             return field.map { Parser.scoped(group, to: $0) } ?? group
         }
-        if character == "\"" {
+        if byte == UInt8(ascii: "\"") {
             index += 1
             let textStart = index
-            while index < characters.count && characters[index] != "\"" { index += 1 }
-            guard index < characters.count else { throw error("unbalanced quote: the phrase is never closed", at: start) }
-            let phrase = String(characters[textStart..<index])
+            while index < bytes.count && bytes[index] != UInt8(ascii: "\"") { index += 1 }
+            guard index < bytes.count else { throw error("unbalanced quote: the phrase is never closed", at: start) }
+            let phrase = String(decoding: bytes[textStart..<index], as: UTF8.self)
             index += 1
             return .phrase(phrase, field: field ?? .text)
         }
-        // A bare token: up to white space or a parenthesis.
-        while index < characters.count && !characters[index].isWhitespace && characters[index] != "(" && characters[index] != ")" {
-            if characters[index] == "\"" { break }
+        // A bare token: up to white space, a parenthesis or a quote.
+        while index < bytes.count, !isWhitespace(at: index), bytes[index] != UInt8(ascii: "("), bytes[index] != UInt8(ascii: ")"),
+              bytes[index] != UInt8(ascii: "\"") {
             index += 1
         }
-        let token = String(characters[start..<index])
-        if field == nil, let colon = token.firstIndex(of: ":"), colon != token.startIndex {
-            let name = token[..<colon].lowercased()
-            let valueStart = start + token.distance(from: token.startIndex, to: colon) + 1
-            if name == "year" {
-                let value = String(token[token.index(after: colon)...])
-                return .years(try parseYears(value, at: valueStart))
-            }
+        let token = bytes[start..<index]
+        @inline(__always) func string(_ part: ArraySlice<UInt8>) -> String { String(decoding: part, as: UTF8.self) }
+        if field == nil, let colon = token.firstIndex(of: UInt8(ascii: ":")), colon != start {
+            let name = string(token[..<colon]).lowercased()
+            let valueStart = colon + 1
+            let value = token[valueStart...]
+            if name == "year" { return .years(try parseYears(string(value), at: valueStart)) }
             guard let scoped = Parser.field(named: name) else {
                 // A URL or an arXiv id is plainly not meant as a field (and finds the paper, see `PlanBuilder`).
-                let value = token[token.index(after: colon)...]
-                let plainlyNotAField = value.hasPrefix("//") || PaperID.arxivID(in: token) != nil
+                let whole = string(token)
+                let plainlyNotAField = value.starts(with: "//".utf8) || PaperID.arxivID(in: whole) != nil
                 if name.allSatisfy({ $0.isLetter }) && !plainlyNotAField && !notices.contains(where: { $0.hasPrefix("'\(name):'") }) {
                     notices.append("'\(name):' is not a field (fields: \(Parser.fieldNames)); it was searched as words")
                 }
-                return .words(token, field: .text)
+                return .words(whole, field: .text)
             }
             index = valueStart
-            guard !atEnd, !characters[index].isWhitespace, characters[index] != ")" else {
+            guard !atEnd, !isWhitespace(at: index), bytes[index] != UInt8(ascii: ")") else {
                 throw error("'\(name):' needs a value", at: start)
             }
             return try parsePrimary(field: scoped)
         }
-        if token.count > 1, token.hasSuffix("*"), !token.dropLast().contains("*") {
-            return .prefix(String(token.dropLast()), field: field ?? .text)
+        if token.count > 1, token.last == UInt8(ascii: "*"), !token.dropLast().contains(UInt8(ascii: "*")) {
+            return .prefix(string(token.dropLast()), field: field ?? .text)
         }
         // =word: the word as written (no acronym expansion, no correction), as word~0.
-        if token.count > 1, token.hasPrefix("="), !token.dropFirst().hasPrefix("=") {
-            return .fuzzy(String(token.dropFirst()), distance: 0, field: field ?? .text)
+        if token.count > 1, token.first == UInt8(ascii: "="), token[start + 1] != UInt8(ascii: "=") {
+            return .fuzzy(string(token.dropFirst()), distance: 0, field: field ?? .text)
         }
         // word~ and word~N: a fuzzy word.
-        if let tilde = token.lastIndex(of: "~"), tilde != token.startIndex {
-            let word = String(token[..<tilde]), edits = token[token.index(after: tilde)...]
+        if let tilde = token.lastIndex(of: UInt8(ascii: "~")), tilde != start {
+            let word = string(token[..<tilde]), edits = token[(tilde + 1)...]
             if edits.isEmpty { return .fuzzy(word, distance: nil, field: field ?? .text) }
-            guard let distance = Int(edits), distance >= 0, distance <= Query.maximumEdits else {
-                throw error("'~' takes a number of edits from 0 to \(Query.maximumEdits) ('\(token)')", at: start + token.distance(from: token.startIndex, to: tilde) + 1)
+            guard let distance = Int(string(edits)), distance >= 0, distance <= Query.maximumEdits else {
+                throw error("'~' takes a number of edits from 0 to \(Query.maximumEdits) ('\(string(token))')", at: tilde + 1)
             }
             return .fuzzy(word, distance: distance, field: field ?? .text)
         }
-        return .words(token, field: field ?? .text)
+        return .words(string(token), field: field ?? .text)
     }
 
     static let fieldNames = "title, abstract, author, venue, category, id, year"
@@ -274,7 +301,7 @@ private struct Parser {
         }
     }
 
-    /// `2021`, `2019..2023`, `>=2020`, `>2020`, `<=2020`, `<2020`.
+    /// `2021`, `2019..2023`, `>=2020`, `>2020`, `<=2020`, `<2020`; `position` is the value's byte offset.
     func parseYears(_ value: String, at position: Int) throws(QueryError) -> ClosedRange<Int> {
         func year(_ text: Substring, at offset: Int) throws(QueryError) -> Int {
             guard let number = Int(text), (0...9999).contains(number) else {
@@ -285,7 +312,7 @@ private struct Parser {
         guard !value.isEmpty else { throw error("'year:' needs a value", at: position - 5) }
         if let dots = value.firstRange(of: "..") {
             let low = try year(value[..<dots.lowerBound], at: 0)
-            let high = try year(value[dots.upperBound...], at: value.distance(from: value.startIndex, to: dots.upperBound))
+            let high = try year(value[dots.upperBound...], at: value.utf8.distance(from: value.startIndex, to: dots.upperBound))
             guard low <= high else { throw error("the year range \(low)..\(high) is empty", at: position) }
             return low...high
         }

@@ -115,6 +115,9 @@ public struct Searcher: Sendable {
     public let parameters: BM25Parameters
     /// BM25F's constants and tables for `parameters` and the commit's statistics, made once.
     let scorer: BM25.Scorer
+    /// How many matches a conjunction counts exactly before it skips what cannot enter the top k (lowered
+    /// by tests to prune small corpora).
+    var exactCountLimit = RankedAnd.exactCountLimit
 
     /// `parameters` default to those the index was built with.
     public init(index: SearchIndex, parameters: BM25Parameters? = nil) throws(SearchError) {
@@ -210,6 +213,7 @@ public struct Searcher: Sendable {
     func run(_ plan: SearchPlan, capacity: Int, exhaustive: Bool) throws(IndexError) -> ([TopK.Entry], Int, Bool) {
         var topK = TopK(capacity: capacity)
         var total = 0
+        var exact = true
         let shape = SegmentShape(exhaustive ? .general : plan.shape)
         if case let .disjunction(terms, filters, exclusions) = shape, terms.count == 1, exclusions.isEmpty,
            let years = SegmentShape.yearRanges(filters) {
@@ -217,11 +221,12 @@ public struct Searcher: Sendable {
         } else {
             for s in index.segments.indices where !shape.cannotMatch(plan, segment: s) {
                 topK.documentBase = index.segments[s].base
-                total += try run(plan, shape, segment: s, topK: &topK)
+                let (count, segmentExact) = try run(plan, shape, segment: s, countLimit: max(0, exactCountLimit - total), topK: &topK)
+                total += count
+                exact = exact && segmentExact
             }
         }
         // A ranked OR counts only the papers it had to look at (pruning skips the rest).
-        var exact = true
         if case .disjunction = shape { exact = false }
         // One term alone: its live papers are its matches.
         if case let .disjunction(terms, filters, exclusions) = shape, filters.isEmpty, exclusions.isEmpty,
@@ -237,8 +242,9 @@ public struct Searcher: Sendable {
         case empty
         /// The distinct terms, ascending.
         case disjunction(terms: [Int], filters: [PlanNode], exclusions: [PlanNode])
-        /// The distinct required terms and the distinct optional ones that are not required, ascending.
-        case conjunction(required: [Int], optional: [Int], filters: [PlanNode], exclusions: [PlanNode])
+        /// The distinct required clauses (each its distinct terms, ascending) and the distinct optional terms
+        /// that are in none of them, ascending.
+        case conjunction(required: [[Int]], optional: [Int], filters: [PlanNode], exclusions: [PlanNode], phrases: [SearchPlan.PhraseCheck])
         case general
 
         init(_ shape: SearchPlan.Shape) {
@@ -247,9 +253,10 @@ public struct Searcher: Sendable {
             case .general: self = .general
             case let .disjunction(terms, filters, exclusions):
                 self = .disjunction(terms: Array(Set(terms)).sorted(), filters: filters, exclusions: exclusions)
-            case let .conjunction(required, optional, filters, exclusions):
-                self = .conjunction(required: Array(Set(required)).sorted(), optional: Array(Set(optional).subtracting(required)).sorted(),
-                                    filters: filters, exclusions: exclusions)
+            case let .conjunction(required, optional, filters, exclusions, phrases):
+                let clauses = Array(Set(required.map { Array(Set($0)).sorted() })).sorted { $0.lexicographicallyPrecedes($1) }
+                self = .conjunction(required: clauses, optional: Array(Set(optional).subtracting(required.joined())).sorted(),
+                                    filters: filters, exclusions: exclusions, phrases: phrases)
             }
         }
 
@@ -270,7 +277,8 @@ public struct Searcher: Sendable {
             case .empty: return true
             case .general: return false
             case let .disjunction(terms, _, _): return !terms.isEmpty && terms.allSatisfy { plan.terms[$0].indexed.infos[s] == nil }
-            case let .conjunction(required, _, _, _): return required.contains { plan.terms[$0].indexed.infos[s] == nil }
+            case let .conjunction(required, _, _, _, _):
+                return required.contains { clause in clause.allSatisfy { plan.terms[$0].indexed.infos[s] == nil } }
             }
         }
     }
@@ -299,11 +307,14 @@ public struct Searcher: Sendable {
     }
 
     /// One segment's part of `run`: its matches offered to the shared top k (whose document base is the
-    /// segment's); returns the matches counted.
-    private func run(_ plan: SearchPlan, _ shape: SegmentShape, segment s: Int, topK: inout TopK) throws(IndexError) -> Int {
+    /// segment's); returns the matches counted and whether that count is exact (a conjunction counts
+    /// `countLimit` exactly before it prunes).
+    private func run(_ plan: SearchPlan, _ shape: SegmentShape, segment s: Int, countLimit: Int,
+                     topK: inout TopK) throws(IndexError) -> (Int, Bool) {
         let context = self.context(s)
         let file = index.segments[s].segment.postings.path
         var total = 0
+        var exact = true
         // Cursors are made where they are used: a copy of a cursor shares its decoded block, and the first
         // decode after the copy would have to copy the block.
         var cursors: [PostingsCursor] = []
@@ -324,13 +335,17 @@ public struct Searcher: Sendable {
             total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
                                  exclusions: exclusions, filter: filter, topK: &topK)
             if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: file, reason: damage) }
-        case let .conjunction(required, optionalTerms, filterNodes, exclusionNodes):
+        case let .conjunction(required, optionalTerms, filterNodes, exclusionNodes, phrases):
             let filters = filterNodes.map { matcher($0, plan: plan, segment: s) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan, segment: s) }
             matchers += filters + exclusions
             cursors = plan.terms.map { cursor($0, s) }
-            total = RankedAnd.run(terms: plan.terms, required: required, optional: optionalTerms,
-                                  cursors: &cursors, context: context, filters: filters, exclusions: exclusions, topK: &topK)
+            let bounds = plan.terms.map { context.upperBound($0, $0.indexed.infos[s]) }
+            (total, exact) = RankedAnd.run(terms: plan.terms, required: required, optional: optionalTerms, listBounds: bounds,
+                                           phrases: phrases, positions: index.segments[s].segment.positions,
+                                           positionsEnd: index.segments[s].segment.positionsEnd, cursors: &cursors,
+                                           context: context, filters: filters, exclusions: exclusions, countLimit: countLimit,
+                                           topK: &topK)
         case .general:
             // The boolean structure matched document by document.
             let root = matcher(plan.root, plan: plan, segment: s)
@@ -343,7 +358,7 @@ public struct Searcher: Sendable {
         if let damage = cursors.lazy.compactMap(\.damage).first ?? matchers.lazy.compactMap(\.damage).first {
             throw IndexError.corrupt(file: file, reason: damage)
         }
-        return total
+        return (total, exact)
     }
 
     /// Every live document the plan matches, per segment, ascending (segment document numbers): the same

@@ -3,26 +3,30 @@ import PaperSearch
 /// `papers bench`: query latency of an index.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let usage = "[--index DIR] [--queries FILE [--syntax]] [--runs N] [--threads N] [-k N] [--json]"
+    static let usage = "[--index DIR] [--queries FILE [--syntax]] [--exact] [--runs N] [--threads N] [-k N] [--json]"
     static let abstract = "Measure query latency: p50, p95, p99, max and queries per second, per query type."
     static let discussion = """
         Runs a query log against the index after an untimed warm-up pass, first on one thread, then on all
         cores. --queries is JSON Lines ({"id", "text"}, optional "type" to group the report), read as plain
         words like batch search; with --syntax each line's "query" (else its "text") is read in the query
-        language, as the AND and phrase logs of the peers harness give it ({"text", "op", "query": "+a +b"}). Without --queries, a fixed mix is drawn from the index itself: single words
-        of high, middle and low frequency, two- and three-word OR, AND, phrases, 5-10 word queries, field and
-        year filters, and similar of a random paper. A line {"id", "ids": [ID]} of a query log times similar. Timing covers the search call up to hits with ids and scores; the cost of snippets is
-        reported apart.
+        language, as the AND and phrase logs of the peers harness give it ({"text", "op", "query": "+a +b"}).
+        Without --queries, a fixed mix is drawn from the index itself: single words of high, middle and low
+        frequency, two- and three-word OR, AND, phrases, 5-10 word queries, field and year filters, and
+        similar of a random paper. A line {"id", "ids": [ID]} of a query log times similar. Timing covers the
+        search call up to hits with ids and scores, including typo corrections, acronym expansions and
+        "did you mean"; --exact times the words as written alone, the work the peer engines do. The cost of
+        snippets is reported apart.
 
         EXAMPLES:
           papers bench
           papers bench --queries log.jsonl --runs 5 --threads 2 --json
-          papers bench --queries and-phrase-log.jsonl --syntax --threads 1
+          papers bench --queries and-phrase-log.jsonl --syntax --exact --threads 1
         """
     static let options: [OptionSpec] = [
         .option("--index", value: "DIR", help: "Where the index lives."),
         .option("--queries", value: "FILE", help: "A query log (JSON Lines)."),
         .flag("--syntax", help: "With --queries: read each line's \"query\" (else its \"text\") in the query language."),
+        .flag("--exact", help: "Words as written: no corrections, acronym expansions or suggestions."),
         .option("--runs", value: "N", help: "Timed passes over the queries (default 3)."),
         .option("--threads", value: "N", help: "Threads for the second measurement (default: all cores)."),
         .option("--limit", "-k", value: "N", help: "Results per query (default 10)."),
@@ -51,13 +55,15 @@ enum BenchCommand: Command {
             queries = try QueryMix.draw(from: index, seed: 42)
         }
         guard !queries.isEmpty else { throw UsageError("no queries to run") }
-        let single = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: 1, limit: limit)
+        let exact = arguments.has("--exact")
+        let single = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: 1, limit: limit, exact: exact)
         // With one thread asked for, the single-thread measurement is the whole answer.
         let parallel = threads == 1 ? single
-            : LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: threads, limit: limit)
+            : LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: threads, limit: limit, exact: exact)
         let snippetQueries = Array(queries.prefix(200))
-        let withSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit, snippets: true)
-        let withoutSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit)
+        let withSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit, snippets: true,
+                                                  exact: exact)
+        let withoutSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit, exact: exact)
         let snippetCost = (withSnippets.rows.last?.mean ?? 0) - (withoutSnippets.rows.last?.mean ?? 0)
 
         if arguments.has("--json") {

@@ -72,6 +72,10 @@ struct QueryParserTests {
         ("year:<0", 5, "the year range is empty"),
         ("quantum tranformer~3", 19, "'~' takes a number of edits from 0 to 2 ('tranformer~3')"),
         ("tranformer~x", 11, "'~' takes a number of edits from 0 to 2 ('tranformer~x')"),
+        // Positions count characters, not bytes; a no-break space separates like a space.
+        ("naïve Schrödinger AND", 18, "'AND' needs a clause after it"),
+        ("naïve\u{00A0}+\u{3000}x", 6, "'+' must stand right before a clause"),
+        ("café year:2019..20x1", 16, "'20x1' is not a year (use year:2021, year:2019..2023 or year:>=2020)"),
     ])
     func errors(text: String, position: Int, message: String) {
         #expect(throws: QueryError(position: position, message: message, query: text)) { _ = try QueryParser.parse(text) }

@@ -252,8 +252,11 @@ struct PruningTests {
     }
 
     /// `plain`: the texts are plain words, not the query language (as batch search reads them).
-    func compare(_ index: SearchIndex, _ queries: [String], parameters: BM25Parameters? = nil, plain: Bool = false) throws {
-        let searcher = try Searcher(index: index, parameters: parameters)
+    /// `countLimit`: how many matches a conjunction counts before it prunes.
+    func compare(_ index: SearchIndex, _ queries: [String], parameters: BM25Parameters? = nil, plain: Bool = false,
+                 countLimit: Int = RankedAnd.exactCountLimit) throws {
+        var searcher = try Searcher(index: index, parameters: parameters)
+        searcher.exactCountLimit = countLimit
         for text in queries {
             let query = plain ? Query.words(text, field: .text) : try QueryParser.parse(text)
             for limit in [1, 10, 50] {
@@ -312,6 +315,92 @@ struct PruningTests {
             let filters = ["+year:>=2005", "+year:1995..2000", "+year:2010", "+year:<=2019", "+year:2022..2024", "+year:1950",
                            "AND year:2000..2010", "+year:>=2000 +year:<=2015"]
             try compare(index, words.enumerated().map { "\($1) \(filters[$0 % filters.count])" })
+        }
+    }
+
+    /// Conjunctions skip windows whose block maxima cannot beat the threshold once they have counted
+    /// `countLimit` matches: with no count first (pruning from the first full top k) and with the usual
+    /// one, on common words (lists of several blocks), with optional words, exclusions and filters, and with
+    /// words that are also authors' names (a clause of two terms, either of which matches).
+    @Test func conjunctionsWithBlockMaxPruning() throws {
+        let index = try SearchFixtures.synthetic().index
+        var lists: [(word: String, documents: Int)] = []
+        var authorWords = Set<String>()
+        try index.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
+            let word = String(decoding: bytes.dropFirst(), as: UTF8.self)
+            if bytes.first == FieldNamespace.text.rawValue { lists.append((word, info.documentFrequency)) }
+            if bytes.first == FieldNamespace.author.rawValue { authorWords.insert(word) }
+        }
+        let common = lists.sorted { $0.documents > $1.documents }.prefix(60).map(\.word)
+        #expect(lists.sorted { $0.documents > $1.documents }[59].documents > 2 * postingsBlockSize)
+        var random = SplitMix64(seed: 11)
+        func word() -> String { common[Int(random.next() % UInt64(common.count))] }
+        var queries: [String] = []
+        for n in 0..<120 {
+            switch n % 4 {
+            case 0: queries.append("+\(word()) +\(word())")
+            case 1: queries.append("+\(word()) +\(word()) +\(word())")
+            case 2: queries.append("+\(word()) +\(word()) \(word()) -\(word())")
+            default: queries.append("+\(word()) +\(word()) +year:>=2000")
+            }
+        }
+        try compare(index, queries, countLimit: 0)
+        try compare(index, queries)
+        // Words that are also names: the bundled corpus's authors.
+        let bundled = try SearchFixtures.bundled()
+        var names = Set<String>(), words = Set<String>()
+        try bundled.terms.forEachTerm { (bytes: [UInt8], info: TermInfo) throws(IndexError) in
+            let word = String(decoding: bytes.dropFirst(), as: UTF8.self)
+            if bytes.first == FieldNamespace.text.rawValue, info.documentFrequency >= 3 { words.insert(word) }
+            if bytes.first == FieldNamespace.author.rawValue { names.insert(word) }
+        }
+        let both = words.intersection(names).sorted()
+        #expect(both.count >= 2, "the bundled corpus should have names that are words")
+        let vocabulary = try Self.vocabulary(of: bundled, limit: 100)
+        let named = (0..<60).map { n in
+            "+\(both[n % both.count]) +\(vocabulary[Int(random.next() % UInt64(vocabulary.count))])"
+        }
+        try compare(bundled, named, countLimit: 0)
+        let plan = try PlanBuilder.build(try QueryParser.parse("+\(both[0]) +\(vocabulary[0])"), index: bundled,
+                                         parameters: bundled.parameters, correcting: false, expandingAcronyms: false)
+        guard case let .conjunction(required, _, _, _, _) = plan.shape else {
+            Issue.record("a word that is also a name should stay a conjunction")
+            return
+        }
+        #expect(required.contains { $0.count == 2 })
+    }
+
+    /// Phrases are conjunctions of their words whose positions are read last, and only for a paper to count
+    /// or one that would enter the top k: against the exhaustive path (which checks every phrase match),
+    /// pruning from the first full top k and after the usual count, on real abstracts (two to four words of
+    /// an abstract, a phrase with a required word, a phrase in the title, a phrase with an exclusion).
+    @Test func phrasesCheckedLast() throws {
+        let (index, papers) = try SearchFixtures.arxiv()
+        var random = SplitMix64(seed: 12)
+        var queries: [String] = []
+        for n in 0..<160 {
+            let words = papers[Int(random.next() % UInt64(papers.count))].abstract.split(separator: " ")
+                .map { $0.filter { $0.isLetter || $0 == "-" } }.filter { !$0.isEmpty }
+            guard words.count > 6 else { continue }
+            let length = 2 + n % 3, start = Int(random.next() % UInt64(words.count - length))
+            let phrase = "\"" + words[start..<(start + length)].joined(separator: " ") + "\""
+            let other = words[Int(random.next() % UInt64(words.count))]
+            switch n % 5 {
+            case 0: queries.append("\(phrase) +\(other)")
+            case 1: queries.append("title:\(phrase)")
+            case 2: queries.append("+\(phrase) -\(other)")
+            default: queries.append(phrase)
+            }
+        }
+        // Common pairs: phrases with many matches, where pruning matters most.
+        queries += ["\"neural network\"", "\"language models\"", "\"deep learning\"", "\"in this paper we\"", "\"we propose\""]
+        try compare(index, queries, countLimit: 0)
+        try compare(index, queries)
+        let plan = try PlanBuilder.build(try QueryParser.parse("\"neural network\""), index: index, parameters: index.parameters,
+                                         correcting: false, expandingAcronyms: false)
+        guard case let .conjunction(_, _, _, _, phrases) = plan.shape, phrases.count == 1 else {
+            Issue.record("a phrase should take the conjunction's path")
+            return
         }
     }
 
