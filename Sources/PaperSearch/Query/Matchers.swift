@@ -116,9 +116,9 @@ final class YearMatcher: Matcher {
         settle()
     }
 
-    /// The positions of the current document (see `PostingsCursor.positions`).
-    func positions(in file: MappedFile, positionsEnd: Int, into output: inout [UInt32]) {
-        unsafe storage.pointee.positions(in: file, positionsEnd: positionsEnd, into: &output)
+    /// Appends the positions of the current document (see `PostingsCursor.appendPositions`).
+    func appendPositions(in file: MappedFile, positionsEnd: Int, to output: inout [UInt32]) {
+        unsafe storage.pointee.appendPositions(in: file, positionsEnd: positionsEnd, to: &output)
     }
 
     override var damage: String? { unsafe storage.pointee.damage }
@@ -206,8 +206,8 @@ final class PhraseMatcher: Matcher {
     let positionsFile: MappedFile
     let positionsEnd: Int
     private let conjunction: IntersectionMatcher
-    private var scratch: [UInt32] = []
-    private var lists: [[UInt32]] = []
+    private var positions: [UInt32] = []
+    private var starts: [Int] = []
 
     init(groups: [(offset: Int, terms: [TermMatcher])], field: QueryField, positions: MappedFile, positionsEnd: Int) {
         self.groups = groups
@@ -229,46 +229,49 @@ final class PhraseMatcher: Matcher {
 
     /// Whether the phrase stands in the current document.
     private func phraseOccurs(in target: UInt32) -> Bool {
-        // The position lists are reused from candidate to candidate, and worked on as locals: every touch of a
+        // The buffers are reused from candidate to candidate, and worked on as locals: every touch of a
         // class's stored array in place is a dynamic exclusivity check.
-        var lists = self.lists, scratch = self.scratch
-        self.lists = []
-        self.scratch = []
+        var positions = self.positions, starts = self.starts
+        self.positions = []
+        self.starts = []
         defer {
-            self.lists = lists
-            self.scratch = scratch
+            self.positions = positions
+            self.starts = starts
         }
-        if lists.count != groups.count { lists = Array(repeating: [], count: groups.count) }
-        for (index, group) in groups.enumerated() {
-            lists[index].removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        for group in groups {
+            let start = positions.count
+            starts.append(start)
             for term in group.terms where term.document == target {
-                term.positions(in: positionsFile, positionsEnd: positionsEnd, into: &scratch)
-                lists[index].append(contentsOf: scratch)
+                term.appendPositions(in: positionsFile, positionsEnd: positionsEnd, to: &positions)
             }
-            if group.terms.count > 1 { lists[index].sort() }
-            if lists[index].isEmpty { return false }
+            if group.terms.count > 1 { positions[start...].sort() }
+            if positions.count == start { return false }
         }
-        return PhraseMatcher.stands(in: lists, offsets: offsets, field: field)
+        starts.append(positions.count)
+        return PhraseMatcher.stands(in: positions, starts: starts, offsets: offsets[...], field: field)
     }
 
-    /// Whether a phrase stands in a document: `lists[g]` holds the ascending positions there of group `g`'s
-    /// terms, which stand `offsets[g]` after the phrase's start (for `g` below `offsets.count`; `lists` may
-    /// hold more); in the title, the abstract, or (`.text`) either, never across the two.
-    static func stands(in lists: [[UInt32]], offsets: [Int], field: QueryField) -> Bool {
-        guard !offsets.isEmpty, lists.count >= offsets.count else { return false }
-        let first = lists[0]
+    /// Whether a phrase stands in a document. Group `g`'s positions there are `positions[starts[g]..<starts[g + 1]]`,
+    /// ascending; its terms stand `offsets[g]` after the phrase's start. The phrase stands in the title, the
+    /// abstract, or (`.text`) either, never across the two.
+    static func stands(in positions: [UInt32], starts: [Int], offsets: ArraySlice<Int>, field: QueryField) -> Bool {
+        let groups = offsets.count
+        guard groups > 0, starts.count > groups else { return false }
         let base = UInt32(IndexFormat.abstractPositionBase)
-        for start in first {
+        let firstOffset = offsets[offsets.startIndex]
+        for start in positions[starts[0]..<starts[1]] {
             switch field {
             case .title where start >= base: continue
             case .abstract where start < base: continue
             default: break
             }
-            let origin = Int(start) - offsets[0]
+            let origin = Int(start) - firstOffset
             var found = true
-            for index in 1..<offsets.count {
-                let wanted = origin + offsets[index]
-                guard wanted >= 0, binarySearch(lists[index], UInt32(wanted)) else {
+            for g in 1..<groups {
+                let wanted = origin + offsets[offsets.startIndex + g]
+                guard wanted >= 0, contains(positions, starts[g]..<starts[g + 1], UInt32(wanted)) else {
                     found = false
                     break
                 }
@@ -278,12 +281,13 @@ final class PhraseMatcher: Matcher {
         return false
     }
 
-    private static func binarySearch(_ list: [UInt32], _ value: UInt32) -> Bool {
-        var low = 0, high = list.count - 1
-        while low <= high {
+    /// Whether the ascending `positions[range]` holds `value` (binary search).
+    private static func contains(_ positions: [UInt32], _ range: Range<Int>, _ value: UInt32) -> Bool {
+        var low = range.lowerBound, high = range.upperBound
+        while low < high {
             let middle = (low + high) / 2
-            if list[middle] == value { return true }
-            if list[middle] < value { low = middle + 1 } else { high = middle - 1 }
+            if positions[middle] == value { return true }
+            if positions[middle] < value { low = middle + 1 } else { high = middle }
         }
         return false
     }
@@ -326,7 +330,8 @@ final class AuthorNameMatcher: Matcher {
         for part in parts {
             var authors = Set<UInt32>()
             for term in part where term.document == target {
-                term.positions(in: positionsFile, positionsEnd: positionsEnd, into: &scratch)
+                scratch.removeAll(keepingCapacity: true)
+                term.appendPositions(in: positionsFile, positionsEnd: positionsEnd, to: &scratch)
                 for position in scratch { authors.insert(position / UInt32(IndexFormat.authorPositionGap)) }
             }
             common = common.map { $0.intersection(authors) } ?? authors

@@ -93,7 +93,8 @@ struct IndexRoundTripTests {
                 #expect(cursor.document == UInt32(posting.document), "\(term)")
                 #expect(cursor.titleFrequency == UInt32(posting.title), "\(term)")
                 #expect(cursor.abstractFrequency == UInt32(posting.abstract), "\(term)")
-                cursor.positions(in: index.positions, positionsEnd: index.positionsEnd, into: &positions)
+                positions.removeAll()
+                cursor.appendPositions(in: index.positions, positionsEnd: index.positionsEnd, to: &positions)
                 #expect(positions == posting.positions, "\(term) in \(posting.document)")
                 cursor.next()
             }
@@ -188,7 +189,7 @@ struct IndexRoundTripTests {
         let liu = try #require(try index.termInfo(.author, Array("liu".utf8)))
         var cursor = index.cursor(liu)
         var positions: [UInt32] = []
-        cursor.positions(in: index.positions, positionsEnd: index.positionsEnd, into: &positions)
+        cursor.appendPositions(in: index.positions, positionsEnd: index.positionsEnd, to: &positions)
         #expect(positions == [1])
         let prefixed = try index.terms.terms(withPrefix: [FieldNamespace.author.rawValue] + Array("l".utf8), limit: 10)
         #expect(prefixed.terms.map { String(decoding: $0.0.dropFirst(), as: UTF8.self) } == ["l.", "liu"])
@@ -238,7 +239,7 @@ struct IndexRoundTripTests {
         let info = try #require(try index.termInfo(.text, Array("qubit".utf8)))
         var cursor = index.cursor(info)
         var positions: [UInt32] = []
-        cursor.positions(in: index.positions, positionsEnd: index.positionsEnd, into: &positions)
+        cursor.appendPositions(in: index.positions, positionsEnd: index.positionsEnd, to: &positions)
         #expect(positions.count == words.filter { $0 == "qubit" }.count)
         try index.verify()
     }

@@ -352,11 +352,11 @@
     /// The block whose positions were checked against their checksum (-1: none yet).
     private var positionsCheckedBlock = -1
 
-    /// The positions of the current document (title from 0, abstract from 2^20), read from positions.pos.
-    /// The first read in a block checks the positions of all the block's documents against their checksum
-    /// (for a single-document term, the document's), so damage is reported, never read as positions.
-    mutating func positions(in positionsFile: MappedFile, positionsEnd: Int, into output: inout [UInt32]) {
-        output.removeAll(keepingCapacity: true)
+    /// Appends the positions of the current document (title from 0, abstract from 2^20), read from
+    /// positions.pos, to `output`. The first read in a block checks the positions of all the block's
+    /// documents against their checksum (for a single-document term, the document's), so damage is
+    /// reported, never read as positions.
+    mutating func appendPositions(in positionsFile: MappedFile, positionsEnd: Int, to output: inout [UInt32]) {
         guard document != PostingsCursor.exhausted else { return }
         if positionsCheckedBlock != block {
             guard checkPositions(in: positionsFile, positionsEnd: positionsEnd) else { return fail("positions do not match their checksum") }

@@ -116,7 +116,8 @@ extension Segment {
                     throw IndexError.corrupt(file: postings.path, reason: "documents out of order")
                 }
                 previous = Int64(cursor.document)
-                cursor.positions(in: positions, positionsEnd: positionsEnd, into: &positionsBuffer)
+                positionsBuffer.removeAll(keepingCapacity: true)
+                cursor.appendPositions(in: positions, positionsEnd: positionsEnd, to: &positionsBuffer)
                 guard positionsBuffer.count == Int(cursor.titleFrequency) + Int(cursor.abstractFrequency) else {
                     throw IndexError.corrupt(file: positions.path, reason: cursor.damage ?? "positions do not match frequencies")
                 }

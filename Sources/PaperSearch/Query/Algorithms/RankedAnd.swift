@@ -199,40 +199,60 @@ enum RankedAnd {
     }
 }
 
-/// The phrases a conjunction checks, read from its own cursors (each list decoded once), with buffers
-/// reused from candidate to candidate.
+/// The phrases a conjunction checks, read from its own cursors (each list decoded once), flattened into
+/// arrays of numbers and with buffers reused from candidate to candidate, so that a check allocates and
+/// retains nothing.
 private struct PhrasePositions {
-    let phrases: [SearchPlan.PhraseCheck]
-    let offsets: [[Int]]
-    let positions: MappedFile
-    let positionsEnd: Int
-    private var lists: [[UInt32]] = []
-    private var scratch: [UInt32] = []
+    /// Phrase `p`'s groups are `phraseStart[p]..<phraseStart[p + 1]`; group `g`'s terms are
+    /// `terms[termStart[g]..<termStart[g + 1]]`, standing `offsets[g]` after the phrase's start.
+    let phraseStart: [Int]
+    let fields: [QueryField]
+    let offsets: [Int]
+    let termStart: [Int]
+    let terms: [Int]
+    let file: MappedFile
+    let end: Int
+    private var positions: [UInt32] = []
+    private var starts: [Int] = []
 
     init(phrases: [SearchPlan.PhraseCheck], positions: MappedFile, positionsEnd: Int) {
-        self.phrases = phrases
-        offsets = phrases.map { $0.groups.map(\.offset) }
-        self.positions = positions
-        self.positionsEnd = positionsEnd
+        var phraseStart = [0], offsets: [Int] = [], termStart = [0], terms: [Int] = []
+        for phrase in phrases {
+            for group in phrase.groups {
+                offsets.append(group.offset)
+                terms += group.terms
+                termStart.append(terms.count)
+            }
+            phraseStart.append(offsets.count)
+        }
+        (self.phraseStart, self.offsets, self.termStart, self.terms) = (phraseStart, offsets, termStart, terms)
+        fields = phrases.map(\.field)
+        file = positions
+        end = positionsEnd
     }
 
-    var isEmpty: Bool { phrases.isEmpty }
+    var isEmpty: Bool { fields.isEmpty }
 
     /// Whether every phrase stands in `candidate`, on which every phrase term's cursor stands or, for one
     /// of several spellings of a position, lies beyond.
     mutating func stand(at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>) -> Bool {
-        for (p, phrase) in phrases.enumerated() {
-            if lists.count < phrase.groups.count { lists += Array(repeating: [], count: phrase.groups.count - lists.count) }
-            for (g, group) in phrase.groups.enumerated() {
-                lists[g].removeAll(keepingCapacity: true)
-                for term in group.terms where unsafe cursors[term].document == candidate {
-                    unsafe cursors[term].positions(in: positions, positionsEnd: positionsEnd, into: &scratch)
-                    lists[g].append(contentsOf: scratch)
+        for p in fields.indices {
+            positions.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            for g in phraseStart[p]..<phraseStart[p + 1] {
+                let start = positions.count
+                starts.append(start)
+                for k in termStart[g]..<termStart[g + 1] where unsafe cursors[terms[k]].document == candidate {
+                    unsafe cursors[terms[k]].appendPositions(in: file, positionsEnd: end, to: &positions)
                 }
-                if group.terms.count > 1 { lists[g].sort() }
-                if lists[g].isEmpty { return false }
+                if termStart[g + 1] - termStart[g] > 1 { positions[start...].sort() }
+                if positions.count == start { return false }
             }
-            if !PhraseMatcher.stands(in: lists, offsets: offsets[p], field: phrase.field) { return false }
+            starts.append(positions.count)
+            if !PhraseMatcher.stands(in: positions, starts: starts, offsets: offsets[phraseStart[p]..<phraseStart[p + 1]],
+                                     field: fields[p]) {
+                return false
+            }
         }
         return true
     }
