@@ -49,13 +49,16 @@ package enum LatencyBenchmark {
 
     /// Runs the queries `runs` times after one untimed pass. With `threads > 1` the passes are split across
     /// threads (each thread takes queries in turn) and rates count all of them. `exact`: words as written
-    /// only — no corrections, acronym expansions or suggestions, the work the peer engines do.
+    /// only — no corrections, acronym expansions or suggestions, the work the peer engines do. `countLimit`:
+    /// see `SearchOptions.countLimit`.
     package static func run(
         searcher: Searcher, queries: [Query], runs: Int, threads: Int, limit: Int, snippets: Bool = false,
-        facets: [FacetField] = [], similar: SimilarOptions = SimilarOptions(), exact: Bool = false
+        facets: [FacetField] = [], similar: SimilarOptions = SimilarOptions(), exact: Bool = false,
+        countLimit: Int = SearchOptions.defaultCountLimit
     ) -> Report {
         let options = {
             var options = SearchOptions(limit: limit, snippets: snippets, records: snippets)
+            options.countLimit = countLimit
             options.facets = facets
             options.corrections = !exact
             options.acronyms = !exact

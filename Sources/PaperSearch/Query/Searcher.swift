@@ -76,6 +76,11 @@ public struct SearchOptions: Sendable {
     public var facetLimit = 10
     /// Count every match exactly (pruning otherwise stops counting early; see `SearchResults.totalHits`).
     public var exactCount = false
+    /// How many matches of an AND or a phrase are counted exactly before pruning may skip the rest (then
+    /// `totalHits` is a lower bound): Lucene's default, 1,000. 0 prunes from the first full page, as
+    /// engines that do not count.
+    public var countLimit = SearchOptions.defaultCountLimit
+    public static let defaultCountLimit = 1_000
     public var snippets = true
     public var explain = false
     /// Read each hit's stored record; when false, hits carry only the paper id (fast, for runs and benchmarks).
@@ -115,9 +120,6 @@ public struct Searcher: Sendable {
     public let parameters: BM25Parameters
     /// BM25F's constants and tables for `parameters` and the commit's statistics, made once.
     let scorer: BM25.Scorer
-    /// How many matches a conjunction counts exactly before it skips what cannot enter the top k (lowered
-    /// by tests to prune small corpora).
-    var exactCountLimit = RankedAnd.exactCountLimit
 
     /// `parameters` default to those the index was built with.
     public init(index: SearchIndex, parameters: BM25Parameters? = nil) throws(SearchError) {
@@ -168,7 +170,7 @@ public struct Searcher: Sendable {
         do {
             let capacity = max(0, options.offset) + max(0, options.limit)
             var (entries, total, exact) = options.sort == .relevance
-                ? try run(plan, capacity: capacity, exhaustive: options.exhaustive) : ([], 0, true)
+                ? try run(plan, capacity: capacity, exhaustive: options.exhaustive, countLimit: options.countLimit) : ([], 0, true)
             var facets: [Facet] = []
             // Date order, facets and exact counts visit every match, without scoring it.
             if options.sort != .relevance || !options.facets.isEmpty || (options.exactCount && !exact) {
@@ -210,7 +212,9 @@ public struct Searcher: Sendable {
     }
 
     /// The top entries of a plan, the number of matches and whether that number is exact.
-    func run(_ plan: SearchPlan, capacity: Int, exhaustive: Bool) throws(IndexError) -> ([TopK.Entry], Int, Bool) {
+    /// `countLimit`: matches a conjunction counts exactly before it may prune (`SearchOptions.countLimit`).
+    func run(_ plan: SearchPlan, capacity: Int, exhaustive: Bool,
+             countLimit: Int = SearchOptions.defaultCountLimit) throws(IndexError) -> ([TopK.Entry], Int, Bool) {
         var topK = TopK(capacity: capacity)
         var total = 0
         var exact = true
@@ -221,7 +225,7 @@ public struct Searcher: Sendable {
         } else {
             for s in index.segments.indices where !shape.cannotMatch(plan, segment: s) {
                 topK.documentBase = index.segments[s].base
-                let (count, segmentExact) = try run(plan, shape, segment: s, countLimit: max(0, exactCountLimit - total), topK: &topK)
+                let (count, segmentExact) = try run(plan, shape, segment: s, countLimit: max(0, countLimit - total), topK: &topK)
                 total += count
                 exact = exact && segmentExact
             }

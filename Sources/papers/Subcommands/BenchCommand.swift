@@ -3,7 +3,7 @@ import PaperSearch
 /// `papers bench`: query latency of an index.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let usage = "[--index DIR] [--queries FILE [--syntax]] [--exact] [--runs N] [--threads N] [-k N] [--json]"
+    static let usage = "[--index DIR] [--queries FILE [--syntax]] [--exact] [--count-limit N] [--runs N] [--threads N] [-k N] [--json]"
     static let abstract = "Measure query latency: p50, p95, p99, max and queries per second, per query type."
     static let discussion = """
         Runs a query log against the index after an untimed warm-up pass, first on one thread, then on all
@@ -14,8 +14,9 @@ enum BenchCommand: Command {
         frequency, two- and three-word OR, AND, phrases, 5-10 word queries, field and year filters, and
         similar of a random paper. A line {"id", "ids": [ID]} of a query log times similar. Timing covers the
         search call up to hits with ids and scores, including typo corrections, acronym expansions and
-        "did you mean"; --exact times the words as written alone, the work the peer engines do. The cost of
-        snippets is reported apart.
+        "did you mean"; --exact times the words as written alone, the work the peer engines do. AND and
+        phrase queries count 1,000 matches exactly before they prune, as Lucene does; --count-limit 0 counts
+        none, as tantivy's count=False. The cost of snippets is reported apart.
 
         EXAMPLES:
           papers bench
@@ -27,6 +28,7 @@ enum BenchCommand: Command {
         .option("--queries", value: "FILE", help: "A query log (JSON Lines)."),
         .flag("--syntax", help: "With --queries: read each line's \"query\" (else its \"text\") in the query language."),
         .flag("--exact", help: "Words as written: no corrections, acronym expansions or suggestions."),
+        .option("--count-limit", value: "N", help: "Matches AND and phrases count exactly before pruning (default 1000)."),
         .option("--runs", value: "N", help: "Timed passes over the queries (default 3)."),
         .option("--threads", value: "N", help: "Threads for the second measurement (default: all cores)."),
         .option("--limit", "-k", value: "N", help: "Results per query (default 10)."),
@@ -56,14 +58,18 @@ enum BenchCommand: Command {
         }
         guard !queries.isEmpty else { throw UsageError("no queries to run") }
         let exact = arguments.has("--exact")
-        let single = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: 1, limit: limit, exact: exact)
+        let countLimit = try arguments.integer("--count-limit", default: SearchOptions.defaultCountLimit, range: 0...Int(Int32.max))
+        let single = LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: 1, limit: limit, exact: exact,
+                                          countLimit: countLimit)
         // With one thread asked for, the single-thread measurement is the whole answer.
         let parallel = threads == 1 ? single
-            : LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: threads, limit: limit, exact: exact)
+            : LatencyBenchmark.run(searcher: searcher, queries: queries, runs: runs, threads: threads, limit: limit, exact: exact,
+                                          countLimit: countLimit)
         let snippetQueries = Array(queries.prefix(200))
         let withSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit, snippets: true,
-                                                  exact: exact)
-        let withoutSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit, exact: exact)
+                                                  exact: exact, countLimit: countLimit)
+        let withoutSnippets = LatencyBenchmark.run(searcher: searcher, queries: snippetQueries, runs: 1, threads: 1, limit: limit, exact: exact,
+                                          countLimit: countLimit)
         let snippetCost = (withSnippets.rows.last?.mean ?? 0) - (withoutSnippets.rows.last?.mean ?? 0)
 
         if arguments.has("--json") {

@@ -254,13 +254,14 @@ struct PruningTests {
     /// `plain`: the texts are plain words, not the query language (as batch search reads them).
     /// `countLimit`: how many matches a conjunction counts before it prunes.
     func compare(_ index: SearchIndex, _ queries: [String], parameters: BM25Parameters? = nil, plain: Bool = false,
-                 countLimit: Int = RankedAnd.exactCountLimit) throws {
-        var searcher = try Searcher(index: index, parameters: parameters)
-        searcher.exactCountLimit = countLimit
+                 countLimit: Int = SearchOptions.defaultCountLimit) throws {
+        let searcher = try Searcher(index: index, parameters: parameters)
         for text in queries {
             let query = plain ? Query.words(text, field: .text) : try QueryParser.parse(text)
             for limit in [1, 10, 50] {
-                let pruned = try searcher.search(query, options: SearchOptions(limit: limit, snippets: false, records: false))
+                var options = SearchOptions(limit: limit, snippets: false, records: false)
+                options.countLimit = countLimit
+                let pruned = try searcher.search(query, options: options)
                 let exhaustive = try searcher.search(query, options: SearchOptions(limit: limit, snippets: false, exhaustive: true, records: false))
                 #expect(pruned.hits.map(\.document) == exhaustive.hits.map(\.document), "\(text) k=\(limit)")
                 #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(text) k=\(limit)")

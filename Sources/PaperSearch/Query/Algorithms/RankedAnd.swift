@@ -10,7 +10,8 @@
 ///   so a candidate holds them all and is scored from their frequencies (a phrase scores as its words do);
 ///   only then, and only while counting or when the score can enter the top k, are their positions read,
 ///   from the same cursors.
-/// - Every match is counted until `countLimit` have been (Lucene counts to 1,000), so small counts are exact.
+/// - Every match is counted until `countLimit` have been (`SearchOptions.countLimit`; Lucene counts to
+///   1,000), so small counts are exact.
 ///   Past that, with the top k full, the documents are cut into windows that end where the first of the
 ///   required terms' blocks ends; a window whose block maxima (with the optional terms' list bounds) add up
 ///   to no more than the threshold cannot hold a paper that enters the top k, and is skipped undecoded. Once
@@ -20,9 +21,6 @@
 /// skipped when its bound does not exceed the threshold (a tie never enters, `TopK`): the hits are those
 /// of the exhaustive path exactly.
 enum RankedAnd {
-    /// Matches counted exactly before windows may be skipped.
-    static let exactCountLimit = 1_000
-
     /// Returns the matches counted and whether that count is exact. `listBounds[t]` bounds term `t`'s
     /// contribution to any paper of the segment (read for the optional terms and for required ones without
     /// a skip table); `countLimit` is how many matches to count before pruning.
