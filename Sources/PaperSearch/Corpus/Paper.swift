@@ -76,7 +76,7 @@ public struct Paper: Hashable, Sendable {
     /// categories, abstract, sources), then the extra fields whose keys are not among them (the first of any repeated
     /// key). Read back by `PaperRecord`, it gives the same paper (sources included), which is what makes
     /// `papers corpus --json` a converter. Written straight from the fields: no JSON value is built.
-    public func writeRecord(into writer: inout JSONWriter) {
+    package func writeRecord(into writer: inout JSONWriter) {
         func optional(_ text: String?) {
             if let text { writer.writeString(text) } else { writer.raw("null") }
         }

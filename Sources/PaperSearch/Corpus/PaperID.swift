@@ -49,9 +49,9 @@ public enum PaperID {
 }
 
 /// Hashes that never change between runs or machines (Swift's `Hasher` is seeded per process).
-public enum StableHash {
+enum StableHash {
     /// 64-bit FNV-1a.
-    public static func fnv1a64<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+    static func fnv1a64<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
@@ -63,7 +63,7 @@ public enum StableHash {
     /// A 64-bit hash of bytes and a seed, eight bytes a step (for records, where FNV-1a's byte a step showed
     /// in indexing profiles): each little-endian word is mixed in by a multiply and a shift, and the length
     /// and a final avalanche (MurmurHash3's) end it. Stable across machines and releases: ids files keep it.
-    public static func words64<Bytes: Collection>(_ bytes: Bytes, seed: UInt64) -> UInt64 where Bytes.Element == UInt8 {
+    static func words64<Bytes: Collection>(_ bytes: Bytes, seed: UInt64) -> UInt64 where Bytes.Element == UInt8 {
         var hash = 0x9E37_79B9_7F4A_7C15 ^ seed
         func mix(_ word: UInt64) {
             hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD

@@ -2,23 +2,23 @@
 ///
 /// Table-driven, slicing by eight bytes at a time. `CRC32().updating(bytes).value` equals zlib's
 /// `crc32(0, bytes, n)`; the check value of the ASCII digits "123456789" is 0xCBF43926.
-public struct CRC32: Sendable, Equatable {
+struct CRC32: Sendable, Equatable {
     private var state: UInt32 = 0xFFFF_FFFF
 
-    public init() {}
+    init() {}
 
     /// The checksum of everything added so far.
-    public var value: UInt32 { state ^ 0xFFFF_FFFF }
+    var value: UInt32 { state ^ 0xFFFF_FFFF }
 
     /// The checksum of `bytes` alone.
-    public static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
+    static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
         var crc = CRC32()
         crc.update(bytes)
         return crc.value
     }
 
     /// Adds bytes to the running checksum.
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             unsafe update(UnsafeRawBufferPointer(buffer))
         }

@@ -60,10 +60,10 @@ public struct JSONObject: Sendable, Hashable {
 }
 
 /// A JSON syntax error at a byte offset of the parsed text.
-public struct JSONSyntaxError: Error, Equatable, Sendable {
+package struct JSONSyntaxError: Error, Equatable, Sendable {
     /// Zero-based byte offset where the problem was found.
-    public var offset: Int
-    public var reason: String
+    package var offset: Int
+    package var reason: String
 }
 
 /// Byte-level helpers shared by the JSON parser and writer.
@@ -102,12 +102,12 @@ enum JSONText {
 /// that hostile input cannot exhaust the stack, limits the keys of an object so that a hostile one cannot
 /// take quadratic time (`JSONObject` looks keys up linearly), and rejects anything after the value but white
 /// space.
-public enum JSONParser {
+package enum JSONParser {
     static let maximumDepth = 256
     static let maximumKeys = 4096
 
     /// Parses one complete JSON text.
-    public static func parse<Bytes: Collection>(_ bytes: Bytes) throws(JSONSyntaxError) -> JSONValue
+    package static func parse<Bytes: Collection>(_ bytes: Bytes) throws(JSONSyntaxError) -> JSONValue
     where Bytes.Element == UInt8 {
         var result: Result<JSONValue, JSONSyntaxError>?
         _ = bytes.withContiguousStorageIfAvailable { buffer in
@@ -122,7 +122,7 @@ public enum JSONParser {
     }
 
     /// Parses one complete JSON text.
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 

@@ -1,15 +1,15 @@
 /// Writes compact JSON deterministically: keys in the order given, no spaces, non-ASCII text as UTF-8,
 /// and only the escapes JSON requires (`"`, `\`, control characters).
-public struct JSONWriter {
+package struct JSONWriter {
     /// The UTF-8 bytes written so far.
-    public private(set) var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
 
-    public init() {}
+    package init() {}
 
     /// The text written so far.
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public mutating func write(_ value: JSONValue) {
+    package mutating func write(_ value: JSONValue) {
         switch value {
         case .null: raw("null")
         case let .bool(flag): raw(flag ? "true" : "false")
@@ -35,12 +35,12 @@ public struct JSONWriter {
     }
 
     /// Makes room for `count` bytes in all (what a record is expected to take), so appends do not regrow.
-    public mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
+    package mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
 
     /// Appends text verbatim (for numbers and literals).
-    public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    package mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    public mutating func writeString(_ text: String) {
+    package mutating func writeString(_ text: String) {
         var contiguous = text
         contiguous.makeContiguousUTF8()
         bytes.append(UInt8(ascii: "\""))
@@ -81,7 +81,7 @@ public struct JSONWriter {
     }
 
     /// Renders one value as a string.
-    public static func string(_ value: JSONValue) -> String {
+    package static func string(_ value: JSONValue) -> String {
         var writer = JSONWriter()
         writer.write(value)
         return writer.text
@@ -90,10 +90,10 @@ public struct JSONWriter {
 
 extension JSONValue {
     /// A JSON number from an integer.
-    public static func integer(_ value: Int) -> JSONValue { .number(String(value)) }
+    package static func integer(_ value: Int) -> JSONValue { .number(String(value)) }
 
     /// A JSON number from a floating-point value (shortest round-tripping form; NaN and infinity become null).
-    public static func double(_ value: Double) -> JSONValue {
+    package static func double(_ value: Double) -> JSONValue {
         guard value.isFinite else { return .null }
         if value == value.rounded(), abs(value) < 1e15 { return .number(String(Int(value))) }
         return .number("\(value)")
