@@ -124,25 +124,55 @@ final class YearMatcher: Matcher {
     override var damage: String? { unsafe storage.pointee.damage }
 }
 
-/// Documents in any child.
+/// Documents in any child. Phrases among the children are checked in two phases: a document another child
+/// holds matches without reading any positions; a phrase's positions are read only where nothing else
+/// matches (an acronym's long form beside the acronym and other words, a compound's spellings).
 final class UnionMatcher: Matcher {
+    /// The children that are not phrases.
     let children: [Matcher]
+    let phrases: [PhraseMatcher]
     init(_ children: [Matcher]) {
-        self.children = children
+        self.children = children.filter { !($0 is PhraseMatcher) }
+        phrases = children.compactMap { $0 as? PhraseMatcher }
         super.init()
-        document = children.map(\.document).min() ?? PostingsCursor.exhausted
+        let first = children.map(\.document).min() ?? PostingsCursor.exhausted
+        document = 0
+        advance(to: first)
     }
     override func next() { advance(to: document &+ 1) }
     override func advance(to target: UInt32) {
         guard document != PostingsCursor.exhausted else { return }
-        var smallest = PostingsCursor.exhausted
-        for child in children {
-            if child.document < target { child.advance(to: target) }
-            smallest = min(smallest, child.document)
+        var target = target
+        while true {
+            var smallest = PostingsCursor.exhausted
+            for i in children.indices {
+                // `children` keeps every child alive: borrowing one without a retain is safe here.
+                unowned(unsafe) let child = children[i]
+                if child.document < target { child.advance(to: target) }
+                smallest = min(smallest, child.document)
+            }
+            var phraseSmallest = PostingsCursor.exhausted
+            for i in phrases.indices {
+                unowned(unsafe) let phrase = phrases[i]
+                phraseSmallest = min(phraseSmallest, phrase.approximate(to: target))
+            }
+            // A plain child holds `smallest`, or every child is done.
+            if smallest <= phraseSmallest {
+                document = smallest
+                return
+            }
+            // Only phrases' words stand at `phraseSmallest`: a match if one of them stands there.
+            for i in phrases.indices {
+                unowned(unsafe) let phrase = phrases[i]
+                if phrase.approximateDocument == phraseSmallest && phrase.confirm(phraseSmallest) {
+                    document = phraseSmallest
+                    return
+                }
+            }
+            target = phraseSmallest + 1
         }
-        document = smallest
     }
-    override var damage: String? { children.lazy.compactMap(\.damage).first }
+    override var damage: String? { children.lazy.compactMap(\.damage).first ?? phrases.lazy.compactMap(\.damage).first }
 }
 
 /// Documents in every child (leapfrog intersection).
@@ -158,7 +188,9 @@ final class IntersectionMatcher: Matcher {
         var target = start
         while target != PostingsCursor.exhausted {
             var agreed = true
-            for child in children {
+            for i in children.indices {
+                // `children` keeps every child alive: borrowing one without a retain is safe here.
+                unowned(unsafe) let child = children[i]
                 if child.document < target { child.advance(to: target) }
                 if child.document != target {
                     target = child.document
@@ -197,104 +229,90 @@ final class ExclusionMatcher: Matcher {
 }
 
 /// An exact phrase: the terms of each position group (alternatives, as for compounds) at their offsets.
-/// Title positions and abstract positions never mix (the abstract's start at 2^20).
-final class PhraseMatcher: Matcher {
-    /// One group per phrase position: its offset from the first and its alternative terms.
-    let groups: [(offset: Int, terms: [TermMatcher])]
-    private let offsets: [Int]
-    let field: QueryField
-    let positionsFile: MappedFile
-    let positionsEnd: Int
-    private let conjunction: IntersectionMatcher
-    private var positions: [UInt32] = []
-    private var starts: [Int] = []
+/// Its cursors are values in a buffer it owns (no reference counting per document); documents holding every
+/// group come from a leapfrog of the groups, and the positions decide (`PhrasePositions`).
+@safe final class PhraseMatcher: Matcher {
+    /// The groups' cursors, group after group: `PhrasePositions.termStart` says which are whose.
+    private let cursors: UnsafeMutableBufferPointer<PostingsCursor>
+    private var phrase: PhrasePositions
 
-    init(groups: [(offset: Int, terms: [TermMatcher])], field: QueryField, positions: MappedFile, positionsEnd: Int) {
-        self.groups = groups
-        offsets = groups.map(\.offset)
-        self.field = field
-        positionsFile = positions
-        self.positionsEnd = positionsEnd
-        conjunction = IntersectionMatcher(groups.map { group in group.terms.count == 1 ? group.terms[0] : UnionMatcher(group.terms) })
+    init(groups: [(offset: Int, cursors: [PostingsCursor])], field: QueryField, positions: MappedFile, positionsEnd: Int) {
+        let all = groups.flatMap(\.cursors)
+        unsafe cursors = .allocate(capacity: all.count)
+        _ = unsafe cursors.initialize(from: all)
+        var next = 0
+        let check = SearchPlan.PhraseCheck(groups: groups.map { group in
+            defer { next += group.cursors.count }
+            return (group.offset, Array(next..<(next + group.cursors.count)))
+        }, field: field)
+        phrase = PhrasePositions(phrases: [check], positions: positions, positionsEnd: positionsEnd)
         super.init()
-        settle()
+        _ = leapfrog(from: 0)
+        align(from: 0)
     }
 
-    private func settle() {
-        while conjunction.document != PostingsCursor.exhausted && !phraseOccurs(in: conjunction.document) {
-            conjunction.next()
-        }
-        document = conjunction.document
+    deinit {
+        unsafe cursors.deinitialize()
+        unsafe cursors.deallocate()
     }
 
-    /// Whether the phrase stands in the current document.
-    private func phraseOccurs(in target: UInt32) -> Bool {
-        // The buffers are reused from candidate to candidate, and worked on as locals: every touch of a
-        // class's stored array in place is a dynamic exclusivity check.
-        var positions = self.positions, starts = self.starts
-        self.positions = []
-        self.starts = []
-        defer {
-            self.positions = positions
-            self.starts = starts
+    /// Moves group `g`'s cursors to `target`; the first document at or after it holding one of them.
+    private func advance(group g: Int, to target: UInt32) -> UInt32 {
+        var document = PostingsCursor.exhausted
+        for k in phrase.termStart[g]..<phrase.termStart[g + 1] {
+            unsafe cursors[k].advance(to: target)
+            document = min(document, unsafe cursors[k].document)
         }
-        positions.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        for group in groups {
-            let start = positions.count
-            starts.append(start)
-            for term in group.terms where term.document == target {
-                term.appendPositions(in: positionsFile, positionsEnd: positionsEnd, to: &positions)
-            }
-            if group.terms.count > 1 { positions[start...].sort() }
-            if positions.count == start { return false }
-        }
-        starts.append(positions.count)
-        return PhraseMatcher.stands(in: positions, starts: starts, offsets: offsets[...], field: field)
+        return document
     }
 
-    /// Whether a phrase stands in a document. Group `g`'s positions there are `positions[starts[g]..<starts[g + 1]]`,
-    /// ascending; its terms stand `offsets[g]` after the phrase's start. The phrase stands in the title, the
-    /// abstract, or (`.text`) either, never across the two.
-    static func stands(in positions: [UInt32], starts: [Int], offsets: ArraySlice<Int>, field: QueryField) -> Bool {
-        let groups = offsets.count
-        guard groups > 0, starts.count > groups else { return false }
-        let base = UInt32(IndexFormat.abstractPositionBase)
-        let firstOffset = offsets[offsets.startIndex]
-        for start in positions[starts[0]..<starts[1]] {
-            switch field {
-            case .title where start >= base: continue
-            case .abstract where start < base: continue
-            default: break
-            }
-            let origin = Int(start) - firstOffset
-            var found = true
-            for g in 1..<groups {
-                let wanted = origin + offsets[offsets.startIndex + g]
-                guard wanted >= 0, contains(positions, starts[g]..<starts[g + 1], UInt32(wanted)) else {
-                    found = false
-                    break
+    /// The document where every group's cursors stand (the first phase: the positions not yet read).
+    private(set) var approximateDocument: UInt32 = 0
+
+    /// The first document from `target` on that holds every group (`approximateDocument`), positions unread.
+    func approximate(to target: UInt32) -> UInt32 {
+        guard approximateDocument < target else { return approximateDocument }
+        return leapfrog(from: target)
+    }
+
+    /// Brings every group to the first document from `start` on that holds them all.
+    private func leapfrog(from start: UInt32) -> UInt32 {
+        var target = start
+        let groups = phrase.termStart.count - 1
+        search: while target != PostingsCursor.exhausted {
+            for g in 0..<groups {
+                let document = advance(group: g, to: target)
+                if document != target {
+                    target = document
+                    continue search
                 }
             }
-            if found { return true }
+            break
         }
-        return false
+        approximateDocument = target
+        return target
     }
 
-    /// Whether the ascending `positions[range]` holds `value` (binary search).
-    private static func contains(_ positions: [UInt32], _ range: Range<Int>, _ value: UInt32) -> Bool {
-        var low = range.lowerBound, high = range.upperBound
-        while low < high {
-            let middle = (low + high) / 2
-            if positions[middle] == value { return true }
-            if positions[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return false
+    /// Whether the phrase stands in `approximateDocument` (the second phase).
+    func confirm(_ candidate: UInt32) -> Bool {
+        guard candidate != PostingsCursor.exhausted else { return false }
+        return unsafe phrase.stand(at: candidate, cursors)
     }
 
-    override func next() { conjunction.next(); settle() }
-    override func advance(to target: UInt32) { conjunction.advance(to: target); settle() }
-    override var damage: String? { conjunction.damage }
+    /// Moves to the first document from `start` where the phrase stands.
+    private func align(from start: UInt32) {
+        var target = start
+        while true {
+            target = approximate(to: target)
+            if target == PostingsCursor.exhausted || confirm(target) { break }
+            target += 1
+        }
+        document = target
+    }
+
+    override func next() { if document != PostingsCursor.exhausted { align(from: document + 1) } }
+    override func advance(to target: UInt32) { if document < target { align(from: target) } }
+    override var damage: String? { unsafe cursors.lazy.compactMap(\.damage).first }
 }
 
 /// One author's name: every part (each a set of alternative terms of the author field) in one and the same

@@ -467,8 +467,9 @@ public struct Searcher: Sendable {
             if !plan.alternatives.isEmpty {
                 var cursors = plan.terms.map { cursor($0, s) }
                 let weights = plan.terms.map(TermWeight.init)
+                let forms = AlternativeForms(plan.alternatives)
                 for document in local {
-                    scores[base + document, default: 0] += Exhaustive.bestForms(plan.alternatives, at: document, cursors: &cursors,
+                    scores[base + document, default: 0] += Exhaustive.bestForms(forms, at: document, cursors: &cursors,
                                                                                  terms: weights, context: context)
                 }
                 if let damage = cursors.lazy.compactMap(\.damage).first { throw .corrupt(file: index.segments[s].segment.postings.path, reason: damage) }
@@ -523,10 +524,8 @@ public struct Searcher: Sendable {
         case let .anyOf(children):
             return UnionMatcher(children.map { matcher($0, plan: plan, segment: s) })
         case let .phrase(groups, field):
-            let matchers = groups.map { group in
-                (offset: group.offset, terms: group.terms.map { TermMatcher(cursor: cursor(plan.terms[$0], s), field: plan.terms[$0].field) })
-            }
-            return PhraseMatcher(groups: matchers, field: field, positions: segment.positions, positionsEnd: segment.positionsEnd)
+            let cursors = groups.map { group in (offset: group.offset, cursors: group.terms.map { cursor(plan.terms[$0], s) }) }
+            return PhraseMatcher(groups: cursors, field: field, positions: segment.positions, positionsEnd: segment.positionsEnd)
         case let .author(parts):
             let matchers = parts.map { part in part.map { TermMatcher(cursor: cursor(plan.terms[$0], s), field: .author) } }
             return AuthorNameMatcher(parts: matchers, positions: segment.positions, positionsEnd: segment.positionsEnd)

@@ -135,6 +135,45 @@ struct PhraseOracleTests {
         #expect(checked > 250 && nonEmpty > 150, "\(checked) phrases checked, \(nonEmpty) with matches")
     }
 
+    /// A phrase in a union is checked in two phases (its positions read only where no other clause matches):
+    /// `"phrase" OR word` and `"phrase" OR "phrase"` match exactly the oracle's union.
+    @Test func phrasesInUnionsMatchTheOraclesUnion() throws {
+        var random = SplitMix64(seed: 43)
+        let papers = Self.papers(&random)
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let searcher = try Searcher(index: index)
+        let fields = papers.map { (id: $0.id, title: Self.slots($0.title), abstract: Self.slots($0.abstract)) }
+        func phrase() -> [String] {
+            let abstract = papers[Int(random.next() % UInt64(papers.count))].abstract.split(separator: " ").map(String.init)
+            let length = 2 + Int(random.next() % 3), start = Int(random.next() % UInt64(max(1, abstract.count - length)))
+            return Array(abstract[start..<min(abstract.count, start + length)])
+        }
+        var checked = 0
+        for n in 0..<120 {
+            let first = phrase()
+            guard Self.readings(first).contains(where: { $0.contains { $0 != nil } }) else { continue }
+            var expected = Self.oracle(first, fields)
+            var query = "\"" + first.joined(separator: " ") + "\" OR "
+            if n % 2 == 0 {
+                let word = Self.vocabulary[Int(random.next() % UInt64(Self.vocabulary.count))]
+                let term = try #require(Self.term(word))
+                expected.formUnion(fields.filter { ($0.title + $0.abstract).contains { $0.contains(term) } }.map(\.id))
+                query += word
+            } else {
+                let second = phrase()
+                guard Self.readings(second).contains(where: { $0.contains { $0 != nil } }) else { continue }
+                expected.formUnion(Self.oracle(second, fields))
+                query += "\"" + second.joined(separator: " ") + "\""
+            }
+            var options = SearchOptions(limit: papers.count, snippets: false, records: false)
+            options.corrections = false
+            let results = try searcher.search(query, options: options)
+            #expect(Set(results.hits.map { papers[$0.document].id }) == expected, "\(query)")
+            checked += 1
+        }
+        #expect(checked > 100)
+    }
+
     /// The issue's own example: a quoted compound finds its spellings and nothing else.
     @Test func aQuotedCompoundFindsItsSpellingsOnly() throws {
         let papers = [

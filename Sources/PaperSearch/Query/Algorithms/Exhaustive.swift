@@ -8,6 +8,7 @@ enum Exhaustive {
     ) -> Int {
         var matches = 0
         let terms = terms.map(TermWeight.init)
+        let forms = AlternativeForms(alternatives)
         while root.document != PostingsCursor.exhausted {
             let candidate = root.document
             guard context.isLive(candidate) else {
@@ -22,7 +23,7 @@ enum Exhaustive {
                     score += contribution
                 }
             }
-            if !alternatives.isEmpty { score += bestForms(alternatives, at: candidate, cursors: &cursors, terms: terms, context: context) }
+            if !forms.isEmpty { score += bestForms(forms, at: candidate, cursors: &cursors, terms: terms, context: context) }
             topK.insert(candidate, score: score)
             root.next()
         }
@@ -31,14 +32,15 @@ enum Exhaustive {
 
     /// What the groups of `SearchPlan.alternatives` add to `document`'s score: each group's best form (the
     /// sum of its terms' contributions). The cursors move forward to `document`.
-    static func bestForms(_ alternatives: [[[Int]]], at document: UInt32, cursors: inout [PostingsCursor], terms: [TermWeight],
+    static func bestForms(_ forms: AlternativeForms, at document: UInt32, cursors: inout [PostingsCursor], terms: [TermWeight],
                           context: ScoringContext) -> Double {
         var score = 0.0
-        for group in alternatives {
+        for g in 0..<forms.groupCount {
             var best = 0.0
-            for form in group {
+            for f in forms.groupStart[g]..<forms.groupStart[g + 1] {
                 var sum = 0.0
-                for term in form {
+                for k in forms.formStart[f]..<forms.formStart[f + 1] {
+                    let term = forms.terms[k]
                     cursors[term].advance(to: document)
                     if cursors[term].document == document, let contribution = context.contribution(&cursors[term], terms[term]) {
                         sum += contribution
@@ -50,4 +52,28 @@ enum Exhaustive {
         }
         return score
     }
+}
+
+/// `SearchPlan.alternatives` as flat arrays of numbers, so that scoring a document walks them without
+/// retaining nested arrays: group `g`'s forms are `groupStart[g]..<groupStart[g + 1]`, form `f`'s terms
+/// `terms[formStart[f]..<formStart[f + 1]]`.
+struct AlternativeForms {
+    let groupStart: [Int]
+    let formStart: [Int]
+    let terms: [Int]
+
+    init(_ alternatives: [[[Int]]]) {
+        var groupStart = [0], formStart = [0], terms: [Int] = []
+        for group in alternatives {
+            for form in group {
+                terms += form
+                formStart.append(terms.count)
+            }
+            groupStart.append(formStart.count - 1)
+        }
+        (self.groupStart, self.formStart, self.terms) = (groupStart, formStart, terms)
+    }
+
+    var groupCount: Int { groupStart.count - 1 }
+    var isEmpty: Bool { groupCount == 0 }
 }
