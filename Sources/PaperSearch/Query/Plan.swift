@@ -79,6 +79,10 @@ struct SearchPlan {
         /// is, or a phrase position's spellings), every phrase (its positions checked last, see `RankedAnd`),
         /// any of `optional`, every filter, no exclusion.
         case conjunction(required: [[Int]], optional: [Int], filters: [PlanNode], exclusions: [PlanNode], phrases: [PhraseCheck])
+        /// Any of some terms and phrases, of which some are forms of one thing (`alternatives`): ranked by
+        /// `terms` (every scoring term) as a disjunction, whose sum bounds the score from above, and each
+        /// candidate that can still enter is matched against the root and scored with its best forms.
+        case disjunctionOfForms(terms: [Int])
         /// Anything else: the boolean structure is matched document by document.
         case general
         case empty
@@ -92,10 +96,11 @@ struct SearchPlan {
     }
 
     var shape: Shape {
-        // Alternatives score otherwise than as a sum, which only the general path does.
+        // Alternatives score otherwise than as a sum: a union of scoring terms and phrases takes the pruned
+        // path that rescores its candidates; anything else, the general path.
         if !alternatives.isEmpty {
             if case .nothing = root { return .empty }
-            return .general
+            return SearchPlan.isUnionOfScoringWords(root, terms) ? .disjunctionOfForms(terms: scoringTerms) : .general
         }
         switch root {
         case .nothing: return .empty
@@ -156,6 +161,19 @@ struct SearchPlan {
             return (included, excluded)
         default:
             return nil
+        }
+    }
+
+    /// Whether `node` is a term, a phrase or a union of them, every term scoring: then every document it
+    /// matches holds one of its scoring terms, and the sum of their contributions bounds its score.
+    static func isUnionOfScoringWords(_ node: PlanNode, _ terms: [PlanTerm]) -> Bool {
+        switch node {
+        case let .term(index): return terms[index].scores
+        case let .phrase(groups, _): return groups.allSatisfy { $0.terms.allSatisfy { terms[$0].scores } }
+        case let .anyOf(children): return children.allSatisfy { isUnionOfScoringWords($0, terms) }
+        case let .boolean(must, should, mustNot) where must.isEmpty && mustNot.isEmpty && !should.isEmpty:
+            return should.allSatisfy { isUnionOfScoringWords($0, terms) }
+        default: return false
         }
     }
 

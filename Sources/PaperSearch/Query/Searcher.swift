@@ -231,7 +231,10 @@ public struct Searcher: Sendable {
             }
         }
         // A ranked OR counts only the papers it had to look at (pruning skips the rest).
-        if case .disjunction = shape { exact = false }
+        switch shape {
+        case .disjunction, .disjunctionOfForms: exact = false
+        default: break
+        }
         // One term alone: its live papers are its matches.
         if case let .disjunction(terms, filters, exclusions) = shape, filters.isEmpty, exclusions.isEmpty,
            terms.count == 1, plan.terms[terms[0]].field == .text || plan.terms[terms[0]].namespace != .text {
@@ -246,6 +249,8 @@ public struct Searcher: Sendable {
         case empty
         /// The distinct terms, ascending.
         case disjunction(terms: [Int], filters: [PlanNode], exclusions: [PlanNode])
+        /// The distinct scoring terms, ascending (see `SearchPlan.Shape.disjunctionOfForms`).
+        case disjunctionOfForms(terms: [Int])
         /// The distinct required clauses (each its distinct terms, ascending) and the distinct optional terms
         /// that are in none of them, ascending.
         case conjunction(required: [[Int]], optional: [Int], filters: [PlanNode], exclusions: [PlanNode], phrases: [SearchPlan.PhraseCheck])
@@ -255,6 +260,7 @@ public struct Searcher: Sendable {
             switch shape {
             case .empty: self = .empty
             case .general: self = .general
+            case let .disjunctionOfForms(terms): self = .disjunctionOfForms(terms: Array(Set(terms)).sorted())
             case let .disjunction(terms, filters, exclusions):
                 self = .disjunction(terms: Array(Set(terms)).sorted(), filters: filters, exclusions: exclusions)
             case let .conjunction(required, optional, filters, exclusions, phrases):
@@ -280,7 +286,8 @@ public struct Searcher: Sendable {
             switch self {
             case .empty: return true
             case .general: return false
-            case let .disjunction(terms, _, _): return !terms.isEmpty && terms.allSatisfy { plan.terms[$0].indexed.infos[s] == nil }
+            case let .disjunction(terms, _, _), let .disjunctionOfForms(terms):
+                return !terms.isEmpty && terms.allSatisfy { plan.terms[$0].indexed.infos[s] == nil }
             case let .conjunction(required, _, _, _, _):
                 return required.contains { clause in clause.allSatisfy { plan.terms[$0].indexed.infos[s] == nil } }
             }
@@ -339,6 +346,20 @@ public struct Searcher: Sendable {
             total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
                                  exclusions: exclusions, filter: filter, topK: &topK)
             if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: file, reason: damage) }
+        case let .disjunctionOfForms(chosen):
+            // Ranked by the sum of every scoring term, which bounds the score from above (a group's best form
+            // adds at most all its forms); candidates that can still enter are matched against the root and
+            // scored with their best forms, from cursors of their own.
+            var own = chosen.map { cursor(plan.terms[$0], s) }
+            let root = matcher(plan.root, plan: plan, segment: s)
+            matchers.append(root)
+            let forms = FormScorer(plan: plan, cursors: plan.terms.map { cursor($0, s) }, context: context)
+            var filter = CandidateFilter(checksDeletions: !context.deletions.isEmpty)
+            filter.matchers = [root]
+            let bounds = chosen.map { context.upperBound(plan.terms[$0], plan.terms[$0].indexed.infos[s]) }
+            total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
+                                 exclusions: [], filter: filter, rescorer: forms, topK: &topK)
+            if let damage = own.lazy.compactMap(\.damage).first ?? forms.damage { throw IndexError.corrupt(file: file, reason: damage) }
         case let .conjunction(required, optionalTerms, filterNodes, exclusionNodes, phrases):
             let filters = filterNodes.map { matcher($0, plan: plan, segment: s) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan, segment: s) }

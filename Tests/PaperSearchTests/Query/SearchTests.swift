@@ -371,6 +371,29 @@ struct PruningTests {
         #expect(required.contains { $0.count == 2 })
     }
 
+    /// Acronyms searched with their long forms score each group's best form, which a ranked OR bounds by the
+    /// sum of every form: its candidates, rescored, against the exhaustive path — an acronym alone, with other
+    /// words, a long form typed out (finding its acronym), on the bundled corpus's trusted pairs.
+    @Test func acronymExpansionsRankedAsTheExhaustivePathRanksThem() throws {
+        let index = try SearchFixtures.bundled()
+        let pairs = try index.learnedAcronyms().filter(\.trusted)
+        #expect(pairs.count >= 5, "the bundled corpus should define acronyms")
+        let vocabulary = try Self.vocabulary(of: index, limit: 60)
+        var queries: [String] = []
+        for (n, pair) in pairs.enumerated() {
+            queries.append(pair.shortForm)
+            queries.append("\(pair.shortForm) \(vocabulary[n % vocabulary.count])")
+            queries.append("\(vocabulary[(n + 7) % vocabulary.count]) \(pair.longForm)")
+        }
+        try compare(index, queries)
+        let plan = try PlanBuilder.build(try QueryParser.parse(queries[1]), index: index, parameters: index.parameters,
+                                         correcting: false, expandingAcronyms: true)
+        guard case .disjunctionOfForms = plan.shape else {
+            Issue.record("an acronym with another word should take the ranked path of forms")
+            return
+        }
+    }
+
     /// Phrases are conjunctions of their words whose positions are read last, and only for a paper to count
     /// or one that would enter the top k: against the exhaustive path (which checks every phrase match),
     /// pruning from the first full top k and after the usual count, on real abstracts (two to four words of

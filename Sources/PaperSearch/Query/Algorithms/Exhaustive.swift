@@ -77,3 +77,36 @@ struct AlternativeForms {
     var groupCount: Int { groupStart.count - 1 }
     var isEmpty: Bool { groupCount == 0 }
 }
+
+/// The score of a plan with alternatives (`SearchPlan.alternatives`) for documents asked in increasing
+/// order: its ungrouped scoring terms' contributions and each group's best form, from cursors of its own —
+/// what `Exhaustive.run` gives each match. A class, so that the ranked OR can hold it while it moves the
+/// cursors.
+final class FormScorer {
+    private var cursors: [PostingsCursor]
+    private let weights: [TermWeight]
+    private let ungrouped: [Int]
+    private let forms: AlternativeForms
+    private let context: ScoringContext
+
+    init(plan: SearchPlan, cursors: [PostingsCursor], context: ScoringContext) {
+        self.cursors = cursors
+        weights = plan.terms.map(TermWeight.init)
+        ungrouped = plan.ungroupedScoringTerms
+        forms = AlternativeForms(plan.alternatives)
+        self.context = context
+    }
+
+    func score(_ document: UInt32) -> Double {
+        var score = 0.0
+        for term in ungrouped {
+            cursors[term].advance(to: document)
+            if cursors[term].document == document, let contribution = context.contribution(&cursors[term], weights[term]) {
+                score += contribution
+            }
+        }
+        return score + Exhaustive.bestForms(forms, at: document, cursors: &cursors, terms: weights, context: context)
+    }
+
+    var damage: String? { cursors.lazy.compactMap(\.damage).first }
+}

@@ -17,15 +17,16 @@
 /// here and document-at-a-time in the exhaustive path give identical ids and scores.
 enum RankedOr {
     /// Returns how many candidate documents were fully scored (a lower bound of the matches). Only papers
-    /// `filter` accepts are candidates.
+    /// `filter` accepts are candidates. With a `rescorer`, the sum of the terms' contributions only bounds a
+    /// paper's score: a candidate whose sum beats the threshold enters with the rescorer's score.
     static func run(
         terms: [PlanTerm], cursors: inout [PostingsCursor], bounds: [Double], context: ScoringContext,
-        exclusions: [Matcher], filter: CandidateFilter, topK: inout TopK
+        exclusions: [Matcher], filter: CandidateFilter, rescorer: FormScorer? = nil, topK: inout TopK
     ) -> Int {
         let count = cursors.count
         guard count > 0 else { return 0 }
         let terms = terms.map(TermWeight.init)
-        if count == 1 {
+        if count == 1 && rescorer == nil {
             // (Without exclusions or matchers the searcher takes `singleByBlockMaximum` over all segments.)
             return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, filter: filter,
                           topK: &topK)
@@ -35,7 +36,7 @@ enum RankedOr {
         // a term number below `count`.
         return unsafe cursors.withUnsafeMutableBufferPointer { cursors in
             var scorer = unsafe WindowedMaxScore(terms: terms, cursors: cursors, bounds: bounds, context: context,
-                                                 exclusions: exclusions, filter: filter)
+                                                 exclusions: exclusions, filter: filter, rescorer: rescorer)
             scorer.run(&topK)
             return scorer.evaluated
         }
@@ -76,6 +77,7 @@ struct CandidateFilter {
     let context: ScoringContext
     let exclusions: [Matcher]
     let filter: CandidateFilter
+    let rescorer: FormScorer?
     /// How many candidates were fully scored.
     private(set) var evaluated = 0
 
@@ -91,8 +93,9 @@ struct CandidateFilter {
     private let scratch = WindowScratch(capacity: Int(WindowedMaxScore.innerWindow))
 
     init(terms: [TermWeight], cursors: UnsafeMutableBufferPointer<PostingsCursor>, bounds: [Double], context: ScoringContext,
-         exclusions: [Matcher], filter: CandidateFilter) {
+         exclusions: [Matcher], filter: CandidateFilter, rescorer: FormScorer?) {
         self.terms = terms
+        self.rescorer = rescorer
         unsafe self.cursors = cursors
         self.bounds = bounds
         self.context = context
@@ -315,7 +318,8 @@ struct CandidateFilter {
             evaluated += 1
             let document = unsafe candidates[i]
             if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
-                topK.insert(document, score: score)
+                // Candidates come in document order, as the rescorer's cursors need.
+                topK.insert(document, score: rescorer?.score(document) ?? score)
                 threshold = topK.threshold
             }
         }
