@@ -4,7 +4,8 @@
 /// `Query.acronymDiscount` of the form the query wrote — of the acronym's idf for a long form, its words
 /// sharing that weight in proportion to their own; of the long form's words' idfs together for an acronym —
 /// so papers using the query's own words rank first and papers using only the other form rank among them.
-/// Only in short queries (`Query.shortQueryWords`). A word asked for as written (`=BNN`) is not expanded,
+/// Only in short queries (`Query.shortQueryWords`), and only for long forms that at least
+/// `Query.acronymWordShare` of the papers holding the word define. A word asked for as written (`=BNN`) is not expanded,
 /// nor are excluded words; a long form is found within one clause of plain words or across neighbouring ones.
 extension PlanBuilder {
     /// The expansions of a plain-words clause, or nil when it has none; each is said in the plan's notices.
@@ -14,8 +15,12 @@ extension PlanBuilder {
         var nodes: [PlanNode] = []
         var expanded = Set<[UInt8]>()
         for (term, _) in analysed where (2...10).contains(term.count) && expanded.insert(term).inserted {
-            let longForms: [LearnedAcronym]
+            var longForms: [LearnedAcronym]
             do { longForms = try index.trustedLongForms(ofShortForm: term) } catch { throw .index(error) }
+            // A word most papers use as a word is not expanded ("gap": 8 of 10,137 papers holding it define
+            // it as global average pooling), nor are its rare meanings.
+            guard !longForms.isEmpty, let found = try index(of: term) else { continue }
+            longForms = longForms.filter { Double($0.papers) >= Query.acronymWordShare * Double(found.documentFrequency) }
             guard !longForms.isEmpty, let acronym = try self.term(.text, term, field: .text) else { continue }
             let written = analysed.count == 1 ? TextCleanup.collapsingWhitespace(text) : String(decoding: term, as: UTF8.self).uppercased()
             var forms = [[acronym]]

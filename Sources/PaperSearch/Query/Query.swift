@@ -48,6 +48,11 @@ public indirect enum Query: Sendable, Equatable {
     /// What an acronym's long form weighs against the acronym a query wrote, and the acronym against the long
     /// form a query wrote: a little less, so that papers using the query's own words rank first.
     public static let acronymDiscount = 0.9
+    /// The least share of the papers holding a word that must define a long form of it for the word to be
+    /// searched as that long form too. Acronyms are mostly used where they are defined or known ("LLM":
+    /// 63% of the arxiv-daily papers holding it define it; "AI" 7%), a common word that is also an acronym
+    /// is not ("gap" 0.08%, "map" 1.2%).
+    public static let acronymWordShare = 0.02
     /// Short queries, of at most this many words (terms), get acronyms and long forms expanded and words
     /// few papers hold corrected (`rareFrequency`). In longer queries the other words carry the topic:
     /// expansions cost ranking precision (measured on SciFact's claims) for little recall, and a rare word

@@ -78,6 +78,24 @@ struct AcronymTests {
         #expect("\(explanation)".contains("in binary neural networks, for BNN"))
     }
 
+    /// A common word that a few papers define as an acronym is searched as the word: the long form is used
+    /// only when at least `Query.acronymWordShare` of the papers holding the word define it.
+    @Test func aCommonWordIsNotExpandedAsARareAcronym() throws {
+        let definitions = (0..<2).map { Paper(id: "d\($0)", title: "Pooling \($0)", abstract: "We use global average pooling (GAP) at the end.") }
+        let uses = (0..<120).map { Paper(id: "u\($0)", title: "Study \($0)", abstract: "A gap between theory and practice remains.") }
+        let longOnly = [Paper(id: "long", title: "Heads", abstract: "A head with global average pooling only.")]
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(definitions + uses + longOnly, in: directory) }
+        #expect(try index.learnedAcronyms(shortForm: "gap").first?.trusted == true, "the pair itself is trusted")
+        let results = try Searcher(index: index).search("gap", options: SearchOptions(limit: 200, snippets: false))
+        #expect(results.notices.isEmpty)
+        #expect(!results.hits.map(\.id).contains("long"))
+        // Where the papers holding the word mostly define it, it is expanded.
+        let fewUses = try SearchFixtures.openedAndRemoved { directory in
+            _ = try IndexFixtures.build(definitions + uses.prefix(20) + longOnly, in: directory)
+        }
+        #expect(try Searcher(index: fewUses).search("gap", options: SearchOptions(limit: 200, snippets: false)).hits.map(\.id).contains("long"))
+    }
+
     /// Counts are those of the live papers: removing definitions can take a pair's trust away, and adding
     /// them gives it back, as a rebuild would.
     @Test func learnedAcronymsFollowAddedAndRemovedPapers() throws {
