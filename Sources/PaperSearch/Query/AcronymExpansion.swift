@@ -27,7 +27,9 @@ extension PlanBuilder {
             for longForm in longForms {
                 guard let phrase = try phrase(of: longForm, weighing: Query.acronymDiscount * plan.terms[acronym].weight) else { continue }
                 nodes.append(phrase)
-                forms.append(PlanBuilder.terms(of: phrase))
+                // A compound's spellings share words ("vision-language models": visionlanguag model, and vision
+                // languag model): each term once.
+                forms.append(Array(Set(PlanBuilder.terms(of: phrase))).sorted())
                 plan.notices.append("'\(written)' also searched as \"\(longForm.longForm)\" (=\(written) searches the word alone)")
             }
             addAlternatives(forms)

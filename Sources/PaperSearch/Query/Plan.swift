@@ -79,10 +79,12 @@ struct SearchPlan {
         /// is, or a phrase position's spellings), every phrase (its positions checked last, see `RankedAnd`),
         /// any of `optional`, every filter, no exclusion.
         case conjunction(required: [[Int]], optional: [Int], filters: [PlanNode], exclusions: [PlanNode], phrases: [PhraseCheck])
-        /// Any of some terms and phrases, of which some are forms of one thing (`alternatives`): ranked by
-        /// `terms` (every scoring term) as a disjunction, whose sum bounds the score from above, and each
-        /// candidate that can still enter is matched against the root and scored with its best forms.
-        case disjunctionOfForms(terms: [Int])
+        /// Any of some terms and phrases, some of them perhaps forms of one thing (`alternatives`). A paper's
+        /// score is the largest of the sums its choices of one form per group give (`formCombinations`; one
+        /// sum, of every scoring term, without alternatives), so the best papers are among the best of each
+        /// sum: each is ranked as a disjunction of its terms, the root (phrases' positions) asked only about
+        /// papers that would enter, and the papers found are scored with their best forms.
+        case disjunctionOfForms(combinations: [[Int]])
         /// Anything else: the boolean structure is matched document by document.
         case general
         case empty
@@ -100,7 +102,8 @@ struct SearchPlan {
         // path that rescores its candidates; anything else, the general path.
         if !alternatives.isEmpty {
             if case .nothing = root { return .empty }
-            return SearchPlan.isUnionOfScoringWords(root, terms) ? .disjunctionOfForms(terms: scoringTerms) : .general
+            guard SearchPlan.isUnionOfScoringWords(root, terms), let combinations = formCombinations else { return .general }
+            return .disjunctionOfForms(combinations: combinations)
         }
         switch root {
         case .nothing: return .empty
@@ -110,11 +113,16 @@ struct SearchPlan {
                                 phrases: [PhraseCheck(groups: groups, field: field)])
         case let .anyOf(children):
             let terms = children.compactMap { if case let .term(index) = $0 { return index } else { return nil } }
-            return terms.count == children.count ? .disjunction(terms: terms, filters: [], exclusions: []) : .general
+            if terms.count == children.count { return .disjunction(terms: terms, filters: [], exclusions: []) }
+            return SearchPlan.isUnionOfScoringWords(root, self.terms) ? .disjunctionOfForms(combinations: [scoringTerms]) : .general
         case let .boolean(must, should, mustNot):
             let optional = SearchPlan.flattenTerms(should)
             if must.isEmpty {
-                guard let optional, !optional.isEmpty else { return .general }
+                guard let optional, !optional.isEmpty else {
+                    // Words and phrases: ranked by their words, the phrases checked for the papers that would enter.
+                    return mustNot.isEmpty && SearchPlan.isUnionOfScoringWords(root, terms)
+                        ? .disjunctionOfForms(combinations: [scoringTerms]) : .general
+                }
                 return .disjunction(terms: optional, filters: [], exclusions: mustNot)
             }
             var required: [[Int]] = []
@@ -162,6 +170,21 @@ struct SearchPlan {
         default:
             return nil
         }
+    }
+
+    /// The most sums `formCombinations` makes before a plan takes the general path instead.
+    static let maximumFormCombinations = 16
+
+    /// The ungrouped scoring terms with one form of each group of `alternatives`, for every choice of forms
+    /// (each distinct, ascending): a paper's score is the largest of these sums (`Exhaustive.bestForms`).
+    /// Nil past `maximumFormCombinations`.
+    var formCombinations: [[Int]]? {
+        var combinations: [[Int]] = [ungroupedScoringTerms]
+        for group in alternatives {
+            guard combinations.count * group.count <= SearchPlan.maximumFormCombinations else { return nil }
+            combinations = combinations.flatMap { chosen in group.map { chosen + $0 } }
+        }
+        return combinations.map { Array(Set($0)).sorted() }.filter { !$0.isEmpty }
     }
 
     /// Whether `node` is a term, a phrase or a union of them, every term scoring: then every document it

@@ -249,8 +249,8 @@ public struct Searcher: Sendable {
         case empty
         /// The distinct terms, ascending.
         case disjunction(terms: [Int], filters: [PlanNode], exclusions: [PlanNode])
-        /// The distinct scoring terms, ascending (see `SearchPlan.Shape.disjunctionOfForms`).
-        case disjunctionOfForms(terms: [Int])
+        /// The sums of forms (see `SearchPlan.Shape.disjunctionOfForms`).
+        case disjunctionOfForms(combinations: [[Int]])
         /// The distinct required clauses (each its distinct terms, ascending) and the distinct optional terms
         /// that are in none of them, ascending.
         case conjunction(required: [[Int]], optional: [Int], filters: [PlanNode], exclusions: [PlanNode], phrases: [SearchPlan.PhraseCheck])
@@ -260,7 +260,7 @@ public struct Searcher: Sendable {
             switch shape {
             case .empty: self = .empty
             case .general: self = .general
-            case let .disjunctionOfForms(terms): self = .disjunctionOfForms(terms: Array(Set(terms)).sorted())
+            case let .disjunctionOfForms(combinations): self = .disjunctionOfForms(combinations: combinations)
             case let .disjunction(terms, filters, exclusions):
                 self = .disjunction(terms: Array(Set(terms)).sorted(), filters: filters, exclusions: exclusions)
             case let .conjunction(required, optional, filters, exclusions, phrases):
@@ -286,8 +286,10 @@ public struct Searcher: Sendable {
             switch self {
             case .empty: return true
             case .general: return false
-            case let .disjunction(terms, _, _), let .disjunctionOfForms(terms):
+            case let .disjunction(terms, _, _):
                 return !terms.isEmpty && terms.allSatisfy { plan.terms[$0].indexed.infos[s] == nil }
+            case let .disjunctionOfForms(combinations):
+                return combinations.allSatisfy { $0.allSatisfy { plan.terms[$0].indexed.infos[s] == nil } }
             case let .conjunction(required, _, _, _, _):
                 return required.contains { clause in clause.allSatisfy { plan.terms[$0].indexed.infos[s] == nil } }
             }
@@ -346,20 +348,30 @@ public struct Searcher: Sendable {
             total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
                                  exclusions: exclusions, filter: filter, topK: &topK)
             if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: file, reason: damage) }
-        case let .disjunctionOfForms(chosen):
-            // Ranked by the sum of every scoring term, which bounds the score from above (a group's best form
-            // adds at most all its forms); candidates that can still enter are matched against the root and
-            // scored with their best forms, from cursors of their own.
-            var own = chosen.map { cursor(plan.terms[$0], s) }
-            let root = matcher(plan.root, plan: plan, segment: s)
-            matchers.append(root)
-            let forms = FormScorer(plan: plan, cursors: plan.terms.map { cursor($0, s) }, context: context)
-            var filter = CandidateFilter(checksDeletions: !context.deletions.isEmpty)
-            filter.matchers = [root]
-            let bounds = chosen.map { context.upperBound(plan.terms[$0], plan.terms[$0].indexed.infos[s]) }
-            total = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
-                                 exclusions: [], filter: filter, rescorer: forms, topK: &topK)
-            if let damage = own.lazy.compactMap(\.damage).first ?? forms.damage { throw IndexError.corrupt(file: file, reason: damage) }
+        case let .disjunctionOfForms(combinations):
+            // The best papers by the largest sum are among the best of each sum (a paper in the top k by its
+            // score is in the top k of the sum that gives it, or k papers would beat it there and so in
+            // score): each sum is ranked, pruned, over the papers the root matches; the papers found are
+            // scored with their best forms.
+            var found = Set<UInt32>()
+            for chosen in combinations {
+                var own = chosen.map { cursor(plan.terms[$0], s) }
+                let root = matcher(plan.root, plan: plan, segment: s)
+                matchers.append(root)
+                var filter = CandidateFilter(checksDeletions: !context.deletions.isEmpty)
+                filter.lateMatchers = [root]
+                let bounds = chosen.map { context.upperBound(plan.terms[$0], plan.terms[$0].indexed.infos[s]) }
+                var best = TopK(capacity: topK.capacity)
+                _ = RankedOr.run(terms: chosen.map { plan.terms[$0] }, cursors: &own, bounds: bounds, context: context,
+                                 exclusions: [], filter: filter, topK: &best)
+                if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: file, reason: damage) }
+                for entry in best.sorted() { found.insert(entry.document) }
+            }
+            var forms = FormScorer(plan: plan, cursors: plan.terms.map { cursor($0, s) }, context: context)
+            for document in found.sorted() { topK.insert(document, score: forms.score(document)) }
+            // The papers found match; how many others do, the pruning did not count.
+            total = found.count
+            if let damage = forms.damage { throw IndexError.corrupt(file: file, reason: damage) }
         case let .conjunction(required, optionalTerms, filterNodes, exclusionNodes, phrases):
             let filters = filterNodes.map { matcher($0, plan: plan, segment: s) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan, segment: s) }

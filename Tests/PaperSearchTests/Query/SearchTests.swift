@@ -397,7 +397,8 @@ struct PruningTests {
     /// Phrases are conjunctions of their words whose positions are read last, and only for a paper to count
     /// or one that would enter the top k: against the exhaustive path (which checks every phrase match),
     /// pruning from the first full top k and after the usual count, on real abstracts (two to four words of
-    /// an abstract, a phrase with a required word, a phrase in the title, a phrase with an exclusion).
+    /// an abstract, a phrase with a required word, a phrase in the title, a phrase with an exclusion, a
+    /// phrase among optional words).
     @Test func phrasesCheckedLast() throws {
         let (index, papers) = try SearchFixtures.arxiv()
         var random = SplitMix64(seed: 12)
@@ -413,6 +414,8 @@ struct PruningTests {
             case 0: queries.append("\(phrase) +\(other)")
             case 1: queries.append("title:\(phrase)")
             case 2: queries.append("+\(phrase) -\(other)")
+            // Words and a phrase, any of them: ranked by the words, the phrase checked late.
+            case 3: queries.append("\(other) \(phrase) \(words[0])")
             default: queries.append(phrase)
             }
         }

@@ -80,9 +80,8 @@ struct AlternativeForms {
 
 /// The score of a plan with alternatives (`SearchPlan.alternatives`) for documents asked in increasing
 /// order: its ungrouped scoring terms' contributions and each group's best form, from cursors of its own —
-/// what `Exhaustive.run` gives each match. A class, so that the ranked OR can hold it while it moves the
-/// cursors.
-final class FormScorer {
+/// what `Exhaustive.run` gives each match.
+struct FormScorer {
     private var cursors: [PostingsCursor]
     private let weights: [TermWeight]
     private let ungrouped: [Int]
@@ -97,7 +96,7 @@ final class FormScorer {
         self.context = context
     }
 
-    func score(_ document: UInt32) -> Double {
+    mutating func score(_ document: UInt32) -> Double {
         var score = 0.0
         for term in ungrouped {
             cursors[term].advance(to: document)

@@ -16,17 +16,17 @@
 /// Scores are sums of quantized contributions (`BM25.quantized`), exact in any order, so term-at-a-time
 /// here and document-at-a-time in the exhaustive path give identical ids and scores.
 enum RankedOr {
-    /// Returns how many candidate documents were fully scored (a lower bound of the matches). Only papers
-    /// `filter` accepts are candidates. With a `rescorer`, the sum of the terms' contributions only bounds a
-    /// paper's score: a candidate whose sum beats the threshold enters with the rescorer's score.
+    /// Returns how many candidate documents were fully scored (a lower bound of the matches, unless `filter`
+    /// has late matchers, which only the candidates entering the top k meet). Only papers `filter` accepts
+    /// are candidates.
     static func run(
         terms: [PlanTerm], cursors: inout [PostingsCursor], bounds: [Double], context: ScoringContext,
-        exclusions: [Matcher], filter: CandidateFilter, rescorer: FormScorer? = nil, topK: inout TopK
+        exclusions: [Matcher], filter: CandidateFilter, topK: inout TopK
     ) -> Int {
         let count = cursors.count
         guard count > 0 else { return 0 }
         let terms = terms.map(TermWeight.init)
-        if count == 1 && rescorer == nil {
+        if count == 1 {
             // (Without exclusions or matchers the searcher takes `singleByBlockMaximum` over all segments.)
             return single(terms[0], cursor: &cursors[0], bound: bounds[0], context: context, exclusions: exclusions, filter: filter,
                           topK: &topK)
@@ -36,7 +36,7 @@ enum RankedOr {
         // a term number below `count`.
         return unsafe cursors.withUnsafeMutableBufferPointer { cursors in
             var scorer = unsafe WindowedMaxScore(terms: terms, cursors: cursors, bounds: bounds, context: context,
-                                                 exclusions: exclusions, filter: filter, rescorer: rescorer)
+                                                 exclusions: exclusions, filter: filter)
             scorer.run(&topK)
             return scorer.evaluated
         }
@@ -50,8 +50,18 @@ struct CandidateFilter {
     var checksDeletions = false
     var years: [ClosedRange<Int>] = []
     var matchers: [Matcher] = []
+    /// Matchers asked only about the candidates that would enter the top k, in increasing document order:
+    /// costly ones (a query's whole structure, reading phrases' positions) that most candidates, pruned by
+    /// their scores, never need.
+    var lateMatchers: [Matcher] = []
 
     var isEmpty: Bool { !checksDeletions && years.isEmpty && matchers.isEmpty }
+
+    /// Whether a candidate about to enter the top k holds every late matcher.
+    @inline(__always)
+    func acceptsLate(_ document: UInt32) -> Bool {
+        lateMatchers.allSatisfy { $0.contains(document) }
+    }
 
     @inline(__always)
     func accepts(_ document: UInt32, _ context: ScoringContext) -> Bool {
@@ -77,7 +87,6 @@ struct CandidateFilter {
     let context: ScoringContext
     let exclusions: [Matcher]
     let filter: CandidateFilter
-    let rescorer: FormScorer?
     /// How many candidates were fully scored.
     private(set) var evaluated = 0
 
@@ -93,9 +102,8 @@ struct CandidateFilter {
     private let scratch = WindowScratch(capacity: Int(WindowedMaxScore.innerWindow))
 
     init(terms: [TermWeight], cursors: UnsafeMutableBufferPointer<PostingsCursor>, bounds: [Double], context: ScoringContext,
-         exclusions: [Matcher], filter: CandidateFilter, rescorer: FormScorer?) {
+         exclusions: [Matcher], filter: CandidateFilter) {
         self.terms = terms
-        self.rescorer = rescorer
         unsafe self.cursors = cursors
         self.bounds = bounds
         self.context = context
@@ -317,9 +325,8 @@ struct CandidateFilter {
             guard score > -.infinity else { continue }
             evaluated += 1
             let document = unsafe candidates[i]
-            if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
-                // Candidates come in document order, as the rescorer's cursors need.
-                topK.insert(document, score: rescorer?.score(document) ?? score)
+            if score > threshold && filter.acceptsLate(document) && !exclusions.contains(where: { $0.contains(document) }) {
+                topK.insert(document, score: score)
                 threshold = topK.threshold
             }
         }
@@ -480,7 +487,7 @@ extension RankedOr {
             }
             if filter.accepts(document, context), let score = context.contribution(&cursor, term) {
                 evaluated += 1
-                if score > threshold && !exclusions.contains(where: { $0.contains(document) }) {
+                if score > threshold && filter.acceptsLate(document) && !exclusions.contains(where: { $0.contains(document) }) {
                     topK.insert(document, score: score)
                     let raised = topK.threshold
                     if raised > threshold {
