@@ -56,6 +56,12 @@ struct BenchCommandTests {
         #expect(syntax.status == 0, "\(syntax.errors)")
         let rows = try #require((try JSONSerialization.jsonObject(with: Data(syntax.output.utf8)) as? [String: Any])?["single_thread"] as? [String: Any])
         #expect(rows["and-2"] != nil && rows["phrase-2"] != nil)
+        // As the peers search: words as written, and no matches counted before pruning.
+        let asPeers = try PapersProcess.run(["bench", "--index", index, "--queries", peers, "--syntax", "--exact", "--count-limit", "0",
+                                             "--runs", "1", "--threads", "1"])
+        #expect(asPeers.status == 0 && asPeers.output.contains("phrase-2"), "\(asPeers.errors)")
+        let negative = try PapersProcess.run(["bench", "--index", index, "--queries", peers, "--count-limit", "-1"])
+        #expect(negative.status != 0)
         let broken = directory.write("broken.jsonl", """
             {"id": "L1", "text": "binary", "query": "\\"binary"}
 
