@@ -174,6 +174,11 @@ extension PaperID {
     /// The arXiv id `text` names — a bare id, a versioned one, one with an `arXiv:` prefix or in an arxiv.org
     /// URL — without its version (and with it, when it had one); nil when it names none.
     static func arxivID(in text: String) -> (bare: String, versioned: String?)? {
+        // Every form holds at least four digits (YYMM): most words a query holds are turned down here, on
+        // their bytes, before any string is made.
+        var digits = 0
+        for byte in text.utf8 where byte &- UInt8(ascii: "0") < 10 { digits += 1 }
+        guard digits >= 4 else { return nil }
         var rest = Substring(text)
         for scheme in ["https://", "http://"] where rest.lowercased().hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
         for host in ["www.arxiv.org/", "arxiv.org/", "export.arxiv.org/"] where rest.lowercased().hasPrefix(host) {
