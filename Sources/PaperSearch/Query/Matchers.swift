@@ -135,9 +135,8 @@ final class UnionMatcher: Matcher {
         self.children = children.filter { !($0 is PhraseMatcher) }
         phrases = children.compactMap { $0 as? PhraseMatcher }
         super.init()
-        let first = children.map(\.document).min() ?? PostingsCursor.exhausted
         document = 0
-        advance(to: first)
+        advance(to: 0)
     }
     override func next() { advance(to: document &+ 1) }
     override func advance(to target: UInt32) {
@@ -236,7 +235,11 @@ final class ExclusionMatcher: Matcher {
     private let cursors: UnsafeMutableBufferPointer<PostingsCursor>
     private var phrase: PhrasePositions
 
-    init(groups: [(offset: Int, cursors: [PostingsCursor])], field: QueryField, positions: MappedFile, positionsEnd: Int) {
+    /// `aligning: false` for a union's child, which the union moves by `approximate` and `confirm` only:
+    /// its `document` is then not kept (finding the first document where the phrase stands could read the
+    /// positions of many that only hold its words).
+    init(groups: [(offset: Int, cursors: [PostingsCursor])], field: QueryField, positions: MappedFile, positionsEnd: Int,
+         aligning: Bool = true) {
         let all = groups.flatMap(\.cursors)
         unsafe cursors = .allocate(capacity: all.count)
         _ = unsafe cursors.initialize(from: all)
@@ -248,7 +251,7 @@ final class ExclusionMatcher: Matcher {
         phrase = PhrasePositions(phrases: [check], positions: positions, positionsEnd: positionsEnd)
         super.init()
         _ = leapfrog(from: 0)
-        align(from: 0)
+        if aligning { align(from: 0) }
     }
 
     deinit {

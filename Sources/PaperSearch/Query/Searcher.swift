@@ -168,7 +168,9 @@ public struct Searcher: Sendable {
             }
         }
         do {
-            let capacity = max(0, options.offset) + max(0, options.limit)
+            // At least `Suggestion.fewHits` entries, so that a count of matches that pruning left as a lower
+            // bound is below it only when fewer papers match (and "did you mean" is looked for only then).
+            let capacity = max(Suggestion.fewHits, max(0, options.offset) + max(0, options.limit))
             var (entries, total, exact) = options.sort == .relevance
                 ? try run(plan, capacity: capacity, exhaustive: options.exhaustive, countLimit: options.countLimit) : ([], 0, true)
             var facets: [Facet] = []
@@ -182,7 +184,7 @@ public struct Searcher: Sendable {
                     facets = try FacetCounting.count(options.facets, over: matches, index: index, limit: options.facetLimit)
                 }
             }
-            let page = entries.dropFirst(max(0, options.offset))
+            let page = entries.dropFirst(max(0, options.offset)).prefix(max(0, options.limit))
             var hits: [Hit] = []
             var scratch = AnalyzerScratch(stemCacheSlotBits: Snippet.stemCacheSlotBits)
             for entry in page {
@@ -548,6 +550,22 @@ public struct Searcher: Sendable {
         return scores
     }
 
+    /// A union of plan nodes in segment `s`: phrases among them are moved by the union alone (two phases).
+    private func union(_ children: [PlanNode], plan: SearchPlan, segment s: Int) -> Matcher {
+        UnionMatcher(children.map { child in
+            if case let .phrase(groups, field) = child { return phraseMatcher(groups, field: field, plan: plan, segment: s, aligning: false) }
+            return matcher(child, plan: plan, segment: s)
+        })
+    }
+
+    private func phraseMatcher(_ groups: [(offset: Int, terms: [Int])], field: QueryField, plan: SearchPlan, segment s: Int,
+                               aligning: Bool) -> PhraseMatcher {
+        let segment = index.segments[s].segment
+        let cursors = groups.map { group in (offset: group.offset, cursors: group.terms.map { cursor(plan.terms[$0], s) }) }
+        return PhraseMatcher(groups: cursors, field: field, positions: segment.positions, positionsEnd: segment.positionsEnd,
+                             aligning: aligning)
+    }
+
     /// A matcher for a plan node in segment `s`.
     func matcher(_ node: PlanNode, plan: SearchPlan, segment s: Int) -> Matcher {
         let segment = index.segments[s].segment
@@ -555,10 +573,9 @@ public struct Searcher: Sendable {
         case let .term(termIndex):
             return TermMatcher(cursor: cursor(plan.terms[termIndex], s), field: plan.terms[termIndex].field)
         case let .anyOf(children):
-            return UnionMatcher(children.map { matcher($0, plan: plan, segment: s) })
+            return union(children, plan: plan, segment: s)
         case let .phrase(groups, field):
-            let cursors = groups.map { group in (offset: group.offset, cursors: group.terms.map { cursor(plan.terms[$0], s) }) }
-            return PhraseMatcher(groups: cursors, field: field, positions: segment.positions, positionsEnd: segment.positionsEnd)
+            return phraseMatcher(groups, field: field, plan: plan, segment: s, aligning: true)
         case let .author(parts):
             let matchers = parts.map { part in part.map { TermMatcher(cursor: cursor(plan.terms[$0], s), field: .author) } }
             return AuthorNameMatcher(parts: matchers, positions: segment.positions, positionsEnd: segment.positionsEnd)
@@ -567,8 +584,7 @@ public struct Searcher: Sendable {
         case let .boolean(must, should, mustNot):
             var base: Matcher
             let anyShould = { () -> Matcher in
-                should.count == 1 ? self.matcher(should[0], plan: plan, segment: s)
-                                  : UnionMatcher(should.map { self.matcher($0, plan: plan, segment: s) })
+                should.count == 1 ? self.matcher(should[0], plan: plan, segment: s) : self.union(should, plan: plan, segment: s)
             }
             if must.isEmpty {
                 base = anyShould()

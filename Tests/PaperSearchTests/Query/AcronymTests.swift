@@ -49,6 +49,9 @@ struct AcronymTests {
         #expect(Set(acronym.hits.map(\.id)) == ["a1", "a2", "a3", "long", "short"])
         // The paper that only spells the long form out ranks among the others, below those using the acronym.
         #expect(acronym.hits.last?.id == "long")
+        // One hit asked for: the count pruning leaves is still no "few matches" (no suggestion is looked for).
+        let one = try searcher.search("BNN", options: SearchOptions(limit: 1, snippets: false))
+        #expect(one.hits.count == 1 && one.totalHits >= Suggestion.fewHits && one.suggestion == nil, "\(one.totalHits)")
         #expect(acronym.notices == ["'BNN' also searched as \"binary neural networks\" (=BNN searches the word alone)"])
         // The forms are alternatives: a paper writing both scores its better form, not their sum (here the
         // acronym, as if unexpanded), so it does not outrank every paper that writes one form.
