@@ -234,6 +234,9 @@ final class ExclusionMatcher: Matcher {
     /// The groups' cursors, group after group: `PhrasePositions.termStart` says which are whose.
     private let cursors: UnsafeMutableBufferPointer<PostingsCursor>
     private var phrase: PhrasePositions
+    /// `phrase.terms` and `phrase.termStart`, held as constants: the leapfrog reads them at every step, and
+    /// reading them out of the mutable `phrase` would retain them each time.
+    private let numbers: [Int], groupStart: [Int]
 
     /// `aligning: false` for a union's child, which the union moves by `approximate` and `confirm` only:
     /// its `document` is then not kept (finding the first document where the phrase stands could read the
@@ -249,6 +252,7 @@ final class ExclusionMatcher: Matcher {
             return (group.offset, Array(next..<(next + group.cursors.count)))
         }, field: field)
         phrase = PhrasePositions(phrases: [check], positions: positions, positionsEnd: positionsEnd)
+        (numbers, groupStart) = (phrase.terms, phrase.termStart)
         super.init()
         _ = leapfrog(from: 0)
         if aligning { align(from: 0) }
@@ -261,12 +265,7 @@ final class ExclusionMatcher: Matcher {
 
     /// Moves group `g`'s cursors to `target`; the first document at or after it holding one of them.
     private func advance(group g: Int, to target: UInt32) -> UInt32 {
-        var document = PostingsCursor.exhausted
-        for k in phrase.termStart[g]..<phrase.termStart[g + 1] {
-            unsafe cursors[k].advance(to: target)
-            document = min(document, unsafe cursors[k].document)
-        }
-        return document
+        unsafe cursors.advance(numbers, groupStart[g]..<groupStart[g + 1], to: target)
     }
 
     /// The document where every group's cursors stand (the first phase: the positions not yet read).
@@ -281,7 +280,7 @@ final class ExclusionMatcher: Matcher {
     /// Brings every group to the first document from `start` on that holds them all.
     private func leapfrog(from start: UInt32) -> UInt32 {
         var target = start
-        let groups = phrase.termStart.count - 1
+        let groups = groupStart.count - 1
         search: while target != PostingsCursor.exhausted {
             for g in 0..<groups {
                 let document = advance(group: g, to: target)

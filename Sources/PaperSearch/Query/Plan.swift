@@ -102,34 +102,30 @@ struct SearchPlan {
         // path that rescores its candidates; anything else, the general path.
         if !alternatives.isEmpty {
             if case .nothing = root { return .empty }
-            guard SearchPlan.isUnionOfScoringWords(root, terms), let combinations = formCombinations else { return .general }
-            return .disjunctionOfForms(combinations: combinations)
+            return unionOfWords ?? .general
         }
         switch root {
         case .nothing: return .empty
         case let .term(index): return .disjunction(terms: [index], filters: [], exclusions: [])
-        case let .phrase(groups, field) where groups.allSatisfy({ $0.terms.allSatisfy { terms[$0].namespace == .text } }):
+        case let .phrase(groups, field) where isTextPhrase(groups):
             return .conjunction(required: groups.map(\.terms), optional: [], filters: [], exclusions: [],
                                 phrases: [PhraseCheck(groups: groups, field: field)])
         case let .anyOf(children):
             let terms = children.compactMap { if case let .term(index) = $0 { return index } else { return nil } }
             if terms.count == children.count { return .disjunction(terms: terms, filters: [], exclusions: []) }
-            return SearchPlan.isUnionOfScoringWords(root, self.terms) ? .disjunctionOfForms(combinations: [scoringTerms]) : .general
+            return unionOfWords ?? .general
         case let .boolean(must, should, mustNot):
             let optional = SearchPlan.flattenTerms(should)
             if must.isEmpty {
-                guard let optional, !optional.isEmpty else {
-                    // Words and phrases: ranked by their words, the phrases checked for the papers that would enter.
-                    return mustNot.isEmpty && SearchPlan.isUnionOfScoringWords(root, terms)
-                        ? .disjunctionOfForms(combinations: [scoringTerms]) : .general
-                }
+                // Words and phrases: ranked by their words, the phrases checked for the papers that would enter.
+                guard let optional, !optional.isEmpty else { return unionOfWords ?? .general }
                 return .disjunction(terms: optional, filters: [], exclusions: mustNot)
             }
             var required: [[Int]] = []
             var filters: [PlanNode] = []
             var phrases: [PhraseCheck] = []
             for node in must {
-                if case let .phrase(groups, field) = node, groups.allSatisfy({ $0.terms.allSatisfy { terms[$0].namespace == .text } }) {
+                if case let .phrase(groups, field) = node, isTextPhrase(groups) {
                     required += groups.map(\.terms)
                     phrases.append(PhraseCheck(groups: groups, field: field))
                     continue
@@ -172,11 +168,23 @@ struct SearchPlan {
         }
     }
 
+    /// `disjunctionOfForms` for a root of words and phrases (`isUnionOfScoringWords`), nil otherwise or past
+    /// `maximumFormCombinations`.
+    private var unionOfWords: Shape? {
+        guard SearchPlan.isUnionOfScoringWords(root, terms), let combinations = formCombinations else { return nil }
+        return .disjunctionOfForms(combinations: combinations)
+    }
+
+    /// Whether a phrase's terms are all of the text (title and abstract), whose positions the postings hold.
+    private func isTextPhrase(_ groups: [(offset: Int, terms: [Int])]) -> Bool {
+        groups.allSatisfy { $0.terms.allSatisfy { terms[$0].namespace == .text } }
+    }
+
     /// The most sums `formCombinations` makes before a plan takes the general path instead.
     static let maximumFormCombinations = 16
 
     /// The ungrouped scoring terms with one form of each group of `alternatives`, for every choice of forms
-    /// (each distinct, ascending): a paper's score is the largest of these sums (`Exhaustive.bestForms`).
+    /// (each distinct, ascending): a paper's score is the largest of these sums (`PlanScorer`).
     /// Nil past `maximumFormCombinations`.
     var formCombinations: [[Int]]? {
         var combinations: [[Int]] = [ungroupedScoringTerms]

@@ -369,11 +369,11 @@ public struct Searcher: Sendable {
                 if let damage = own.lazy.compactMap(\.damage).first { throw IndexError.corrupt(file: file, reason: damage) }
                 for entry in best.sorted() { found.insert(entry.document) }
             }
-            var forms = FormScorer(plan: plan, cursors: plan.terms.map { cursor($0, s) }, context: context)
-            for document in found.sorted() { topK.insert(document, score: forms.score(document)) }
+            let scorer = PlanScorer(plan: plan, context: context)
+            cursors = plan.terms.map { cursor($0, s) }
+            for document in found.sorted() { topK.insert(document, score: scorer.score(document, cursors: &cursors)) }
             // The papers found match; how many others do, the pruning did not count.
             total = found.count
-            if let damage = forms.damage { throw IndexError.corrupt(file: file, reason: damage) }
         case let .conjunction(required, optionalTerms, filterNodes, exclusionNodes, phrases):
             let filters = filterNodes.map { matcher($0, plan: plan, segment: s) }
             let exclusions = exclusionNodes.map { matcher($0, plan: plan, segment: s) }
@@ -390,9 +390,7 @@ public struct Searcher: Sendable {
             let root = matcher(plan.root, plan: plan, segment: s)
             matchers.append(root)
             cursors = plan.terms.map { cursor($0, s) }
-            total = Exhaustive.run(terms: plan.terms, scoring: plan.ungroupedScoringTerms, alternatives: plan.alternatives,
-                                   cursors: &cursors, context: context,
-                                   root: root, topK: &topK)
+            total = Exhaustive.run(scorer: PlanScorer(plan: plan, context: context), cursors: &cursors, root: root, topK: &topK)
         }
         if let damage = cursors.lazy.compactMap(\.damage).first ?? matchers.lazy.compactMap(\.damage).first {
             throw IndexError.corrupt(file: file, reason: damage)
@@ -491,34 +489,17 @@ public struct Searcher: Sendable {
         }
     }
 
-    /// The relevance scores of documents (ascending, distinct): the sum of the scoring terms' contributions,
-    /// as every path computes them.
+    /// The relevance scores of documents (ascending, distinct), as every path computes them (`PlanScorer`).
     private func relevance(_ documents: [UInt32], plan: SearchPlan) throws(IndexError) -> [UInt32: Double] {
         var scores: [UInt32: Double] = [:]
         try bySegment(documents) { (s, local) throws(IndexError) in
             let context = self.context(s)
             let base = index.segments[s].base
-            // Each group's best form (the terms are few: a cursor a term, documents ascending).
-            if !plan.alternatives.isEmpty {
-                var cursors = plan.terms.map { cursor($0, s) }
-                let weights = plan.terms.map(TermWeight.init)
-                let forms = AlternativeForms(plan.alternatives)
-                for document in local {
-                    scores[base + document, default: 0] += Exhaustive.bestForms(forms, at: document, cursors: &cursors,
-                                                                                 terms: weights, context: context)
-                }
-                if let damage = cursors.lazy.compactMap(\.damage).first { throw .corrupt(file: index.segments[s].segment.postings.path, reason: damage) }
-            }
-            for termIndex in plan.ungroupedScoringTerms {
-                let term = TermWeight(plan.terms[termIndex])
-                var cursor = self.cursor(plan.terms[termIndex], s)
-                for document in local {
-                    cursor.advance(to: document)
-                    if cursor.document == document, let contribution = context.contribution(&cursor, term) {
-                        scores[base + document, default: 0] += contribution
-                    }
-                }
-                if let damage = cursor.damage { throw .corrupt(file: index.segments[s].segment.postings.path, reason: damage) }
+            let scorer = PlanScorer(plan: plan, context: context)
+            var cursors = plan.terms.map { cursor($0, s) }
+            for document in local { scores[base + document] = scorer.score(document, cursors: &cursors) }
+            if let damage = cursors.lazy.compactMap(\.damage).first {
+                throw .corrupt(file: index.segments[s].segment.postings.path, reason: damage)
             }
         }
         return scores

@@ -418,6 +418,28 @@
     }
 }
 
+/// Cursors kept in a buffer by the search algorithms (a mutation through an array subscript would check
+/// the array's uniqueness every time), moved in groups: a clause of alternative terms, a phrase position's
+/// spellings.
+extension UnsafeMutableBufferPointer<PostingsCursor> {
+    /// Moves the cursors numbered `numbers[range]` to `target`; returns the first document at or after it
+    /// that one of them holds. Every number is below `count`.
+    @inline(__always)
+    func advance(_ numbers: [Int], _ range: Range<Int>, to target: UInt32) -> UInt32 {
+        if range.count == 1 {
+            let only = numbers[range.lowerBound]
+            unsafe self[only].advance(to: target)
+            return unsafe self[only].document
+        }
+        var document = PostingsCursor.exhausted
+        for k in range {
+            unsafe self[numbers[k]].advance(to: target)
+            document = min(document, unsafe self[numbers[k]].document)
+        }
+        return document
+    }
+}
+
 /// A postings list's skip entries (format: `PostingsEncoder`), read in place from the mapped file.
 ///
 /// A small trivially-copyable value on purpose: the pruning loops read skip entries of cursors kept in

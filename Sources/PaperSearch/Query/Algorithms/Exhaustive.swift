@@ -1,39 +1,58 @@
 /// The plain algorithm: walk every document the query's boolean structure matches and score it with every
 /// scoring term. It serves queries of any shape, and is the oracle the pruned algorithms are tested against.
 enum Exhaustive {
-    /// `scoring` terms add up; of each group of `alternatives` the best form counts (`SearchPlan.alternatives`).
-    static func run(
-        terms: [PlanTerm], scoring: [Int], alternatives: [[[Int]]], cursors: inout [PostingsCursor], context: ScoringContext,
-        root: Matcher, topK: inout TopK
-    ) -> Int {
+    /// Returns the matches counted. `cursors`: one for each of the plan's terms (`PlanScorer`).
+    static func run(scorer: PlanScorer, cursors: inout [PostingsCursor], root: Matcher, topK: inout TopK) -> Int {
         var matches = 0
-        let terms = terms.map(TermWeight.init)
-        let forms = AlternativeForms(alternatives)
         while root.document != PostingsCursor.exhausted {
             let candidate = root.document
-            guard context.isLive(candidate) else {
-                root.next()
-                continue
+            if scorer.context.isLive(candidate) {
+                matches += 1
+                topK.insert(candidate, score: scorer.score(candidate, cursors: &cursors))
             }
-            matches += 1
-            var score = 0.0
-            for term in scoring {
-                cursors[term].advance(to: candidate)
-                if cursors[term].document == candidate, let contribution = context.contribution(&cursors[term], terms[term]) {
-                    score += contribution
-                }
-            }
-            if !forms.isEmpty { score += bestForms(forms, at: candidate, cursors: &cursors, terms: terms, context: context) }
-            topK.insert(candidate, score: score)
             root.next()
         }
         return matches
     }
+}
 
-    /// What the groups of `SearchPlan.alternatives` add to `document`'s score: each group's best form (the
-    /// sum of its terms' contributions). The cursors move forward to `document`.
-    static func bestForms(_ forms: AlternativeForms, at document: UInt32, cursors: inout [PostingsCursor], terms: [TermWeight],
-                          context: ScoringContext) -> Double {
+/// A plan's score for documents asked in increasing order: its ungrouped scoring terms' contributions, and
+/// of each group of `SearchPlan.alternatives` the best form (the sum of its terms' contributions). Every
+/// path that scores a plan's matches one by one uses it — the exhaustive path, the candidates of
+/// `SearchPlan.Shape.disjunctionOfForms`, the scores of a date-ordered page — so they agree.
+///
+/// The cursors (one for each of the plan's terms) are the caller's and passed in: held here, every
+/// contribution would read the scoring context while the cursors are written, and Swift would copy the
+/// context (retaining what it references) to keep the two accesses apart.
+struct PlanScorer {
+    let context: ScoringContext
+    private let weights: [TermWeight]
+    private let ungrouped: [Int]
+    private let forms: AlternativeForms
+
+    init(plan: SearchPlan, context: ScoringContext) {
+        self.context = context
+        weights = plan.terms.map(TermWeight.init)
+        ungrouped = plan.ungroupedScoringTerms
+        forms = AlternativeForms(plan.alternatives)
+    }
+
+    /// The cursors move forward to `document`.
+    @inline(__always)
+    func score(_ document: UInt32, cursors: inout [PostingsCursor]) -> Double {
+        var score = 0.0
+        for term in ungrouped {
+            cursors[term].advance(to: document)
+            if cursors[term].document == document, let contribution = context.contribution(&cursors[term], weights[term]) {
+                score += contribution
+            }
+        }
+        if forms.groupCount > 0 { score += bestForms(document, &cursors) }
+        return score
+    }
+
+    /// What the groups of alternatives add to `document`'s score: each group's best form.
+    private func bestForms(_ document: UInt32, _ cursors: inout [PostingsCursor]) -> Double {
         var score = 0.0
         for g in 0..<forms.groupCount {
             var best = 0.0
@@ -42,7 +61,7 @@ enum Exhaustive {
                 for k in forms.formStart[f]..<forms.formStart[f + 1] {
                     let term = forms.terms[k]
                     cursors[term].advance(to: document)
-                    if cursors[term].document == document, let contribution = context.contribution(&cursors[term], terms[term]) {
+                    if cursors[term].document == document, let contribution = context.contribution(&cursors[term], weights[term]) {
                         sum += contribution
                     }
                 }
@@ -75,37 +94,4 @@ struct AlternativeForms {
     }
 
     var groupCount: Int { groupStart.count - 1 }
-    var isEmpty: Bool { groupCount == 0 }
-}
-
-/// The score of a plan with alternatives (`SearchPlan.alternatives`) for documents asked in increasing
-/// order: its ungrouped scoring terms' contributions and each group's best form, from cursors of its own —
-/// what `Exhaustive.run` gives each match.
-struct FormScorer {
-    private var cursors: [PostingsCursor]
-    private let weights: [TermWeight]
-    private let ungrouped: [Int]
-    private let forms: AlternativeForms
-    private let context: ScoringContext
-
-    init(plan: SearchPlan, cursors: [PostingsCursor], context: ScoringContext) {
-        self.cursors = cursors
-        weights = plan.terms.map(TermWeight.init)
-        ungrouped = plan.ungroupedScoringTerms
-        forms = AlternativeForms(plan.alternatives)
-        self.context = context
-    }
-
-    mutating func score(_ document: UInt32) -> Double {
-        var score = 0.0
-        for term in ungrouped {
-            cursors[term].advance(to: document)
-            if cursors[term].document == document, let contribution = context.contribution(&cursors[term], weights[term]) {
-                score += contribution
-            }
-        }
-        return score + Exhaustive.bestForms(forms, at: document, cursors: &cursors, terms: weights, context: context)
-    }
-
-    var damage: String? { cursors.lazy.compactMap(\.damage).first }
 }

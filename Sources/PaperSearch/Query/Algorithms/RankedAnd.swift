@@ -96,17 +96,7 @@ enum RankedAnd {
     /// Moves clause `c`'s terms to `target`; returns the first document at or after it that holds one of them.
     @inline(__always)
     private func advance(clause c: Int, to target: UInt32) -> UInt32 {
-        let first = clauseStart[c], end = clauseStart[c + 1]
-        if end - first == 1 {
-            unsafe cursors[clauseTerms[first]].advance(to: target)
-            return unsafe cursors[clauseTerms[first]].document
-        }
-        var document = PostingsCursor.exhausted
-        for k in first..<end {
-            unsafe cursors[clauseTerms[k]].advance(to: target)
-            document = min(document, unsafe cursors[clauseTerms[k]].document)
-        }
-        return document
+        unsafe cursors.advance(clauseTerms, clauseStart[c]..<clauseStart[c + 1], to: target)
     }
 
     mutating func run(countLimit: Int, _ topK: inout TopK) {
