@@ -83,6 +83,9 @@ enum PapersCommand {
                 context.output.line(command.help)
                 return .success
             }
+            if !command.takesArguments, let first = parsed.positionals.first {
+                throw UsageError("'papers \(name)' takes only options; '\(first)' is not one")
+            }
             return try command.run(parsed, context)
         } catch let error as UsageError {
             context.errors.line("error: \(error.message)")

@@ -99,7 +99,6 @@ extension SearchIndex {
     var manifest: Manifest { soleSegment.manifest }
     var terms: TermDictionary { soleSegment.terms }
     var positions: MappedFile { soleSegment.positions }
-    var positionsEnd: Int { soleSegment.positionsEnd }
     var values: DocValues { soleSegment.values }
 
     func termInfo(_ namespace: FieldNamespace, _ term: [UInt8]) throws(IndexError) -> TermInfo? {

@@ -24,6 +24,24 @@ struct IndexCommandTests {
         #expect(human.output.contains("papers    130"))
         #expect(human.output.contains("bytes/posting"))
 
+        // The breakdown's terms add up to the index's, and its bytes to at most the searchable files'.
+        let detailed = try PapersProcess.run(["stats", "--breakdown", "--json", "--index", index])
+        let details = try #require(try JSONSerialization.jsonObject(with: Data(detailed.output.utf8)) as? [String: Any])
+        let breakdown = try #require(details["breakdown"] as? [String: Any])
+        let terms = try #require(breakdown["terms"] as? [String: Int])
+        #expect(terms.values.reduce(0, +) == object["terms"] as? Int)
+        let structures = try #require(breakdown["structures"] as? [String: [String: Int]])
+        let files = try #require(object["files"] as? [String: Int])
+        let searchable = ["terms.pst", "postings.psp", "positions.pos"].reduce(0) { $0 + (files["seg-000001/" + $1] ?? 0) }
+        #expect(structures.values.flatMap(\.values).reduce(0, +) + (breakdown["other"] as? Int ?? 0) == searchable)
+        #expect((structures["positions"]?["text"] ?? 0) > 0 && structures["positions"]?["id"] == 0)
+        let table = try PapersProcess.run(["stats", "--breakdown", "--index", index])
+        #expect(table.output.contains("searchable bytes") && table.output.contains("dictionary statistics"), "\(table.output)")
+
+        // A path where only options go is a usage error, not a check of the default index.
+        let stray = try PapersProcess.run(["verify", index])
+        #expect(stray.status == 64 && stray.errors.contains("'papers verify' takes only options; '\(index)' is not one"), "\(stray.errors)")
+
         let verify = try PapersProcess.run(["verify", "--index", index])
         #expect(verify.status == 0)
         #expect(verify.output.hasPrefix("OK: \(index) (commit-000002): 1 segment, 8 files"), "\(verify.output)")

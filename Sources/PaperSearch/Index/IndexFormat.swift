@@ -1,4 +1,5 @@
-/// The on-disk format of a PaperSearch index, version 6 (5 had no commits; 2 compressed the records).
+/// The on-disk format of a PaperSearch index, version 7 (6 gave every list a skip table and kept single
+/// documents' positions in positions.pos; 5 had no commits; 2 compressed the records).
 ///
 /// An index is a folder holding a *commit* — a list of immutable *segments* and the papers deleted from
 /// each — and `CURRENT`, which names it (the layout and the commit protocol: `IndexDirectory`; the commit
@@ -38,9 +39,10 @@ enum IndexFormat {
     static let footerMagic: UInt32 = ~magic
     static let footerSize = 16
     /// Format versions this build reads.
-    static let supportedVersions: ClosedRange<UInt32> = 5...6
-    /// 6: segments, commits, deletions and recorded sources (a version-5 index reads as one segment).
-    static let currentVersion: UInt32 = 6
+    static let supportedVersions: ClosedRange<UInt32> = 7...7
+    /// 7: lists of one block without a skip table, a single document's positions in the dictionary, no
+    /// positions for fields matched whole. (6 brought segments, commits, deletions and recorded sources.)
+    static let currentVersion: UInt32 = 7
 
     /// Positions in a document: the title's start at 0, the abstract's at this offset, so that one list of
     /// positions serves both fields and no phrase spans the two.
@@ -88,6 +90,10 @@ enum FieldNamespace: UInt8, CaseIterable {
     case category = 4
     /// The acronyms a paper defines, "binary neural networks (BNNs)", two terms each (`AcronymTerms`).
     case acronym = 5
+
+    /// Whether the field's terms keep their positions: text for phrases, authors to tell one name's words
+    /// from another's. Venues, ids, categories and acronyms are matched whole, so none are stored for them.
+    var hasPositions: Bool { self == .text || self == .author }
 }
 
 /// A build's random identity, stamped into every file.

@@ -117,8 +117,8 @@ final class YearMatcher: Matcher {
     }
 
     /// Appends the positions of the current document (see `PostingsCursor.appendPositions`).
-    func appendPositions(in file: MappedFile, positionsEnd: Int, to output: inout [UInt32]) {
-        unsafe storage.pointee.appendPositions(in: file, positionsEnd: positionsEnd, to: &output)
+    func appendPositions(to output: inout [UInt32]) {
+        unsafe storage.pointee.appendPositions(to: &output)
     }
 
     override var damage: String? { unsafe storage.pointee.damage }
@@ -241,8 +241,7 @@ final class ExclusionMatcher: Matcher {
     /// `aligning: false` for a union's child, which the union moves by `approximate` and `confirm` only:
     /// its `document` is then not kept (finding the first document where the phrase stands could read the
     /// positions of many that only hold its words).
-    init(groups: [(offset: Int, cursors: [PostingsCursor])], field: QueryField, positions: MappedFile, positionsEnd: Int,
-         aligning: Bool = true) {
+    init(groups: [(offset: Int, cursors: [PostingsCursor])], field: QueryField, aligning: Bool = true) {
         let all = groups.flatMap(\.cursors)
         unsafe cursors = .allocate(capacity: all.count)
         _ = unsafe cursors.initialize(from: all)
@@ -251,7 +250,7 @@ final class ExclusionMatcher: Matcher {
             defer { next += group.cursors.count }
             return (group.offset, Array(next..<(next + group.cursors.count)))
         }, field: field)
-        phrase = PhrasePositions(phrases: [check], positions: positions, positionsEnd: positionsEnd)
+        phrase = PhrasePositions(phrases: [check])
         (numbers, groupStart) = (phrase.terms, phrase.termStart)
         super.init()
         _ = leapfrog(from: 0)
@@ -322,15 +321,11 @@ final class ExclusionMatcher: Matcher {
 /// tell whose name a word is in; the parts may stand in any order.
 final class AuthorNameMatcher: Matcher {
     let parts: [[TermMatcher]]
-    let positionsFile: MappedFile
-    let positionsEnd: Int
     private let conjunction: IntersectionMatcher
     private var scratch: [UInt32] = []
 
-    init(parts: [[TermMatcher]], positions: MappedFile, positionsEnd: Int) {
+    init(parts: [[TermMatcher]]) {
         self.parts = parts
-        positionsFile = positions
-        self.positionsEnd = positionsEnd
         conjunction = IntersectionMatcher(parts.map { $0.count == 1 ? $0[0] : UnionMatcher($0) })
         super.init()
         settle()
@@ -351,7 +346,7 @@ final class AuthorNameMatcher: Matcher {
             var authors = Set<UInt32>()
             for term in part where term.document == target {
                 scratch.removeAll(keepingCapacity: true)
-                term.appendPositions(in: positionsFile, positionsEnd: positionsEnd, to: &scratch)
+                term.appendPositions(to: &scratch)
                 for position in scratch { authors.insert(position / UInt32(IndexFormat.authorPositionGap)) }
             }
             common = common.map { $0.intersection(authors) } ?? authors

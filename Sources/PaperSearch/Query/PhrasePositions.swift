@@ -12,12 +12,10 @@ struct PhrasePositions {
     let offsets: [Int]
     let termStart: [Int]
     let terms: [Int]
-    let file: MappedFile
-    let end: Int
     private var positions: [UInt32] = []
     private var starts: [Int] = []
 
-    init(phrases: [SearchPlan.PhraseCheck], positions: MappedFile, positionsEnd: Int) {
+    init(phrases: [SearchPlan.PhraseCheck]) {
         var phraseStart = [0], offsets: [Int] = [], termStart = [0], terms: [Int] = []
         for phrase in phrases {
             for group in phrase.groups {
@@ -29,8 +27,6 @@ struct PhrasePositions {
         }
         (self.phraseStart, self.offsets, self.termStart, self.terms) = (phraseStart, offsets, termStart, terms)
         fields = phrases.map(\.field)
-        file = positions
-        end = positionsEnd
     }
 
     var isEmpty: Bool { fields.isEmpty }
@@ -45,7 +41,7 @@ struct PhrasePositions {
                 let start = positions.count
                 starts.append(start)
                 for k in termStart[g]..<termStart[g + 1] where unsafe cursors[terms[k]].document == candidate {
-                    unsafe cursors[terms[k]].appendPositions(in: file, positionsEnd: end, to: &positions)
+                    unsafe cursors[terms[k]].appendPositions(to: &positions)
                 }
                 if termStart[g + 1] - termStart[g] > 1 { positions[start...].sort() }
                 if positions.count == start { return false }

@@ -381,8 +381,7 @@ public struct Searcher: Sendable {
             cursors = plan.terms.map { cursor($0, s) }
             let bounds = plan.terms.map { context.upperBound($0, $0.indexed.infos[s]) }
             (total, exact) = RankedAnd.run(terms: plan.terms, required: required, optional: optionalTerms, listBounds: bounds,
-                                           phrases: phrases, positions: index.segments[s].segment.positions,
-                                           positionsEnd: index.segments[s].segment.positionsEnd, cursors: &cursors,
+                                           phrases: phrases, cursors: &cursors,
                                            context: context, filters: filters, exclusions: exclusions, countLimit: countLimit,
                                            topK: &topK)
         case .general:
@@ -541,10 +540,8 @@ public struct Searcher: Sendable {
 
     private func phraseMatcher(_ groups: [(offset: Int, terms: [Int])], field: QueryField, plan: SearchPlan, segment s: Int,
                                aligning: Bool) -> PhraseMatcher {
-        let segment = index.segments[s].segment
         let cursors = groups.map { group in (offset: group.offset, cursors: group.terms.map { cursor(plan.terms[$0], s) }) }
-        return PhraseMatcher(groups: cursors, field: field, positions: segment.positions, positionsEnd: segment.positionsEnd,
-                             aligning: aligning)
+        return PhraseMatcher(groups: cursors, field: field, aligning: aligning)
     }
 
     /// A matcher for a plan node in segment `s`.
@@ -559,7 +556,7 @@ public struct Searcher: Sendable {
             return phraseMatcher(groups, field: field, plan: plan, segment: s, aligning: true)
         case let .author(parts):
             let matchers = parts.map { part in part.map { TermMatcher(cursor: cursor(plan.terms[$0], s), field: .author) } }
-            return AuthorNameMatcher(parts: matchers, positions: segment.positions, positionsEnd: segment.positionsEnd)
+            return AuthorNameMatcher(parts: matchers)
         case let .years(range):
             return YearMatcher(norms: segment.norms, range: range)
         case let .boolean(must, should, mustNot):

@@ -10,12 +10,16 @@ protocol Command: SendableMetatype {
     /// More help, shown by `--help`.
     static var discussion: String { get }
     static var options: [OptionSpec] { get }
+    /// Whether the command takes arguments besides its options (paths, ids, a query); one that does not
+    /// turns them down as a usage error instead of ignoring them.
+    static var takesArguments: Bool { get }
     /// Runs the command; usage mistakes throw `UsageError`, other failures any error.
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode
 }
 
 extension Command {
     static var discussion: String { "" }
+    static var takesArguments: Bool { false }
 
     static var help: String {
         ArgumentParser.help(command: "papers \(name)", usage: usage, abstract: abstract, discussion: discussion,

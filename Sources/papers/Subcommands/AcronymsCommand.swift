@@ -3,6 +3,7 @@ import PaperSearch
 /// `papers acronyms`: the acronyms the index learned from the papers that define them.
 enum AcronymsCommand: Command {
     static let name = "acronyms"
+    static let takesArguments = true
     static let usage = "[SHORT-FORM] [--all] [--index DIR] [--json]"
     static let abstract = "List the acronyms the papers define, which searches expand."
     static let discussion = """

@@ -3,6 +3,7 @@ import PaperSearch
 /// `papers analyze`: what the analyzer makes of a text, or a stemmer applied to a word list.
 enum AnalyzeCommand: Command {
     static let name = "analyze"
+    static let takesArguments = true
     static let usage = "[TEXT | -] [--stemmer english|porter|none] [--json] | --stem [--stemmer english|porter]"
     static let abstract = "Show how a text is tokenized, which words are dropped, and what each term stems to."
     static let discussion = """

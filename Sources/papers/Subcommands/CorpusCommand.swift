@@ -3,6 +3,7 @@ import PaperSearch
 /// `papers corpus`: what the readers make of the input, or the records themselves as JSON Lines.
 enum CorpusCommand: Command {
     static let name = "corpus"
+    static let takesArguments = true
     static let usage = "[PATH ...] [--json] [--strict]"
     static let abstract = "Read a corpus and report what was found (papers, duplicates, skipped lines)."
     static let discussion = """

@@ -3,6 +3,7 @@ import PaperSearch
 /// `papers index`: build the index, keep it in sync with its corpus files, or replace it.
 enum IndexCommand: Command {
     static let name = "index"
+    static let takesArguments = true
     static let usage = "[PATH ...] [--replace] [--index DIR] [--memory MB] [--strict] [--json]"
     static let abstract = "Build the index from a corpus, or bring it up to date with its files (default: Corpus)."
     static let discussion = """
@@ -133,24 +134,35 @@ enum IndexCommand: Command {
 /// `papers stats`: what the index holds.
 enum StatsCommand: Command {
     static let name = "stats"
-    static let usage = "[--index DIR] [--json]"
+    static let usage = "[--index DIR] [--breakdown] [--json]"
     static let abstract = "Show what the index holds: papers, terms, postings, bytes per file."
     static let discussion = """
+        --breakdown also shows where the bytes of the searchable files (terms.pst, postings.psp,
+        positions.pos) go, per field and per structure; it reads every dictionary entry and postings block.
+
         EXAMPLES:
           papers stats
+          papers stats --breakdown
           papers stats --index ~/arxiv-index --json
         """
     static let options: [OptionSpec] = [
         .option("--index", value: "DIR", help: "Where the index lives."),
+        .flag("--breakdown", help: "Show the bytes of the searchable files by field and structure."),
         .flag("--json", help: "Print the statistics as JSON."),
     ]
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let index = try SearchIndex.open(at: context.indexDirectory(arguments))
         let stats = index.statisticsSummary
+        let breakdown = arguments.has("--breakdown") ? try index.storageBreakdown() : nil
         if arguments.has("--json") {
+            var json = statisticsJSON(stats)
+            if let breakdown, case var .object(fields) = json {
+                fields["breakdown"] = breakdownJSON(breakdown)
+                json = .object(fields)
+            }
             var writer = JSONWriter()
-            writer.write(statisticsJSON(stats))
+            writer.write(json)
             context.output.write(bytes: writer.bytes)
             context.output.line()
             return .success
@@ -182,7 +194,38 @@ enum StatsCommand: Command {
         }
         let total = stats.postingCount > 0 ? Double(stats.totalBytes) / Double(stats.postingCount) : 0
         context.output.line("total".padding(to: 16) + Format.bytes(stats.totalBytes).padding(to: 14) + Format.decimal(total, places: 2))
+        if let breakdown { printBreakdown(breakdown, context) }
         return .success
+    }
+
+    /// The searchable files' bytes: a row per structure, a column per field that has terms.
+    static func printBreakdown(_ breakdown: StorageBreakdown, _ context: CommandContext) {
+        let fields = StorageBreakdown.fields.indices.filter { breakdown.terms[$0] > 0 }
+        let width = 12
+        context.output.line("")
+        context.output.line("searchable bytes".padding(to: 22) + fields.map { StorageBreakdown.fields[$0].padding(to: width) }.joined() + "total")
+        context.output.line("terms".padding(to: 22) + fields.map { Format.grouped(breakdown.terms[$0]).padding(to: width) }.joined()
+            + Format.grouped(breakdown.terms.reduce(0, +)))
+        for structure in StorageBreakdown.Structure.allCases where breakdown.total(structure) > 0 {
+            let row = breakdown.bytes[structure] ?? []
+            context.output.line(structure.rawValue.padding(to: 22) + fields.map { Format.bytes(row[$0]).padding(to: width) }.joined()
+                + Format.bytes(breakdown.total(structure)))
+        }
+        let all = StorageBreakdown.Structure.allCases.reduce(0) { $0 + breakdown.total($1) }
+        context.output.line("all".padding(to: 22) + fields.map { Format.bytes(breakdown.total(field: $0)).padding(to: width) }.joined()
+            + Format.bytes(all))
+        context.output.line("(and \(Format.bytes(breakdown.otherBytes)) of headers, footers and the dictionary's block index)")
+    }
+
+    static func breakdownJSON(_ breakdown: StorageBreakdown) -> JSONValue {
+        func perField(_ values: [Int]) -> JSONValue {
+            .object(JSONObject(StorageBreakdown.fields.indices.map { (StorageBreakdown.fields[$0], .integer(values[$0])) }))
+        }
+        return .object(JSONObject([
+            ("terms", perField(breakdown.terms)),
+            ("structures", .object(JSONObject(StorageBreakdown.Structure.allCases.map { ($0.rawValue, perField(breakdown.bytes[$0] ?? [])) }))),
+            ("other", .integer(breakdown.otherBytes)),
+        ]))
     }
 
     /// The files by kind, summed over the segments: "terms.pst", ..., "deletions", "commit".

@@ -76,6 +76,7 @@ enum IndexAccess {
 /// `papers search`: one query, or a file of queries written as a TREC run.
 enum SearchCommand: Command {
     static let name = "search"
+    static let takesArguments = true
     static let usage = "QUERY [-k N] [--offset N] [--sort relevance|date|-date] [--facets F,...] [--count] [--json] [--explain] [--plain] [--exact] [--index DIR] | --queries Q.jsonl --run RUN.tsv [-k N] [--syntax]"
     static let abstract = "Search the index (built from Corpus on first use)."
     static let discussion = """
@@ -334,6 +335,7 @@ enum SearchCommand: Command {
 /// `papers show`: one paper's record.
 enum ShowCommand: Command {
     static let name = "show"
+    static let takesArguments = true
     static let usage = "ID [--json] [--index DIR]"
     static let abstract = "Show a paper of the index by its id."
     static let discussion = """

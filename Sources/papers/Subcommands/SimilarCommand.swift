@@ -3,6 +3,7 @@ import PaperSearch
 /// `papers similar`: papers like one paper, a reading list, or a pasted text; or a batch written as a TREC run.
 enum SimilarCommand: Command {
     static let name = "similar"
+    static let takesArguments = true
     static let usage = "ID [ID ...] [-k N] [--json] [--explain] [--index DIR] | --text TEXT|- | --queries Q.jsonl --run RUN.tsv [-k N]"
     static let abstract = "Find papers like one paper, a reading list, or a pasted abstract."
     static let discussion = """

@@ -58,6 +58,7 @@ enum UpdateReporting {
 /// `papers add`: add papers to the index (or replace them).
 enum AddCommand: Command {
     static let name = "add"
+    static let takesArguments = true
     static let usage = "PATH ... [--index DIR] [--memory MB] [--strict] [--json]"
     static let abstract = "Add papers to the index; a paper whose id is there already is replaced."
     static let discussion = """
@@ -111,6 +112,7 @@ enum AddCommand: Command {
 /// `papers remove`: remove papers from the index.
 enum RemoveCommand: Command {
     static let name = "remove"
+    static let takesArguments = true
     static let usage = "ID ... [--index DIR] [--json]"
     static let abstract = "Remove papers from the index by id."
     static let discussion = """

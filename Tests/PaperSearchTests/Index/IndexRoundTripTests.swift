@@ -94,7 +94,7 @@ struct IndexRoundTripTests {
                 #expect(cursor.titleFrequency == UInt32(posting.title), "\(term)")
                 #expect(cursor.abstractFrequency == UInt32(posting.abstract), "\(term)")
                 positions.removeAll()
-                cursor.appendPositions(in: index.positions, positionsEnd: index.positionsEnd, to: &positions)
+                cursor.appendPositions(to: &positions)
                 #expect(positions == posting.positions, "\(term) in \(posting.document)")
                 cursor.next()
             }
@@ -189,10 +189,52 @@ struct IndexRoundTripTests {
         let liu = try #require(try index.termInfo(.author, Array("liu".utf8)))
         var cursor = index.cursor(liu)
         var positions: [UInt32] = []
-        cursor.appendPositions(in: index.positions, positionsEnd: index.positionsEnd, to: &positions)
+        cursor.appendPositions(to: &positions)
         #expect(positions == [1])
         let prefixed = try index.terms.terms(withPrefix: [FieldNamespace.author.rawValue] + Array("l".utf8), limit: 10)
         #expect(prefixed.terms.map { String(decoding: $0.0.dropFirst(), as: UTF8.self) } == ["l.", "liu"])
+        // Fields matched whole keep no positions: asking for them is damage, never an empty answer.
+        let venue = try #require(try index.termInfo(.venue, Array("neurips".utf8)))
+        var venueCursor = index.cursor(venue)
+        positions.removeAll()
+        venueCursor.appendPositions(to: &positions)
+        #expect(positions.isEmpty && venueCursor.damage != nil)
+    }
+
+    /// A list of one block is the block alone (its skip entry is in the dictionary), and a single document
+    /// writes nothing to postings.psp or positions.pos.
+    @Test func shortListsWriteOnlyTheirBlock() throws {
+        let scratch = ScratchDirectory()
+        _ = try IndexFixtures.build([Paper(id: "a", title: "zeta", abstract: "alpha"),
+                                     Paper(id: "b", title: "omega", abstract: "alpha alpha")], in: scratch.path)
+        let index = try SearchIndex.open(at: scratch.path)
+        let files = index.soleSegment.files
+        // "alpha": gaps 0 and 0 (width 0), title frequencies 0 and 0 (width 0), abstract 1 and 2 (width 2).
+        #expect(files.postingsEnd - FileEnvelope.headerLength(.postings) == 3 + 1)
+        // Its positions, [2^20] and [2^20, 2^20 + 1]: deltas from 2^20, one byte each.
+        let info = try #require(try index.termInfo(.text, Array("alpha".utf8)))
+        var cursor = index.cursor(info)
+        var positions: [UInt32] = []
+        cursor.appendPositions(to: &positions)
+        #expect(positions == [1 << 20])
+        cursor.next()
+        positions.removeAll()
+        cursor.appendPositions(to: &positions)
+        #expect(positions == [1 << 20, (1 << 20) + 1])
+        #expect(files.positionsEnd - FileEnvelope.headerLength(.positions) == 3)
+        try index.verify()
+
+        // The breakdown finds the same bytes, by field: "alpha"'s block and positions are text's; "zeta" and
+        // "omega" hold one position each (one byte) in the dictionary; the ids hold none.
+        let breakdown = try index.storageBreakdown()
+        let text = 0, id = StorageBreakdown.fields.firstIndex(of: "id")!
+        #expect(breakdown.terms[text] == 3 && breakdown.terms[id] == 2)
+        #expect(breakdown.bytes[.blockHeaders]?[text] == 3 && breakdown.bytes[.abstractFrequencies]?[text] == 1)
+        #expect(breakdown.total(.documents) == 0 && breakdown.total(.skipTables) == 0)
+        #expect(breakdown.bytes[.positions]?[text] == 3 && breakdown.total(.positions) == 3)
+        #expect(breakdown.bytes[.dictionaryPositions]?[text] == 2 && breakdown.bytes[.dictionaryPositions]?[id] == 0)
+        let searchable = index.soleSegment.terms.file.count + index.soleSegment.postings.count + index.soleSegment.positions.count
+        #expect(StorageBreakdown.Structure.allCases.reduce(0) { $0 + breakdown.total($1) } + breakdown.otherBytes == searchable)
     }
 
     @Test func emptyCorpusGivesAnEmptyIndex() throws {
@@ -239,7 +281,7 @@ struct IndexRoundTripTests {
         let info = try #require(try index.termInfo(.text, Array("qubit".utf8)))
         var cursor = index.cursor(info)
         var positions: [UInt32] = []
-        cursor.appendPositions(in: index.positions, positionsEnd: index.positionsEnd, to: &positions)
+        cursor.appendPositions(to: &positions)
         #expect(positions.count == words.filter { $0 == "qubit" }.count)
         try index.verify()
     }

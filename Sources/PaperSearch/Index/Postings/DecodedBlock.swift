@@ -1,5 +1,6 @@
 /// The decoded document numbers of one postings block: two lanes of 128 integers (document numbers, and
-/// scratch for gaps), in one heap allocation. (Frequencies are read in place, see `PostingsCursor`.) Cursors hold a
+/// scratch for gaps), in one heap allocation, with room after them for one skip entry (a list of one block
+/// has none on disk; its cursor makes it here from the dictionary's entry, see `PostingsCursor`). (Frequencies are read in place, see `PostingsCursor`.) Cursors hold a
 /// reference, so moving a cursor costs a retain rather than a 2 KiB copy; `PostingsCursor` copies the block
 /// before writing when it is shared (copy on write).
 ///
@@ -11,19 +12,41 @@
     enum Lane: Int { case documents = 0, scratch = 1 }
     static let laneCount = 2
 
+    /// The lanes, then the skip entry.
+    private static let capacity = laneCount * laneSize + SkipEntry.size / 4
     private let base: UnsafeMutablePointer<UInt32>
 
     init() {
-        unsafe base = UnsafeMutablePointer<UInt32>.allocate(capacity: DecodedBlock.laneCount * DecodedBlock.laneSize)
-        unsafe base.initialize(repeating: 0, count: DecodedBlock.laneCount * DecodedBlock.laneSize)
+        unsafe base = UnsafeMutablePointer<UInt32>.allocate(capacity: DecodedBlock.capacity)
+        unsafe base.initialize(repeating: 0, count: DecodedBlock.capacity)
     }
 
     deinit { unsafe base.deallocate() }
 
     func copy() -> DecodedBlock {
         let other = DecodedBlock()
-        unsafe other.base.update(from: base, count: DecodedBlock.laneCount * DecodedBlock.laneSize)
+        unsafe other.base.update(from: base, count: DecodedBlock.capacity)
         return other
+    }
+
+    /// The skip entry's `SkipEntry.size` bytes, valid while this block lives.
+    var skipEntry: UnsafeMutableRawPointer {
+        unsafe UnsafeMutableRawPointer(base + DecodedBlock.laneCount * DecodedBlock.laneSize)
+    }
+
+    /// Writes the skip entry in its on-disk layout (`PostingsEncoder`).
+    func setSkipEntry(_ entry: SkipEntry) {
+        let at = skipEntry
+        unsafe at.storeBytes(of: entry.lastDocument.littleEndian, toByteOffset: 0, as: UInt32.self)
+        unsafe at.storeBytes(of: entry.dataEnd.littleEndian, toByteOffset: 4, as: UInt32.self)
+        unsafe at.storeBytes(of: entry.positionsStart.littleEndian, toByteOffset: 8, as: UInt32.self)
+        unsafe at.storeBytes(of: entry.maxSaturation.bitPattern.littleEndian, toByteOffset: 12, as: UInt32.self)
+        unsafe at.storeBytes(of: entry.maxTitleFrequency.littleEndian, toByteOffset: 16, as: UInt16.self)
+        unsafe at.storeBytes(of: entry.maxAbstractFrequency.littleEndian, toByteOffset: 18, as: UInt16.self)
+        unsafe at.storeBytes(of: entry.minTitleLength.littleEndian, toByteOffset: 20, as: UInt16.self)
+        unsafe at.storeBytes(of: entry.minAbstractLength.littleEndian, toByteOffset: 22, as: UInt16.self)
+        unsafe at.storeBytes(of: entry.blockChecksum.littleEndian, toByteOffset: 24, as: UInt32.self)
+        unsafe at.storeBytes(of: entry.positionsChecksum.littleEndian, toByteOffset: 28, as: UInt32.self)
     }
 
     @inline(__always)

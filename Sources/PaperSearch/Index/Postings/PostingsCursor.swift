@@ -6,7 +6,8 @@
 /// For dynamic pruning it also exposes the skip table without decoding: the block that would hold a target
 /// document (`shallowAdvance(to:)`), that block's last document and its largest saturation. The skip table
 /// is checked against its checksum when the cursor is made, each block when it is decoded, and each block's
-/// positions when they are first read.
+/// positions when they are first read. A list of one block has no skip table on disk: the cursor writes its
+/// entry, from the dictionary's, into its `DecodedBlock`, so that every list is read the same way.
 ///
 /// Damage found while decoding (a block that does not fit, documents out of order) ends the cursor and is
 /// kept in `damage`; the searcher reports it as `IndexError.corrupt` instead of returning results.
@@ -64,9 +65,15 @@
     private let dataStart: Int
     /// Blocks of 128 postings in the list (0 for a single-document term).
     let blockCount: Int
-    /// The list's skip entries (none for a single-document term).
-    let skipTable: SkipTable
+    /// The list's skip entries (none for a single-document term). Invariant: for a list of one block they are
+    /// in `decoded` (`DecodedBlock.skipEntry`), and move with it when it is copied.
+    private(set) var skipTable: SkipTable
+    /// Where the positions are: positions.pos, or for a single document the term dictionary; the end of the
+    /// region they must lie in.
+    private let positionsFile: MappedFile
+    private let positionsEnd: Int
     private let positionsBase: Int
+    private let hasPositions: Bool
 
     /// The block the current document is in.
     private(set) var block = -1
@@ -75,19 +82,28 @@
     private(set) var blockLength = 0
     /// The decoded block, shared between copies of the cursor until one of them decodes (copy on write).
     private var decoded = DecodedBlock()
-    /// The only document of a single-document term, and its positions' checksum.
+    /// The only document of a single-document term.
     private var singleDocument: UInt32 = 0
-    private var singlePositionsChecksum: UInt32 = 0
 
     /// The block `shallowAdvance` points at (>= `block`).
     private(set) var shallowBlock = 0
 
-    /// A cursor over a term's postings. `postingsEnd` is the end of the postings file's body.
-    init(info: TermInfo, postings: MappedFile, postingsEnd: Int, documentCount: Int) {
-        file = postings
+    /// A cursor over a term's postings, in the files of `segment`.
+    init(info: TermInfo, in segment: SegmentFiles, documentCount: Int) {
+        file = segment.postings
         documentFrequency = info.documentFrequency
         self.documentCount = UInt32(clamping: documentCount)
         positionsBase = info.positionsOffset
+        hasPositions = info.hasPositions
+        if info.documentFrequency == 1 {
+            // The dictionary entry was checked against its block's checksum when it was read.
+            positionsFile = segment.terms
+            positionsEnd = info.positionsOffset + info.inlinePositionsLength
+        } else {
+            positionsFile = segment.positions
+            positionsEnd = segment.positionsEnd
+        }
+        let postingsEnd = segment.postingsEnd
         if info.documentFrequency == 0 {
             // A term a segment does not hold: no documents (`empty`).
             skipTable = SkipTable()
@@ -113,19 +129,46 @@
             document = info.singleDocument
             singleTitleFrequency = info.singleTitleFrequency
             singleAbstractFrequency = info.singleAbstractFrequency
-            singlePositionsChecksum = info.singlePositionsChecksum
             return
         }
-        let blocks = (info.documentFrequency + postingsBlockSize - 1) / postingsBlockSize
+        let blocks = info.blockCount
+        if blocks == 1 {
+            // The block's length follows from its widths; its bytes are checked against the checksum when
+            // it is decoded.
+            let start = info.postingsOffset
+            guard start >= 0, start <= postingsEnd - 3, file.contains(start, 3) else {
+                skipTable = SkipTable()
+                blockCount = 0
+                dataStart = 0
+                damage = "postings list out of range"
+                document = PostingsCursor.exhausted
+                return
+            }
+            let count = info.documentFrequency
+            let length = 3 + BitPacking.byteCount(count, width: min(Int(file.uint8(at: start)), 32))
+                + BitPacking.byteCount(count, width: min(Int(file.uint8(at: start + 1)), 32))
+                + BitPacking.byteCount(count, width: min(Int(file.uint8(at: start + 2)), 32))
+            decoded.setSkipEntry(SkipEntry(
+                lastDocument: info.onlyBlockLastDocument, dataEnd: UInt32(length), positionsStart: 0,
+                maxSaturation: info.maxSaturation, maxTitleFrequency: UInt16(clamping: info.maxTitleFrequency),
+                maxAbstractFrequency: UInt16(clamping: info.maxAbstractFrequency),
+                minTitleLength: UInt16(clamping: info.minTitleLength), minAbstractLength: UInt16(clamping: info.minAbstractLength),
+                blockChecksum: info.onlyBlockChecksum, positionsChecksum: info.onlyBlockPositionsChecksum))
+            skipTable = unsafe SkipTable(entries: decoded.skipEntry, count: 1)
+            blockCount = 1
+            dataStart = start
+            decodeBlock(0)
+            return
+        }
         let skipStart = info.postingsOffset
         dataStart = skipStart + blocks * SkipEntry.size
         guard info.postingsOffset >= 0, dataStart <= postingsEnd, blocks > 0,
-              let skips = unsafe postings.address(skipStart, blocks * SkipEntry.size),
-              postings.blockChecksum(skipStart, blocks * SkipEntry.size) == info.skipTableChecksum else {
+              let skips = unsafe file.address(skipStart, blocks * SkipEntry.size),
+              file.blockChecksum(skipStart, blocks * SkipEntry.size) == info.skipTableChecksum else {
             // Read as an empty list: no skip entry is ever read.
             blockCount = 0
             skipTable = SkipTable()
-            damage = info.postingsOffset >= 0 && dataStart <= postingsEnd && blocks > 0 && postings.contains(skipStart, blocks * SkipEntry.size)
+            damage = info.postingsOffset >= 0 && dataStart <= postingsEnd && blocks > 0 && file.contains(skipStart, blocks * SkipEntry.size)
                 ? "a skip table does not match its checksum" : "postings list out of range"
             document = PostingsCursor.exhausted
             return
@@ -136,9 +179,8 @@
     }
 
     /// A cursor with no documents: a term that one segment of an index does not hold.
-    static func empty(_ postings: MappedFile) -> PostingsCursor {
-        PostingsCursor(info: TermInfo(documentFrequency: 0, postingsOffset: 0, positionsOffset: 0), postings: postings,
-                       postingsEnd: 0, documentCount: 0)
+    static func empty(_ segment: SegmentFiles) -> PostingsCursor {
+        PostingsCursor(info: TermInfo(documentFrequency: 0, postingsOffset: 0, positionsOffset: 0), in: segment, documentCount: 0)
     }
 
     /// Whether this term's list has blocks (false for a single document).
@@ -208,7 +250,11 @@
         guard let lanes = unsafe file.address(start + 3 + docBytes, titleBytes + abstractBytes + 8) else {
             return fail("postings block \(b) out of range")
         }
-        if !isKnownUniquelyReferenced(&decoded) { decoded = decoded.copy() }
+        if !isKnownUniquelyReferenced(&decoded) {
+            decoded = decoded.copy()
+            // A list of one block reads its skip entry from `decoded` (every longer list has two or more).
+            if blockCount == 1 { unsafe skipTable = SkipTable(entries: decoded.skipEntry, count: 1) }
+        }
         let block = decoded
         let previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
         guard let last = block.unpackDocuments(from: file, count: count, width: docWidth, at: start + 3, after: previous),
@@ -352,14 +398,15 @@
     /// The block whose positions were checked against their checksum (-1: none yet).
     private var positionsCheckedBlock = -1
 
-    /// Appends the positions of the current document (title from 0, abstract from 2^20), read from
-    /// positions.pos, to `output`. The first read in a block checks the positions of all the block's
-    /// documents against their checksum (for a single-document term, the document's), so damage is
-    /// reported, never read as positions.
-    mutating func appendPositions(in positionsFile: MappedFile, positionsEnd: Int, to output: inout [UInt32]) {
+    /// Appends the positions of the current document (title from 0, abstract from 2^20) to `output`. The
+    /// first read in a block checks the positions of all the block's documents against their checksum (a
+    /// single document's were checked with its dictionary entry), so damage is reported, never read as
+    /// positions; so is a term of a field that keeps no positions.
+    mutating func appendPositions(to output: inout [UInt32]) {
         guard document != PostingsCursor.exhausted else { return }
+        guard hasPositions else { return fail("positions asked of a field that keeps none") }
         if positionsCheckedBlock != block {
-            guard checkPositions(in: positionsFile, positionsEnd: positionsEnd) else { return fail("positions do not match their checksum") }
+            guard checkPositions() else { return fail("positions do not match their checksum") }
             positionsCheckedBlock = block
         }
         if blockCount == 0 {
@@ -389,28 +436,22 @@
         }
     }
 
-    /// Whether the current block's positions (a single document's, for a term without blocks) match their
-    /// checksum. Their extent: from the block's start to the next block's (or, for the last block and a
-    /// single document, as many varints as the block's frequencies add up to).
-    private func checkPositions(in positionsFile: MappedFile, positionsEnd: Int) -> Bool {
-        let start: Int, expected: UInt32
-        if blockCount == 0 {
-            start = positionsBase
-            expected = singlePositionsChecksum
-        } else {
-            start = positionsBase + Int(skipTable.field(block, 8, as: UInt32.self))
-            expected = skipTable.field(block, 28, as: UInt32.self)
-        }
+    /// Whether the current block's positions match their checksum (true for a single document, whose
+    /// positions were checked with its dictionary entry). Their extent: from the block's start to the next
+    /// block's (or, for the last block, as many varints as the block's frequencies add up to).
+    private func checkPositions() -> Bool {
+        guard blockCount > 0 else { return true }
+        let start = positionsBase + Int(skipTable.field(block, 8, as: UInt32.self))
+        let expected = skipTable.field(block, 28, as: UInt32.self)
         var end = start
-        if blockCount > 0 && block + 1 < blockCount {
+        if block + 1 < blockCount {
             end = positionsBase + Int(skipTable.field(block + 1, 8, as: UInt32.self))
         } else {
             var values = 0
-            for i in 0..<blockLength where blockCount > 0 {
+            for i in 0..<blockLength {
                 values += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i))
                     + Int(packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
             }
-            if blockCount == 0 { values = Int(singleTitleFrequency) + Int(singleAbstractFrequency) }
             guard start >= 0, positionsFile.skipVarints(values, at: &end, end: positionsEnd) else { return false }
         }
         guard start >= 0, end >= start, end <= positionsEnd else { return false }
@@ -510,4 +551,14 @@ extension UnsafeMutableBufferPointer<PostingsCursor> {
             minAbstractLength: field(b, 22, as: UInt16.self), blockChecksum: field(b, 24, as: UInt32.self),
             positionsChecksum: field(b, 28, as: UInt32.self))
     }
+}
+
+/// The mapped files of a segment that cursors read, with the ends of their bodies.
+struct SegmentFiles: Sendable {
+    let postings: MappedFile
+    let postingsEnd: Int
+    let positions: MappedFile
+    let positionsEnd: Int
+    /// The term dictionary, which holds single documents' positions.
+    let terms: MappedFile
 }

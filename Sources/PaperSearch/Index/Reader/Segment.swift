@@ -16,10 +16,10 @@ final class Segment: Sendable {
     let manifestBytesAtOpen: [UInt8]
     let analyzer: Analyzer
     let terms: TermDictionary
-    let postings: MappedFile
-    let postingsEnd: Int
-    let positions: MappedFile
-    let positionsEnd: Int
+    /// What cursors read: postings, positions and the dictionary's mapped files.
+    let files: SegmentFiles
+    var postings: MappedFile { files.postings }
+    var positions: MappedFile { files.positions }
     let norms: Norms
     let documents: DocStore
     let values: DocValues
@@ -58,8 +58,8 @@ final class Segment: Sendable {
         let termsFile = try open(.terms), postingsFile = try open(.postings), positionsFile = try open(.positions)
         let normsFile = try open(.norms), docsFile = try open(.docs), valuesFile = try open(.values)
         terms = try TermDictionary(file: termsFile.0, body: termsFile.1)
-        (postings, postingsEnd) = (postingsFile.0, postingsFile.1.upperBound)
-        (positions, positionsEnd) = (positionsFile.0, positionsFile.1.upperBound)
+        files = SegmentFiles(postings: postingsFile.0, postingsEnd: postingsFile.1.upperBound, positions: positionsFile.0,
+                             positionsEnd: positionsFile.1.upperBound, terms: termsFile.0)
         norms = try Norms(file: normsFile.0, body: normsFile.1, documentCount: manifest.documentCount)
         documents = try DocStore(file: docsFile.0, body: docsFile.1, documentCount: manifest.documentCount)
         values = try DocValues(file: valuesFile.0, body: valuesFile.1, documentCount: manifest.documentCount)
@@ -77,8 +77,8 @@ final class Segment: Sendable {
     func termInfo(_ key: [UInt8]) throws(IndexError) -> TermInfo? { try terms.lookup(key) }
 
     func cursor(_ info: TermInfo?) -> PostingsCursor {
-        guard let info else { return PostingsCursor.empty(postings) }
-        return PostingsCursor(info: info, postings: postings, postingsEnd: postingsEnd, documentCount: documentCount)
+        guard let info else { return PostingsCursor.empty(files) }
+        return PostingsCursor(info: info, in: files, documentCount: documentCount)
     }
 }
 

@@ -202,12 +202,16 @@ struct TermDictionary: Sendable {
                                 matched += index
                             }
                             // The statistics, as `skipInfo()` steps over them.
-                            guard let frequency = varint(), frequency >= 1,
-                                  unsafe VarInt.skip(frequency == 1 ? 4 : 2, in: bytes, at: &at), size - at >= 4 else { return .damaged }
-                            at += 4
-                            if frequency > 1 {
-                                guard unsafe VarInt.skip(4, in: bytes, at: &at), size - at >= 4 else { return .damaged }
+                            guard let frequency = varint(), frequency >= 1 else { return .damaged }
+                            if frequency == 1 {
+                                guard unsafe VarInt.skip(3, in: bytes, at: &at), let length = varint(), length <= size - at else { return .damaged }
+                                at += length
+                            } else {
+                                guard unsafe VarInt.skip(2, in: bytes, at: &at), size - at >= 4 else { return .damaged }
                                 at += 4
+                                let oneBlock = frequency <= postingsBlockSize
+                                guard unsafe VarInt.skip(oneBlock ? 5 : 4, in: bytes, at: &at), size - at >= (oneBlock ? 8 : 4) else { return .damaged }
+                                at += oneBlock ? 8 : 4
                             }
                         }
                         return .end
@@ -223,7 +227,9 @@ struct TermDictionary: Sendable {
                 guard equal else { return nil }
                 offset = termEnd
                 remaining = left
-                return try info()
+                var found = try info()
+                found.hasPositions = TermDictionary.hasPositions(target)
+                return found
             case .end:
                 return nil
             case .damaged:
@@ -253,19 +259,21 @@ struct TermDictionary: Sendable {
             }
         }
 
-        /// Decodes the current entry's statistics.
+        /// Decodes the current entry's statistics (of `term`, after `nextTerm()`).
         mutating func info() throws(IndexError) -> TermInfo {
             let frequency = try varint()
             guard frequency >= 1 else { throw dictionary.corrupt("term with no documents") }
             var info = TermInfo(documentFrequency: frequency, postingsOffset: 0, positionsOffset: 0)
+            info.hasPositions = TermDictionary.hasPositions(term)
             if frequency == 1 {
                 info.singleDocument = UInt32(truncatingIfNeeded: try varint())
                 info.singleTitleFrequency = UInt32(truncatingIfNeeded: try varint())
                 info.singleAbstractFrequency = UInt32(truncatingIfNeeded: try varint())
-                info.positionsOffset = try varint()
-                guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
-                info.singlePositionsChecksum = dictionary.file.uint32(at: offset)
-                offset += 4
+                let length = try varint()
+                guard length <= end - offset else { throw dictionary.corrupt("term dictionary entry out of range") }
+                info.positionsOffset = offset
+                info.inlinePositionsLength = length
+                offset += length
             } else {
                 info.postingsOffset = try varint()
                 info.positionsOffset = try varint()
@@ -276,9 +284,17 @@ struct TermDictionary: Sendable {
                 info.maxAbstractFrequency = UInt32(truncatingIfNeeded: try varint())
                 info.minTitleLength = UInt32(truncatingIfNeeded: try varint())
                 info.minAbstractLength = UInt32(truncatingIfNeeded: try varint())
-                guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
-                info.skipTableChecksum = dictionary.file.uint32(at: offset)
-                offset += 4
+                if info.blockCount == 1 {
+                    info.onlyBlockLastDocument = UInt32(truncatingIfNeeded: try varint())
+                    guard end - offset >= 8 else { throw dictionary.corrupt("term dictionary entry out of range") }
+                    info.onlyBlockChecksum = dictionary.file.uint32(at: offset)
+                    info.onlyBlockPositionsChecksum = dictionary.file.uint32(at: offset + 4)
+                    offset += 8
+                } else {
+                    guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
+                    info.skipTableChecksum = dictionary.file.uint32(at: offset)
+                    offset += 4
+                }
             }
             return info
         }
@@ -287,21 +303,30 @@ struct TermDictionary: Sendable {
         mutating func skipInfo() throws(IndexError) {
             let frequency = try varint()
             guard frequency >= 1 else { throw dictionary.corrupt("term with no documents") }
-            guard dictionary.file.skipVarints(frequency == 1 ? 4 : 2, at: &offset, end: end) else {
-                throw dictionary.corrupt("term dictionary entry out of range")
-            }
-            guard frequency > 1 else {
-                guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
-                offset += 4
+            if frequency == 1 {
+                guard dictionary.file.skipVarints(3, at: &offset, end: end) else {
+                    throw dictionary.corrupt("term dictionary entry out of range")
+                }
+                let length = try varint()
+                guard length <= end - offset else { throw dictionary.corrupt("term dictionary entry out of range") }
+                offset += length
                 return
             }
-            guard end - offset >= 4 else { throw dictionary.corrupt("term dictionary entry out of range") }
-            offset += 4
-            guard dictionary.file.skipVarints(4, at: &offset, end: end), end - offset >= 4 else {
+            let oneBlock = frequency <= postingsBlockSize
+            guard dictionary.file.skipVarints(2, at: &offset, end: end), end - offset >= 4 else {
                 throw dictionary.corrupt("term dictionary entry out of range")
             }
             offset += 4
+            guard dictionary.file.skipVarints(oneBlock ? 5 : 4, at: &offset, end: end), end - offset >= (oneBlock ? 8 : 4) else {
+                throw dictionary.corrupt("term dictionary entry out of range")
+            }
+            offset += oneBlock ? 8 : 4
         }
+    }
+
+    /// Whether a term (namespace byte first) has positions stored.
+    static func hasPositions(_ term: [UInt8]) -> Bool {
+        term.first.flatMap(FieldNamespace.init(rawValue:))?.hasPositions ?? false
     }
 
     /// A reader of one block, whose bytes are checked against its checksum first.

@@ -116,10 +116,12 @@ extension Segment {
                     throw IndexError.corrupt(file: postings.path, reason: "documents out of order")
                 }
                 previous = Int64(cursor.document)
-                positionsBuffer.removeAll(keepingCapacity: true)
-                cursor.appendPositions(in: positions, positionsEnd: positionsEnd, to: &positionsBuffer)
-                guard positionsBuffer.count == Int(cursor.titleFrequency) + Int(cursor.abstractFrequency) else {
-                    throw IndexError.corrupt(file: positions.path, reason: cursor.damage ?? "positions do not match frequencies")
+                if info.hasPositions {
+                    positionsBuffer.removeAll(keepingCapacity: true)
+                    cursor.appendPositions(to: &positionsBuffer)
+                    guard positionsBuffer.count == Int(cursor.titleFrequency) + Int(cursor.abstractFrequency) else {
+                        throw IndexError.corrupt(file: positions.path, reason: cursor.damage ?? "positions do not match frequencies")
+                    }
                 }
                 count += 1
                 cursor.next()

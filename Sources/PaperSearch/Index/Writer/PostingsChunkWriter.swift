@@ -28,6 +28,8 @@ final class PostingsChunkWriter {
 
         var postings: [UInt8] = []
         var positions: [UInt8] = []
+        /// The positions of single-document terms, which the dictionary holds.
+        var inlinePositions: [UInt8] = []
         var infos: [TermInfo] = []
         var failure: IndexError?
 
@@ -44,6 +46,7 @@ final class PostingsChunkWriter {
             partSources.removeAll(keepingCapacity: true)
             postings.removeAll(keepingCapacity: true)
             positions.removeAll(keepingCapacity: true)
+            inlinePositions.removeAll(keepingCapacity: true)
             infos.removeAll(keepingCapacity: true)
             failure = nil
         }
@@ -166,9 +169,14 @@ final class PostingsChunkWriter {
         } catch { throw .io(error) }
         var termStart = 0
         for (index, var info) in content.infos.enumerated() {
-            info.postingsOffset += postingsBase
-            info.positionsOffset += positionsBase
-            try dictionary.add(content.terms[termStart..<content.termEnds[index]], info)
+            var inline: ArraySlice<UInt8> = []
+            if info.documentFrequency == 1 {
+                inline = content.inlinePositions[info.positionsOffset..<(info.positionsOffset + info.inlinePositionsLength)]
+            } else {
+                info.postingsOffset += postingsBase
+                info.positionsOffset += positionsBase
+            }
+            try dictionary.add(content.terms[termStart..<content.termEnds[index]], info, inlinePositions: inline)
             postingCount += info.documentFrequency
             termStart = content.termEnds[index]
         }
@@ -194,7 +202,10 @@ final class PostingsChunkWriter {
         var merged = MergedPostings()
         var partStart = 0
         var streamStart = 0
-        for termPartEnd in chunk.termPartEnds {
+        var termStart = 0
+        for (term, termPartEnd) in chunk.termPartEnds.enumerated() {
+            let hasPositions = FieldNamespace(rawValue: chunk.terms[termStart])?.hasPositions ?? false
+            termStart = chunk.termEnds[term]
             let positionsOffset = chunk.positions.count
             for part in partStart..<termPartEnd {
                 let streamEnd = chunk.partEnds[part]
@@ -209,8 +220,16 @@ final class PostingsChunkWriter {
                 streamStart = streamEnd
             }
             partStart = termPartEnd
-            let info = encoder.encode(merged.postings, positions: chunk.positions[positionsOffset...],
+            var info = encoder.encode(merged.postings, positions: hasPositions ? chunk.positions[positionsOffset...] : nil,
                                       positionsOffset: positionsOffset, into: &chunk.postings)
+            if info.documentFrequency == 1 {
+                // The dictionary holds a single document's positions.
+                info.positionsOffset = chunk.inlinePositions.count
+                chunk.inlinePositions.append(contentsOf: chunk.positions[positionsOffset...].prefix(info.inlinePositionsLength))
+            }
+            if info.documentFrequency == 1 || !hasPositions {
+                chunk.positions.removeSubrange(positionsOffset...)
+            }
             chunk.infos.append(info)
             merged.removeAll()
         }

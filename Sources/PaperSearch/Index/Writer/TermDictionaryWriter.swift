@@ -6,11 +6,14 @@
 ///     Block      = Entry^(up to 32)
 ///     Entry      = PrefixLength varint (shared with the previous term of the block; 0 for the first),
 ///                  SuffixLength varint, Suffix bytes, DocFreq varint,
-///                  if DocFreq == 1: Doc varint, TitleFreq varint, AbstractFreq varint, PositionsOffset varint,
-///                                   PositionsChecksum u32 (`BlockChecksum` of the document's positions)
+///                  if DocFreq == 1: Doc varint, TitleFreq varint, AbstractFreq varint, PositionsLength varint,
+///                                   Positions (PositionsLength bytes, as in positions.pos; none for a field
+///                                   without positions)
 ///                  else: PostingsOffset varint, PositionsOffset varint, MaxSaturation f32,
 ///                        MaxTitleFreq varint, MaxAbstractFreq varint, MinTitleLength varint, MinAbstractLength varint,
-///                        SkipTableChecksum u32 (`BlockChecksum` of the list's skip entries)
+///                        if DocFreq <= 128 (one block, no skip table): LastDoc varint,
+///                            BlockChecksum u32, PositionsChecksum u32 (as the skip entry would hold them)
+///                        else: SkipTableChecksum u32 (`BlockChecksum` of the list's skip entries)
 ///     BlockIndex = (right after the last block) (BlockOffset u64, FirstTermOffset u32, FirstTermLength u32, BlockChecksum u32, 0 u32)^BlockCount
 ///     FirstTerms = the first term of every block, concatenated, then zero padding to a multiple of 8
 ///     Trailer    = TermCount u64, BlockCount u64, BlockIndexOffset u64, FirstTermsOffset u64, FirstTermsLength u64,
@@ -18,7 +21,8 @@
 ///                  32 bits zero)
 ///
 /// A term's bytes are its namespace byte (`FieldNamespace`) followed by the term. Each block's checksum is
-/// verified whenever the block is read; the index's, when the dictionary opens.
+/// verified whenever the block is read (so a single document's positions are checked with its entry); the
+/// index's, when the dictionary opens.
 struct TermDictionaryWriter {
     static let blockSize = 32
     static let trailerSize = 48
@@ -39,7 +43,8 @@ struct TermDictionaryWriter {
 
     init(output: FileOutput) { self.output = output }
 
-    mutating func add(_ term: ArraySlice<UInt8>, _ info: TermInfo) throws(IndexError) {
+    /// Adds the next term; `inlinePositions` are a single document's positions (see the format above).
+    mutating func add(_ term: ArraySlice<UInt8>, _ info: TermInfo, inlinePositions: ArraySlice<UInt8>) throws(IndexError) {
         if inBlock == TermDictionaryWriter.blockSize { try endBlock() }
         var prefix = 0
         if inBlock == 0 {
@@ -64,8 +69,8 @@ struct TermDictionaryWriter {
             VarInt.append(UInt64(info.singleDocument), to: &entry)
             VarInt.append(UInt64(info.singleTitleFrequency), to: &entry)
             VarInt.append(UInt64(info.singleAbstractFrequency), to: &entry)
-            VarInt.append(info.positionsOffset, to: &entry)
-            entry.appendLittleEndian(info.singlePositionsChecksum)
+            VarInt.append(inlinePositions.count, to: &entry)
+            entry.append(contentsOf: inlinePositions)
         } else {
             VarInt.append(info.postingsOffset, to: &entry)
             VarInt.append(info.positionsOffset, to: &entry)
@@ -75,7 +80,13 @@ struct TermDictionaryWriter {
             VarInt.append(UInt64(info.maxAbstractFrequency), to: &entry)
             VarInt.append(UInt64(info.minTitleLength), to: &entry)
             VarInt.append(UInt64(info.minAbstractLength), to: &entry)
-            entry.appendLittleEndian(info.skipTableChecksum)
+            if info.blockCount == 1 {
+                VarInt.append(UInt64(info.onlyBlockLastDocument), to: &entry)
+                entry.appendLittleEndian(info.onlyBlockChecksum)
+                entry.appendLittleEndian(info.onlyBlockPositionsChecksum)
+            } else {
+                entry.appendLittleEndian(info.skipTableChecksum)
+            }
         }
         block.append(contentsOf: entry)
         previous.removeAll(keepingCapacity: true)

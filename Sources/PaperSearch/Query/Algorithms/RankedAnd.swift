@@ -26,7 +26,7 @@ enum RankedAnd {
     /// a skip table); `countLimit` is how many matches to count before pruning.
     static func run(
         terms: [PlanTerm], required: [[Int]], optional: [Int], listBounds: [Double], phrases: [SearchPlan.PhraseCheck],
-        positions: MappedFile, positionsEnd: Int, cursors: inout [PostingsCursor], context: ScoringContext,
+        cursors: inout [PostingsCursor], context: ScoringContext,
         filters: [Matcher], exclusions: [Matcher], countLimit: Int, topK: inout TopK
     ) -> (matches: Int, exact: Bool) {
         guard !required.isEmpty else { return (0, true) }
@@ -47,7 +47,7 @@ enum RankedAnd {
                 cursors: cursors, clauseTerms: clauseTerms, clauseStart: clauseStart, scored: Array(Set(clauseTerms)).sorted(),
                 optional: optional, weights: weights, listBounds: listBounds, optionalBound: optionalBound, context: context,
                 filters: filters, exclusions: exclusions,
-                phrases: PhrasePositions(phrases: phrases, positions: positions, positionsEnd: positionsEnd))
+                phrases: PhrasePositions(phrases: phrases))
             conjunction.run(countLimit: countLimit, &topK)
             return (conjunction.matches, !conjunction.skipped)
         }
