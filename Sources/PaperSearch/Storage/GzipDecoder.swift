@@ -211,17 +211,6 @@ struct Inflater {
         else { throw bad("invalid Huffman code") }
     }
 
-    /// Length codes 257...285 (index 0...28) and distance codes 0...29 as `base | extra bits << 16`.
-    private static let lengthCodes: [UInt32] = zip(
-        [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258],
-        [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    ).map { UInt32($0 | $1 << 16) }
-    private static let distanceCodes: [UInt32] = zip(
-        [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
-         4097, 6145, 8193, 12289, 16385, 24577],
-        [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
-    ).map { UInt32($0 | $1 << 16) }
-
     /// Decodes the symbols of one Huffman-coded block. The loop runs on local copies of the bit buffer and of
     /// the output position, reads the input and writes the output through pointers, and leaves only to top up
     /// the input (once per 256 KiB) or to grow the output.
@@ -242,8 +231,8 @@ struct Inflater {
                 unsafe output.withUnsafeMutableBufferPointer { outputBytes in
                 unsafe literals.entries.withUnsafeBufferPointer { literalEntries in
                 unsafe distances.entries.withUnsafeBufferPointer { distanceEntries in
-                unsafe Inflater.lengthCodes.withUnsafeBufferPointer { lengthCodes in
-                unsafe Inflater.distanceCodes.withUnsafeBufferPointer { distanceCodes in
+                unsafe DeflateCodes.lengths.withUnsafeBufferPointer { lengthCodes in
+                unsafe DeflateCodes.distances.withUnsafeBufferPointer { distanceCodes in
                     guard let out = outputBytes.baseAddress else { return }
                     let end = inputBytes.count
                     let roomEnd = outputBytes.count - Inflater.longestStep
@@ -298,7 +287,7 @@ struct Inflater {
                         bits &>>= UInt64(distanceLength)
                         count -= distanceLength
                         let distanceCode = Int(distanceEntry >> 4)
-                        guard distanceCode < 30 else { failure = "invalid distance code \(distanceCode)"; return }
+                        guard distanceCode < DeflateCodes.deflateDistanceCount else { failure = "invalid distance code \(distanceCode)"; return }
                         let distanceCodeEntry = unsafe distanceCodes[distanceCode]
                         let distanceExtra = Int(distanceCodeEntry >> 16)
                         guard count >= distanceExtra else { failure = "unexpected end of data"; return }
@@ -412,57 +401,5 @@ struct Inflater {
     private func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
-    }
-}
-
-/// A canonical Huffman code as one lookup table indexed by the next `maxLength` input bits
-/// (least significant bit first, as DEFLATE packs codes). Entry = symbol << 4 | code length; 0 = no code.
-struct HuffmanTable {
-    var entries: [UInt16] = []
-    var maxLength = 0
-    var mask: UInt64 = 0
-
-    static let fixedLiteralLengths: [UInt8] =
-        Array(repeating: 8, count: 144) + Array(repeating: 9, count: 112)
-        + Array(repeating: 7, count: 24) + Array(repeating: 8, count: 8)
-    static let fixedDistanceLengths: [UInt8] = Array(repeating: 5, count: 30)
-
-    /// Builds the table from code lengths; returns false for an over-subscribed code.
-    /// Incomplete codes are allowed (DEFLATE permits a single distance code); unused entries stay 0.
-    @discardableResult
-    mutating func build(lengths: [UInt8]) -> Bool {
-        var lengthCounts = [Int](repeating: 0, count: 16)
-        for length in lengths { lengthCounts[Int(length)] += 1 }
-        lengthCounts[0] = 0
-        maxLength = lengthCounts.lastIndex { $0 > 0 } ?? 1
-        maxLength = max(maxLength, 1)
-        var available = 1
-        for length in 1...15 {
-            available = available * 2 - lengthCounts[length]
-            if available < 0 { return false }
-        }
-        var nextCode = [Int](repeating: 0, count: 16)
-        var code = 0
-        for length in 1...15 {
-            code = (code + lengthCounts[length - 1]) << 1
-            nextCode[length] = code
-        }
-        let size = 1 << maxLength
-        mask = UInt64(size - 1)
-        entries = [UInt16](repeating: 0, count: size)
-        for (symbol, length) in lengths.enumerated() where length > 0 {
-            let length = Int(length)
-            let code = nextCode[length]
-            nextCode[length] += 1
-            var reversed = 0
-            for bit in 0..<length where code & (1 << bit) != 0 { reversed |= 1 << (length - 1 - bit) }
-            let entry = UInt16(symbol << 4 | length)
-            var index = reversed
-            while index < size {
-                entries[index] = entry
-                index += 1 << length
-            }
-        }
-        return true
     }
 }

@@ -1,25 +1,43 @@
-/// LZ77 compression of stored records against a preset dictionary, so that each record stays readable on its
-/// own, in constant time, yet shares the repetition of a whole corpus (JSON keys, common words and phrases).
+/// Compression of stored records, each on its own so that any one is read in constant time, yet sharing what a
+/// whole corpus repeats: LZ77 against a preset dictionary (JSON keys, common words and phrases), then
+/// Huffman codes made for the corpus (DEFLATE's alphabets, with codes of the segment's own).
 ///
 /// One compressed record:
 ///
-///     Record   = RawLength varint, Sequence*
-///     Sequence = Token u8, LiteralLength+, Literal bytes, [Distance u16, MatchLength+]
-///     Token    = literal count (high 4 bits) | match length - 4 (low 4 bits); a field of 15 continues in
-///                extension bytes (each added; 255 means another follows)
-///     Distance = how far back the match starts in the history: the dictionary, then the record's bytes
-///                decoded so far (1...65535)
+///     Record = RawLength varint, Symbol* EndOfRecord, zero bits up to a byte boundary
+///     Symbol = Literal                                         a byte, symbols 0...255
+///            | LengthCode LengthExtra DistanceCode DistanceExtra  a copy of 4-258 earlier bytes
 ///
-/// The last sequence holds literals only: the record ends after them. On arxiv-daily's records a 32 KiB
-/// dictionary made of the corpus's first records makes them 1.95 times smaller (`PaperSearchBenchmarks
-/// records`). In a prototype on the same records, each one compressed alone shrank by a fifth, and blocks
-/// of 16 compressed together by 1.8 times, at the price of decoding 16 records to read one.
+/// Symbols and extra bits are DEFLATE's (RFC 1951, 3.2.5: length codes 257...285, EndOfRecord 256, distance
+/// codes 0...29) with distance codes 30 and 31 for 32,769-65,536 (`DeflateCodes`); bits are packed least
+/// significant first. A distance reaches back through the bytes decoded so far, then into the dictionary
+/// (which ends where the record starts), at most 65,535 bytes.
+///
+/// The codes (`Codes`: 286 literal/length and 32 distance code lengths, none over 12 bits) are made once per
+/// segment from its dictionary: the dictionary is compressed alone, and its symbols counted, each count
+/// plus one, so that every symbol has a code. They are stored beside the dictionary.
+///
+/// Matches are found in hash chains of 4-byte prefixes, `chainDepth` candidates in the record and as many in
+/// the dictionary, with one step of lazy matching (a match gives way to a longer one a byte later), in the
+/// manner of zlib's middle levels. On arxiv-daily's records, a 32 KiB dictionary of the first records makes
+/// them 2.7 times smaller (`PaperSearchBenchmarks records`), where each record alone in DEFLATE with the same
+/// preset dictionary is 2.7 times smaller and the earlier LZ77 without Huffman codes made them 1.95.
 package enum RecordCompression {
     static let minimumMatch = 4
+    static let maximumMatch = 258
     static let maximumDistance = 65_535
     /// The dictionary is at most this long (so that every dictionary byte is reachable from a record's start).
     package static let dictionaryLength = 32 << 10
-    static let hashBits = 14
+    static let hashBits = 15
+    static let endOfRecord = 256
+    static let literalLengthSymbols = 286
+    static let distanceSymbols = 32
+    /// Codes are at most this long, so that one table of 4,096 entries decodes each alphabet.
+    static let maximumCodeLength = 12
+    /// Candidates tried at a position, in the record and in the dictionary each.
+    static let chainDepth = 4
+    /// A match this long is taken without looking for a longer one a byte later.
+    static let lazyLimit = 32
 
     /// Why a compressed record cannot be decoded.
     package struct DamagedRecord: Error {
@@ -52,254 +70,416 @@ package enum RecordCompression {
         return length
     }
 
-    /// Greedy LZ77 with one candidate from the record and one from the dictionary per position (the longer
-    /// wins), in the manner of LZ4's fast mode.
-    package struct Compressor {
+    // MARK: - Codes
+
+    /// The Huffman codes of a segment's records.
+    package struct Codes: Equatable, Sendable {
+        /// The code lengths as docs.psd stores them: 286 literal/length symbols, then 32 distance symbols.
+        package let lengths: [UInt8]
+        let literalCodes: [UInt16]
+        let distanceCodes: [UInt16]
+
+        package static let storedLength = RecordCompression.literalLengthSymbols + RecordCompression.distanceSymbols
+
+        /// Codes from stored lengths; nil when they are not a valid code of at most 12 bits per symbol.
+        package init?(lengths: [UInt8]) {
+            guard lengths.count == Codes.storedLength, lengths.allSatisfy({ $0 <= RecordCompression.maximumCodeLength }),
+                  let literals = HuffmanCode.codes(lengths: Array(lengths[..<RecordCompression.literalLengthSymbols])),
+                  let distances = HuffmanCode.codes(lengths: Array(lengths[RecordCompression.literalLengthSymbols...]))
+            else { return nil }
+            self.lengths = lengths
+            literalCodes = literals
+            distanceCodes = distances
+        }
+
+        /// The codes for records compressed against `dictionary`, made from the symbols of the dictionary
+        /// compressed alone.
+        package static func trained(on dictionary: [UInt8]) -> Codes {
+            var counter = SymbolCounter()
+            var finder = MatchFinder(dictionary: [])
+            finder.parse(dictionary, into: &counter)
+            let literals = HuffmanCode.lengths(counts: counter.literalLengths.map { $0 + 1 }, limit: RecordCompression.maximumCodeLength)
+            let distances = HuffmanCode.lengths(counts: counter.distances.map { $0 + 1 }, limit: RecordCompression.maximumCodeLength)
+            // Lengths from counts are a complete code within the limit, so this always succeeds.
+            guard let codes = Codes(lengths: literals + distances) else { preconditionFailure("Huffman lengths out of range") }
+            return codes
+        }
+    }
+
+    // MARK: - Compressing
+
+    /// What a parse produces: literals and matches.
+    protocol SymbolSink {
+        mutating func literal(_ byte: UInt8)
+        mutating func match(length: Int, distance: Int)
+    }
+
+    /// Counts symbols, for making codes.
+    struct SymbolCounter: SymbolSink {
+        var literalLengths = [Int](repeating: 0, count: RecordCompression.literalLengthSymbols)
+        var distances = [Int](repeating: 0, count: RecordCompression.distanceSymbols)
+
+        mutating func literal(_ byte: UInt8) { literalLengths[Int(byte)] += 1 }
+
+        mutating func match(length: Int, distance: Int) {
+            literalLengths[257 + DeflateCodes.lengthCode(length)] += 1
+            distances[DeflateCodes.distanceCode(distance)] += 1
+        }
+    }
+
+    /// Writes symbols with their codes, least significant bit first.
+    struct CodeWriter: SymbolSink {
+        let codes: Codes
+        var bytes: [UInt8] = []
+        private var accumulator: UInt64 = 0
+        private var bitCount = 0
+
+        init(codes: Codes) { self.codes = codes }
+
+        /// Adds `length` bits (at most 32); whole 32-bit words go to `bytes`.
+        @inline(__always)
+        private mutating func put(_ value: UInt32, _ length: Int) {
+            accumulator |= UInt64(value) << UInt64(bitCount)
+            bitCount += length
+            if bitCount >= 32 {
+                let word = UInt32(truncatingIfNeeded: accumulator)
+                bytes.append(UInt8(truncatingIfNeeded: word))
+                bytes.append(UInt8(truncatingIfNeeded: word >> 8))
+                bytes.append(UInt8(truncatingIfNeeded: word >> 16))
+                bytes.append(UInt8(truncatingIfNeeded: word >> 24))
+                accumulator >>= 32
+                bitCount -= 32
+            }
+        }
+
+        mutating func literal(_ byte: UInt8) {
+            put(UInt32(codes.literalCodes[Int(byte)]), Int(codes.lengths[Int(byte)]))
+        }
+
+        mutating func match(length: Int, distance: Int) {
+            let lengthCode = DeflateCodes.lengthCode(length)
+            let lengthEntry = DeflateCodes.lengths[lengthCode]
+            let lengthSymbol = 257 + lengthCode
+            put(UInt32(codes.literalCodes[lengthSymbol]), Int(codes.lengths[lengthSymbol]))
+            put(UInt32(length) - lengthEntry & 0xFFFF, Int(lengthEntry >> 16))
+            let distanceCode = DeflateCodes.distanceCode(distance)
+            let distanceEntry = DeflateCodes.distances[distanceCode]
+            put(UInt32(codes.distanceCodes[distanceCode]), Int(codes.lengths[RecordCompression.literalLengthSymbols + distanceCode]))
+            put(UInt32(distance) - distanceEntry & 0xFFFF, Int(distanceEntry >> 16))
+        }
+
+        /// Writes the end of the record and its last bits.
+        mutating func finish() {
+            put(UInt32(codes.literalCodes[RecordCompression.endOfRecord]), Int(codes.lengths[RecordCompression.endOfRecord]))
+            while bitCount > 0 {
+                bytes.append(UInt8(truncatingIfNeeded: accumulator))
+                accumulator >>= 8
+                bitCount -= 8
+            }
+            accumulator = 0
+            bitCount = 0
+        }
+    }
+
+    /// Hash chains over a dictionary (made once) and over the record being parsed (made per record).
+    struct MatchFinder {
         let dictionary: [UInt8]
-        /// Two words per hash of 4 bytes, side by side so one cache line serves both: the last position of
-        /// those bytes in the current record (`stamp << 32 | position`, valid where the stamp is current),
-        /// then their last position in the dictionary plus one (0: none).
-        private var slots: [UInt64]
+        /// Per hash of 4 bytes: the last dictionary position holding them, plus one (0: none); per dictionary
+        /// position: the previous one with the same hash, plus one.
+        private let dictionaryHead: [Int32]
+        private let dictionaryPrevious: [Int32]
+        /// The same for the record: heads as `stamp << 32 | position + 1`, valid where the stamp is the
+        /// record's, so that nothing is cleared between records.
+        private var recordHead: [UInt64]
+        private var recordPrevious: [Int32] = []
         private var stamp: UInt64 = 0
 
-        package init(dictionary: [UInt8]) {
+        init(dictionary: [UInt8]) {
             precondition(dictionary.count <= RecordCompression.dictionaryLength)
             self.dictionary = dictionary
-            var slots = [UInt64](repeating: 0, count: 2 << RecordCompression.hashBits)
+            var head = [Int32](repeating: 0, count: 1 << RecordCompression.hashBits)
+            var previous = [Int32](repeating: 0, count: dictionary.count)
             unsafe dictionary.withUnsafeBufferPointer { bytes in
                 if bytes.count >= RecordCompression.minimumMatch {
                     for position in 0...(bytes.count - RecordCompression.minimumMatch) {
                         let slot = RecordCompression.hash(unsafe RecordCompression.load32(bytes, position))
-                        slots[2 * slot + 1] = UInt64(position + 1)
+                        previous[position] = head[slot]
+                        head[slot] = Int32(position + 1)
                     }
                 }
             }
-            self.slots = slots
+            dictionaryHead = head
+            dictionaryPrevious = previous
+            recordHead = [UInt64](repeating: 0, count: 1 << RecordCompression.hashBits)
+        }
+
+        /// Parses `input` into literals and matches, greedily with one step of lazy matching.
+        mutating func parse<Sink: SymbolSink>(_ input: [UInt8], into sink: inout Sink) {
+            stamp += 1
+            if stamp == 1 << 32 {
+                for index in recordHead.indices { recordHead[index] = 0 }
+                stamp = 1
+            }
+            if recordPrevious.count < input.count { recordPrevious = [Int32](repeating: 0, count: input.count) }
+            let stampBits = stamp << 32
+            let stamp = self.stamp
+            unsafe input.withUnsafeBufferPointer { bytes in
+            unsafe dictionary.withUnsafeBufferPointer { dictionaryBytes in
+            unsafe dictionaryHead.withUnsafeBufferPointer { dictionaryHead in
+            unsafe dictionaryPrevious.withUnsafeBufferPointer { dictionaryPrevious in
+            unsafe recordHead.withUnsafeMutableBufferPointer { recordHead in
+            unsafe recordPrevious.withUnsafeMutableBufferPointer { recordPrevious in
+                let count = bytes.count, dictionaryCount = dictionaryBytes.count
+                // Positions below `inserted` are in the record's chains (only those with 4 bytes to hash).
+                var inserted = 0
+                @inline(__always) func insert(upTo end: Int) {
+                    let last = min(end, count - RecordCompression.minimumMatch + 1)
+                    while inserted < last {
+                        let slot = RecordCompression.hash(unsafe RecordCompression.load32(bytes, inserted))
+                        let head = unsafe recordHead[slot]
+                        unsafe recordPrevious[inserted] = head >> 32 == stamp ? Int32(truncatingIfNeeded: head & 0xFFFF_FFFF) : 0
+                        unsafe recordHead[slot] = stampBits | UInt64(inserted + 1)
+                        inserted += 1
+                    }
+                    inserted = max(inserted, end)
+                }
+                /// The longest match at `position` (length 0: none), every earlier position inserted.
+                @inline(__always) func longestMatch(at position: Int) -> (length: Int, distance: Int) {
+                    guard position + RecordCompression.minimumMatch <= count else { return (0, 0) }
+                    let word = unsafe RecordCompression.load32(bytes, position)
+                    let slot = RecordCompression.hash(word)
+                    let limit = min(count - position, RecordCompression.maximumMatch)
+                    var bestLength = 0, bestDistance = 0
+                    let head = unsafe recordHead[slot]
+                    var candidate = head >> 32 == stamp ? Int(truncatingIfNeeded: head & 0xFFFF_FFFF) : 0
+                    var tried = 0
+                    // Chains run from the nearest position back; candidate < position keeps reads in the record.
+                    while candidate > 0 && tried < RecordCompression.chainDepth {
+                        let start = candidate - 1
+                        if position - start > RecordCompression.maximumDistance { break }
+                        if unsafe RecordCompression.load32(bytes, start) == word {
+                            let length = unsafe RecordCompression.minimumMatch + RecordCompression.matchLength(
+                                bytes, start + RecordCompression.minimumMatch, bytes, position + RecordCompression.minimumMatch,
+                                limit: limit - RecordCompression.minimumMatch)
+                            if length > bestLength {
+                                bestLength = length
+                                bestDistance = position - start
+                                if length == limit { return (bestLength, bestDistance) }
+                            }
+                        }
+                        candidate = Int(unsafe recordPrevious[start])
+                        tried += 1
+                    }
+                    candidate = Int(unsafe dictionaryHead[slot])
+                    tried = 0
+                    while candidate > 0 && tried < RecordCompression.chainDepth {
+                        let start = candidate - 1
+                        let distance = dictionaryCount - start + position
+                        if distance > RecordCompression.maximumDistance { break }
+                        if unsafe RecordCompression.load32(dictionaryBytes, start) == word {
+                            // Matches from the dictionary stop at its end (they do not run on into the record).
+                            let length = unsafe RecordCompression.minimumMatch + RecordCompression.matchLength(
+                                dictionaryBytes, start + RecordCompression.minimumMatch, bytes, position + RecordCompression.minimumMatch,
+                                limit: min(limit, dictionaryCount - start) - RecordCompression.minimumMatch)
+                            if length > bestLength {
+                                bestLength = length
+                                bestDistance = distance
+                            }
+                        }
+                        candidate = Int(unsafe dictionaryPrevious[start])
+                        tried += 1
+                    }
+                    return (bestLength, bestDistance)
+                }
+                var position = 0
+                while position < count {
+                    insert(upTo: position)
+                    var (length, distance) = longestMatch(at: position)
+                    if length >= RecordCompression.minimumMatch && length < RecordCompression.lazyLimit {
+                        insert(upTo: position + 1)
+                        let next = longestMatch(at: position + 1)
+                        if next.length > length {
+                            sink.literal(unsafe bytes[position])
+                            position += 1
+                            (length, distance) = next
+                        }
+                    }
+                    if length >= RecordCompression.minimumMatch {
+                        sink.match(length: length, distance: distance)
+                        // The inside of a long match goes unhashed (as zlib's faster levels do): it is mostly
+                        // text the dictionary or the record holds already, and hashing it cost a third of
+                        // the parse.
+                        if length >= RecordCompression.lazyLimit { inserted = max(inserted, position + length - 3) }
+                        position += length
+                    } else {
+                        sink.literal(unsafe bytes[position])
+                        position += 1
+                    }
+                }
+            }}}}}}
+        }
+    }
+
+    /// Compresses records against one dictionary with one set of codes.
+    package struct Compressor {
+        private var finder: MatchFinder
+        private var writer: CodeWriter
+
+        package var dictionary: [UInt8] { finder.dictionary }
+
+        package init(dictionary: [UInt8], codes: Codes) {
+            finder = MatchFinder(dictionary: dictionary)
+            writer = CodeWriter(codes: codes)
         }
 
         /// Appends the compressed form of `input` to `output`.
         package mutating func compress(_ input: [UInt8], into output: inout [UInt8]) {
             VarInt.append(input.count, to: &output)
-            stamp += 1
-            if stamp == 1 << 32 {
-                for index in stride(from: 0, to: slots.count, by: 2) { slots[index] = 0 }
-                stamp = 1
+            writer.bytes.removeAll(keepingCapacity: true)
+            finder.parse(input, into: &writer)
+            writer.finish()
+            output.append(contentsOf: writer.bytes)
+        }
+    }
+
+    // MARK: - Decompressing
+
+    /// Decodes records written with one set of codes.
+    package struct Decompressor: Sendable {
+        private let literals: HuffmanTable
+        private let distances: HuffmanTable
+
+        package init(codes: Codes) {
+            var literals = HuffmanTable(), distances = HuffmanTable()
+            // `Codes` are valid codes of at most 12 bits, so the tables build.
+            literals.build(lengths: Array(codes.lengths[..<RecordCompression.literalLengthSymbols]))
+            distances.build(lengths: Array(codes.lengths[RecordCompression.literalLengthSymbols...]))
+            self.literals = literals
+            self.distances = distances
+        }
+
+        /// Decodes one record. Every read and every copy is checked, so damaged bytes give `DamagedRecord`,
+        /// never a read outside `input`, `dictionary` or the output.
+        package func decompress(_ input: Span<UInt8>, dictionary: Span<UInt8>) throws(DamagedRecord) -> [UInt8] {
+            var position = 0
+            // A symbol takes at least one bit and yields at most 258 bytes, so a larger length is damage (and
+            // is not allocated).
+            guard let rawLength = VarInt.read(input, at: &position), rawLength <= 258 * 8 * UInt64(input.count) else {
+                throw DamagedRecord(reason: "bad length")
             }
-            let dictionaryCount = dictionary.count
-            let stampBits = stamp << 32
-            let stamp = self.stamp
-            // The sequences are written through a pointer into room for the worst case, then copied once.
-            // Bound: a sequence's token, distance and match extension bytes cost no more than the match of at
-            // least four bytes they stand for, and literals cost their bytes plus at most one per 128 (an
-            // extension byte per 255, and one to start). So the bytes written never pass those read plus one
-            // per 128 plus the last sequence's few, and `SequenceWriter` checks each against this bound.
-            let bound = input.count + input.count >> 7 + 16
-            let sequences = unsafe [UInt8](unsafeUninitializedCapacity: bound) { out, initialized in
-            unsafe input.withUnsafeBufferPointer { bytes in
-            unsafe dictionary.withUnsafeBufferPointer { dictionaryBytes in
-            unsafe slots.withUnsafeMutableBufferPointer { slots in
-                var writer = unsafe SequenceWriter(base: out.baseAddress.unsafelyUnwrapped, capacity: bound)
-                let count = bytes.count
-                var anchor = 0
-                var position = 0
-                // Invariant: a 4-byte load at `position` stays inside the record.
-                while position + RecordCompression.minimumMatch <= count {
-                    let word = unsafe RecordCompression.load32(bytes, position)
-                    let slot = 2 * RecordCompression.hash(word)
-                    let recordEntry = unsafe slots[slot], dictionaryEntry = unsafe slots[slot + 1]
-                    unsafe slots[slot] = stampBits | UInt64(position)
-                    var bestLength = 0, bestDistance = 0
-                    if recordEntry >> 32 == stamp {
-                        let candidate = Int(truncatingIfNeeded: recordEntry & 0xFFFF_FFFF)
-                        if position - candidate <= RecordCompression.maximumDistance,
-                           unsafe RecordCompression.load32(bytes, candidate) == word {
-                            // candidate < position, so the limit keeps both reads inside the record.
-                            let extra = unsafe RecordCompression.matchLength(
-                                bytes, candidate + RecordCompression.minimumMatch, bytes, position + RecordCompression.minimumMatch,
-                                limit: count - position - RecordCompression.minimumMatch)
-                            let length = RecordCompression.minimumMatch + extra
-                            bestLength = length
-                            bestDistance = position - candidate
-                        }
-                    }
-                    if dictionaryEntry != 0 {
-                        let candidate = Int(truncatingIfNeeded: dictionaryEntry) - 1
-                        if dictionaryCount - candidate + position <= RecordCompression.maximumDistance,
-                           unsafe RecordCompression.load32(dictionaryBytes, candidate) == word {
-                            // Matches from the dictionary stop at its end (they do not run on into the record).
-                            let extra = unsafe RecordCompression.matchLength(
-                                dictionaryBytes, candidate + RecordCompression.minimumMatch, bytes, position + RecordCompression.minimumMatch,
-                                limit: min(count - position, dictionaryCount - candidate) - RecordCompression.minimumMatch)
-                            let length = RecordCompression.minimumMatch + extra
-                            if length > bestLength {
-                                bestLength = length
-                                bestDistance = dictionaryCount - candidate + position
+            let total = Int(rawLength)
+            var failure: String?
+            // 8 bytes of slack after the record let matches move whole 8-byte words.
+            let output = unsafe [UInt8](unsafeUninitializedCapacity: total + 8) { out, initialized in
+                initialized = 0
+                unsafe input.withUnsafeBufferPointer { source in
+                unsafe dictionary.withUnsafeBufferPointer { dictionaryBytes in
+                unsafe literals.entries.withUnsafeBufferPointer { literalEntries in
+                unsafe distances.entries.withUnsafeBufferPointer { distanceEntries in
+                unsafe DeflateCodes.lengths.withUnsafeBufferPointer { lengthCodes in
+                unsafe DeflateCodes.distances.withUnsafeBufferPointer { distanceCodes in
+                    guard let out = out.baseAddress else { return }
+                    let end = source.count, literalMask = literals.mask, distanceMask = distances.mask
+                    var bits: UInt64 = 0, count = 0, written = 0
+                    while true {
+                        // 48 bits cover the longest step: a 12-bit length code, 5 extra bits, a 12-bit distance
+                        // code and 14 extra bits. Past the input's end the missing bits read as zeros, and
+                        // `count` says how many are real.
+                        if count < 48 {
+                            if position + 8 <= end {
+                                // Branch-free refill: load 8 bytes, keep the whole ones that fit below bit 64.
+                                let word = unsafe UnsafeRawPointer(source.baseAddress.unsafelyUnwrapped + position)
+                                    .loadUnaligned(as: UInt64.self)
+                                bits |= word &<< UInt64(count)
+                                position += (63 - count) >> 3
+                                count |= 56
+                            }
+                            while count <= 56 && position < end {
+                                bits |= UInt64(unsafe source[position]) &<< UInt64(count)
+                                position += 1
+                                count += 8
                             }
                         }
-                    }
-                    if bestLength == 0 {
-                        position += 1
-                        continue
-                    }
-                    unsafe writer.sequence(literals: UnsafeBufferPointer(rebasing: bytes[anchor..<position]),
-                                           matchLength: bestLength, distance: bestDistance)
-                    position += bestLength
-                    anchor = position
-                }
-                unsafe writer.sequence(literals: UnsafeBufferPointer(rebasing: bytes[anchor..<count]), matchLength: 0, distance: 0)
-                initialized = writer.written
-            }}}}
-            output.append(contentsOf: sequences)
-        }
-    }
-
-    /// Writes sequences (see the format above) through a pointer; `matchLength` 0 makes one the last
-    /// (literals only). The caller sized the room by the bound in `compress`, which is checked per sequence.
-    @safe private struct SequenceWriter {
-        let base: UnsafeMutablePointer<UInt8>
-        let capacity: Int
-        private(set) var written = 0
-
-        init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
-            unsafe self.base = base
-            self.capacity = capacity
-        }
-
-        @inline(__always)
-        mutating func sequence(literals: UnsafeBufferPointer<UInt8>, matchLength: Int, distance: Int) {
-            let literalCount = literals.count
-            precondition(written + literalCount + literalCount >> 7 + matchLength >> 7 + 8 <= capacity,
-                         "compressed record outgrew its bound")
-            let literalField = min(literalCount, 15)
-            let matchField = matchLength == 0 ? 0 : min(matchLength - minimumMatch, 15)
-            put(UInt8(literalField << 4 | matchField))
-            if literalField == 15 { putExtension(literalCount - 15) }
-            if literalCount > 0 {
-                unsafe (base + written).update(from: literals.baseAddress.unsafelyUnwrapped, count: literalCount)
-                written += literalCount
-            }
-            guard matchLength > 0 else { return }
-            put(UInt8(truncatingIfNeeded: distance))
-            put(UInt8(truncatingIfNeeded: distance >> 8))
-            if matchField == 15 { putExtension(matchLength - minimumMatch - 15) }
-        }
-
-        @inline(__always)
-        private mutating func put(_ byte: UInt8) {
-            unsafe base[written] = byte
-            written += 1
-        }
-
-        private mutating func putExtension(_ value: Int) {
-            var rest = value
-            while rest >= 255 {
-                put(255)
-                rest -= 255
-            }
-            put(UInt8(rest))
-        }
-    }
-
-    /// Decodes one record. Every read and every copy is checked, so damaged bytes give `DamagedRecord`,
-    /// never a read outside `input`, `dictionary` or the output.
-    package static func decompress(_ input: Span<UInt8>, dictionary: Span<UInt8>) throws(DamagedRecord) -> [UInt8] {
-        var position = 0
-        // No sequence yields more than 255 bytes a byte of input, so a larger length is damage (and is not
-        // allocated).
-        guard let rawLength = VarInt.read(input, at: &position), rawLength <= 255 * UInt64(input.count) else {
-            throw DamagedRecord(reason: "bad length")
-        }
-        let count = Int(rawLength)
-        var failure: String?
-        // 16 bytes of slack after the record let short copies move whole 8-byte words.
-        let output = unsafe [UInt8](unsafeUninitializedCapacity: count + 16) { out, initialized in
-            initialized = 0
-            unsafe input.withUnsafeBufferPointer { source in
-            unsafe dictionary.withUnsafeBufferPointer { dictionaryBytes in
-                let end = source.count
-                var written = 0
-                func length(base: Int) -> Int? {
-                    var value = base
-                    if base < 15 { return value }
-                    while true {
-                        guard position < end else { return nil }
-                        let byte = unsafe source[position]
-                        position += 1
-                        value += Int(byte)
-                        if byte != 255 { return value }
-                        if value > count { return nil }
-                    }
-                }
-                while true {
-                    guard position < end else { failure = "ends early"; return }
-                    let token = Int(unsafe source[position])
-                    position += 1
-                    guard let literals = length(base: token >> 4), literals <= end - position, literals <= count - written else {
-                        failure = "literals out of range"
-                        return
-                    }
-                    let target = unsafe out.baseAddress.unsafelyUnwrapped + written
-                    if literals <= 16 && end - position >= 16 {
-                        // Two words, whatever the count: the source has 16 bytes, the output its slack.
-                        let from = unsafe UnsafeRawPointer(source.baseAddress.unsafelyUnwrapped + position)
-                        unsafe UnsafeMutableRawPointer(target).storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-                        unsafe UnsafeMutableRawPointer(target + 8).storeBytes(
-                            of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), as: UInt64.self)
-                    } else if literals > 0 {
-                        unsafe target.update(from: source.baseAddress.unsafelyUnwrapped + position, count: literals)
-                    }
-                    position += literals
-                    written += literals
-                    if position == end { break }
-                    guard end - position >= 2 else { failure = "ends inside a distance"; return }
-                    let distance = Int(unsafe source[position]) | Int(unsafe source[position + 1]) << 8
-                    position += 2
-                    guard let extra = length(base: token & 15) else { failure = "bad match length"; return }
-                    let matchLength = extra + minimumMatch
-                    guard distance > 0, distance <= written + dictionaryBytes.count, matchLength <= count - written else {
-                        failure = "match out of range"
-                        return
-                    }
-                    var copied = 0
-                    if distance > written {
-                        // Starts in the dictionary; it may run on into the record's first bytes.
-                        let start = dictionaryBytes.count - (distance - written)
-                        let fromDictionary = min(matchLength, distance - written)
-                        let from = unsafe UnsafeRawPointer(dictionaryBytes.baseAddress.unsafelyUnwrapped + start)
-                        let to = unsafe UnsafeMutableRawPointer(out.baseAddress.unsafelyUnwrapped + written)
-                        var index = 0
-                        while index + 8 <= fromDictionary {
-                            unsafe (to + index).storeBytes(of: (from + index).loadUnaligned(as: UInt64.self), as: UInt64.self)
-                            index += 8
+                        let entry = unsafe literalEntries[Int(bits & literalMask)]
+                        let length = Int(entry & 15)
+                        guard length > 0, length <= count else {
+                            failure = length == 0 ? "invalid code" : "ends early"
+                            return
                         }
-                        while index < fromDictionary {
-                            unsafe (to + index).storeBytes(of: (from + index).load(as: UInt8.self), as: UInt8.self)
-                            index += 1
+                        bits &>>= UInt64(length)
+                        count -= length
+                        let symbol = Int(entry >> 4)
+                        if symbol < 256 {
+                            guard written < total else { failure = "longer than its length"; return }
+                            unsafe out[written] = UInt8(truncatingIfNeeded: symbol)
+                            written += 1
+                            continue
                         }
-                        copied = fromDictionary
-                    }
-                    if copied < matchLength && distance >= 8 {
-                        // Word by word: each word is read before anything it overlaps is written, and the
-                        // last may run up to 7 bytes into the slack.
-                        let target = unsafe UnsafeMutableRawPointer(out.baseAddress.unsafelyUnwrapped + written)
+                        if symbol == RecordCompression.endOfRecord { break }
+                        let lengthCode = symbol - 257
+                        guard lengthCode < 29 else { failure = "invalid length code"; return }
+                        let lengthEntry = unsafe lengthCodes[lengthCode]
+                        let lengthExtra = Int(lengthEntry >> 16)
+                        let distanceEntry = unsafe distanceEntries[Int((bits &>> UInt64(lengthExtra)) & distanceMask)]
+                        let distanceLength = Int(distanceEntry & 15)
+                        guard distanceLength > 0, lengthExtra + distanceLength <= count else {
+                            failure = distanceLength == 0 ? "invalid code" : "ends early"
+                            return
+                        }
+                        let matchLength = Int(lengthEntry & 0xFFFF) + Int(bits & ((1 &<< UInt64(lengthExtra)) &- 1))
+                        bits &>>= UInt64(lengthExtra + distanceLength)
+                        count -= lengthExtra + distanceLength
+                        let distanceCodeEntry = unsafe distanceCodes[Int(distanceEntry >> 4)]
+                        let distanceExtra = Int(distanceCodeEntry >> 16)
+                        guard count >= distanceExtra else { failure = "ends early"; return }
+                        let distance = Int(distanceCodeEntry & 0xFFFF) + Int(bits & ((1 &<< UInt64(distanceExtra)) &- 1))
+                        bits &>>= UInt64(distanceExtra)
+                        count -= distanceExtra
+                        guard distance <= written + dictionaryBytes.count, matchLength <= total - written else {
+                            failure = "match out of range"
+                            return
+                        }
+                        var copied = 0
+                        if distance > written {
+                            // Starts in the dictionary; it may run on into the record's first bytes.
+                            let start = dictionaryBytes.count - (distance - written)
+                            let fromDictionary = min(matchLength, distance - written)
+                            let from = unsafe UnsafeRawPointer(dictionaryBytes.baseAddress.unsafelyUnwrapped + start)
+                            let to = unsafe UnsafeMutableRawPointer(out + written)
+                            var index = 0
+                            while index + 8 <= fromDictionary {
+                                unsafe (to + index).storeBytes(of: (from + index).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                                index += 8
+                            }
+                            while index < fromDictionary {
+                                unsafe (to + index).storeBytes(of: (from + index).load(as: UInt8.self), as: UInt8.self)
+                                index += 1
+                            }
+                            copied = fromDictionary
+                        }
+                        if copied < matchLength && distance >= 8 {
+                            // Word by word: each word is read before anything it overlaps is written, and the
+                            // last may run up to 7 bytes into the slack.
+                            let target = unsafe UnsafeMutableRawPointer(out + written)
+                            while copied < matchLength {
+                                unsafe (target + copied).storeBytes(
+                                    of: (target + copied - distance).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                                copied += 8
+                            }
+                        }
+                        // Byte by byte: this match overlaps the bytes it produces.
                         while copied < matchLength {
-                            unsafe (target + copied).storeBytes(
-                                of: (target + copied - distance).loadUnaligned(as: UInt64.self), as: UInt64.self)
-                            copied += 8
+                            unsafe out[written + copied] = unsafe out[written + copied - distance]
+                            copied += 1
                         }
+                        written += matchLength
                     }
-                    // Byte by byte: this match overlaps the bytes it produces.
-                    while copied < matchLength {
-                        unsafe out[written + copied] = unsafe out[written + copied - distance]
-                        copied += 1
-                    }
-                    written += matchLength
-                }
-                if written != count { failure = "decodes to \(written) bytes, not \(count)" }
-                initialized = written
-            }}
+                    if written != total { failure = "decodes to \(written) bytes, not \(total)" }
+                    initialized = written
+                }}}}}}
+            }
+            if let failure { throw DamagedRecord(reason: failure) }
+            return output
         }
-        if let failure { throw DamagedRecord(reason: failure) }
-        return output
     }
 }

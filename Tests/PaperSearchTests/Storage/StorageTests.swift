@@ -311,10 +311,12 @@ struct DecodedBlockTests {
 @Suite("Record compression")
 struct RecordCompressionTests {
     static func roundTrip(_ input: [UInt8], dictionary: [UInt8]) throws -> (decoded: [UInt8], compressedSize: Int) {
-        var compressor = RecordCompression.Compressor(dictionary: dictionary)
+        let codes = RecordCompression.Codes.trained(on: dictionary)
+        var compressor = RecordCompression.Compressor(dictionary: dictionary, codes: codes)
         var compressed: [UInt8] = []
         compressor.compress(input, into: &compressed)
-        return (try RecordCompression.decompress(compressed.span, dictionary: dictionary.span), compressed.count)
+        let decoded = try RecordCompression.Decompressor(codes: codes).decompress(compressed.span, dictionary: dictionary.span)
+        return (decoded, compressed.count)
     }
 
     @Test func realRecordsRoundTripAndShrink() throws {
@@ -325,16 +327,18 @@ struct RecordCompressionTests {
             return writer.bytes
         }
         let dictionary = Array(records.joined().prefix(RecordCompression.dictionaryLength))
-        var compressor = RecordCompression.Compressor(dictionary: dictionary)
+        let codes = RecordCompression.Codes.trained(on: dictionary)
+        var compressor = RecordCompression.Compressor(dictionary: dictionary, codes: codes)
+        let decompressor = RecordCompression.Decompressor(codes: codes)
         var raw = 0, stored = 0
         for record in records {
             var compressed: [UInt8] = []
             compressor.compress(record, into: &compressed)
-            #expect(try RecordCompression.decompress(compressed.span, dictionary: dictionary.span) == record)
+            #expect(try decompressor.decompress(compressed.span, dictionary: dictionary.span) == record)
             raw += record.count
             stored += compressed.count
         }
-        #expect(Double(raw) / Double(stored) > 1.7, "ratio \(Double(raw) / Double(stored))")
+        #expect(Double(raw) / Double(stored) > 2.5, "ratio \(Double(raw) / Double(stored))")
     }
 
     @Test func edgeCasesRoundTrip() throws {
@@ -359,21 +363,41 @@ struct RecordCompressionTests {
 
     @Test func aMatchMayRunFromTheDictionaryIntoTheRecord() throws {
         let dictionary = Array("hello world".utf8)
-        // Length 8; no literals and a match of 8 (field 4) at distance 5: "world" from the dictionary, then
-        // "wor" from the record itself; the closing sequence with no literals.
-        let record: [UInt8] = [8, 0x04, 5, 0, 0x00]
-        #expect(try RecordCompression.decompress(record.span, dictionary: dictionary.span) == Array("worldwor".utf8))
+        let codes = RecordCompression.Codes.trained(on: dictionary)
+        // Length 8: a match of 8 at distance 5, "world" from the dictionary, then "wor" from the record itself.
+        var writer = RecordCompression.CodeWriter(codes: codes)
+        writer.match(length: 8, distance: 5)
+        writer.finish()
+        let record = [8] + writer.bytes
+        #expect(try RecordCompression.Decompressor(codes: codes).decompress(record.span, dictionary: dictionary.span) == Array("worldwor".utf8))
+    }
+
+    @Test func codesFitTheirLimitAndFillTheCodeSpace() throws {
+        // Counts from 1 to 2^30: unlimited, the rarest symbols would take 30 bits.
+        let counts = (0..<286).map { 1 << min($0 / 9, 30) }
+        let lengths = HuffmanCode.lengths(counts: counts, limit: 12)
+        #expect(lengths.allSatisfy { $0 >= 1 && $0 <= 12 })
+        // Kraft's sum of a complete code is exactly 1.
+        #expect(lengths.reduce(0) { $0 + (1 << (12 - Int($1))) } == 1 << 12)
+        #expect(HuffmanCode.lengths(counts: [0, 5, 0], limit: 12) == [0, 1, 0])
+        #expect(HuffmanCode.lengths(counts: [1, 1, 2, 4], limit: 12) == [3, 3, 2, 1])
+        // Stored lengths that over-subscribe the code space, or pass 12 bits, are refused.
+        #expect(RecordCompression.Codes(lengths: [UInt8](repeating: 1, count: RecordCompression.Codes.storedLength)) == nil)
+        #expect(RecordCompression.Codes(lengths: [UInt8](repeating: 13, count: RecordCompression.Codes.storedLength)) == nil)
+        #expect(RecordCompression.Codes(lengths: [9]) == nil)
     }
 
     @Test func damagedRecordsFailCleanly() throws {
         let dictionary = Array("an abstract about deep learning and graphs".utf8)
         let input = Array(String(repeating: "deep learning on graphs, an abstract. ", count: 20).utf8)
-        var compressor = RecordCompression.Compressor(dictionary: dictionary)
+        let codes = RecordCompression.Codes.trained(on: dictionary)
+        var compressor = RecordCompression.Compressor(dictionary: dictionary, codes: codes)
+        let decompressor = RecordCompression.Decompressor(codes: codes)
         var compressed: [UInt8] = []
         compressor.compress(input, into: &compressed)
         for length in 0..<compressed.count {
             #expect(throws: RecordCompression.DamagedRecord.self) {
-                _ = try RecordCompression.decompress(Array(compressed.prefix(length)).span, dictionary: dictionary.span)
+                _ = try decompressor.decompress(Array(compressed.prefix(length)).span, dictionary: dictionary.span)
             }
         }
         // Flipped bytes either fail or decode to something of the stated length; they never read out of bounds.
@@ -381,13 +405,13 @@ struct RecordCompressionTests {
         for _ in 0..<3000 {
             var damaged = compressed
             damaged[Int.random(in: 0..<damaged.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
-            if let decoded = try? RecordCompression.decompress(damaged.span, dictionary: dictionary.span) {
+            if let decoded = try? decompressor.decompress(damaged.span, dictionary: dictionary.span) {
                 var position = 0
                 #expect(UInt64(decoded.count) == VarInt.read(damaged.span, at: &position))
             }
         }
         #expect(throws: RecordCompression.DamagedRecord.self) {
-            _ = try RecordCompression.decompress([0xFF, 0xFF, 0xFF, 0x7F, 0].span, dictionary: dictionary.span)
+            _ = try decompressor.decompress([0xFF, 0xFF, 0xFF, 0x7F, 0].span, dictionary: dictionary.span)
         }
     }
 }

@@ -81,6 +81,7 @@ struct DocStore: Sendable {
     private let dictionaryCount: Int
     private let recordsStart: Int
     private let offsetsStart: Int
+    private let decompressor: RecordCompression.Decompressor
 
     init(file: MappedFile, body: Range<Int>, documentCount expected: Int) throws(IndexError) {
         self.file = file
@@ -94,17 +95,23 @@ struct DocStore: Sendable {
             throw .corrupt(file: file.path, reason: "record offsets out of range")
         }
         let dictionary = Int(file.uint32(at: body.lowerBound))
-        guard dictionary <= RecordCompression.dictionaryLength, body.lowerBound + 8 + dictionary <= offsets else {
+        let codesLength = RecordCompression.Codes.storedLength
+        guard dictionary <= RecordCompression.dictionaryLength, body.lowerBound + 8 + dictionary + codesLength <= offsets else {
             throw .corrupt(file: file.path, reason: "dictionary out of range")
         }
-        guard file.blockChecksum(body.lowerBound + 4, dictionary) == file.uint32(at: body.lowerBound + 4 + dictionary) else {
+        guard file.blockChecksum(body.lowerBound + 4, dictionary + codesLength)
+                == file.uint32(at: body.lowerBound + 4 + dictionary + codesLength) else {
             throw .corrupt(file: file.path, reason: "the records' compression dictionary does not match its checksum")
+        }
+        guard let codes = RecordCompression.Codes(lengths: file.bytes(body.lowerBound + 4 + dictionary, codesLength)) else {
+            throw .corrupt(file: file.path, reason: "the records' Huffman codes are not valid")
         }
         documentCount = count
         dictionaryStart = body.lowerBound + 4
         dictionaryCount = dictionary
-        recordsStart = dictionaryStart + dictionary + 4
+        recordsStart = dictionaryStart + dictionary + codesLength + 4
         offsetsStart = offsets
+        decompressor = RecordCompression.Decompressor(codes: codes)
     }
 
     /// The bytes of record `document`, decompressed.
@@ -117,7 +124,7 @@ struct DocStore: Sendable {
                     guard let idLength = VarInt.read(record, at: &position), idLength <= UInt64(record.count - position) else {
                         throw RecordCompression.DamagedRecord(reason: "bad id length")
                     }
-                    return try RecordCompression.decompress(record.extracting((position + Int(idLength))...), dictionary: dictionary)
+                    return try decompressor.decompress(record.extracting((position + Int(idLength))...), dictionary: dictionary)
                 }
             }
         }

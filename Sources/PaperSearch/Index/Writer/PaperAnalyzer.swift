@@ -145,7 +145,7 @@ struct PaperAnalyzer {
         result.recordDictionary = dictionary
         result.compressedRecord.removeAll(keepingCapacity: true)
         if let dictionary {
-            if compressor?.dictionary !== dictionary { compressor = (dictionary, RecordCompression.Compressor(dictionary: dictionary.bytes)) }
+            if compressor?.dictionary !== dictionary { compressor = (dictionary, RecordCompression.Compressor(dictionary: dictionary.bytes, codes: dictionary.codes)) }
             compressor?.compressor.compress(result.record, into: &result.compressedRecord)
         }
     }

@@ -1,8 +1,10 @@
 /// Writes the paper records, compressed one by one against a dictionary made of the first records.
 ///
-///     docs.psd   = Header, DictionaryLength u32, Dictionary, DictionaryChecksum u32, Record^DocCount,
-///                  zero padding to 8, Offsets, Trailer, Footer
+///     docs.psd   = Header, DictionaryLength u32, Dictionary, CodeLengths, DictionaryChecksum u32 (`BlockChecksum`
+///                  of Dictionary and CodeLengths), Record^DocCount, zero padding to 8, Offsets, Trailer, Footer
 ///     Dictionary = the first `RecordCompression.dictionaryLength` bytes (or fewer) of the first records
+///     CodeLengths = the records' Huffman code lengths, u8 ^ 318 (`RecordCompression.Codes`, made from the
+///                  dictionary)
 ///     Record     = Checksum u32 (`BlockChecksum` of the rest of the record), IdLength varint, Id (UTF-8), then
 ///                  the paper as compact JSON (`Paper.writeRecord`: id, title, authors, year, date, venue,
 ///                  abstract, sources, then extra fields), UTF-8, compressed (`RecordCompression`). The id
@@ -33,7 +35,7 @@ struct DocStoreWriter {
     mutating func add(_ paper: AnalyzedPaper) throws(IndexError) {
         if let dictionary = paper.recordDictionary {
             if compressor == nil && heldBack.isEmpty {
-                try writeDictionary(dictionary.bytes)
+                try writeDictionary(dictionary.bytes, codes: dictionary.codes)
                 shared = dictionary
             }
             if shared === dictionary {
@@ -61,19 +63,20 @@ struct DocStoreWriter {
         for (_, record) in heldBack where dictionary.count < RecordCompression.dictionaryLength {
             dictionary.append(contentsOf: record.prefix(RecordCompression.dictionaryLength - dictionary.count))
         }
-        try writeDictionary(dictionary)
+        try writeDictionary(dictionary, codes: RecordCompression.Codes.trained(on: dictionary))
         let records = heldBack
         heldBack = []
         for (id, record) in records { try write(id: id, record: record) }
     }
 
-    private mutating func writeDictionary(_ dictionary: [UInt8]) throws(IndexError) {
+    private mutating func writeDictionary(_ dictionary: [UInt8], codes: RecordCompression.Codes) throws(IndexError) {
         do {
             try output.writeUInt32(UInt32(dictionary.count))
             try output.write(dictionary)
-            try output.writeUInt32(BlockChecksum.of(dictionary))
+            try output.write(codes.lengths)
+            try output.writeUInt32(BlockChecksum.of(dictionary + codes.lengths))
         } catch { throw .io(error) }
-        compressor = RecordCompression.Compressor(dictionary: dictionary)
+        compressor = RecordCompression.Compressor(dictionary: dictionary, codes: codes)
     }
 
     private mutating func write(id: String, record: [UInt8]) throws(IndexError) {
@@ -115,6 +118,8 @@ struct DocStoreWriter {
 /// the first `RecordCompression.dictionaryLength` bytes of the first records, as `DocStoreWriter` would make it.
 final class RecordDictionary: Sendable {
     let bytes: [UInt8]
+    /// The records' codes, made from the dictionary.
+    let codes: RecordCompression.Codes
 
     /// The dictionary of papers that come first.
     init(firstOf papers: [Paper]) {
@@ -125,6 +130,7 @@ final class RecordDictionary: Sendable {
             bytes.append(contentsOf: writer.bytes.prefix(RecordCompression.dictionaryLength - bytes.count))
         }
         self.bytes = bytes
+        codes = RecordCompression.Codes.trained(on: bytes)
     }
 }
 
