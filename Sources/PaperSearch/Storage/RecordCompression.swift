@@ -133,8 +133,28 @@ package enum RecordCompression {
         var bytes: [UInt8] = []
         private var accumulator: UInt64 = 0
         private var bitCount = 0
+        /// Per match length (3...258): its length code followed by its extra bits, and how many bits that is;
+        /// per distance code: the code and its length. (Looking the codes up per match cost 200 instructions.)
+        private let lengthBits: [UInt32]
+        private let lengthBitCounts: [UInt8]
+        private let distanceBits: [UInt32]
+        private let distanceBitCounts: [UInt8]
 
-        init(codes: Codes) { self.codes = codes }
+        init(codes: Codes) {
+            self.codes = codes
+            var lengthBits = [UInt32](repeating: 0, count: RecordCompression.maximumMatch + 1)
+            var lengthBitCounts = [UInt8](repeating: 0, count: RecordCompression.maximumMatch + 1)
+            for length in 3...RecordCompression.maximumMatch {
+                let code = DeflateCodes.lengthCode(length), entry = DeflateCodes.lengths[code]
+                let codeLength = UInt32(codes.lengths[257 + code])
+                lengthBits[length] = UInt32(codes.literalCodes[257 + code]) | (UInt32(length) - entry & 0xFFFF) << codeLength
+                lengthBitCounts[length] = UInt8(codeLength + entry >> 16)
+            }
+            self.lengthBits = lengthBits
+            self.lengthBitCounts = lengthBitCounts
+            distanceBits = codes.distanceCodes.map(UInt32.init)
+            distanceBitCounts = Array(codes.lengths[RecordCompression.literalLengthSymbols...])
+        }
 
         /// Adds `length` bits (at most 32); whole 32-bit words go to `bytes`.
         @inline(__always)
@@ -157,15 +177,13 @@ package enum RecordCompression {
         }
 
         mutating func match(length: Int, distance: Int) {
-            let lengthCode = DeflateCodes.lengthCode(length)
-            let lengthEntry = DeflateCodes.lengths[lengthCode]
-            let lengthSymbol = 257 + lengthCode
-            put(UInt32(codes.literalCodes[lengthSymbol]), Int(codes.lengths[lengthSymbol]))
-            put(UInt32(length) - lengthEntry & 0xFFFF, Int(lengthEntry >> 16))
+            put(lengthBits[length], Int(lengthBitCounts[length]))
             let distanceCode = DeflateCodes.distanceCode(distance)
             let distanceEntry = DeflateCodes.distances[distanceCode]
-            put(UInt32(codes.distanceCodes[distanceCode]), Int(codes.lengths[RecordCompression.literalLengthSymbols + distanceCode]))
-            put(UInt32(distance) - distanceEntry & 0xFFFF, Int(distanceEntry >> 16))
+            let codeLength = UInt32(distanceBitCounts[distanceCode])
+            // At most 12 + 14 bits.
+            put(distanceBits[distanceCode] | (UInt32(distance) - distanceEntry & 0xFFFF) << codeLength,
+                Int(codeLength + distanceEntry >> 16))
         }
 
         /// Writes the end of the record and its last bits.
