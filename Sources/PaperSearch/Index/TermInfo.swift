@@ -62,3 +62,5 @@ struct SkipEntry: Equatable, Sendable {
 
 /// Documents per postings block.
 let postingsBlockSize = 128
+/// Position deltas per group in positions.pos (see `PostingsEncoder`).
+let positionsGroupSize = 128

@@ -272,8 +272,7 @@
         blockLength = count
         index = 0
         load(0)
-        positionsIndex = 0
-        positionsOffset = -1
+        positionsCheckedBlock = -1
     }
 
     /// Makes entry `i` of the decoded block current.
@@ -393,10 +392,16 @@
 
     // MARK: - Positions
 
+    /// The document of the current block whose positions start at delta number `deltasBefore` of the block.
     private var positionsIndex = 0
-    private var positionsOffset = -1
-    /// The block whose positions were checked against their checksum (-1: none yet).
+    private var deltasBefore = 0
+    /// The block whose positions were checked (-1: none yet), and where they are: `positionsBlock` addresses
+    /// them, and a group of them, number `groupNumber`, starts `groupOffset` bytes in.
     private var positionsCheckedBlock = -1
+    private var positionsBlock: UnsafeRawPointer?
+    private var positionsBlockLength = 0
+    private var groupNumber = 0
+    private var groupOffset = 0
 
     /// Appends the positions of the current document (title from 0, abstract from 2^20) to `output`. The
     /// first read in a block checks the positions of all the block's documents against their checksum (a
@@ -405,57 +410,87 @@
     mutating func appendPositions(to output: inout [UInt32]) {
         guard document != PostingsCursor.exhausted else { return }
         guard hasPositions else { return fail("positions asked of a field that keeps none") }
+        let titleCount = Int(titleFrequency), count = titleCount + Int(abstractFrequency)
+        if blockCount == 0 {
+            // A single document: varints in the dictionary entry, which `positionsEnd` bounds.
+            var offset = positionsBase
+            var position: UInt64 = 0
+            for i in 0..<count {
+                if i == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
+                guard offset < positionsEnd, let delta = positionsFile.varint(at: &offset) else { return fail("positions out of range") }
+                position &+= delta
+                output.append(UInt32(truncatingIfNeeded: position))
+            }
+            return
+        }
         if positionsCheckedBlock != block {
             guard checkPositions() else { return fail("positions do not match their checksum") }
             positionsCheckedBlock = block
+            (positionsIndex, deltasBefore, groupNumber, groupOffset) = (0, 0, 0, 0)
+        } else if positionsIndex > index {
+            (positionsIndex, deltasBefore, groupNumber, groupOffset) = (0, 0, 0, 0)
         }
-        if blockCount == 0 {
-            positionsOffset = positionsBase
-            positionsIndex = 0
-        } else if positionsOffset < 0 || positionsIndex > index {
-            positionsOffset = positionsBase + Int(skipTable.field(block, 8, as: UInt32.self))
-            positionsIndex = 0
-        }
-        // Skip the positions of the block's earlier documents.
-        var offset = positionsOffset
-        var skipped = 0
         while positionsIndex < index {
-            skipped += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, positionsIndex))
+            deltasBefore += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, positionsIndex))
                 + Int(packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, positionsIndex))
             positionsIndex += 1
         }
-        guard positionsFile.skipVarints(skipped, at: &offset, end: positionsEnd) else { return fail("positions out of range") }
-        positionsOffset = offset
+        // Groups are found walking forward: back to the first when this document starts before the one
+        // reached (a phrase reads a document's positions again for a word it repeats).
+        if deltasBefore / positionsGroupSize < groupNumber { (groupNumber, groupOffset) = (0, 0) }
+        guard let base = unsafe positionsBlock else { return fail("positions out of range") }
+        // In bounds: each width byte and each delta's last byte is checked against the region `base` addresses
+        // (the block's positions, checked against their checksum), which has 8 bytes after it for the loads.
+        let length = positionsBlockLength
         var position: UInt64 = 0
-        let titleCount = Int(titleFrequency)
-        for i in 0..<(titleCount + Int(abstractFrequency)) {
+        for i in 0..<count {
             if i == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
-            guard offset < positionsEnd, let delta = positionsFile.varint(at: &offset) else { return fail("positions out of range") }
-            position &+= delta
+            let delta = deltasBefore + i
+            while groupNumber < delta / positionsGroupSize {
+                guard groupOffset < length else { return fail("positions out of range") }
+                let width = Int(unsafe base.load(fromByteOffset: groupOffset, as: UInt8.self))
+                groupOffset += 1 + BitPacking.byteCount(positionsGroupSize, width: width)
+                groupNumber += 1
+            }
+            guard groupOffset < length else { return fail("positions out of range") }
+            let width = Int(unsafe base.load(fromByteOffset: groupOffset, as: UInt8.self))
+            let bit = (delta & (positionsGroupSize - 1)) * width
+            guard width <= 32, groupOffset + 1 + (bit + width + 7) >> 3 <= length else { return fail("positions out of range") }
+            let word = unsafe UInt64(littleEndian: base.loadUnaligned(fromByteOffset: groupOffset + 1 + bit >> 3, as: UInt64.self))
+            position &+= (word >> UInt64(bit & 7)) & ((1 << UInt64(width)) - 1)
             output.append(UInt32(truncatingIfNeeded: position))
         }
     }
 
-    /// Whether the current block's positions match their checksum (true for a single document, whose
-    /// positions were checked with its dictionary entry). Their extent: from the block's start to the next
-    /// block's (or, for the last block, as many varints as the block's frequencies add up to).
-    private func checkPositions() -> Bool {
-        guard blockCount > 0 else { return true }
+    /// Whether the current block's positions lie in the file and match their checksum; sets `positionsBlock`.
+    /// Their extent: from the block's start to the next block's, or for the last block, a group of up to 128
+    /// deltas at a time until the block's frequencies are covered. (Reads check each delta against it.)
+    private mutating func checkPositions() -> Bool {
+        unsafe positionsBlock = nil
         let start = positionsBase + Int(skipTable.field(block, 8, as: UInt32.self))
-        let expected = skipTable.field(block, 28, as: UInt32.self)
+        guard start >= 0, start <= positionsEnd else { return false }
         var end = start
         if block + 1 < blockCount {
             end = positionsBase + Int(skipTable.field(block + 1, 8, as: UInt32.self))
         } else {
-            var values = 0
+            var deltas = 0
             for i in 0..<blockLength {
-                values += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i))
+                deltas += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i))
                     + Int(packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
             }
-            guard start >= 0, positionsFile.skipVarints(values, at: &end, end: positionsEnd) else { return false }
+            while deltas > 0 {
+                guard end < positionsEnd else { return false }
+                let count = min(deltas, positionsGroupSize)
+                end += 1 + BitPacking.byteCount(count, width: Int(positionsFile.uint8(at: end)))
+                deltas -= count
+            }
         }
-        guard start >= 0, end >= start, end <= positionsEnd else { return false }
-        return positionsFile.blockChecksum(start, end - start) == expected
+        // The 8 bytes after the region lie in the file: the footer follows the body.
+        guard end >= start, end <= positionsEnd, positionsFile.blockChecksum(start, end - start) == skipTable.field(block, 28, as: UInt32.self),
+              let region = unsafe positionsFile.address(start, end - start + 8) else { return false }
+        unsafe positionsBlock = region
+        positionsBlockLength = end - start
+        return true
     }
 }
 

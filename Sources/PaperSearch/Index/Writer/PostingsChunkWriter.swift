@@ -27,7 +27,10 @@ final class PostingsChunkWriter {
         var partSources: [Int] = []
 
         var postings: [UInt8] = []
+        /// One term's positions as the streams give them (varints), while it is encoded.
         var positions: [UInt8] = []
+        /// The positions of terms in several documents, packed for positions.pos.
+        var packedPositions: [UInt8] = []
         /// The positions of single-document terms, which the dictionary holds.
         var inlinePositions: [UInt8] = []
         var infos: [TermInfo] = []
@@ -46,6 +49,7 @@ final class PostingsChunkWriter {
             partSources.removeAll(keepingCapacity: true)
             postings.removeAll(keepingCapacity: true)
             positions.removeAll(keepingCapacity: true)
+            packedPositions.removeAll(keepingCapacity: true)
             inlinePositions.removeAll(keepingCapacity: true)
             infos.removeAll(keepingCapacity: true)
             failure = nil
@@ -165,7 +169,7 @@ final class PostingsChunkWriter {
         let postingsBase = postingsOutput.count, positionsBase = positionsOutput.count
         do {
             try postingsOutput.write(content.postings)
-            try positionsOutput.write(content.positions)
+            try positionsOutput.write(content.packedPositions)
         } catch { throw .io(error) }
         var termStart = 0
         for (index, var info) in content.infos.enumerated() {
@@ -206,7 +210,6 @@ final class PostingsChunkWriter {
         for (term, termPartEnd) in chunk.termPartEnds.enumerated() {
             let hasPositions = FieldNamespace(rawValue: chunk.terms[termStart])?.hasPositions ?? false
             termStart = chunk.termEnds[term]
-            let positionsOffset = chunk.positions.count
             for part in partStart..<termPartEnd {
                 let streamEnd = chunk.partEnds[part]
                 let intact = unsafe chunk.streams.withUnsafeBufferPointer { streams in
@@ -220,16 +223,14 @@ final class PostingsChunkWriter {
                 streamStart = streamEnd
             }
             partStart = termPartEnd
-            var info = encoder.encode(merged.postings, positions: hasPositions ? chunk.positions[positionsOffset...] : nil,
-                                      positionsOffset: positionsOffset, into: &chunk.postings)
+            let info = encoder.encode(merged.postings, positions: hasPositions ? chunk.positions[...] : nil,
+                                      positionsOffset: chunk.inlinePositions.count, into: &chunk.postings,
+                                      packedPositions: &chunk.packedPositions)
             if info.documentFrequency == 1 {
                 // The dictionary holds a single document's positions.
-                info.positionsOffset = chunk.inlinePositions.count
-                chunk.inlinePositions.append(contentsOf: chunk.positions[positionsOffset...].prefix(info.inlinePositionsLength))
+                chunk.inlinePositions.append(contentsOf: chunk.positions.prefix(info.inlinePositionsLength))
             }
-            if info.documentFrequency == 1 || !hasPositions {
-                chunk.positions.removeSubrange(positionsOffset...)
-            }
+            chunk.positions.removeAll(keepingCapacity: true)
             chunk.infos.append(info)
             merged.removeAll()
         }
