@@ -24,7 +24,7 @@ func acronymsBenchmark() throws {
     everything.acronyms = false
     func documents(_ query: String) throws -> Set<Int> { Set(try searcher.search(query, options: everything).hits.map(\.document)) }
 
-    var expanded = SearchOptions(limit: 20, snippets: false, records: false)
+    let expanded = SearchOptions(limit: 20, snippets: false, records: false)
     var plain = expanded
     plain.acronyms = false
     let clock = ContinuousClock()

@@ -234,36 +234,20 @@ struct Inflater {
                 unsafe DeflateCodes.lengths.withUnsafeBufferPointer { lengthCodes in
                 unsafe DeflateCodes.distances.withUnsafeBufferPointer { distanceCodes in
                     guard let out = outputBytes.baseAddress else { return }
-                    let end = inputBytes.count
                     let roomEnd = outputBytes.count - Inflater.longestStep
                     while written <= roomEnd {
                         // 48 bits cover the longest step: a 15-bit length code, 5 extra bits, a 15-bit
                         // distance code and 13 extra bits.
                         if count < 48 {
-                            if position + 8 <= end {
-                                // Branch-free refill: load 8 bytes, keep the whole ones that fit below bit 64.
-                                let word = unsafe UnsafeRawPointer(inputBytes.baseAddress.unsafelyUnwrapped + position)
-                                    .loadUnaligned(as: UInt64.self)
-                                bits |= word &<< UInt64(count)
-                                position += (63 - count) >> 3
-                                count |= 56
-                            }
-                            while count <= 56 && position < end {
-                                bits |= UInt64(unsafe inputBytes[position]) &<< UInt64(count)
-                                position += 1
-                                count += 8
-                            }
+                            unsafe DeflateCodes.refill(&bits, &count, from: inputBytes, at: &position)
                             if count < 48 && !inputAtEnd { needInput = true; return }
                         }
-                        let entry = unsafe literalEntries[Int(bits & literals.mask)]
-                        let length = Int(entry & 15)
-                        guard length > 0, length <= count else {
-                            failure = length == 0 ? "invalid Huffman code" : "unexpected end of data"
-                            return
+                        let symbol: Int
+                        switch unsafe DeflateCodes.take(literalEntries, mask: literals.mask, &bits, &count) {
+                        case let .symbol(taken): symbol = taken
+                        case .noCode: failure = "invalid Huffman code"; return
+                        case .endOfInput: failure = "unexpected end of data"; return
                         }
-                        bits &>>= UInt64(length)
-                        count -= length
-                        let symbol = Int(entry >> 4)
                         if symbol < 256 {
                             unsafe out[written] = UInt8(truncatingIfNeeded: symbol)
                             written += 1
@@ -278,15 +262,12 @@ struct Inflater {
                         let matchLength = Int(lengthEntry & 0xFFFF) + Int(bits & ((1 &<< UInt64(lengthExtra)) &- 1))
                         bits &>>= UInt64(lengthExtra)
                         count -= lengthExtra
-                        let distanceEntry = unsafe distanceEntries[Int(bits & distances.mask)]
-                        let distanceLength = Int(distanceEntry & 15)
-                        guard distanceLength > 0, distanceLength <= count else {
-                            failure = distanceLength == 0 ? "invalid Huffman code" : "unexpected end of data"
-                            return
+                        let distanceCode: Int
+                        switch unsafe DeflateCodes.take(distanceEntries, mask: distances.mask, &bits, &count) {
+                        case let .symbol(taken): distanceCode = taken
+                        case .noCode: failure = "invalid Huffman code"; return
+                        case .endOfInput: failure = "unexpected end of data"; return
                         }
-                        bits &>>= UInt64(distanceLength)
-                        count -= distanceLength
-                        let distanceCode = Int(distanceEntry >> 4)
                         guard distanceCode < DeflateCodes.deflateDistanceCount else { failure = "invalid distance code \(distanceCode)"; return }
                         let distanceCodeEntry = unsafe distanceCodes[distanceCode]
                         let distanceExtra = Int(distanceCodeEntry >> 16)
@@ -295,19 +276,7 @@ struct Inflater {
                         bits &>>= UInt64(distanceExtra)
                         count -= distanceExtra
                         guard distance <= written else { failure = "back-reference before the start of the data"; return }
-                        let target = unsafe out + written
-                        let source = unsafe target - distance
-                        if distance >= 8 {
-                            // Each 8-byte word is read before anything it overlaps is written.
-                            var copied = 0
-                            while copied < matchLength {
-                                let word = unsafe UnsafeRawPointer(source + copied).loadUnaligned(as: UInt64.self)
-                                unsafe UnsafeMutableRawPointer(target + copied).storeBytes(of: word, as: UInt64.self)
-                                copied += 8
-                            }
-                        } else {
-                            for offset in 0..<matchLength { unsafe target[offset] = unsafe source[offset] }
-                        }
+                        unsafe DeflateCodes.copyMatch(to: out + written, distance: distance, length: matchLength)
                         written += matchLength
                     }
                 }}}}}

@@ -133,6 +133,56 @@ enum DeflateCodes {
     /// The distance codes DEFLATE itself has.
     static let deflateDistanceCount = 30
 
+    /// Tops a decoder's bit buffer (`bits`, of which the low `count` are real) up to at least 56 bits from
+    /// `input` at `position`, or to what is left of it; the bits above `count` stay zero.
+    @inline(__always)
+    static func refill(_ bits: inout UInt64, _ count: inout Int, from input: UnsafeBufferPointer<UInt8>, at position: inout Int) {
+        if position + 8 <= input.count {
+            // Branch-free: load 8 bytes, keep the whole ones that fit below bit 64.
+            let word = unsafe UnsafeRawPointer(input.baseAddress.unsafelyUnwrapped + position).loadUnaligned(as: UInt64.self)
+            bits |= word &<< UInt64(count)
+            position += (63 - count) >> 3
+            count |= 56
+        }
+        while count <= 56 && position < input.count {
+            bits |= UInt64(unsafe input[position]) &<< UInt64(count)
+            position += 1
+            count += 8
+        }
+    }
+
+    /// A symbol taken with its code off a decoder's bit buffer (`HuffmanTable` entries), or why none was.
+    enum Taken { case symbol(Int), noCode, endOfInput }
+
+    @inline(__always)
+    static func take(_ entries: UnsafeBufferPointer<UInt16>, mask: UInt64, _ bits: inout UInt64, _ count: inout Int) -> Taken {
+        let entry = unsafe entries[Int(bits & mask)]
+        let length = Int(entry & 15)
+        guard length > 0 else { return .noCode }
+        guard length <= count else { return .endOfInput }
+        bits &>>= UInt64(length)
+        count -= length
+        return .symbol(Int(entry >> 4))
+    }
+
+    /// Copies a match: `length` bytes from `distance` bytes back to `target`, which may overlap them. Word by
+    /// word when the distance allows (each word is read before anything it overlaps is written), so the
+    /// caller leaves 8 bytes of room past the match.
+    @inline(__always)
+    static func copyMatch(to target: UnsafeMutablePointer<UInt8>, distance: Int, length: Int) {
+        let source = unsafe target - distance
+        if distance >= 8 {
+            var copied = 0
+            while copied < length {
+                let word = unsafe UnsafeRawPointer(source + copied).loadUnaligned(as: UInt64.self)
+                unsafe UnsafeMutableRawPointer(target + copied).storeBytes(of: word, as: UInt64.self)
+                copied += 8
+            }
+        } else {
+            for offset in 0..<length { unsafe target[offset] = unsafe source[offset] }
+        }
+    }
+
     /// The length code (0...28) of a match length (3...258).
     static func lengthCode(_ length: Int) -> Int { lengthCodeTable[length] }
 

@@ -397,36 +397,19 @@ package enum RecordCompression {
                 unsafe DeflateCodes.lengths.withUnsafeBufferPointer { lengthCodes in
                 unsafe DeflateCodes.distances.withUnsafeBufferPointer { distanceCodes in
                     guard let out = out.baseAddress else { return }
-                    let end = source.count, literalMask = literals.mask, distanceMask = distances.mask
+                    let literalMask = literals.mask, distanceMask = distances.mask
                     var bits: UInt64 = 0, count = 0, written = 0
                     while true {
                         // 48 bits cover the longest step: a 12-bit length code, 5 extra bits, a 12-bit distance
                         // code and 14 extra bits. Past the input's end the missing bits read as zeros, and
                         // `count` says how many are real.
-                        if count < 48 {
-                            if position + 8 <= end {
-                                // Branch-free refill: load 8 bytes, keep the whole ones that fit below bit 64.
-                                let word = unsafe UnsafeRawPointer(source.baseAddress.unsafelyUnwrapped + position)
-                                    .loadUnaligned(as: UInt64.self)
-                                bits |= word &<< UInt64(count)
-                                position += (63 - count) >> 3
-                                count |= 56
-                            }
-                            while count <= 56 && position < end {
-                                bits |= UInt64(unsafe source[position]) &<< UInt64(count)
-                                position += 1
-                                count += 8
-                            }
+                        if count < 48 { unsafe DeflateCodes.refill(&bits, &count, from: source, at: &position) }
+                        let symbol: Int
+                        switch unsafe DeflateCodes.take(literalEntries, mask: literalMask, &bits, &count) {
+                        case let .symbol(taken): symbol = taken
+                        case .noCode: failure = "invalid code"; return
+                        case .endOfInput: failure = "ends early"; return
                         }
-                        let entry = unsafe literalEntries[Int(bits & literalMask)]
-                        let length = Int(entry & 15)
-                        guard length > 0, length <= count else {
-                            failure = length == 0 ? "invalid code" : "ends early"
-                            return
-                        }
-                        bits &>>= UInt64(length)
-                        count -= length
-                        let symbol = Int(entry >> 4)
                         if symbol < 256 {
                             guard written < total else { failure = "longer than its length"; return }
                             unsafe out[written] = UInt8(truncatingIfNeeded: symbol)
@@ -475,20 +458,9 @@ package enum RecordCompression {
                             }
                             copied = fromDictionary
                         }
-                        if copied < matchLength && distance >= 8 {
-                            // Word by word: each word is read before anything it overlaps is written, and the
-                            // last may run up to 7 bytes into the slack.
-                            let target = unsafe UnsafeMutableRawPointer(out + written)
-                            while copied < matchLength {
-                                unsafe (target + copied).storeBytes(
-                                    of: (target + copied - distance).loadUnaligned(as: UInt64.self), as: UInt64.self)
-                                copied += 8
-                            }
-                        }
-                        // Byte by byte: this match overlaps the bytes it produces.
-                        while copied < matchLength {
-                            unsafe out[written + copied] = unsafe out[written + copied - distance]
-                            copied += 1
+                        if copied < matchLength {
+                            // The rest from the record's own bytes (the output has 8 bytes of slack).
+                            unsafe DeflateCodes.copyMatch(to: out + written + copied, distance: distance, length: matchLength - copied)
                         }
                         written += matchLength
                     }
