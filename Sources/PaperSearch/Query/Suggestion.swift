@@ -55,7 +55,8 @@ enum Suggestion {
             throw damage
         }
         let best = candidates.filter { $0.0 != key && $0.1.documentFrequency >= max(Query.rareFactor, Query.rareFactor * (frequency + 1)) }
-            .min { ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency) }
+            .min { ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency)
+                || (($0.2, -$0.1.documentFrequency) == ($1.2, -$1.1.documentFrequency) && $0.0.lexicographicallyPrecedes($1.0)) }
         guard let (bestKey, indexed, _) = best else { return nil }
         return try writtenForm(of: Array(bestKey.dropFirst()), indexed, index: index)
     }
