@@ -96,6 +96,11 @@ enum FieldNamespace: UInt8, CaseIterable {
     /// Whether the field's terms keep their positions: text for phrases, authors to tell one name's words
     /// from another's. Venues, ids, categories and acronyms are matched whole, so none are stored for them.
     var hasPositions: Bool { self == .text || self == .author }
+
+    /// Whether a term, by its first byte (its namespace), has positions stored; false for no known field.
+    static func hasPositions(termStartingWith byte: UInt8?) -> Bool {
+        byte.flatMap(FieldNamespace.init(rawValue:))?.hasPositions ?? false
+    }
 }
 
 /// A build's random identity, stamped into every file.

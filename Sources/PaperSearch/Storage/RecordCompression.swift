@@ -133,12 +133,10 @@ package enum RecordCompression {
         var bytes: [UInt8] = []
         private var accumulator: UInt64 = 0
         private var bitCount = 0
-        /// Per match length (3...258): its length code followed by its extra bits, and how many bits that is;
-        /// per distance code: the code and its length. (Looking the codes up per match cost 200 instructions.)
+        /// Per match length (3...258): its length code followed by its extra bits, and how many bits that is.
+        /// (Looking the length code up per match and writing its extra bits apart cost 200 instructions.)
         private let lengthBits: [UInt32]
         private let lengthBitCounts: [UInt8]
-        private let distanceBits: [UInt32]
-        private let distanceBitCounts: [UInt8]
 
         init(codes: Codes) {
             self.codes = codes
@@ -152,8 +150,6 @@ package enum RecordCompression {
             }
             self.lengthBits = lengthBits
             self.lengthBitCounts = lengthBitCounts
-            distanceBits = codes.distanceCodes.map(UInt32.init)
-            distanceBitCounts = Array(codes.lengths[RecordCompression.literalLengthSymbols...])
         }
 
         /// Adds `length` bits (at most 32); whole 32-bit words go to `bytes`.
@@ -180,9 +176,9 @@ package enum RecordCompression {
             put(lengthBits[length], Int(lengthBitCounts[length]))
             let distanceCode = DeflateCodes.distanceCode(distance)
             let distanceEntry = DeflateCodes.distances[distanceCode]
-            let codeLength = UInt32(distanceBitCounts[distanceCode])
+            let codeLength = UInt32(codes.lengths[RecordCompression.literalLengthSymbols + distanceCode])
             // At most 12 + 14 bits.
-            put(distanceBits[distanceCode] | (UInt32(distance) - distanceEntry & 0xFFFF) << codeLength,
+            put(UInt32(codes.distanceCodes[distanceCode]) | (UInt32(distance) - distanceEntry & 0xFFFF) << codeLength,
                 Int(codeLength + distanceEntry >> 16))
         }
 

@@ -1,8 +1,8 @@
 /// The decoded document numbers of one postings block: two lanes of 128 integers (document numbers, and
 /// scratch for gaps), in one heap allocation, with room after them for one skip entry (a list of one block
-/// has none on disk; its cursor makes it here from the dictionary's entry, see `PostingsCursor`). (Frequencies are read in place, see `PostingsCursor`.) Cursors hold a
-/// reference, so moving a cursor costs a retain rather than a 2 KiB copy; `PostingsCursor` copies the block
-/// before writing when it is shared (copy on write).
+/// has none on disk; its cursor makes it here from the dictionary's entry). Frequencies are read in place
+/// (see `PostingsCursor`). Cursors hold a reference, so moving a cursor costs a retain rather than a 2 KiB
+/// copy; `PostingsCursor` copies the block before writing when it is shared (copy on write).
 ///
 /// Every access stays inside its lane: the index is masked to 0..<128 (cursors keep it below the block's
 /// length, at most 128, so the mask never changes a valid index; it costs one instruction where a
@@ -36,17 +36,7 @@
 
     /// Writes the skip entry in its on-disk layout (`PostingsEncoder`).
     func setSkipEntry(_ entry: SkipEntry) {
-        let at = skipEntry
-        unsafe at.storeBytes(of: entry.lastDocument.littleEndian, toByteOffset: 0, as: UInt32.self)
-        unsafe at.storeBytes(of: entry.dataEnd.littleEndian, toByteOffset: 4, as: UInt32.self)
-        unsafe at.storeBytes(of: entry.positionsStart.littleEndian, toByteOffset: 8, as: UInt32.self)
-        unsafe at.storeBytes(of: entry.maxSaturation.bitPattern.littleEndian, toByteOffset: 12, as: UInt32.self)
-        unsafe at.storeBytes(of: entry.maxTitleFrequency.littleEndian, toByteOffset: 16, as: UInt16.self)
-        unsafe at.storeBytes(of: entry.maxAbstractFrequency.littleEndian, toByteOffset: 18, as: UInt16.self)
-        unsafe at.storeBytes(of: entry.minTitleLength.littleEndian, toByteOffset: 20, as: UInt16.self)
-        unsafe at.storeBytes(of: entry.minAbstractLength.littleEndian, toByteOffset: 22, as: UInt16.self)
-        unsafe at.storeBytes(of: entry.blockChecksum.littleEndian, toByteOffset: 24, as: UInt32.self)
-        unsafe at.storeBytes(of: entry.positionsChecksum.littleEndian, toByteOffset: 28, as: UInt32.self)
+        unsafe entry.store(to: skipEntry)
     }
 
     @inline(__always)

@@ -136,7 +136,7 @@
             // The block's length follows from its widths; its bytes are checked against the checksum when
             // it is decoded.
             let start = info.postingsOffset
-            guard start >= 0, start <= postingsEnd - 3, file.contains(start, 3) else {
+            guard start >= 0, start <= postingsEnd - PostingsBlockHeader.size, file.contains(start, PostingsBlockHeader.size) else {
                 skipTable = SkipTable()
                 blockCount = 0
                 dataStart = 0
@@ -144,10 +144,7 @@
                 document = PostingsCursor.exhausted
                 return
             }
-            let count = info.documentFrequency
-            let length = 3 + BitPacking.byteCount(count, width: min(Int(file.uint8(at: start)), 32))
-                + BitPacking.byteCount(count, width: min(Int(file.uint8(at: start + 1)), 32))
-                + BitPacking.byteCount(count, width: min(Int(file.uint8(at: start + 2)), 32))
+            let length = PostingsBlockHeader(file, at: start).blockLength(info.documentFrequency)
             decoded.setSkipEntry(SkipEntry(
                 lastDocument: info.onlyBlockLastDocument, dataEnd: UInt32(length), positionsStart: 0,
                 maxSaturation: info.maxSaturation, maxTitleFrequency: UInt16(clamping: info.maxTitleFrequency),
@@ -232,22 +229,19 @@
         let start = dataStart + (b == 0 ? 0 : dataEnd(ofBlock: b - 1))
         let end = dataStart + dataEnd(ofBlock: b)
         let count = b == blockCount - 1 ? documentFrequency - postingsBlockSize * (blockCount - 1) : postingsBlockSize
-        guard start >= dataStart, end >= start + 3, file.contains(start, end - start) else {
+        guard start >= dataStart, end >= start + PostingsBlockHeader.size, file.contains(start, end - start) else {
             return fail("postings block \(b) out of range")
         }
-        let docWidth = Int(file.uint8(at: start)), titleWidth = Int(file.uint8(at: start + 1))
-        let abstractWidth = Int(file.uint8(at: start + 2))
+        let header = PostingsBlockHeader(file, at: start)
         guard file.blockChecksum(start, end - start) == skipTable.field(b, 24, as: UInt32.self) else {
             return fail("postings block \(b) does not match its checksum")
         }
-        guard docWidth <= 32, titleWidth <= 32, abstractWidth <= 32 else { return fail("bad bit width in postings block \(b)") }
-        let docBytes = BitPacking.byteCount(count, width: docWidth)
-        let titleBytes = BitPacking.byteCount(count, width: titleWidth)
-        let abstractBytes = BitPacking.byteCount(count, width: abstractWidth)
-        guard 3 + docBytes + titleBytes + abstractBytes == end - start else {
+        guard header.isValid else { return fail("bad bit width in postings block \(b)") }
+        let (docBytes, titleBytes, abstractBytes) = header.laneBytes(count)
+        guard PostingsBlockHeader.size + docBytes + titleBytes + abstractBytes == end - start else {
             return fail("postings block \(b) has the wrong length")
         }
-        guard let lanes = unsafe file.address(start + 3 + docBytes, titleBytes + abstractBytes + 8) else {
+        guard let lanes = unsafe file.address(start + PostingsBlockHeader.size + docBytes, titleBytes + abstractBytes + 8) else {
             return fail("postings block \(b) out of range")
         }
         if !isKnownUniquelyReferenced(&decoded) {
@@ -257,14 +251,15 @@
         }
         let block = decoded
         let previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
-        guard let last = block.unpackDocuments(from: file, count: count, width: docWidth, at: start + 3, after: previous),
+        guard let last = block.unpackDocuments(from: file, count: count, width: header.documentWidth,
+                                               at: start + PostingsBlockHeader.size, after: previous),
               last < Int64(documentCount), UInt32(last) == lastDocument(ofBlock: b) else {
             return fail("postings block \(b) does not end where its skip entry says")
         }
         // The lanes change with `blockLength`, never apart from it (see `packedFrequency`).
         unsafe frequencies = lanes
-        self.titleWidth = titleWidth
-        self.abstractWidth = abstractWidth
+        titleWidth = header.titleWidth
+        abstractWidth = header.abstractWidth
         titleMask = (1 << UInt64(titleWidth)) - 1
         abstractMask = (1 << UInt64(abstractWidth)) - 1
         abstractBitStart = 8 * titleBytes
@@ -431,8 +426,7 @@
             (positionsIndex, deltasBefore, groupNumber, groupOffset) = (0, 0, 0, 0)
         }
         while positionsIndex < index {
-            deltasBefore += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, positionsIndex))
-                + Int(packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, positionsIndex))
+            deltasBefore += positionCount(positionsIndex)
             positionsIndex += 1
         }
         // Groups are found walking forward: back to the first when this document starts before the one
@@ -462,6 +456,14 @@
         }
     }
 
+    /// How many positions document `i` of the current block has (both frequencies; `i` <= `blockLength`, see
+    /// `packedFrequency`).
+    @inline(__always)
+    private func positionCount(_ i: Int) -> Int {
+        Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i))
+            + Int(packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
+    }
+
     /// Whether the current block's positions lie in the file and match their checksum; sets `positionsBlock`.
     /// Their extent: from the block's start to the next block's, or for the last block, a group of up to 128
     /// deltas at a time until the block's frequencies are covered. (Reads check each delta against it.)
@@ -474,10 +476,7 @@
             end = positionsBase + Int(skipTable.field(block + 1, 8, as: UInt32.self))
         } else {
             var deltas = 0
-            for i in 0..<blockLength {
-                deltas += Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i))
-                    + Int(packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
-            }
+            for i in 0..<blockLength { deltas += positionCount(i) }
             while deltas > 0 {
                 guard end < positionsEnd else { return false }
                 let count = min(deltas, positionsGroupSize)

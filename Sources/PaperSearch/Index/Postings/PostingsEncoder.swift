@@ -175,20 +175,11 @@ struct PostingsEncoder {
     /// Decodes one block's `count` varint deltas and appends them in groups of 128 (see the format above).
     private mutating func packPositions(_ varints: ArraySlice<UInt8>, count: Int, into output: inout [UInt8]) {
         deltas.removeAll(keepingCapacity: true)
-        var at = varints.startIndex
-        while at < varints.endIndex {
-            var value: UInt32 = 0, shift: UInt32 = 0
-            while true {
-                let byte = varints[at]
-                at += 1
-                value |= UInt32(byte & 0x7F) << shift
-                if byte < 0x80 { break }
-                shift += 7
-            }
-            deltas.append(value)
-        }
+        let bytes = varints.span
+        var at = 0
+        while at < bytes.count, let value = VarInt.read(bytes, at: &at) { deltas.append(UInt32(truncatingIfNeeded: value)) }
         // The inverter wrote one varint per position: anything else is a bug, not damage.
-        precondition(deltas.count == count, "positions do not match the frequencies")
+        precondition(at == bytes.count && deltas.count == count, "positions do not match the frequencies")
         var group = 0
         while group < count {
             let end = min(group + positionsGroupSize, count)
@@ -201,17 +192,25 @@ struct PostingsEncoder {
 }
 
 extension SkipEntry {
-    /// Appends the entry in its on-disk layout (`SkipEntry.size` bytes).
+    /// Writes the entry in its on-disk layout (see the format above; `SkipTable` reads these offsets) to the
+    /// `SkipEntry.size` bytes at `address`.
+    @unsafe func store(to address: UnsafeMutableRawPointer) {
+        unsafe address.storeBytes(of: lastDocument.littleEndian, toByteOffset: 0, as: UInt32.self)
+        unsafe address.storeBytes(of: dataEnd.littleEndian, toByteOffset: 4, as: UInt32.self)
+        unsafe address.storeBytes(of: positionsStart.littleEndian, toByteOffset: 8, as: UInt32.self)
+        unsafe address.storeBytes(of: maxSaturation.bitPattern.littleEndian, toByteOffset: 12, as: UInt32.self)
+        unsafe address.storeBytes(of: maxTitleFrequency.littleEndian, toByteOffset: 16, as: UInt16.self)
+        unsafe address.storeBytes(of: maxAbstractFrequency.littleEndian, toByteOffset: 18, as: UInt16.self)
+        unsafe address.storeBytes(of: minTitleLength.littleEndian, toByteOffset: 20, as: UInt16.self)
+        unsafe address.storeBytes(of: minAbstractLength.littleEndian, toByteOffset: 22, as: UInt16.self)
+        unsafe address.storeBytes(of: blockChecksum.littleEndian, toByteOffset: 24, as: UInt32.self)
+        unsafe address.storeBytes(of: positionsChecksum.littleEndian, toByteOffset: 28, as: UInt32.self)
+    }
+
+    /// Appends the entry in its on-disk layout.
     func append(to output: inout [UInt8]) {
-        output.appendLittleEndian(lastDocument)
-        output.appendLittleEndian(dataEnd)
-        output.appendLittleEndian(positionsStart)
-        output.appendLittleEndian(maxSaturation.bitPattern)
-        output.appendLittleEndian(maxTitleFrequency)
-        output.appendLittleEndian(maxAbstractFrequency)
-        output.appendLittleEndian(minTitleLength)
-        output.appendLittleEndian(minAbstractLength)
-        output.appendLittleEndian(blockChecksum)
-        output.appendLittleEndian(positionsChecksum)
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: SkipEntry.size))
+        unsafe output.withUnsafeMutableBytes { bytes in unsafe store(to: bytes.baseAddress.unsafelyUnwrapped + start) }
     }
 }

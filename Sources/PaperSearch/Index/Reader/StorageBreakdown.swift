@@ -85,16 +85,17 @@ extension Segment {
                 var start = info.postingsOffset + (blocks > 1 ? blocks * SkipEntry.size : 0)
                 for b in 0..<blocks {
                     let count = b == blocks - 1 ? info.documentFrequency - postingsBlockSize * (blocks - 1) : postingsBlockSize
-                    guard start >= 0, postings.contains(start, 3) else { throw corrupt(postings, "postings block out of range") }
-                    let widths = (Int(postings.uint8(at: start)), Int(postings.uint8(at: start + 1)), Int(postings.uint8(at: start + 2)))
-                    guard widths.0 <= 32, widths.1 <= 32, widths.2 <= 32 else { throw corrupt(postings, "bad bit width in a postings block") }
-                    let lanes = (BitPacking.byteCount(count, width: widths.0), BitPacking.byteCount(count, width: widths.1),
-                                 BitPacking.byteCount(count, width: widths.2))
-                    add(.blockHeaders, field, 3)
-                    add(.documents, field, lanes.0)
-                    add(.titleFrequencies, field, lanes.1)
-                    add(.abstractFrequencies, field, lanes.2)
-                    start += 3 + lanes.0 + lanes.1 + lanes.2
+                    guard start >= 0, postings.contains(start, PostingsBlockHeader.size) else {
+                        throw corrupt(postings, "postings block out of range")
+                    }
+                    let header = PostingsBlockHeader(postings, at: start)
+                    guard header.isValid else { throw corrupt(postings, "bad bit width in a postings block") }
+                    let lanes = header.laneBytes(count)
+                    add(.blockHeaders, field, PostingsBlockHeader.size)
+                    add(.documents, field, lanes.documents)
+                    add(.titleFrequencies, field, lanes.titles)
+                    add(.abstractFrequencies, field, lanes.abstracts)
+                    start += header.blockLength(count)
                 }
                 guard info.hasPositions else { continue }
                 if let previous = previousPositions {

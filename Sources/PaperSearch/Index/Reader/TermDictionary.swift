@@ -228,7 +228,7 @@ struct TermDictionary: Sendable {
                 offset = termEnd
                 remaining = left
                 var found = try info()
-                found.hasPositions = TermDictionary.hasPositions(target)
+                found.hasPositions = FieldNamespace.hasPositions(termStartingWith: target.first)
                 return found
             case .end:
                 return nil
@@ -264,7 +264,7 @@ struct TermDictionary: Sendable {
             let frequency = try varint()
             guard frequency >= 1 else { throw dictionary.corrupt("term with no documents") }
             var info = TermInfo(documentFrequency: frequency, postingsOffset: 0, positionsOffset: 0)
-            info.hasPositions = TermDictionary.hasPositions(term)
+            info.hasPositions = FieldNamespace.hasPositions(termStartingWith: term.first)
             if frequency == 1 {
                 info.singleDocument = UInt32(truncatingIfNeeded: try varint())
                 info.singleTitleFrequency = UInt32(truncatingIfNeeded: try varint())
@@ -322,11 +322,6 @@ struct TermDictionary: Sendable {
             }
             offset += oneBlock ? 8 : 4
         }
-    }
-
-    /// Whether a term (namespace byte first) has positions stored.
-    static func hasPositions(_ term: [UInt8]) -> Bool {
-        term.first.flatMap(FieldNamespace.init(rawValue:))?.hasPositions ?? false
     }
 
     /// A reader of one block, whose bytes are checked against its checksum first.

@@ -208,7 +208,7 @@ final class PostingsChunkWriter {
         var streamStart = 0
         var termStart = 0
         for (term, termPartEnd) in chunk.termPartEnds.enumerated() {
-            let hasPositions = FieldNamespace(rawValue: chunk.terms[termStart])?.hasPositions ?? false
+            let hasPositions = FieldNamespace.hasPositions(termStartingWith: chunk.terms[termStart])
             termStart = chunk.termEnds[term]
             for part in partStart..<termPartEnd {
                 let streamEnd = chunk.partEnds[part]
