@@ -131,5 +131,11 @@ public enum BM25 {
             if abstractFrequency > 0 { tf += Double(abstractFrequency) * abstractFactor(abstractLength) }
             return tf / (k1 + tf)
         }
+
+        /// What one occurrence adds to tf' in a field of these lengths (the title's weight included); both
+        /// fall as the length grows.
+        func lengthFactors(titleLength: UInt32, abstractLength: UInt32) -> (title: Double, abstract: Double) {
+            (titleFactor(titleLength), abstractFactor(abstractLength))
+        }
     }
 }

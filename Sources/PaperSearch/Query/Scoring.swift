@@ -123,6 +123,22 @@ struct ScoringContext {
         return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
     }
 
+    /// A test that passes over documents of block `block` of a text term's list from their frequencies
+    /// alone: a document it rules out contributes no more than `budget` for the term. The block's smallest
+    /// field lengths bound each document's tf' from above (a length factor falls as the length grows), and
+    /// the saturation tf'/(k1 + tf') is inverted into a limit on tf', with the slack and margin of the block
+    /// bounds (and a little more for the inversion's rounding), so the test never rules out too much.
+    func frequencyCutoff(_ term: TermWeight, _ skips: SkipTable, block: Int, budget: Double) -> FrequencyCutoff {
+        guard term.namespace == .text, term.weight > 0, block < skips.count else { return .never }
+        let saturation = (budget - ScoringContext.boundMargin) / (term.weight * ScoringContext.boundSlack)
+        guard saturation > 0 else { return .never }
+        let entry = skips.entry(block)
+        let factors = scorer.lengthFactors(titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
+        let limit = saturation >= 1 ? Double.infinity : scorer.k1 * saturation / (1 - saturation) * (1 - 1e-9)
+        return FrequencyCutoff(titleFactor: term.field == .abstract ? 0 : factors.title,
+                               abstractFactor: term.field == .title ? 0 : factors.abstract, limit: limit)
+    }
+
     /// An upper bound of the term's contribution to any document's score in this segment (`info`: the
     /// term's entry in the segment).
     func upperBound(_ term: PlanTerm, _ info: TermInfo?) -> Double {
@@ -150,6 +166,24 @@ struct ScoringContext {
                 titleLength: info.minTitleLength, abstractLength: info.minAbstractLength)
         }
         return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
+    }
+}
+
+/// See `ScoringContext.frequencyCutoff`: a document whose tf', bounded from its frequencies as
+/// `titleFactor · tf_title + abstractFactor · tf_abstract`, is at most `limit` cannot matter.
+struct FrequencyCutoff {
+    let titleFactor: Double
+    let abstractFactor: Double
+    let limit: Double
+
+    /// Rules out nothing.
+    static let never = FrequencyCutoff(titleFactor: 0, abstractFactor: 0, limit: -1)
+
+    /// Whether the cursor's current document is ruled out (inout: reading the frequencies of a cursor kept
+    /// in unsafe memory by value would copy it).
+    @inline(__always)
+    func rulesOut(_ cursor: inout PostingsCursor) -> Bool {
+        Double(cursor.titleFrequency) * titleFactor + Double(cursor.abstractFrequency) * abstractFactor <= limit
     }
 }
 

@@ -15,7 +15,9 @@
 ///   Past that, with the top k full, the documents are cut into windows that end where the first of the
 ///   required terms' blocks ends; a window whose block maxima (with the optional terms' list bounds) add up
 ///   to no more than the threshold cannot hold a paper that enters the top k, and is skipped undecoded. Once
-///   a window has been skipped, the count is a lower bound.
+///   a window has been skipped, the count is a lower bound. Within a window, a match is scored clause by
+///   clause, rarest first, and given up (still counted) as soon as its score so far plus the later clauses'
+///   block maxima cannot beat the threshold.
 ///
 /// Scores are sums of quantized contributions (`BM25.quantized`), the same in any order, and a window is only
 /// skipped when its bound does not exceed the threshold (a tie never enters, `TopK`): the hits are those
@@ -43,25 +45,25 @@ enum RankedAnd {
         // The cursors are used through a buffer pointer: a mutation through an array subscript checks the
         // array's uniqueness each time. Every index used is a term number below `cursors.count`.
         return unsafe cursors.withUnsafeMutableBufferPointer { cursors in
-            var conjunction = unsafe BlockMaxConjunction(
-                cursors: cursors, clauseTerms: clauseTerms, clauseStart: clauseStart, scored: Array(Set(clauseTerms)).sorted(),
-                optional: optional, weights: weights, listBounds: listBounds, optionalBound: optionalBound, context: context,
-                filters: filters, exclusions: exclusions,
-                phrases: PhrasePositions(phrases: phrases))
-            conjunction.run(countLimit: countLimit, &topK)
-            return (conjunction.matches, !conjunction.skipped)
+            let conjunction = unsafe BlockMaxConjunction(
+                cursors: cursors, clauseTerms: clauseTerms, clauseStart: clauseStart, optional: optional, weights: weights,
+                listBounds: listBounds, optionalBound: optionalBound, context: context, filters: filters, exclusions: exclusions)
+            return conjunction.run(countLimit: countLimit, phrases: PhrasePositions(phrases: phrases), &topK)
         }
     }
 }
 
-/// The state of one `RankedAnd` run (see there).
+/// One `RankedAnd` run (see there). Its state lives in `run`'s locals: a method of a stored property called
+/// from a mutating method copied the property (the scoring context, 232 bytes) at every call.
 @safe private struct BlockMaxConjunction {
     let cursors: UnsafeMutableBufferPointer<PostingsCursor>
     /// The terms of the clauses, rarest clause first: clause `c` is `clauseTerms[clauseStart[c]..<clauseStart[c + 1]]`.
     let clauseTerms: [Int]
     let clauseStart: [Int]
-    /// The distinct terms of the clauses.
-    let scored: [Int]
+    /// The terms whose contributions clause `c` adds, `scoredTerms[scoredStart[c]..<scoredStart[c + 1]]`:
+    /// each term of the clauses in the first clause that holds it, so that no term is scored twice.
+    let scoredTerms: [Int]
+    let scoredStart: [Int]
     let optional: [Int]
     let weights: [TermWeight]
     let listBounds: [Double]
@@ -69,19 +71,20 @@ enum RankedAnd {
     let context: ScoringContext
     let filters: [Matcher]
     let exclusions: [Matcher]
-    var phrases: PhrasePositions
-    private(set) var matches = 0
-    /// Whether a window was skipped (the count is then a lower bound).
-    private(set) var skipped = false
 
-    init(cursors: UnsafeMutableBufferPointer<PostingsCursor>, clauseTerms: [Int], clauseStart: [Int], scored: [Int], optional: [Int],
+    init(cursors: UnsafeMutableBufferPointer<PostingsCursor>, clauseTerms: [Int], clauseStart: [Int], optional: [Int],
          weights: [TermWeight], listBounds: [Double], optionalBound: Double, context: ScoringContext, filters: [Matcher],
-         exclusions: [Matcher], phrases: PhrasePositions) {
+         exclusions: [Matcher]) {
         unsafe self.cursors = cursors
-        self.phrases = phrases
         self.clauseTerms = clauseTerms
         self.clauseStart = clauseStart
-        self.scored = scored
+        var seen = Set<Int>(), scoredTerms: [Int] = [], scoredStart = [0]
+        for c in 0..<clauseStart.count - 1 {
+            for term in clauseTerms[clauseStart[c]..<clauseStart[c + 1]] where seen.insert(term).inserted { scoredTerms.append(term) }
+            scoredStart.append(scoredTerms.count)
+        }
+        self.scoredTerms = scoredTerms
+        self.scoredStart = scoredStart
         self.optional = optional
         self.weights = weights
         self.listBounds = listBounds
@@ -99,16 +102,44 @@ enum RankedAnd {
         unsafe cursors.advance(clauseTerms, clauseStart[c]..<clauseStart[c + 1], to: target)
     }
 
-    mutating func run(countLimit: Int, _ topK: inout TopK) {
+    /// What clause `c`'s scored terms add to the score of `candidate`, on which its cursors stand or beyond.
+    @inline(__always)
+    private func clauseScore(_ c: Int, _ candidate: UInt32) -> Double {
+        var score = 0.0
+        for k in scoredStart[c]..<scoredStart[c + 1] {
+            let term = scoredTerms[k]
+            if unsafe cursors[term].document == candidate,
+               let contribution = unsafe context.contribution(&cursors[term], weights[term]) {
+                score += contribution
+            }
+        }
+        return score
+    }
+
+    /// Returns the matches counted and whether that count is exact.
+    func run(countLimit: Int, phrases: PhrasePositions, _ topK: inout TopK) -> (matches: Int, exact: Bool) {
+        var phrases = phrases
+        // Checked per candidate; read once (`context.isLive` here copied the whole context at every call).
+        let deletions = context.deletions
+        var matches = 0
+        // Whether a window or a phrase's candidate was passed over (the count is then a lower bound).
+        var skipped = false
+        // In the current window, `laterBound[c]` bounds what the clauses after `c` and the optional terms
+        // add to a paper's score.
+        var laterBound = [Double](repeating: 0, count: clauseCount)
+        // In the current window, whether the rarest clause's document can be passed over from its frequencies.
+        var leadCutoff = FrequencyCutoff.never
         var threshold = topK.threshold
         // The last document of the window whose bound beats the threshold (nil: none worked out yet, or the
         // threshold rose since).
         var windowEnd: UInt32?
         var target = advance(clause: 0, to: 0)
         search: while target != PostingsCursor.exhausted {
-            if matches >= countLimit && threshold > -Double.infinity {
+            let pruning = matches >= countLimit && threshold > -Double.infinity
+            if pruning {
                 while windowEnd.map({ target > $0 }) ?? true {
-                    guard let (bound, end) = window(from: target) else { break search }
+                    guard let (bound, end) = window(from: target, threshold: threshold, laterBound: &laterBound,
+                                                    leadCutoff: &leadCutoff) else { break search }
                     windowEnd = end
                     if bound > threshold { break }
                     skipped = true
@@ -116,23 +147,47 @@ enum RankedAnd {
                     target = end + 1
                 }
             }
-            // Bring every clause to `target`; restart from a later document when one overshoots.
+            // Bring every clause to `target`; restart from a later document when one overshoots. While pruning,
+            // the rarest clause's document is first tested from its frequencies (as Lucene's block-max
+            // conjunction scores its lead before moving the others): most can be passed over without moving
+            // the other clauses to them or reading their lengths.
             for c in 0..<clauseCount {
                 let document = advance(clause: c, to: target)
                 if document != target {
                     target = document
                     continue search
                 }
+                // `target` lies in the window (checked above), where `leadCutoff` applies.
+                if c == 0 && pruning, unsafe leadCutoff.rulesOut(&cursors[clauseTerms[0]]) {
+                    skipped = true
+                    target += 1  // target < exhausted here
+                    continue search
+                }
             }
             let candidate = target
             target = candidate + 1  // candidate < exhausted here
-            guard context.isLive(candidate), filters.allSatisfy({ $0.contains(candidate) }),
+            guard deletions.isEmpty || !deletions.contains(candidate), filters.allSatisfy({ $0.contains(candidate) }),
                   !exclusions.contains(where: { $0.contains(candidate) }) else {
                 continue
             }
             var score = 0.0
-            for term in scored where unsafe cursors[term].document == candidate {
-                if let contribution = unsafe context.contribution(&cursors[term], weights[term]) { score += contribution }
+            if pruning {
+                // `candidate` lies in the window (checked before the clauses moved), so `laterBound` applies.
+                var competitive = true
+                for c in 0..<clauseCount {
+                    score += clauseScore(c, candidate)
+                    if score + laterBound[c] <= threshold {
+                        competitive = false
+                        break
+                    }
+                }
+                guard competitive else {
+                    // A match all the same, unless a phrase's positions would say otherwise.
+                    if phrases.isEmpty { matches += 1 } else { skipped = true }
+                    continue
+                }
+            } else {
+                for c in 0..<clauseCount { score += clauseScore(c, candidate) }
             }
             for term in optional {
                 unsafe cursors[term].advance(to: candidate)
@@ -158,15 +213,20 @@ enum RankedAnd {
                 }
             }
         }
+        return (matches, !skipped)
     }
 
     /// The window that starts at `target`: it ends where the first of the required terms' blocks holding
-    /// `target` ends, and no paper in it scores above the returned bound. Nil when a clause's lists all end
-    /// before `target` (nothing more can match).
-    private func window(from target: UInt32) -> (bound: Double, end: UInt32)? {
-        var bound = optionalBound
+    /// `target` ends, and no paper in it scores above the returned bound; there, the clauses after `c` and
+    /// the optional terms add at most `laterBound[c]`, and `leadCutoff` rules out the rarest clause's
+    /// documents that cannot beat `threshold` (when that clause is one term). Nil when a clause's lists all
+    /// end before `target` (nothing more can match).
+    private func window(from target: UInt32, threshold: Double, laterBound: inout [Double],
+                        leadCutoff: inout FrequencyCutoff) -> (bound: Double, end: UInt32)? {
         var end = PostingsCursor.exhausted
-        for c in 0..<clauseCount {
+        var later = optionalBound
+        for c in (0..<clauseCount).reversed() {
+            laterBound[c] = later
             var alive = false
             for k in clauseStart[c]..<clauseStart[c + 1] {
                 let term = clauseTerms[k]
@@ -174,15 +234,31 @@ enum RankedAnd {
                 alive = true
                 // Stored properties only: reading a computed one would copy the cursor to borrow it.
                 if unsafe cursors[term].blockCount > 0 {
-                    let skips = unsafe cursors[term].skipTable, block = unsafe cursors[term].shallowBlock
-                    bound += context.blockBound(weights[term], skips, block: block)
-                    end = min(end, skips.lastDocument(block))  // shallowAdvance found it, so block < blockCount
-                } else {
-                    bound += listBounds[term]
+                    // shallowAdvance found the block, so it is below blockCount.
+                    end = min(end, unsafe cursors[term].skipTable.lastDocument(cursors[term].shallowBlock))
                 }
             }
             if !alive { return nil }
+            for k in scoredStart[c]..<scoredStart[c + 1] {
+                let term = scoredTerms[k]
+                if unsafe cursors[term].blockCount > 0 {
+                    let skips = unsafe cursors[term].skipTable, block = unsafe cursors[term].shallowBlock
+                    // A term whose list ends before `target` adds nothing (its shallow block is past the last).
+                    if block < skips.count { later += context.blockBound(weights[term], skips, block: block) }
+                } else {
+                    later += listBounds[term]
+                }
+            }
         }
-        return (bound, end)
+        leadCutoff = .never
+        if clauseStart[1] == 1 {
+            // The rarest clause is one term; the window lies in its shallow block.
+            let lead = clauseTerms[0]
+            if unsafe cursors[lead].blockCount > 0 {
+                leadCutoff = context.frequencyCutoff(weights[lead], unsafe cursors[lead].skipTable,
+                                                     block: unsafe cursors[lead].shallowBlock, budget: threshold - laterBound[0])
+            }
+        }
+        return (later, end)
     }
 }
