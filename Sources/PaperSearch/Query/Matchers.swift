@@ -117,7 +117,7 @@ final class YearMatcher: Matcher {
     }
 
     /// Appends the positions of the current document (see `PostingsCursor.appendPositions`).
-    func appendPositions(to output: inout [UInt32]) {
+    func appendPositions(to output: inout PositionBuffer) {
         unsafe storage.pointee.appendPositions(to: &output)
     }
 
@@ -322,7 +322,7 @@ final class ExclusionMatcher: Matcher {
 final class AuthorNameMatcher: Matcher {
     let parts: [[TermMatcher]]
     private let conjunction: IntersectionMatcher
-    private var scratch: [UInt32] = []
+    private var scratch = PositionBuffer()
 
     init(parts: [[TermMatcher]]) {
         self.parts = parts
@@ -338,16 +338,13 @@ final class AuthorNameMatcher: Matcher {
 
     /// Whether some author holds every part.
     private func inOneAuthor(_ target: UInt32) -> Bool {
-        var scratch = self.scratch
-        self.scratch = []
-        defer { self.scratch = scratch }
         var common: Set<UInt32>?
         for part in parts {
             var authors = Set<UInt32>()
             for term in part where term.document == target {
-                scratch.removeAll(keepingCapacity: true)
+                scratch.removeAll()
                 term.appendPositions(to: &scratch)
-                for position in scratch { authors.insert(position / UInt32(IndexFormat.authorPositionGap)) }
+                for i in 0..<scratch.count { authors.insert(scratch[i] / UInt32(IndexFormat.authorPositionGap)) }
             }
             common = common.map { $0.intersection(authors) } ?? authors
             if common?.isEmpty != false { return false }

@@ -4,7 +4,7 @@
 /// checked last) and `PhraseMatcher`.
 ///
 /// Title positions and abstract positions never mix (the abstract's start at 2^20).
-struct PhrasePositions {
+struct PhrasePositions: ~Copyable {
     /// Phrase `p`'s groups are `phraseStart[p]..<phraseStart[p + 1]`; group `g`'s terms (cursor numbers) are
     /// `terms[termStart[g]..<termStart[g + 1]]`, standing `offsets[g]` after the phrase's start.
     let phraseStart: [Int]
@@ -12,8 +12,9 @@ struct PhrasePositions {
     let offsets: [Int]
     let termStart: [Int]
     let terms: [Int]
-    private var positions: [UInt32] = []
-    private var starts: [Int] = []
+    private var positions = PositionBuffer()
+    /// Where each group's positions start in `positions` (and where the last ends), for the phrase checked.
+    private var starts: [Int]
 
     init(phrases: [SearchPlan.PhraseCheck]) {
         var phraseStart = [0], offsets: [Int] = [], termStart = [0], terms: [Int] = []
@@ -27,6 +28,7 @@ struct PhrasePositions {
         }
         (self.phraseStart, self.offsets, self.termStart, self.terms) = (phraseStart, offsets, termStart, terms)
         fields = phrases.map(\.field)
+        starts = Array(repeating: 0, count: (phrases.map(\.groups.count).max() ?? 0) + 1)
     }
 
     var isEmpty: Bool { fields.isEmpty }
@@ -35,20 +37,19 @@ struct PhrasePositions {
     /// of several spellings of a position, lies beyond.
     mutating func stand(at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>) -> Bool {
         for p in fields.indices {
-            positions.removeAll(keepingCapacity: true)
-            starts.removeAll(keepingCapacity: true)
-            for g in phraseStart[p]..<phraseStart[p + 1] {
-                let start = positions.count
-                starts.append(start)
+            positions.removeAll()
+            let first = phraseStart[p], groups = phraseStart[p + 1] - first
+            for i in 0..<groups {
+                let g = first + i, start = positions.count
+                starts[i] = start
                 for k in termStart[g]..<termStart[g + 1] where unsafe cursors[terms[k]].document == candidate {
                     unsafe cursors[terms[k]].appendPositions(to: &positions)
                 }
-                if termStart[g + 1] - termStart[g] > 1 { positions[start...].sort() }
+                if termStart[g + 1] - termStart[g] > 1 { positions.sort(from: start) }
                 if positions.count == start { return false }
             }
-            starts.append(positions.count)
-            if !PhrasePositions.stands(in: positions, starts: starts, offsets: offsets[phraseStart[p]..<phraseStart[p + 1]],
-                                       field: fields[p]) {
+            starts[groups] = positions.count
+            if !PhrasePositions.stands(in: positions, starts: starts, offsets: offsets[first..<first + groups], field: fields[p]) {
                 return false
             }
         }
@@ -58,12 +59,13 @@ struct PhrasePositions {
     /// Whether a phrase stands in a document. Group `g`'s positions there are `positions[starts[g]..<starts[g + 1]]`,
     /// ascending; its terms stand `offsets[g]` after the phrase's start. The phrase stands in the title, the
     /// abstract, or (`.text`) either, never across the two.
-    static func stands(in positions: [UInt32], starts: [Int], offsets: ArraySlice<Int>, field: QueryField) -> Bool {
+    static func stands(in positions: borrowing PositionBuffer, starts: [Int], offsets: ArraySlice<Int>, field: QueryField) -> Bool {
         let groups = offsets.count
         guard groups > 0, starts.count > groups else { return false }
         let base = UInt32(IndexFormat.abstractPositionBase)
         let firstOffset = offsets[offsets.startIndex]
-        for start in positions[starts[0]..<starts[1]] {
+        for i in starts[0]..<starts[1] {
+            let start = positions[i]
             switch field {
             case .title where start >= base: continue
             case .abstract where start < base: continue
@@ -73,23 +75,12 @@ struct PhrasePositions {
             var found = true
             for g in 1..<groups {
                 let wanted = origin + offsets[offsets.startIndex + g]
-                guard wanted >= 0, contains(positions, starts[g]..<starts[g + 1], UInt32(wanted)) else {
+                guard wanted >= 0, positions.contains(UInt32(wanted), in: starts[g]..<starts[g + 1]) else {
                     found = false
                     break
                 }
             }
             if found { return true }
-        }
-        return false
-    }
-
-    /// Whether the ascending `positions[range]` holds `value` (binary search).
-    private static func contains(_ positions: [UInt32], _ range: Range<Int>, _ value: UInt32) -> Bool {
-        var low = range.lowerBound, high = range.upperBound
-        while low < high {
-            let middle = (low + high) / 2
-            if positions[middle] == value { return true }
-            if positions[middle] < value { low = middle + 1 } else { high = middle }
         }
         return false
     }

@@ -135,8 +135,11 @@ struct ScoringContext {
         let entry = skips.entry(block)
         let factors = scorer.lengthFactors(titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
         let limit = saturation >= 1 ? Double.infinity : scorer.k1 * saturation / (1 - saturation) * (1 - 1e-9)
-        return FrequencyCutoff(titleFactor: term.field == .abstract ? 0 : factors.title,
-                               abstractFactor: term.field == .title ? 0 : factors.abstract, limit: limit)
+        let cutoff = FrequencyCutoff(titleFactor: term.field == .abstract ? 0 : factors.title,
+                                     abstractFactor: term.field == .title ? 0 : factors.abstract, limit: limit)
+        // One occurrence in a field scored above the limit: nothing would be ruled out but for the work of testing.
+        let least = min(cutoff.titleFactor > 0 ? cutoff.titleFactor : .infinity, cutoff.abstractFactor > 0 ? cutoff.abstractFactor : .infinity)
+        return limit >= least ? cutoff : .never
     }
 
     /// An upper bound of the term's contribution to any document's score in this segment (`info`: the
@@ -178,6 +181,9 @@ struct FrequencyCutoff {
 
     /// Rules out nothing.
     static let never = FrequencyCutoff(titleFactor: 0, abstractFactor: 0, limit: -1)
+
+    /// Whether the cutoff can rule anything out (when not, the frequencies need not be read).
+    var isActive: Bool { limit >= 0 }
 
     /// Whether the cursor's current document is ruled out (inout: reading the frequencies of a cursor kept
     /// in unsafe memory by value would copy it).

@@ -1,5 +1,6 @@
-/// The decoded document numbers of one postings block: two lanes of 128 integers (document numbers, and
-/// scratch for gaps), in one heap allocation, with room after them for one skip entry (a list of one block
+/// The decoded document numbers of one postings block: three lanes of 128 integers (document numbers,
+/// scratch, and where each document's positions start among the block's, filled when positions are first
+/// read), in one heap allocation, with room after them for one skip entry (a list of one block
 /// has none on disk; its cursor makes it here from the dictionary's entry). Frequencies are read in place
 /// (see `PostingsCursor`). Cursors hold a reference, so moving a cursor costs a retain rather than a 2 KiB
 /// copy; `PostingsCursor` copies the block before writing when it is shared (copy on write).
@@ -9,8 +10,8 @@
 /// precondition would cost a compare and a branch on the hottest path).
 @safe final class DecodedBlock {
     static let laneSize = 128
-    enum Lane: Int { case documents = 0, scratch = 1 }
-    static let laneCount = 2
+    enum Lane: Int { case documents = 0, scratch = 1, positionStarts = 2 }
+    static let laneCount = 3
 
     /// The lanes, then the skip entry.
     private static let capacity = laneCount * laneSize + SkipEntry.size / 4
@@ -70,6 +71,26 @@
             unsafe documents[i] = UInt32(running)
         }
         return running
+    }
+
+    /// Fills the position-starts lane for a block of `count` documents whose frequency lanes lie in the mapped
+    /// file at `titleOffset` and `abstractOffset`: value `i` is how many positions the documents before `i`
+    /// have (both fields). Returns how many the whole block has, or nil past 2^32 - 1 (only damage could
+    /// make that many). One pass over unpacked lanes, where finding a document's start by walking the packed
+    /// frequencies from the last one read cost a phrase check a sixth of its time.
+    func fillPositionStarts(from file: MappedFile, count: Int, titleWidth: Int, at titleOffset: Int,
+                            abstractWidth: Int, at abstractOffset: Int) -> Int? {
+        unpack(from: file, count: count, width: titleWidth, at: titleOffset, into: .scratch)
+        unpack(from: file, count: count, width: abstractWidth, at: abstractOffset, into: .positionStarts)
+        let titles = unsafe base + Lane.scratch.rawValue * DecodedBlock.laneSize
+        let starts = unsafe base + Lane.positionStarts.rawValue * DecodedBlock.laneSize
+        var running = 0
+        for i in 0..<count {
+            let here = unsafe Int(titles[i]) + Int(starts[i])
+            unsafe starts[i] = UInt32(truncatingIfNeeded: running)
+            running += here
+        }
+        return running <= Int(UInt32.max) ? running : nil
     }
 
     /// Unpacks `count` values of `width` bits from the mapped file into a lane (see `MappedFile.unpack`).

@@ -25,6 +25,8 @@
     /// `decodeBlock`): both lanes and 8 bytes after them lie in the mapped file, so an 8-byte load for any
     /// value up to index `blockLength` stays inside it.
     private var frequencies: UnsafeRawPointer?
+    /// Where the title lane starts in the mapped file.
+    private var frequenciesOffset = 0
     private var titleWidth = 0, titleMask: UInt64 = 0
     private var abstractWidth = 0, abstractMask: UInt64 = 0
     private var abstractBitStart = 0
@@ -45,8 +47,8 @@
         }
     }
 
-    /// Value `i` of a frequency lane. Invariant: `i` is at most `blockLength` — the callers pass `index` or
-    /// `positionsIndex`, which no method moves past it (a cursor that ends or fails stops at `blockLength`).
+    /// Value `i` of a frequency lane. Invariant: `i` is at most `blockLength` — the callers pass `index`,
+    /// which no method moves past it (a cursor that ends or fails stops at `blockLength`), or a smaller one.
     /// Value `blockLength` of a lane ends where the lane does, so with the 8 bytes checked after the lanes
     /// (see `frequencies`) every read stays in the file, whatever the file holds; widths are at most 32, so
     /// the shift leaves at least 32 valid bits. (Clamping `i` here cost 4% of query time.)
@@ -244,11 +246,7 @@
         guard let lanes = unsafe file.address(start + PostingsBlockHeader.size + docBytes, titleBytes + abstractBytes + 8) else {
             return fail("postings block \(b) out of range")
         }
-        if !isKnownUniquelyReferenced(&decoded) {
-            decoded = decoded.copy()
-            // A list of one block reads its skip entry from `decoded` (every longer list has two or more).
-            if blockCount == 1 { unsafe skipTable = SkipTable(entries: decoded.skipEntry, count: 1) }
-        }
+        makeDecodedUnique()
         let block = decoded
         let previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
         guard let last = block.unpackDocuments(from: file, count: count, width: header.documentWidth,
@@ -258,6 +256,7 @@
         }
         // The lanes change with `blockLength`, never apart from it (see `packedFrequency`).
         unsafe frequencies = lanes
+        frequenciesOffset = start + PostingsBlockHeader.size + docBytes
         titleWidth = header.titleWidth
         abstractWidth = header.abstractWidth
         titleMask = (1 << UInt64(titleWidth)) - 1
@@ -268,6 +267,14 @@
         index = 0
         load(0)
         positionsCheckedBlock = -1
+    }
+
+    /// Copies the decoded block before it is written, if another cursor (a copy of this one) shares it.
+    private mutating func makeDecodedUnique() {
+        guard !isKnownUniquelyReferenced(&decoded) else { return }
+        decoded = decoded.copy()
+        // A list of one block reads its skip entry from `decoded` (every longer list has two or more).
+        if blockCount == 1 { unsafe skipTable = SkipTable(entries: decoded.skipEntry, count: 1) }
     }
 
     /// Makes entry `i` of the decoded block current.
@@ -387,9 +394,6 @@
 
     // MARK: - Positions
 
-    /// The document of the current block whose positions start at delta number `deltasBefore` of the block.
-    private var positionsIndex = 0
-    private var deltasBefore = 0
     /// The block whose positions were checked (-1: none yet), and where they are: `positionsBlock` addresses
     /// them, and a group of them, number `groupNumber`, starts `groupOffset` bytes in.
     private var positionsCheckedBlock = -1
@@ -402,10 +406,11 @@
     /// first read in a block checks the positions of all the block's documents against their checksum (a
     /// single document's were checked with its dictionary entry), so damage is reported, never read as
     /// positions; so is a term of a field that keeps no positions.
-    mutating func appendPositions(to output: inout [UInt32]) {
+    mutating func appendPositions(to output: inout PositionBuffer) {
         guard document != PostingsCursor.exhausted else { return }
         guard hasPositions else { return fail("positions asked of a field that keeps none") }
         let titleCount = Int(titleFrequency), count = titleCount + Int(abstractFrequency)
+        output.reserve(count)
         if blockCount == 0 {
             // A single document: varints in the dictionary entry, which `positionsEnd` bounds.
             var offset = positionsBase
@@ -414,21 +419,20 @@
                 if i == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
                 guard offset < positionsEnd, let delta = positionsFile.varint(at: &offset) else { return fail("positions out of range") }
                 position &+= delta
-                output.append(UInt32(truncatingIfNeeded: position))
+                output.appendReserved(UInt32(truncatingIfNeeded: position))
             }
             return
         }
         if positionsCheckedBlock != block {
-            guard checkPositions() else { return fail("positions do not match their checksum") }
+            makeDecodedUnique()
+            guard let total = decoded.fillPositionStarts(
+                from: file, count: blockLength, titleWidth: titleWidth, at: frequenciesOffset,
+                abstractWidth: abstractWidth, at: frequenciesOffset + abstractBitStart / 8),
+                  checkPositions(total: total) else { return fail("positions do not match their checksum") }
             positionsCheckedBlock = block
-            (positionsIndex, deltasBefore, groupNumber, groupOffset) = (0, 0, 0, 0)
-        } else if positionsIndex > index {
-            (positionsIndex, deltasBefore, groupNumber, groupOffset) = (0, 0, 0, 0)
+            (groupNumber, groupOffset) = (0, 0)
         }
-        while positionsIndex < index {
-            deltasBefore += positionCount(positionsIndex)
-            positionsIndex += 1
-        }
+        let deltasBefore = Int(decoded.get(.positionStarts, index))
         // Groups are found walking forward: back to the first when this document starts before the one
         // reached (a phrase reads a document's positions again for a word it repeats).
         if deltasBefore / positionsGroupSize < groupNumber { (groupNumber, groupOffset) = (0, 0) }
@@ -452,22 +456,14 @@
             guard width <= 32, groupOffset + 1 + (bit + width + 7) >> 3 <= length else { return fail("positions out of range") }
             let word = unsafe UInt64(littleEndian: base.loadUnaligned(fromByteOffset: groupOffset + 1 + bit >> 3, as: UInt64.self))
             position &+= (word >> UInt64(bit & 7)) & ((1 << UInt64(width)) - 1)
-            output.append(UInt32(truncatingIfNeeded: position))
+            output.appendReserved(UInt32(truncatingIfNeeded: position))
         }
-    }
-
-    /// How many positions document `i` of the current block has (both frequencies; `i` <= `blockLength`, see
-    /// `packedFrequency`).
-    @inline(__always)
-    private func positionCount(_ i: Int) -> Int {
-        Int(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i))
-            + Int(packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
     }
 
     /// Whether the current block's positions lie in the file and match their checksum; sets `positionsBlock`.
     /// Their extent: from the block's start to the next block's, or for the last block, a group of up to 128
-    /// deltas at a time until the block's frequencies are covered. (Reads check each delta against it.)
-    private mutating func checkPositions() -> Bool {
+    /// deltas at a time until the block's `total` positions are covered. (Reads check each delta against it.)
+    private mutating func checkPositions(total: Int) -> Bool {
         unsafe positionsBlock = nil
         let start = positionsBase + Int(skipTable.field(block, 8, as: UInt32.self))
         guard start >= 0, start <= positionsEnd else { return false }
@@ -475,8 +471,7 @@
         if block + 1 < blockCount {
             end = positionsBase + Int(skipTable.field(block + 1, 8, as: UInt32.self))
         } else {
-            var deltas = 0
-            for i in 0..<blockLength { deltas += positionCount(i) }
+            var deltas = total
             while deltas > 0 {
                 guard end < positionsEnd else { return false }
                 let count = min(deltas, positionsGroupSize)
@@ -509,7 +504,7 @@ extension UnsafeMutableBufferPointer<PostingsCursor> {
         var document = PostingsCursor.exhausted
         for k in range {
             unsafe self[numbers[k]].advance(to: target)
-            document = min(document, unsafe self[numbers[k]].document)
+            document = Swift.min(document, unsafe self[numbers[k]].document)
         }
         return document
     }

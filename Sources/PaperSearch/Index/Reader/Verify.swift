@@ -106,7 +106,7 @@ extension Segment {
         }
         for field in FacetField.stored { _ = try values.column(field) }
         var postingCount = 0
-        var positionsBuffer: [UInt32] = []
+        var positionsBuffer = PositionBuffer()
         try terms.forEachTerm { (_: [UInt8], info: TermInfo) throws(IndexError) in
             var cursor = self.cursor(info)
             var count = 0
@@ -117,7 +117,7 @@ extension Segment {
                 }
                 previous = Int64(cursor.document)
                 if info.hasPositions {
-                    positionsBuffer.removeAll(keepingCapacity: true)
+                    positionsBuffer.removeAll()
                     cursor.appendPositions(to: &positionsBuffer)
                     guard positionsBuffer.count == Int(cursor.titleFrequency) + Int(cursor.abstractFrequency) else {
                         throw IndexError.corrupt(file: positions.path, reason: cursor.damage ?? "positions do not match frequencies")

@@ -117,8 +117,8 @@ enum RankedAnd {
     }
 
     /// Returns the matches counted and whether that count is exact.
-    func run(countLimit: Int, phrases: PhrasePositions, _ topK: inout TopK) -> (matches: Int, exact: Bool) {
-        var phrases = phrases
+    func run(countLimit: Int, phrases: consuming PhrasePositions, _ topK: inout TopK) -> (matches: Int, exact: Bool) {
+        let hasPhrases = !phrases.isEmpty
         // Checked per candidate; read once (`context.isLive` here copied the whole context at every call).
         let deletions = context.deletions
         var matches = 0
@@ -158,7 +158,7 @@ enum RankedAnd {
                     continue search
                 }
                 // `target` lies in the window (checked above), where `leadCutoff` applies.
-                if c == 0 && pruning, unsafe leadCutoff.rulesOut(&cursors[clauseTerms[0]]) {
+                if c == 0 && pruning && leadCutoff.isActive, unsafe leadCutoff.rulesOut(&cursors[clauseTerms[0]]) {
                     skipped = true
                     target += 1  // target < exhausted here
                     continue search
@@ -183,7 +183,7 @@ enum RankedAnd {
                 }
                 guard competitive else {
                     // A match all the same, unless a phrase's positions would say otherwise.
-                    if phrases.isEmpty { matches += 1 } else { skipped = true }
+                    if hasPhrases { skipped = true } else { matches += 1 }
                     continue
                 }
             } else {
@@ -196,7 +196,7 @@ enum RankedAnd {
                     score += contribution
                 }
             }
-            if !phrases.isEmpty {
+            if hasPhrases {
                 // Positions only where they decide something: a match to count, or a paper that would enter.
                 guard matches < countLimit || score > threshold else {
                     skipped = true

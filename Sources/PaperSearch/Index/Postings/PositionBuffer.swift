@@ -1,0 +1,75 @@
+/// Positions read from postings (`PostingsCursor.appendPositions`), in memory of the buffer's own: a phrase
+/// check appends a document's positions after one capacity check, each a store and an increment. (An
+/// array checks its uniqueness and capacity at every append, and emptying one for reuse went through a
+/// generic replace: together a third of a two-word phrase's check.) Not copyable: the memory has one owner.
+///
+/// Invariant: `base` addresses `capacity` values, of which the first `count` are written.
+@safe struct PositionBuffer: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt32>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init() {
+        capacity = 64
+        unsafe base = .allocate(capacity: capacity)
+    }
+
+    deinit { unsafe base.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// Forgets the positions, keeping the memory.
+    mutating func removeAll() { count = 0 }
+
+    /// Makes room for `extra` more positions: `appendReserved` may then be called that many times.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        let larger = max(needed, 2 * capacity)
+        let moved = UnsafeMutablePointer<UInt32>.allocate(capacity: larger)
+        unsafe moved.update(from: base, count: count)
+        unsafe base.deallocate()
+        unsafe base = moved
+        capacity = larger
+    }
+
+    /// Appends a position; `reserve` made room for it (checked: a broken promise stops the program rather
+    /// than write past the memory).
+    @inline(__always)
+    mutating func appendReserved(_ position: UInt32) {
+        precondition(count < capacity, "position buffer overrun")
+        unsafe base[count] = position
+        count &+= 1
+    }
+
+    subscript(i: Int) -> UInt32 {
+        precondition(i >= 0 && i < count, "position index out of range")
+        return unsafe base[i]
+    }
+
+    /// The positions, as an array (for verification and tests).
+    var elements: [UInt32] { unsafe Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Sorts the positions from `start` on.
+    mutating func sort(from start: Int) {
+        precondition(start >= 0 && start <= count)
+        var tail = unsafe UnsafeMutableBufferPointer(start: base + start, count: count - start)
+        unsafe tail.sort()
+    }
+
+    /// Whether the ascending positions `range` hold `value` (binary search).
+    func contains(_ value: UInt32, in range: Range<Int>) -> Bool {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count)
+        var low = range.lowerBound, high = range.upperBound
+        while low < high {
+            let middle = (low &+ high) &>> 1
+            let found = unsafe base[middle]
+            if found == value { return true }
+            if found < value { low = middle &+ 1 } else { high = middle }
+        }
+        return false
+    }
+}
