@@ -7,17 +7,20 @@
 ///   to the candidate, and one that overshoots names the next candidate. Filters and exclusions are checked,
 ///   and optional terms add to the score.
 /// - Phrases are checked in two phases (as Lucene's two-phase iterators do): a phrase's words are clauses,
-///   so a candidate holds them all and is scored from their frequencies (a phrase scores as its words do);
-///   only then, and only while counting or when the score can enter the top k, are their positions read,
-///   from the same cursors.
+///   so a candidate holds them all, and is scored from their frequencies (a phrase scores as its words do).
+///   Their positions are read from the same cursors: while matches are being counted, before scoring (only
+///   papers where the phrases stand are scored); past the count, only for a paper whose score would enter
+///   the top k.
 /// - Every match is counted until `countLimit` have been (`SearchOptions.countLimit`; Lucene counts to
 ///   1,000), so small counts are exact.
 ///   Past that, with the top k full, the documents are cut into windows that end where the first of the
 ///   required terms' blocks ends; a window whose block maxima (with the optional terms' list bounds) add up
 ///   to no more than the threshold cannot hold a paper that enters the top k, and is skipped undecoded. Once
-///   a window has been skipped, the count is a lower bound. Within a window, a match is scored clause by
-///   clause, rarest first, and given up (still counted) as soon as its score so far plus the later clauses'
-///   block maxima cannot beat the threshold.
+///   a window has been skipped, the count is a lower bound. Within a window, the rarest clause's document is
+///   first tested from its frequencies alone (`FrequencyCutoff`, as Lucene's `BlockMaxConjunctionBulkScorer`
+///   scores its lead before moving the other clauses), and a match is scored clause by clause, rarest first,
+///   and given up (still counted) as soon as its score so far plus the later clauses' block maxima cannot
+///   beat the threshold.
 ///
 /// Scores are sums of quantized contributions (`BM25.quantized`), the same in any order, and a window is only
 /// skipped when its bound does not exceed the threshold (a tie never enters, `TopK`): the hits are those
@@ -170,6 +173,12 @@ enum RankedAnd {
                   !exclusions.contains(where: { $0.contains(candidate) }) else {
                 continue
             }
+            // A match still to count needs its positions whatever it scores: read them first, and score only
+            // the papers where the phrases stand (most that hold a phrase's words do not).
+            let positionsFirst = hasPhrases && !pruning
+            if positionsFirst {
+                guard unsafe phrases.stand(at: candidate, cursors) else { continue }
+            }
             var score = 0.0
             if pruning {
                 // `candidate` lies in the window (checked before the clauses moved), so `laterBound` applies.
@@ -196,9 +205,9 @@ enum RankedAnd {
                     score += contribution
                 }
             }
-            if hasPhrases {
-                // Positions only where they decide something: a match to count, or a paper that would enter.
-                guard matches < countLimit || score > threshold else {
+            if hasPhrases && !positionsFirst {
+                // Past the count, positions only where they decide something: a paper that would enter.
+                guard score > threshold else {
                     skipped = true
                     continue
                 }
