@@ -1,7 +1,7 @@
 /// Positions read from postings (`PostingsCursor.appendPositions`), in memory of the buffer's own: a phrase
-/// check appends a document's positions after one capacity check, each a store and an increment. (An
-/// array checks its uniqueness and capacity at every append, and emptying one for reuse went through a
-/// generic replace: together a third of a two-word phrase's check.) Not copyable: the memory has one owner.
+/// check makes room for a document's positions at once, then each is a compare, a store and an increment.
+/// (An array checks its uniqueness and capacity at every append, and emptying one for reuse went through a
+/// generic replace: together a sixth of a two-word phrase's check.) Not copyable: the memory has one owner.
 ///
 /// Invariant: `base` addresses `capacity` values, of which the first `count` are written.
 @safe struct PositionBuffer: ~Copyable {
@@ -21,7 +21,7 @@
     /// Forgets the positions, keeping the memory.
     mutating func removeAll() { count = 0 }
 
-    /// Makes room for `extra` more positions: `appendReserved` may then be called that many times.
+    /// Makes room for `extra` more positions at once (a document's, before they are appended).
     @inline(__always)
     mutating func reserve(_ extra: Int) {
         if count + extra > capacity { grow(to: count + extra) }
@@ -36,11 +36,10 @@
         capacity = larger
     }
 
-    /// Appends a position; `reserve` made room for it (checked: a broken promise stops the program rather
-    /// than write past the memory).
+    /// Appends a position (growing only when `reserve` made too little room).
     @inline(__always)
-    mutating func appendReserved(_ position: UInt32) {
-        precondition(count < capacity, "position buffer overrun")
+    mutating func append(_ position: UInt32) {
+        if count == capacity { grow(to: count + 1) }
         unsafe base[count] = position
         count &+= 1
     }

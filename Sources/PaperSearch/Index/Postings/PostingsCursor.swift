@@ -410,7 +410,9 @@
         guard document != PostingsCursor.exhausted else { return }
         guard hasPositions else { return fail("positions asked of a field that keeps none") }
         let titleCount = Int(titleFrequency), count = titleCount + Int(abstractFrequency)
-        output.reserve(count)
+        // Room for the document's positions at once, but no more than a few thousand on the frequencies'
+        // word: a damaged count must not allocate more than the positions actually read.
+        output.reserve(min(count, 4096))
         if blockCount == 0 {
             // A single document: varints in the dictionary entry, which `positionsEnd` bounds.
             var offset = positionsBase
@@ -419,7 +421,7 @@
                 if i == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
                 guard offset < positionsEnd, let delta = positionsFile.varint(at: &offset) else { return fail("positions out of range") }
                 position &+= delta
-                output.appendReserved(UInt32(truncatingIfNeeded: position))
+                output.append(UInt32(truncatingIfNeeded: position))
             }
             return
         }
@@ -456,7 +458,7 @@
             guard width <= 32, groupOffset + 1 + (bit + width + 7) >> 3 <= length else { return fail("positions out of range") }
             let word = unsafe UInt64(littleEndian: base.loadUnaligned(fromByteOffset: groupOffset + 1 + bit >> 3, as: UInt64.self))
             position &+= (word >> UInt64(bit & 7)) & ((1 << UInt64(width)) - 1)
-            output.appendReserved(UInt32(truncatingIfNeeded: position))
+            output.append(UInt32(truncatingIfNeeded: position))
         }
     }
 
