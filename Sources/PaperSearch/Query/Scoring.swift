@@ -57,7 +57,7 @@ struct ScoringContext {
 
     /// Whether a document of the segment is live (not deleted).
     @inline(__always)
-    func isLive(_ document: UInt32) -> Bool { deletions.isEmpty || !deletions.contains(document) }
+    func isLive(_ document: UInt32) -> Bool { deletions.isLive(document) }
 
     /// The term's saturation in a document, or nil when the term is not in the term's field there.
     /// (Frequencies are passed, not the cursor, so that no cursor is copied on the hot path.)

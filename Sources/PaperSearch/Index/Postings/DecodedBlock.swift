@@ -2,7 +2,7 @@
 /// scratch, and where each document's positions start among the block's, filled when positions are first
 /// read), in one heap allocation, with room after them for one skip entry (a list of one block
 /// has none on disk; its cursor makes it here from the dictionary's entry). Frequencies are read in place
-/// (see `PostingsCursor`). Cursors hold a reference, so moving a cursor costs a retain rather than a 2 KiB
+/// (see `PostingsCursor`). Cursors hold a reference, so moving a cursor costs a retain rather than a 1.5 KiB
 /// copy; `PostingsCursor` copies the block before writing when it is shared (copy on write).
 ///
 /// Every access stays inside its lane: the index is masked to 0..<128 (cursors keep it below the block's

@@ -49,7 +49,7 @@
         return unsafe base[i]
     }
 
-    /// The positions, as an array (for verification and tests).
+    /// The positions, as an array (for tests).
     var elements: [UInt32] { unsafe Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Sorts the positions from `start` on.

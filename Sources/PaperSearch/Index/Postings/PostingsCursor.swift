@@ -410,8 +410,8 @@
         guard document != PostingsCursor.exhausted else { return }
         guard hasPositions else { return fail("positions asked of a field that keeps none") }
         let titleCount = Int(titleFrequency), count = titleCount + Int(abstractFrequency)
-        // Room for the document's positions at once, but no more than a few thousand on the frequencies'
-        // word: a damaged count must not allocate more than the positions actually read.
+        // Room for the document's positions at once, but for no more than a few thousand on the frequencies'
+        // say: a damaged count must not allocate more than the positions actually read.
         output.reserve(min(count, 4096))
         if blockCount == 0 {
             // A single document: varints in the dictionary entry, which `positionsEnd` bounds.

@@ -106,6 +106,10 @@ struct Deletions: Sendable {
 
     var isEmpty: Bool { count == 0 }
 
+    /// Whether document `document` of the segment is live (not deleted).
+    @inline(__always)
+    func isLive(_ document: UInt32) -> Bool { isEmpty || !contains(document) }
+
     private func term(_ index: Int) -> (start: Int, end: Int) {
         guard let file else { return (0, 0) }
         let start = index == 0 ? 0 : Int(file.uint32(at: endsStart + 4 * (index - 1)))

@@ -56,8 +56,9 @@ enum RankedAnd {
     }
 }
 
-/// One `RankedAnd` run (see there). Its state lives in `run`'s locals: a method of a stored property called
-/// from a mutating method copied the property (the scoring context, 232 bytes) at every call.
+/// One `RankedAnd` run (see there). Its state lives in `run`'s locals, so that `run` need not be mutating:
+/// from a mutating method, each call of a stored property's method copied the property (the scoring
+/// context, 232 bytes).
 @safe private struct BlockMaxConjunction {
     let cursors: UnsafeMutableBufferPointer<PostingsCursor>
     /// The terms of the clauses, rarest clause first: clause `c` is `clauseTerms[clauseStart[c]..<clauseStart[c + 1]]`.
@@ -122,7 +123,7 @@ enum RankedAnd {
     /// Returns the matches counted and whether that count is exact.
     func run(countLimit: Int, phrases: consuming PhrasePositions, _ topK: inout TopK) -> (matches: Int, exact: Bool) {
         let hasPhrases = !phrases.isEmpty
-        // Checked per candidate; read once (`context.isLive` here copied the whole context at every call).
+        // Checked per candidate; read once (calling `context.isLive` here copied the whole context each time).
         let deletions = context.deletions
         var matches = 0
         // Whether a window or a phrase's candidate was passed over (the count is then a lower bound).
@@ -141,10 +142,12 @@ enum RankedAnd {
             let pruning = matches >= countLimit && threshold > -Double.infinity
             if pruning {
                 while windowEnd.map({ target > $0 }) ?? true {
-                    guard let (bound, end) = window(from: target, threshold: threshold, laterBound: &laterBound,
-                                                    leadCutoff: &leadCutoff) else { break search }
+                    guard let (bound, end) = window(from: target, laterBound: &laterBound) else { break search }
                     windowEnd = end
-                    if bound > threshold { break }
+                    if bound > threshold {
+                        leadCutoff = self.leadCutoff(budget: threshold - laterBound[0])
+                        break
+                    }
                     skipped = true
                     if end == PostingsCursor.exhausted { break search }
                     target = end + 1
@@ -169,7 +172,7 @@ enum RankedAnd {
             }
             let candidate = target
             target = candidate + 1  // candidate < exhausted here
-            guard deletions.isEmpty || !deletions.contains(candidate), filters.allSatisfy({ $0.contains(candidate) }),
+            guard deletions.isLive(candidate), filters.allSatisfy({ $0.contains(candidate) }),
                   !exclusions.contains(where: { $0.contains(candidate) }) else {
                 continue
             }
@@ -227,11 +230,9 @@ enum RankedAnd {
 
     /// The window that starts at `target`: it ends where the first of the required terms' blocks holding
     /// `target` ends, and no paper in it scores above the returned bound; there, the clauses after `c` and
-    /// the optional terms add at most `laterBound[c]`, and `leadCutoff` rules out the rarest clause's
-    /// documents that cannot beat `threshold` (when that clause is one term). Nil when a clause's lists all
-    /// end before `target` (nothing more can match).
-    private func window(from target: UInt32, threshold: Double, laterBound: inout [Double],
-                        leadCutoff: inout FrequencyCutoff) -> (bound: Double, end: UInt32)? {
+    /// the optional terms add at most `laterBound[c]`. Nil when a clause's lists all end before `target`
+    /// (nothing more can match).
+    private func window(from target: UInt32, laterBound: inout [Double]) -> (bound: Double, end: UInt32)? {
         var end = PostingsCursor.exhausted
         var later = optionalBound
         for c in (0..<clauseCount).reversed() {
@@ -259,15 +260,15 @@ enum RankedAnd {
                 }
             }
         }
-        leadCutoff = .never
-        if clauseStart[1] == 1 {
-            // The rarest clause is one term; the window lies in its shallow block.
-            let lead = clauseTerms[0]
-            if unsafe cursors[lead].blockCount > 0 {
-                leadCutoff = context.frequencyCutoff(weights[lead], unsafe cursors[lead].skipTable,
-                                                     block: unsafe cursors[lead].shallowBlock, budget: threshold - laterBound[0])
-            }
-        }
         return (later, end)
+    }
+
+    /// For the window just worked out: what rules out the rarest clause's documents that add no more than
+    /// `budget` (when that clause is one term; the window lies in its shallow block).
+    private func leadCutoff(budget: Double) -> FrequencyCutoff {
+        let lead = clauseTerms[0]
+        guard clauseStart[1] == 1, unsafe cursors[lead].blockCount > 0 else { return .never }
+        return context.frequencyCutoff(weights[lead], unsafe cursors[lead].skipTable, block: unsafe cursors[lead].shallowBlock,
+                                       budget: budget)
     }
 }
