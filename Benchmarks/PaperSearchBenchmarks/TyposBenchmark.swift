@@ -4,7 +4,9 @@ import PaperSearch
 /// `typos INDEX [--papers N] [--words N] [--seed N]`: what misspelt words cost and what correcting them gives.
 ///
 /// The walk: `--words` text terms of the index of five letters or more, each with one random edit, searched
-/// for with the automatic edits (`Query.automaticEdits`); p50 and p99 microseconds, terms read. Known items:
+/// for with the automatic edits (`Query.automaticEdits`) as `word~` walks (no letter held) and as a correction
+/// walks (the first letter held), and all a correction looks for (`HotPaths.correctionTerms`); p50 and p99
+/// microseconds, terms read. Known items:
 /// for `--papers` random papers, three words of the title as plain words (around one of five letters or
 /// more), and the same with one or two random edits in that word; MRR@10 of the paper itself, without typos,
 /// with them as `papers search` runs (corrections on), and with them uncorrected (`--exact`). "Did you mean":
@@ -35,19 +37,22 @@ func typosBenchmark() throws {
     let words = option("--words", default: 500)
     let clock = ContinuousClock()
     let walkWords = (0..<words).map { _ in misspelt(terms[random.below(terms.count)], edits: 1) }
-    // As `word~` walks (no prefix held) and as a correction does (the first letter held).
+    // As `word~` walks (no prefix held), as a correction walks (the first letter held), and all a correction
+    // looks for (that walk reading the word as a stem and an ending, checked by the stemmer, and the stems of
+    // the word's one-edit spellings).
     var walks: [(String, [Double], Int, Int)] = []
-    for shared in [0, 1] {
+    for (name, shared) in [("walk", 0), ("correction_walk", 1), ("correction_search", -1)] {
         var times: [Double] = [], read = 0, found = 0
         for word in walkWords {
-            var result = (found: 0, read: 0)
+            var result: (found: Int, read: Int)? = (0, 0)
             times.append(seconds(try clock.measure {
-                result = try HotPaths.nearTerms(index, word: word, distance: Query.automaticEdits(forLength: word.count), sharedPrefix: shared)
+                result = shared < 0 ? try HotPaths.correctionTerms(index, word: String(decoding: word, as: UTF8.self))
+                    : try HotPaths.nearTerms(index, word: word, distance: Query.automaticEdits(forLength: word.count), sharedPrefix: shared)
             }) * 1e6)
-            read += result.read
-            found += result.found
+            read += result?.read ?? 0
+            found += result?.found ?? 0
         }
-        walks.append((shared == 0 ? "walk" : "correction_walk", times.sorted(), read, found))
+        walks.append((name, times.sorted(), read, found))
     }
 
     // Known items.

@@ -58,6 +58,24 @@ package enum HotPaths {
         return (found?.count ?? 0, read)
     }
 
+    /// The terms a search's correction of `word` (as typed) would search: the walk holding the first letter
+    /// with the word read as a stem and an ending, checked by the stemmer, and the stems of the one-edit
+    /// spellings (`PlanBuilder.nearTerms`); how many, and how many dictionary terms the walks read. nil for a
+    /// word no search corrects.
+    package static func correctionTerms(_ index: SearchIndex, word: String) throws(IndexError) -> (found: Int, read: Int)? {
+        let builder = PlanBuilder(index: index, parameters: .default)
+        guard let (typed, stem) = builder.correctable(word, asTyped: true) else { return nil }
+        var budget = Int.max
+        do throws(PlanBuilder.Failure) {
+            let found = try builder.nearTerms(word, stem: stem, typed: typed, in: FieldNamespace.text, edits: Query.automaticEdits(forLength: (typed ?? stem).count),
+                                              sharedPrefix: 1, budget: &budget)
+            return (found?.count ?? 0, Int.max - budget)
+        } catch {
+            guard case let .index(damage) = error else { return nil }
+            throw damage
+        }
+    }
+
     /// Offers `count` pseudo-random scores to a top-`capacity` heap.
     package static func topK(count: Int, capacity: Int) -> Int {
         var heap = TopK(capacity: capacity)

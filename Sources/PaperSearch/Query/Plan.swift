@@ -344,7 +344,7 @@ struct PlanBuilder {
         guard words.count > 1 else { return nil }
         var kept: [String] = [], missing: [(word: String, frequency: Int)] = []
         for word in words {
-            guard let stem = correctableStem(of: word) else {
+            guard let stem = correctable(word, asTyped: queryIsShort())?.stem else {
                 kept.append(word)
                 continue
             }
@@ -372,18 +372,17 @@ struct PlanBuilder {
     /// A word that only `heldBy` papers hold (at most `Query.rareFrequency`) is searched as written and also
     /// as the near terms that at least `Query.rareFactor` times as many hold (a slip that made another word).
     private mutating func correction(of text: String, heldBy frequency: Int = 0) throws(Failure) -> PlanNode? {
-        guard correctableStem(of: text) != nil else { return nil }
+        guard let (typed, stem) = correctable(text, asTyped: queryIsShort()) else { return nil }
         let before = plan.terms.count
         let found: PlanNode?
         let budgets = (prefixScanBudget, expansionBudget)
         let minimumFrequency = frequency == 0 ? 0 : Query.rareFactor * (frequency + 1)
         do {
-            var near = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1, minimumFrequency: minimumFrequency)
+            var near = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1, typed: typed, minimumFrequency: minimumFrequency)
             // Nothing one edit away from a word of up to eight letters that no paper holds: two edits (two slips
             // in one word).
-            if frequency == 0, plan.terms.count == before, let stem = correctableStem(of: text),
-               Query.automaticEdits(forLength: stem.count) == 1 {
-                near = try fuzzy(text, distance: 2, field: .text, sharedPrefix: 1, minimumFrequency: minimumFrequency)
+            if frequency == 0, plan.terms.count == before, Query.automaticEdits(forLength: (typed ?? stem).count) == 1 {
+                near = try fuzzy(text, distance: 2, field: .text, sharedPrefix: 1, typed: typed, minimumFrequency: minimumFrequency)
             }
             found = near
         } catch {
@@ -409,26 +408,26 @@ struct PlanBuilder {
     /// digits are taken exactly; so are the fields that hold names of things (category, id, venue).
     /// `sharedPrefix`: how many first bytes the walk holds (`FuzzyTermWalk.sharedPrefix`); a correction
     /// holds the first letter (the one-edit spellings of the word as typed still change it).
+    /// `typed`: a correction's word as typed (`correctable`), which the terms are compared with (and which
+    /// sets the automatic edits) instead of its stem.
     /// `minimumFrequency`: only terms that at least this many papers hold (a rare word's corrections).
     private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField, sharedPrefix: Int = 0,
-                                minimumFrequency: Int = 0) throws(Failure) -> PlanNode? {
+                                typed: [UInt8]? = nil, minimumFrequency: Int = 0) throws(Failure) -> PlanNode? {
         let namespace = PlanBuilder.namespace(of: field)
         let terms = analyze(text, field: field).map(\.term)
-        let edits = terms.count == 1 ? distance ?? Query.automaticEdits(forLength: terms[0].count) : 0
+        let edits = terms.count == 1 ? distance ?? Query.automaticEdits(forLength: (typed ?? terms[0]).count) : 0
         guard namespace == .text || namespace == .author, edits > 0, PlanBuilder.canBeChanged(terms[0]) else {
             // The words as written, and only those (`word~0` asks for no other spelling).
             return try wordsAsWritten(text, field: field)
         }
         let word = terms[0]
-        guard let found = try nearTerms(text, stem: word, in: namespace, edits: edits, sharedPrefix: sharedPrefix, budget: &prefixScanBudget) else {
+        guard let found = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: edits, sharedPrefix: sharedPrefix,
+                                        budget: &prefixScanBudget) else {
             throw .query(QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: ""))
         }
         // What the suggestion would walk for: the automatic edits, the first letter held.
         if distance == nil && sharedPrefix == 1 && namespace == .text { plan.nearTermsOfWords[text] = found }
-        let kept = found.filter { $0.1.documentFrequency >= minimumFrequency }.sorted {
-            ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency)
-                || (($0.2, -$0.1.documentFrequency) == ($1.2, -$1.1.documentFrequency) && $0.0.lexicographicallyPrecedes($1.0))
-        }.prefix(Query.prefixLimit)
+        let kept = PlanBuilder.preferredOrder(found.filter { $0.1.documentFrequency >= minimumFrequency }, stem: word).prefix(Query.prefixLimit)
         expansionBudget -= kept.count
         if expansionBudget < 0 {
             throw .query(QueryError(position: 0, message: "the query's prefixes and fuzzy words add more than \(Query.expansionLimit) words; use fewer", query: ""))
@@ -436,7 +435,7 @@ struct PlanBuilder {
         let blended = kept.map(\.1.documentFrequency).max() ?? 1
         var nodes: [PlanNode] = []
         for (key, _, distance) in kept.sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
-            if let index = try term(namespace, Array(key.dropFirst()), field: field, edits: distance, of: word, blendedFrequency: blended) {
+            if let index = try term(namespace, Array(key.dropFirst()), field: field, edits: distance, of: typed ?? word, blendedFrequency: blended) {
                 nodes.append(.term(index))
             }
         }
@@ -461,29 +460,52 @@ struct PlanBuilder {
         return try node(.words(words, field: field), negated: false)
     }
 
-    /// The stem of a word a correction may change: one term of `Query.correctedLength` letters or more,
-    /// without digits.
-    func correctableStem(of word: String) -> [UInt8]? {
+    /// A word a correction may change: one word without digits that analyses to one term, its stem; and
+    /// `asTyped`, the word as typed (lower case, folded), which the correction then compares the index's
+    /// terms with (`nearTerms`). The word as typed, else its stem, has `Query.correctedLength` letters or
+    /// more. Short queries are corrected as typed, where a slip counts most; in longer ones the other words
+    /// carry the topic, and a word in no paper is more often one the collection does not use ("saving", as
+    /// typed one edit from "having") than a slip, so they keep the stricter comparison of stems (two edits
+    /// from nine letters of a stem, not of the word).
+    func correctable(_ word: String, asTyped: Bool) -> (typed: [UInt8]?, stem: [UInt8])? {
         let terms = analyze(word, field: .text).map(\.term)
-        guard terms.count == 1, terms[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(terms[0]) else { return nil }
-        return terms[0]
+        guard terms.count == 1, PlanBuilder.canBeChanged(terms[0]) else { return nil }
+        guard asTyped else { return terms[0].count >= Query.correctedLength ? (nil, terms[0]) : nil }
+        let typed = keywordAnalyzer.terms(word).map { Array($0.utf8) }
+        guard typed.count == 1, typed[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(typed[0]) else { return nil }
+        return (typed[0], terms[0])
     }
 
     /// The terms near a word (`text` as typed, `stem` its analysed term) with their edits: those within
-    /// `edits` of the stem sharing its first `sharedPrefix` bytes (`FuzzyTermWalk`), and for text the stems
-    /// of the one-edit spellings of the word as typed (`stemsOfNearSpellings`). The walk's terms read come
-    /// off `budget`; nil when it would go below zero.
-    func nearTerms(_ text: String, stem: [UInt8], in namespace: FieldNamespace, edits: Int, sharedPrefix: Int,
+    /// `edits` of the stem sharing its first `sharedPrefix` bytes (`FuzzyTermWalk`), or, for a correction
+    /// (`typed` given), of the word as typed read as a stem and an ending (`StemEndings`); and for text the
+    /// stems of the one-edit spellings of the word as typed (`stemsOfNearSpellings`). The walk's terms read
+    /// come off `budget`; nil when it would go below zero.
+    func nearTerms(_ text: String, stem: [UInt8], typed: [UInt8]? = nil, in namespace: FieldNamespace, edits: Int, sharedPrefix: Int,
                    budget: inout Int) throws(Failure) -> [([UInt8], IndexedTerm, Int)]? {
         var read = 0
         let walked: [([UInt8], IndexedTerm, Int)]?
         do {
-            walked = try index.terms(near: stem, in: namespace, distance: edits, sharedPrefix: sharedPrefix, budget: budget, termsRead: &read)
+            walked = try index.terms(near: typed ?? stem, in: namespace, distance: edits, sharedPrefix: sharedPrefix,
+                                     endingCosts: typed.map { StemEndings.costs(of: $0, limit: edits) } ?? [], budget: budget, termsRead: &read)
         } catch { throw .index(error) }
         budget -= read
         guard var found = walked else { return nil }
+        if let typed {
+            found = found.compactMap { near in editsAsTyped(typed, stem: stem, term: near.0.dropFirst(), within: edits).map { (near.0, near.1, $0) } }
+        }
         if namespace == .text { found += try stemsOfNearSpellings(text, besides: Set(found.map(\.0)).union([[namespace.rawValue] + stem])) }
         return found
+    }
+
+    /// Near terms (`nearTerms`) in the order a correction prefers them: the fewest edits; among equals, the
+    /// fewest edits from the word's stem (a word as typed is often as near to a common stem and an ending as to
+    /// the stem meant, and its own stem tells them apart); then the most papers; then byte order.
+    static func preferredOrder(_ found: [([UInt8], IndexedTerm, Int)], stem: [UInt8]) -> [([UInt8], IndexedTerm, Int)] {
+        found.map { ($0, StemEndings.editDistance(stem, $0.0.dropFirst())) }.sorted { a, b in
+            let (x, y) = ((a.0.2, a.1, -a.0.1.documentFrequency), (b.0.2, b.1, -b.0.1.documentFrequency))
+            return x < y || (x == y && a.0.0.lexicographicallyPrecedes(b.0.0))
+        }.map(\.0)
     }
 
     /// A plan term's key in `termIndices` (a fuzzy word's terms have their own, by edits and blended frequency).
@@ -494,6 +516,29 @@ struct PlanBuilder {
     /// Whether a fuzzy word may find other terms: not a number, not a word with digits (GPT-4, ResNet50).
     static func canBeChanged(_ term: [UInt8]) -> Bool {
         !term.contains { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// The edits between a word as typed and a term read as a stem, alone or followed by an ending
+    /// (`StemEndings`) that the stemmer takes off the two together, or between the word's stem and the term
+    /// (as `word~` measures); nil when more than `limit`. The walk compares the ending without the stem, so
+    /// this check throws out what no word stems to: "optimizaion" is one edit from "optimiz" + "ation", but
+    /// "optimization" stems to "optim". The stems keep what the stemmer parts: "inclusion" is one edit from
+    /// "includ" only as stems ("inclus").
+    func editsAsTyped(_ typed: [UInt8], stem: [UInt8], term: ArraySlice<UInt8>, within limit: Int) -> Int? {
+        let toPrefixes = StemEndings.editDistances(term, typed)
+        var best = min(toPrefixes[typed.count], StemEndings.editDistance(stem, term))
+        var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
+        var stemmed = LoneTerm()
+        for start in stride(from: StemEndings.shortestStem, to: typed.count, by: 1) where toPrefixes[start] < min(best, limit + 1) {
+            for ending in StemEndings.endings where toPrefixes[start] + abs(ending.count - (typed.count - start)) < min(best, limit + 1) {
+                let cost = toPrefixes[start] + StemEndings.editDistance(ending, typed[start...])
+                guard cost < min(best, limit + 1) else { continue }
+                stemmed.count = 0
+                index.analyzer.analyze(String(decoding: term + ending, as: UTF8.self), scratch: &scratch, into: &stemmed)
+                if stemmed.count == 1 && stemmed.bytes.elementsEqual(term) { best = cost }
+            }
+        }
+        return best <= limit ? best : nil
     }
 
     /// The stems of the spellings one edit from the word as written, that papers hold: the walk compares

@@ -40,7 +40,8 @@ public indirect enum Query: Sendable, Equatable {
     public static let fuzzyDiscount = 0.5
 
     /// The edits a fuzzy word allows when the query does not say (`word~`): none for words of one or two
-    /// letters, one up to eight, two beyond (counted on the analysed word, its stem).
+    /// letters, one up to eight, two beyond (counted on the analysed word, its stem; for a correction, on the
+    /// word as typed).
     public static func automaticEdits(forLength length: Int) -> Int {
         length < 3 ? 0 : (length <= 8 ? 1 : 2)
     }
@@ -59,7 +60,7 @@ public indirect enum Query: Sendable, Equatable {
     /// among many is most often meant (a pasted title).
     public static let shortQueryWords = 4
 
-    /// The shortest analysed word (its stem) that a search corrects when no paper holds it
+    /// The shortest word (as typed) that a search corrects when no paper holds it
     /// (`SearchOptions.corrections`).
     public static let correctedLength = 5
     /// A word at most this many papers hold is also searched as the near spellings that `rareFactor` times

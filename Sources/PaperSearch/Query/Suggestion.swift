@@ -34,7 +34,7 @@ enum Suggestion {
 
     private static func betterSpelling(of word: String, builder: PlanBuilder, index: SearchIndex,
                                        known: [String: [([UInt8], IndexedTerm, Int)]]) throws(IndexError) -> String? {
-        guard !word.isEmpty, word.allSatisfy(\.isLetter), let stem = builder.correctableStem(of: word) else { return nil }
+        guard !word.isEmpty, word.allSatisfy(\.isLetter), let (typed, stem) = builder.correctable(word, asTyped: true) else { return nil }
         let key = [FieldNamespace.text.rawValue] + stem
         let frequency = try index.lookup(.text, stem)?.documentFrequency ?? 0
         guard frequency <= Query.rareFrequency else { return nil }
@@ -43,8 +43,8 @@ enum Suggestion {
         do throws(PlanBuilder.Failure) {
             if let near = known[word] {
                 candidates = near
-            } else if let near = try builder.nearTerms(word, stem: stem, in: .text, edits: Query.automaticEdits(forLength: stem.count),
-                                                sharedPrefix: 1, budget: &budget) {
+            } else if let near = try builder.nearTerms(word, stem: stem, typed: typed, in: .text, edits: Query.automaticEdits(forLength: (typed ?? stem).count),
+                                                       sharedPrefix: 1, budget: &budget) {
                 candidates = near
             } else {
                 // A walk past its budget leaves the one-edit spellings of the word as typed.
@@ -54,9 +54,8 @@ enum Suggestion {
             guard case let .index(damage) = error else { return nil }  // (only index damage is thrown)
             throw damage
         }
-        let best = candidates.filter { $0.0 != key && $0.1.documentFrequency >= max(Query.rareFactor, Query.rareFactor * (frequency + 1)) }
-            .min { ($0.2, -$0.1.documentFrequency) < ($1.2, -$1.1.documentFrequency)
-                || (($0.2, -$0.1.documentFrequency) == ($1.2, -$1.1.documentFrequency) && $0.0.lexicographicallyPrecedes($1.0)) }
+        let best = PlanBuilder.preferredOrder(candidates.filter { $0.0 != key && $0.1.documentFrequency >= max(Query.rareFactor, Query.rareFactor * (frequency + 1)) },
+                                              stem: stem).first
         guard let (bestKey, indexed, _) = best else { return nil }
         return try writtenForm(of: Array(bestKey.dropFirst()), indexed, index: index)
     }

@@ -79,6 +79,42 @@ struct FuzzyTermWalkTests {
         }
     }
 
+    @Test func aWalkReadingEndingsFindsExactlyTheTermsABruteForceComparisonFinds() throws {
+        // A term matches when its distance to some first part of the word, plus what the rest costs as an
+        // ending, is within reach; the distance reported is the least such sum.
+        let index = try SearchFixtures.bundled()
+        var terms: [[UInt8]] = []
+        try index.terms.forEachTerm { (term: [UInt8], _: TermInfo) throws(IndexError) in
+            if term.first == FieldNamespace.text.rawValue { terms.append(Array(term.dropFirst())) }
+        }
+        var random = SplitMix64(seed: 23)
+        var words = ["gendrtaion", "modells", "searchign", "transformers", "netwroks", "learnign"].map { Array($0.utf8) }
+        for _ in 0..<40 {
+            var word = terms[random.below(terms.count)] + StemEndings.endings[random.below(StemEndings.endings.count)]
+            let at = random.below(word.count)
+            word[at] = UInt8(0x61 + random.below(26))
+            words.append(word)
+        }
+        for word in words {
+            for maximum in 1...2 {
+                let costs = StemEndings.costs(of: word, limit: maximum)
+                func distance(_ term: [UInt8]) -> Int {
+                    (0...word.count).map { Self.distance(term, Array(word.prefix($0))) + costs[$0] }.min() ?? .max
+                }
+                let expected = terms.filter { distance($0) <= maximum }
+                var walk = FuzzyTermWalk(namespace: FieldNamespace.text.rawValue, word: word, maximumDistance: maximum)
+                walk.endingCosts = costs
+                var read = 0
+                guard case let .success(found) = try walk.matches(in: index.terms, budget: .max, termsRead: &read) else {
+                    Issue.record("no budget to exceed")
+                    continue
+                }
+                #expect(found.map { Array($0.key.dropFirst()) } == expected, "\(String(decoding: word, as: UTF8.self)) ~\(maximum)")
+                #expect(found.allSatisfy { $0.distance == distance(Array($0.key.dropFirst())) })
+            }
+        }
+    }
+
     @Test func aWalkThatReadsTooManyTermsSaysSo() throws {
         let index = try SearchFixtures.bundled()
         var read = 0

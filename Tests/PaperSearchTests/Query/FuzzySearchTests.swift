@@ -63,6 +63,34 @@ struct FuzzySearchTests {
         #expect(try searcher.search("quantizaton~0", options: SearchOptions(limit: 10, snippets: false)).hits.isEmpty)
     }
 
+    @Test func aCorrectionComparesTheWordAsTypedWithStemsAndTheirEndings() throws {
+        let papers = [Paper(id: "generation", title: "Text generation", abstract: "We generate text."),
+                      Paper(id: "optimization", title: "Optimization of networks", abstract: "Gradient methods."),
+                      Paper(id: "optimizable", title: "Optimizable programs", abstract: "Programs and compilers."),
+                      Paper(id: "skewness", title: "Skewness of returns", abstract: "Heavy tails."),
+                      Paper(id: "other", title: "Other things", abstract: "Nothing of the kind.")]
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let searcher = try Searcher(index: index)
+        let options = SearchOptions(limit: 10, snippets: false)
+        // Two slips, one in the stem and one in the ending the stemmer removes: "gendrtaion" stems to itself,
+        // three edits from "generat", but as typed it is two from "generation" (ten letters allow two).
+        let generation = try searcher.search("gendrtaion", options: options)
+        #expect(generation.hits.map(\.id) == ["generation"])
+        #expect(generation.notices.first?.hasPrefix("'gendrtaion' is in no paper; searched words near it: generat") == true)
+        // An ending is read only where the stemmer takes it off that stem: "optimizaion" is one edit from
+        // "optimiz" + "ation", but "optimization" stems to "optim", so "optim" is the nearest term.
+        let optimization = try searcher.search("optimizaion", options: options)
+        #expect(optimization.hits.first?.id == "optimization")
+        #expect(optimization.notices.first?.hasPrefix("'optimizaion' is in no paper; searched words near it: optim,") == true,
+                "\(optimization.notices)")
+        // A word of five letters or more as typed is corrected even when its stem is shorter ("ksewness"
+        // stems to "ksew"), here through its one-edit spellings (a swap of the first two letters).
+        #expect(try searcher.search("ksewness", options: options).hits.map(\.id) == ["skewness"])
+        var exact = options
+        exact.corrections = false
+        #expect(try searcher.search("gendrtaion", options: exact).hits.isEmpty)
+    }
+
     @Test func numbersAndWordsWithDigitsAreNeverChanged() throws {
         let papers = [Paper(id: "a", title: "GPT4 and ResNet50", abstract: "2021 results"),
                       Paper(id: "b", title: "GPT3 and ResNet18", abstract: "2020 results")]
@@ -130,9 +158,10 @@ struct SuggestionTests {
         #expect(none.hits.isEmpty && none.notices.first == "no paper matches '+tranformer +theory'; these are the results for '+transformer +theory'")
         let instead = try searcher.search("+tranformer +layers", options: options)
         #expect(instead.suggestion == "+transformer +layers" && instead.hits.count == 10 && instead.totalHits == 25)
-        // A word no paper holds, searched as its near spellings (many papers match): the suggestion too.
+        // A word no paper holds, searched as its near spellings (many papers match): the suggestion too. Ten
+        // letters as typed allow two edits, so the one paper's "tranformer" is near too.
         let corrected = try searcher.search("transfomer", options: options)
-        #expect(corrected.totalHits == 25 && corrected.suggestion == "transformer")
+        #expect(corrected.totalHits == 26 && corrected.suggestion == "transformer")
         // Many results, a word many papers hold, an excluded word, or corrections off: no suggestion.
         #expect(try searcher.search("transformer", options: options).suggestion == nil)
         #expect(try searcher.search("graphs -tranformer", options: options).suggestion == nil)

@@ -26,6 +26,12 @@ struct FuzzyTermWalk {
     /// How many of the word's first bytes a term must share (0: none). A typo rarely falls on the first
     /// letter, and holding it cuts the walk about thirtyfold (Lucene's FuzzyQuery has the same knob).
     var sharedPrefix = 0
+    /// Empty, or for each `j` in `0...word.count` what reading the word's bytes from `j` on as an ending
+    /// costs (`StemEndings.costs`). A term's distance is then the least, over `j`, of its distance to
+    /// `word[..<j]` plus that cost: the index holds stems, so a word as typed ("gendrtaion") is compared
+    /// with a stem ("generat") followed by an ending the stemmer removes ("ion"). Pruning is unchanged (every
+    /// cost is at least 0), so the terms read are the same.
+    var endingCosts: [Int] = []
 
     /// Every match, in key order. Reading more than `budget` terms throws `BudgetExceeded`; `termsRead` says
     /// how many were read.
@@ -69,7 +75,9 @@ struct FuzzyTermWalk {
             previous.append(contentsOf: term)
             rowsDepth = rowsKept
             guard dead else {
-                let distance = rows[rowsKept * width + word.count]
+                let row = rowsKept * width
+                var distance = rows[row + word.count]
+                for (j, cost) in endingCosts.enumerated() where cost < distance { distance = min(distance, rows[row + j] + cost) }
                 if distance <= maximumDistance {
                     found.append(Match(key: term, info: try reader.info(), distance: distance))
                 } else {

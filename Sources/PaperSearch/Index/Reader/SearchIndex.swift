@@ -189,12 +189,13 @@ public final class SearchIndex: Sendable {
     }
 
     /// Every term of `namespace` within `distance` edits of `word` (`FuzzyTermWalk`, sharing its first
-    /// `sharedPrefix` bytes) that a live paper holds, in byte order, each with its distance; nil when the
-    /// walks read more than `budget` terms in all (`termsRead` counts them).
-    func terms(near word: [UInt8], in namespace: FieldNamespace, distance: Int, sharedPrefix: Int = 0, budget: Int,
-               termsRead: inout Int) throws(IndexError) -> [([UInt8], IndexedTerm, Int)]? {
+    /// `sharedPrefix` bytes, reading its ending by `endingCosts`) that a live paper holds, in byte order, each
+    /// with its distance; nil when the walks read more than `budget` terms in all (`termsRead` counts them).
+    func terms(near word: [UInt8], in namespace: FieldNamespace, distance: Int, sharedPrefix: Int = 0, endingCosts: [Int] = [],
+               budget: Int, termsRead: inout Int) throws(IndexError) -> [([UInt8], IndexedTerm, Int)]? {
         var walk = FuzzyTermWalk(namespace: namespace.rawValue, word: word, maximumDistance: distance)
         walk.sharedPrefix = sharedPrefix
+        walk.endingCosts = endingCosts
         var distances: [[UInt8]: Int] = [:]
         for live in segments {
             switch try walk.matches(in: live.segment.terms, budget: budget, termsRead: &termsRead) {
