@@ -33,33 +33,9 @@ enum StemEndings {
         for start in stride(from: shortestStem, to: word.count, by: 1) where word.count - start <= longest + limit {
             let tail = word[start...]
             for ending in endings where abs(ending.count - tail.count) <= limit {
-                costs[start] = min(costs[start], editDistance(ending, tail))
+                costs[start] = min(costs[start], EditDistance.between(ending, tail))
             }
         }
         return costs
-    }
-
-    /// The restricted Damerau-Levenshtein distance of two short byte strings (the walk's measure).
-    static func editDistance(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Int {
-        editDistances(a, b).last ?? 0
-    }
-
-    /// The restricted Damerau-Levenshtein distances between `a` and each prefix of `b` (`b.count + 1` of
-    /// them), by the textbook table.
-    static func editDistances(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> [Int] {
-        let (a, b) = (Array(a), Array(b))
-        let width = b.count + 1
-        var table = [Int](repeating: 0, count: (a.count + 1) * width)
-        for j in 0...b.count { table[j] = j }
-        for i in stride(from: 1, through: a.count, by: 1) {
-            table[i * width] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                var value = min(table[(i - 1) * width + j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1),
-                                table[(i - 1) * width + j] + 1, table[i * width + j - 1] + 1)
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] { value = min(value, table[(i - 2) * width + j - 2] + 1) }
-                table[i * width + j] = value
-            }
-        }
-        return Array(table[(a.count * width)...])
     }
 }

@@ -502,7 +502,7 @@ struct PlanBuilder {
     /// fewest edits from the word's stem (a word as typed is often as near to a common stem and an ending as to
     /// the stem meant, and its own stem tells them apart); then the most papers; then byte order.
     static func preferredOrder(_ found: [([UInt8], IndexedTerm, Int)], stem: [UInt8]) -> [([UInt8], IndexedTerm, Int)] {
-        found.map { ($0, StemEndings.editDistance(stem, $0.0.dropFirst())) }.sorted { a, b in
+        found.map { ($0, EditDistance.between(stem, $0.0.dropFirst())) }.sorted { a, b in
             let (x, y) = ((a.0.2, a.1, -a.0.1.documentFrequency), (b.0.2, b.1, -b.0.1.documentFrequency))
             return x < y || (x == y && a.0.0.lexicographicallyPrecedes(b.0.0))
         }.map(\.0)
@@ -525,13 +525,13 @@ struct PlanBuilder {
     /// "optimization" stems to "optim". The stems keep what the stemmer parts: "inclusion" is one edit from
     /// "includ" only as stems ("inclus").
     func editsAsTyped(_ typed: [UInt8], stem: [UInt8], term: ArraySlice<UInt8>, within limit: Int) -> Int? {
-        let toPrefixes = StemEndings.editDistances(term, typed)
-        var best = min(toPrefixes[typed.count], StemEndings.editDistance(stem, term))
+        let toPrefixes = EditDistance.toPrefixes(term, typed)
+        var best = min(toPrefixes[typed.count], EditDistance.between(stem, term))
         var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
         var stemmed = LoneTerm()
         for start in stride(from: StemEndings.shortestStem, to: typed.count, by: 1) where toPrefixes[start] < min(best, limit + 1) {
             for ending in StemEndings.endings where toPrefixes[start] + abs(ending.count - (typed.count - start)) < min(best, limit + 1) {
-                let cost = toPrefixes[start] + StemEndings.editDistance(ending, typed[start...])
+                let cost = toPrefixes[start] + EditDistance.between(ending, typed[start...])
                 guard cost < min(best, limit + 1) else { continue }
                 stemmed.count = 0
                 index.analyzer.analyze(String(decoding: term + ending, as: UTF8.self), scratch: &scratch, into: &stemmed)

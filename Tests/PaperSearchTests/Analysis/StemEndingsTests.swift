@@ -28,15 +28,4 @@ struct StemEndingsTests {
         let costs = StemEndings.costs(of: Array("gendrtaion".utf8), limit: 2)
         #expect(costs[7] == 0 && costs[5] == 1)
     }
-
-    @Test func editDistancesToEveryPrefixMatchTheOracle() {
-        var random = SplitMix64(seed: 31)
-        for _ in 0..<300 {
-            let a = (0..<random.below(9)).map { _ in UInt8(0x61 + random.below(4)) }
-            let b = (0..<random.below(9)).map { _ in UInt8(0x61 + random.below(4)) }
-            let row = StemEndings.editDistances(a, b)
-            #expect(row == (0...b.count).map { FuzzyTermWalkTests.distance(a, Array(b.prefix($0))) })
-            #expect(StemEndings.editDistance(a, b) == FuzzyTermWalkTests.distance(a, b))
-        }
-    }
 }
