@@ -6,8 +6,10 @@
 /// distance table per byte of the current term (row `i`: the distances between the term's first `i` bytes
 /// and every prefix of the word); consecutive terms share their rows up to their common prefix. When every
 /// entry of a row exceeds the allowed distance and every entry of the row before reaches it (a swap reaches
-/// back two rows), no term with that prefix can come within it, and the walk jumps past all of them: to the first term after the prefix, found by the block index like a lookup. So
-/// the terms read are about those whose prefixes stay within reach, not the whole dictionary.
+/// back two rows), no term with that prefix can come within it, and the walk jumps past all of them: to the
+/// next sibling prefix that can still come within reach (`nextLiveByte`), or past the parent prefix when
+/// none can, found by the block index like a lookup. So the terms read are about those whose prefixes stay
+/// within reach, not the whole dictionary, and not one under each dead sibling either.
 ///
 /// Keys carry their namespace byte first; only keys of the word's namespace are compared, without that byte.
 struct FuzzyTermWalk {
@@ -44,6 +46,8 @@ struct FuzzyTermWalk {
         var found: [Match] = []
         let required = [namespace] + word.prefix(sharedPrefix)
         var seekKey = required
+        // The bytes a live prefix can continue with once a sibling has died (`nextLiveByte`), in order.
+        let wordBytes = Array(Set(word)).sorted()
         guard dictionary.blockCount > 0 else { return .success([]) }
         var block = try dictionary.block(for: seekKey) ?? 0
         var reader = try dictionary.reader(ofBlock: block)
@@ -86,11 +90,17 @@ struct FuzzyTermWalk {
                 continue
             }
             try reader.skipInfo()
-            // No term starting with term[0...rowsKept] can match: jump to the first one after them all (built in
+            // No term starting with term[0...rowsKept] can match: jump past them all, to the next sibling prefix
+            // that can still come within reach, or past the parent prefix when none can (the key built in
             // place: the walk jumps about once a term read).
             seekKey.removeAll(keepingCapacity: true)
-            seekKey.append(contentsOf: term[0...rowsKept])
-            guard FuzzyTermWalk.advanceToSuccessor(&seekKey), seekKey.starts(with: required) else { break walk }
+            seekKey.append(contentsOf: term[0..<rowsKept])
+            if let byte = nextLiveByte(after: term[rowsKept], depth: rowsKept, rows: rows, width: width, term: term, among: wordBytes) {
+                seekKey.append(byte)
+            } else {
+                guard FuzzyTermWalk.advanceToSuccessor(&seekKey) else { break walk }
+            }
+            guard seekKey.starts(with: required) else { break walk }
             // The terms before it, passed over on their raw bytes: in this block, else from the block holding it.
             if try !reader.skip(before: seekKey), let target = try dictionary.block(for: seekKey), target > block {
                 block = target
@@ -144,6 +154,32 @@ struct FuzzyTermWalk {
                 }
             }
         }
+    }
+
+    /// The smallest byte above `dead` that can follow the term's first `depth - 1` bytes (after the namespace)
+    /// in a term within reach, or nil when none can; the prefix ending in `dead` at `depth` has just died.
+    ///
+    /// Its parent's row (depth - 1) reaches the limit everywhere (else the prefix could not have died), so a
+    /// sibling prefix lives exactly when its own row has an entry within the limit. A byte the word does not
+    /// hold gives the row of a replacement everywhere, which is no smaller than any byte's row but for a
+    /// swap, and `dead`'s row was over the limit: so only the word's own bytes (`among`, sorted) can live, and
+    /// each is tried in order. This is the Levenshtein automaton's "next string it can accept" (Lucene's
+    /// `AutomatonTermsEnum`), worked out from the rows; it spares reading a term under every dead sibling.
+    private func nextLiveByte(after dead: UInt8, depth: Int, rows: [Int], width: Int, term: [UInt8], among bytes: [UInt8]) -> UInt8? {
+        let from = (depth - 1) * width
+        let earlier = term[depth - 1]
+        for byte in bytes where byte > dead {
+            var left = depth  // the row's entry at j - 1 (at 0: the depth, over the limit as the dead row's was)
+            for j in 1..<width {
+                var value = min(rows[from + j - 1] + (word[j - 1] == byte ? 0 : 1), rows[from + j] + 1, left + 1)
+                if j > 1 && depth > 1 && word[j - 2] == byte && word[j - 1] == earlier {
+                    value = min(value, rows[from - width + j - 2] + 1)
+                }
+                if value <= maximumDistance { return byte }
+                left = value
+            }
+        }
+        return nil
     }
 
     /// Turns `prefix` into the smallest key greater than every key starting with it; false when there is none.
