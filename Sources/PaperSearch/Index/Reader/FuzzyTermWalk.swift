@@ -165,21 +165,30 @@ struct FuzzyTermWalk {
     /// swap, and `dead`'s row was over the limit: so only the word's own bytes (`among`, sorted) can live, and
     /// each is tried in order. This is the Levenshtein automaton's "next string it can accept" (Lucene's
     /// `AutomatonTermsEnum`), worked out from the rows; it spares reading a term under every dead sibling.
+    ///
+    /// On raw pointers, as `extendRows`: `depth` is at least 1 and rows `depth - 1` (and `depth - 2` when
+    /// `depth > 1`) are filled, so every `rows` index read, at most `(depth - 1) * width + word.count`, is
+    /// below `rows.count`; `word` indices are `j - 1` and `j - 2` for `j` in `1..<width`.
     private func nextLiveByte(after dead: UInt8, depth: Int, rows: [Int], width: Int, term: [UInt8], among bytes: [UInt8]) -> UInt8? {
         let from = (depth - 1) * width
-        let earlier = term[depth - 1]
-        for byte in bytes where byte > dead {
-            var left = depth  // the row's entry at j - 1 (at 0: the depth, over the limit as the dead row's was)
-            for j in 1..<width {
-                var value = min(rows[from + j - 1] + (word[j - 1] == byte ? 0 : 1), rows[from + j] + 1, left + 1)
-                if j > 1 && depth > 1 && word[j - 2] == byte && word[j - 1] == earlier {
-                    value = min(value, rows[from - width + j - 2] + 1)
+        let earlier = term[depth - 1], limit = maximumDistance
+        precondition(from + width <= rows.count && width == word.count + 1)
+        return unsafe rows.withUnsafeBufferPointer { r in
+            unsafe word.withUnsafeBufferPointer { w in
+                for byte in bytes where byte > dead {
+                    var left = depth  // the row's entry at j - 1 (at 0: the depth, over the limit as the dead row's was)
+                    for j in 1..<width {
+                        var value = unsafe min(r[from + j - 1] + (w[j - 1] == byte ? 0 : 1), r[from + j] + 1, left + 1)
+                        if j > 1 && depth > 1, unsafe w[j - 2] == byte && w[j - 1] == earlier {
+                            value = unsafe min(value, r[from - width + j - 2] + 1)
+                        }
+                        if value <= limit { return byte }
+                        left = value
+                    }
                 }
-                if value <= maximumDistance { return byte }
-                left = value
+                return nil
             }
         }
-        return nil
     }
 
     /// Turns `prefix` into the smallest key greater than every key starting with it; false when there is none.
