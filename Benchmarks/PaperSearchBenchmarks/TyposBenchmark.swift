@@ -38,8 +38,8 @@ func typosBenchmark() throws {
     let clock = ContinuousClock()
     let walkWords = (0..<words).map { _ in misspelt(terms[random.below(terms.count)], edits: 1) }
     // As `word~` walks (no prefix held), as a correction walks (the first letter held), and all a correction
-    // looks for (that walk reading the word as a stem and an ending, checked by the stemmer, and the stems of
-    // the word's one-edit spellings).
+    // looks for (that walk and one holding the second letter, reading the word as a stem and an ending,
+    // checked by the stemmer, and the stems of the word's one-edit spellings).
     var walks: [(String, [Double], Int, Int)] = []
     for (name, shared) in [("walk", 0), ("correction_walk", 1), ("correction_search", -1)] {
         var times: [Double] = [], read = 0, found = 0

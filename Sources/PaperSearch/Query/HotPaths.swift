@@ -58,10 +58,10 @@ package enum HotPaths {
         return (found?.count ?? 0, read)
     }
 
-    /// The terms a search's correction of `word` (as typed) would search: the walk holding the first letter
-    /// with the word read as a stem and an ending, checked by the stemmer, and the stems of the one-edit
-    /// spellings (`PlanBuilder.nearTerms`); how many, and how many dictionary terms the walks read. nil for a
-    /// word no search corrects.
+    /// The terms a search's correction of `word` (as typed) would search: the walks holding its first letter
+    /// and its second, with the word read as a stem and an ending, checked by the stemmer, and the stems of the
+    /// one-edit spellings (`PlanBuilder.nearTerms`); how many, and how many dictionary terms the walks read.
+    /// nil for a word no search corrects.
     package static func correctionTerms(_ index: SearchIndex, word: String) throws(IndexError) -> (found: Int, read: Int)? {
         let builder = PlanBuilder(index: index, parameters: .default)
         guard let (typed, stem) = builder.correctable(word, asTyped: true) else { return nil }

@@ -478,19 +478,30 @@ struct PlanBuilder {
 
     /// The terms near a word (`text` as typed, `stem` its analysed term) with their edits: those within
     /// `edits` of the stem sharing its first `sharedPrefix` bytes (`FuzzyTermWalk`), or, for a correction
-    /// (`typed` given), of the word as typed read as a stem and an ending (`StemEndings`); and for text the
-    /// stems of the one-edit spellings of the word as typed (`stemsOfNearSpellings`). The walk's terms read
-    /// come off `budget`; nil when it would go below zero.
+    /// (`typed` given), of the word as typed read as a stem and an ending (`StemEndings`), holding its first
+    /// letter or (`sharedPrefix` 1) its second; and for text the stems of the one-edit spellings of the word
+    /// as typed (`stemsOfNearSpellings`). The walks' terms read come off `budget`; nil when it would go
+    /// below zero.
     func nearTerms(_ text: String, stem: [UInt8], typed: [UInt8]? = nil, in namespace: FieldNamespace, edits: Int, sharedPrefix: Int,
                    budget: inout Int) throws(Failure) -> [([UInt8], IndexedTerm, Int)]? {
-        var read = 0
-        let walked: [([UInt8], IndexedTerm, Int)]?
-        do {
-            walked = try index.terms(near: typed ?? stem, in: namespace, distance: edits, sharedPrefix: sharedPrefix,
-                                     endingCosts: typed.map { StemEndings.costs(of: $0, limit: edits) } ?? [], budget: budget, termsRead: &read)
-        } catch { throw .index(error) }
-        budget -= read
-        guard var found = walked else { return nil }
+        var words = [typed ?? stem]
+        // Holding the first letter misses a slip in it. The two a second letter can tell, a letter typed
+        // before the word and the first two swapped, leave the term starting with the second letter typed: a
+        // second walk holds that one (the distances are measured again below, from the word as typed).
+        if let typed, sharedPrefix == 1, typed.count > 1, typed[1] != typed[0] { words.append(Array(typed.dropFirst())) }
+        var found: [([UInt8], IndexedTerm, Int)] = []
+        var seen = Set<[UInt8]>()
+        for word in words {
+            var read = 0
+            let walked: [([UInt8], IndexedTerm, Int)]?
+            do {
+                walked = try index.terms(near: word, in: namespace, distance: edits, sharedPrefix: sharedPrefix,
+                                         endingCosts: typed == nil ? [] : StemEndings.costs(of: word, limit: edits), budget: budget, termsRead: &read)
+            } catch { throw .index(error) }
+            budget -= read
+            guard let walked else { return nil }
+            for near in walked where seen.insert(near.0).inserted { found.append(near) }
+        }
         if let typed {
             found = found.compactMap { near in editsAsTyped(typed, stem: stem, term: near.0.dropFirst(), within: edits).map { (near.0, near.1, $0) } }
         }

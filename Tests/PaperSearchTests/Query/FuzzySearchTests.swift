@@ -68,6 +68,7 @@ struct FuzzySearchTests {
                       Paper(id: "optimization", title: "Optimization of networks", abstract: "Gradient methods."),
                       Paper(id: "optimizable", title: "Optimizable programs", abstract: "Programs and compilers."),
                       Paper(id: "skewness", title: "Skewness of returns", abstract: "Heavy tails."),
+                      Paper(id: "segmentation", title: "Segmentation of cells", abstract: "Microscopy."),
                       Paper(id: "other", title: "Other things", abstract: "Nothing of the kind.")]
         let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
         let searcher = try Searcher(index: index)
@@ -86,6 +87,9 @@ struct FuzzySearchTests {
         // A word of five letters or more as typed is corrected even when its stem is shorter ("ksewness"
         // stems to "ksew"), here through its one-edit spellings (a swap of the first two letters).
         #expect(try searcher.search("ksewness", options: options).hits.map(\.id) == ["skewness"])
+        // The first two letters swapped and another slip (two edits of twelve letters): the walk holding the
+        // first letter cannot find it, the one holding the second does.
+        #expect(try searcher.search("esgmentatoin", options: options).hits.map(\.id) == ["segmentation"])
         var exact = options
         exact.corrections = false
         #expect(try searcher.search("gendrtaion", options: exact).hits.isEmpty)
