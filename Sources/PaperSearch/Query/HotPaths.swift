@@ -64,10 +64,10 @@ package enum HotPaths {
     /// nil for a word no search corrects.
     package static func correctionTerms(_ index: SearchIndex, word: String) throws(IndexError) -> (found: Int, read: Int)? {
         let builder = PlanBuilder(index: index, parameters: .default)
-        guard let (typed, stem) = builder.correctable(word, asTyped: true) else { return nil }
+        guard let correctable = builder.correctable(word, asTyped: true) else { return nil }
         var budget = Int.max
         do throws(PlanBuilder.Failure) {
-            let found = try builder.nearTerms(word, stem: stem, typed: typed, in: FieldNamespace.text, edits: Query.automaticEdits(forLength: (typed ?? stem).count),
+            let found = try builder.nearTerms(word, stem: correctable.stem, typed: correctable.typed, in: .text, edits: correctable.automaticEdits,
                                               sharedPrefix: 1, budget: &budget)
             return (found?.count ?? 0, Int.max - budget)
         } catch {

@@ -372,17 +372,17 @@ struct PlanBuilder {
     /// A word that only `heldBy` papers hold (at most `Query.rareFrequency`) is searched as written and also
     /// as the near terms that at least `Query.rareFactor` times as many hold (a slip that made another word).
     private mutating func correction(of text: String, heldBy frequency: Int = 0) throws(Failure) -> PlanNode? {
-        guard let (typed, stem) = correctable(text, asTyped: queryIsShort()) else { return nil }
+        guard let word = correctable(text, asTyped: queryIsShort()) else { return nil }
         let before = plan.terms.count
         let found: PlanNode?
         let budgets = (prefixScanBudget, expansionBudget)
         let minimumFrequency = frequency == 0 ? 0 : Query.rareFactor * (frequency + 1)
         do {
-            var near = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1, typed: typed, minimumFrequency: minimumFrequency)
+            var near = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1, typed: word.typed, minimumFrequency: minimumFrequency)
             // Nothing one edit away from a word of up to eight letters that no paper holds: two edits (two slips
             // in one word).
-            if frequency == 0, plan.terms.count == before, Query.automaticEdits(forLength: (typed ?? stem).count) == 1 {
-                near = try fuzzy(text, distance: 2, field: .text, sharedPrefix: 1, typed: typed, minimumFrequency: minimumFrequency)
+            if frequency == 0, plan.terms.count == before, word.automaticEdits == 1 {
+                near = try fuzzy(text, distance: 2, field: .text, sharedPrefix: 1, typed: word.typed, minimumFrequency: minimumFrequency)
             }
             found = near
         } catch {
@@ -467,13 +467,22 @@ struct PlanBuilder {
     /// carry the topic, and a word in no paper is more often one the collection does not use ("saving", as
     /// typed one edit from "having") than a slip, so they keep the stricter comparison of stems (two edits
     /// from nine letters of a stem, not of the word).
-    func correctable(_ word: String, asTyped: Bool) -> (typed: [UInt8]?, stem: [UInt8])? {
+    func correctable(_ word: String, asTyped: Bool) -> CorrectableWord? {
         let terms = analyze(word, field: .text).map(\.term)
         guard terms.count == 1, PlanBuilder.canBeChanged(terms[0]) else { return nil }
-        guard asTyped else { return terms[0].count >= Query.correctedLength ? (nil, terms[0]) : nil }
+        guard asTyped else { return terms[0].count >= Query.correctedLength ? CorrectableWord(typed: nil, stem: terms[0]) : nil }
         let typed = keywordAnalyzer.terms(word).map { Array($0.utf8) }
         guard typed.count == 1, typed[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(typed[0]) else { return nil }
-        return (typed[0], terms[0])
+        return CorrectableWord(typed: typed[0], stem: terms[0])
+    }
+
+    /// A word a correction may change (`correctable`).
+    struct CorrectableWord {
+        /// The word as typed (lower case, folded), when the correction compares it; nil: it compares the stem.
+        var typed: [UInt8]?
+        var stem: [UInt8]
+        /// The edits the correction allows (`Query.automaticEdits`), counted on what it compares.
+        var automaticEdits: Int { Query.automaticEdits(forLength: (typed ?? stem).count) }
     }
 
     /// The terms near a word (`text` as typed, `stem` its analysed term) with their edits: those within
@@ -503,7 +512,10 @@ struct PlanBuilder {
             for near in walked where seen.insert(near.0).inserted { found.append(near) }
         }
         if let typed {
-            found = found.compactMap { near in editsAsTyped(typed, stem: stem, term: near.0.dropFirst(), within: edits).map { (near.0, near.1, $0) } }
+            var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
+            found = found.compactMap { near in
+                editsAsTyped(typed, stem: stem, term: near.0.dropFirst(), within: edits, scratch: &scratch).map { (near.0, near.1, $0) }
+            }
         }
         if namespace == .text { found += try stemsOfNearSpellings(text, besides: Set(found.map(\.0)).union([[namespace.rawValue] + stem])) }
         return found
@@ -535,10 +547,9 @@ struct PlanBuilder {
     /// this check throws out what no word stems to: "optimizaion" is one edit from "optimiz" + "ation", but
     /// "optimization" stems to "optim". The stems keep what the stemmer parts: "inclusion" is one edit from
     /// "includ" only as stems ("inclus").
-    func editsAsTyped(_ typed: [UInt8], stem: [UInt8], term: ArraySlice<UInt8>, within limit: Int) -> Int? {
+    func editsAsTyped(_ typed: [UInt8], stem: [UInt8], term: ArraySlice<UInt8>, within limit: Int, scratch: inout AnalyzerScratch) -> Int? {
         let toPrefixes = EditDistance.toPrefixes(term, typed)
         var best = min(toPrefixes[typed.count], EditDistance.between(stem, term))
-        var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
         var stemmed = LoneTerm()
         for start in stride(from: StemEndings.shortestStem, to: typed.count, by: 1) where toPrefixes[start] < min(best, limit + 1) {
             for ending in StemEndings.endings where toPrefixes[start] + abs(ending.count - (typed.count - start)) < min(best, limit + 1) {

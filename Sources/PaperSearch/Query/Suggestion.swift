@@ -34,7 +34,8 @@ enum Suggestion {
 
     private static func betterSpelling(of word: String, builder: PlanBuilder, index: SearchIndex,
                                        known: [String: [([UInt8], IndexedTerm, Int)]]) throws(IndexError) -> String? {
-        guard !word.isEmpty, word.allSatisfy(\.isLetter), let (typed, stem) = builder.correctable(word, asTyped: true) else { return nil }
+        guard !word.isEmpty, word.allSatisfy(\.isLetter), let correctable = builder.correctable(word, asTyped: true) else { return nil }
+        let stem = correctable.stem
         let key = [FieldNamespace.text.rawValue] + stem
         let frequency = try index.lookup(.text, stem)?.documentFrequency ?? 0
         guard frequency <= Query.rareFrequency else { return nil }
@@ -43,7 +44,7 @@ enum Suggestion {
         do throws(PlanBuilder.Failure) {
             if let near = known[word] {
                 candidates = near
-            } else if let near = try builder.nearTerms(word, stem: stem, typed: typed, in: .text, edits: Query.automaticEdits(forLength: (typed ?? stem).count),
+            } else if let near = try builder.nearTerms(word, stem: stem, typed: correctable.typed, in: .text, edits: correctable.automaticEdits,
                                                        sharedPrefix: 1, budget: &budget) {
                 candidates = near
             } else {
