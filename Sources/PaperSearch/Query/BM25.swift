@@ -137,5 +137,10 @@ public enum BM25 {
         func lengthFactors(titleLength: UInt32, abstractLength: UInt32) -> (title: Double, abstract: Double) {
             (titleFactor(titleLength), abstractFactor(abstractLength))
         }
+
+        /// The tf' whose saturation is `saturation` (in (0, 1); infinite from 1): `saturation` inverted.
+        func termFrequency(saturating saturation: Double) -> Double {
+            saturation >= 1 ? .infinity : k1 * saturation / (1 - saturation)
+        }
     }
 }

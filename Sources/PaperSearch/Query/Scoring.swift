@@ -134,7 +134,7 @@ struct ScoringContext {
         guard saturation > 0 else { return .never }
         let entry = skips.entry(block)
         let factors = scorer.lengthFactors(titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
-        let limit = saturation >= 1 ? Double.infinity : scorer.k1 * saturation / (1 - saturation) * (1 - 1e-9)
+        let limit = scorer.termFrequency(saturating: saturation) * (1 - 1e-9)
         let cutoff = FrequencyCutoff(titleFactor: term.field == .abstract ? 0 : factors.title,
                                      abstractFactor: term.field == .title ? 0 : factors.abstract, limit: limit)
         // One occurrence in a field scored above the limit: nothing would be ruled out but for the work of testing.
