@@ -20,6 +20,8 @@ func usage() -> Never {
                                                  "similar" quality: BM25 with the whole text, Lucene MoreLikeThis, ours
           similar INDEX [--papers N] [--terms N] [--retrieval N] [--candidates N] [--agreement N]
                                                  "similar" latency for random papers; agreement with exact scoring
+          hits INDEX QUERIES [--runs N] [-k N]   what a page of hits costs beyond ids and scores: the mean µs a query of
+                                                 whole records, and of records with snippets (one thread)
           micro INDEX [--runs N]                 hot parts: block decode integers/s, term lookups/s, top-k heap offers/s
           querylog INDEX OUT [--per-type N]      a plain-word query log drawn from an index (for compare)
           synth OUT [--papers N] [--seed N] [--first N] [--from PATH]
@@ -454,6 +456,37 @@ case "similar-eval":
         emit([("benchmark", .string("similar-eval")), ("method", .string(name)), ("queries", .integer(summary.queries)),
               ("ndcg@10", .double(summary.ndcgAt10)), ("recall@100", .double(summary.recallAt100))])
     }
+
+case "hits":
+    // The cost of a page of hits: hits INDEX QUERIES [--runs N] [-k N]; the same queries with ids only, whole records,
+    // and records with snippets, interleaved run by run so that drift hits each alike; medians of the runs' means.
+    guard arguments.count >= 3 else { usage() }
+    let index = try SearchIndex.open(at: arguments[1])
+    let searcher = try Searcher(index: index)
+    let queries = try QueryRecord.read(path: arguments[2]).map(\.text)
+    let runs = option("--runs", default: 5)
+    let limit = option("-k", default: 10)
+    let kinds: [(name: String, options: SearchOptions)] = [
+        ("ids", SearchOptions(limit: limit, snippets: false, records: false)),
+        ("records", SearchOptions(limit: limit, snippets: false, records: true)),
+        ("snippets", SearchOptions(limit: limit, snippets: true, records: true)),
+    ]
+    var means = [[Double]](repeating: [], count: kinds.count)
+    var hits = 0
+    for run in 0...runs {
+        for (kind, entry) in kinds.enumerated() {
+            let clock = ContinuousClock()
+            let elapsed = try clock.measure {
+                for query in queries { hits &+= try searcher.search(QueryParser.plainWords(query), options: entry.options).hits.count }
+            }
+            if run > 0 { means[kind].append(seconds(elapsed) / Double(queries.count) * 1e6) }  // run 0 warms up
+        }
+    }
+    let ids = median(means[0]), records = median(means[1]), snippets = median(means[2])
+    emit([("benchmark", .string("hits")), ("index", .string(arguments[1])), ("queries", .integer(queries.count)),
+          ("k", .integer(limit)), ("runs", .integer(runs)), ("ids_us", .double(ids)),
+          ("records_add_us", .double(records - ids)), ("snippets_add_us", .double(snippets - records)),
+          ("hits", .integer(hits))])
 
 case "micro":
     // Micro-benchmarks of the hot parts on an index: micro INDEX [--runs N].

@@ -108,17 +108,21 @@ package protocol TermSink {
     init()
     /// One term (valid only during the call), its position in the field, and its UTF-8 byte range in the source.
     mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int)
-    /// Whether the sink needs the stem of a word starting with `byte`; when not, it gets the word unstemmed.
-    /// Both stemmers keep a word's first byte (but for a leading apostrophe, which Porter2 drops: checked
-    /// against the official vocabularies in the tests), and American spelling changes it only from "a" or
-    /// "o" to "e", so a sink that only looks for certain stems can decline every word whose first byte none
-    /// of them has.
-    func needsStem(startingWith byte: UInt8) -> Bool
+    /// Whether the sink needs the stem of a word starting with `byte` at `position`; when not, it gets the
+    /// word unstemmed. Both stemmers keep a word's first byte (but for a leading apostrophe, which Porter2
+    /// drops: checked against the official vocabularies in the tests), and American spelling changes it only
+    /// from "a" or "o" to "e", so a sink that only looks for certain stems can decline every word whose first
+    /// byte none of them has, or that stands where none of them is.
+    func needsStem(startingWith byte: UInt8, at position: Int) -> Bool
+    /// Whether the sink has all it wants: analysis then stops at the next white space.
+    var isFinished: Bool { get }
 }
 
 extension TermSink {
     @inline(__always)
-    package func needsStem(startingWith byte: UInt8) -> Bool { true }
+    package func needsStem(startingWith byte: UInt8, at position: Int) -> Bool { true }
+    @inline(__always)
+    package var isFinished: Bool { false }
 }
 
 /// Turns tokens into terms: positions, stop words, stemming.
@@ -131,6 +135,10 @@ private struct AnalyzingSink<Inner: TermSink>: TokenizerSink {
     var pendingIncrement = 0
     var length = 0
 
+    var isFinished: Bool {
+        @inline(__always) get { inner.isFinished }
+    }
+
     mutating func token(_ term: Span<UInt8>, kind: TokenKind, positionIncrement: Int, start: Int, end: Int) {
         pendingIncrement += positionIncrement
         if term.isEmpty || (kind == .word && analyzer.stopWords.contains(term)) { return }
@@ -140,7 +148,7 @@ private struct AnalyzingSink<Inner: TermSink>: TokenizerSink {
             pendingIncrement = 0
         }
         if kind == .word {
-            if analyzer.stemmer == .none || !inner.needsStem(startingWith: term[0]) {
+            if analyzer.stemmer == .none || !inner.needsStem(startingWith: term[0], at: position) {
                 inner.term(term, position: position, start: start, end: end)
                 return
             }

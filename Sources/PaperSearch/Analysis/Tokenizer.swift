@@ -18,6 +18,13 @@ protocol TokenizerSink {
     /// a new word; 0 for the parts and the joined form of a compound, which share one position), and its
     /// UTF-8 byte range in the source. An empty term stands for a token too long to index.
     mutating func token(_ term: Span<UInt8>, kind: TokenKind, positionIncrement: Int, start: Int, end: Int)
+    /// Whether the sink has what it wants: the tokenizer then stops at the next white space.
+    var isFinished: Bool { get }
+}
+
+extension TokenizerSink {
+    @inline(__always)
+    var isFinished: Bool { false }
 }
 
 /// Splits scientific English into tokens, on UTF-8 bytes (ASCII takes a fast path through a byte-class table;
@@ -80,7 +87,7 @@ struct Tokenizer {
         let n = text.count
         var nextAtSign = ByteSearch.firstIndex(of: UInt8(ascii: "@"), in: text, from: 0)
         var i = 0
-        while i < n {
+        while i < n && !sink.isFinished {
             while i < n && Tokenizer.isSpace(text[i]) { i += 1 }
             guard i < n else { break }
             // A chunk (up to the next white space) may be a URL or an e-mail address, kept whole.

@@ -186,14 +186,16 @@ public struct Searcher: Sendable {
             }
             let page = entries.dropFirst(max(0, options.offset)).prefix(max(0, options.limit))
             var hits: [Hit] = []
-            var scratch = AnalyzerScratch(stemCacheSlotBits: Snippet.stemCacheSlotBits)
             for entry in page {
                 let paper = options.records ? try index.paper(at: Int(entry.document))
                                             : Paper(id: try index.id(at: Int(entry.document)), title: "", abstract: "")
                 var hit = Hit(document: Int(entry.document), score: entry.score, paper: paper)
-                if options.snippets && options.records { hit.snippet = Snippet.make(for: paper, plan: plan, index: index, scratch: &scratch) }
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }
                 hits.append(hit)
+            }
+            if options.snippets && options.records {
+                let snippets = try Snippet.page(hits.map { ($0.document, $0.paper) }, plan: plan, index: index)
+                for k in hits.indices { hits[k].snippet = snippets[k] }
             }
             return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, facets: facets, notice: plan.notice,
                                  notices: plan.notices, query: query, corrected: plan.corrected,

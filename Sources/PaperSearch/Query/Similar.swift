@@ -98,7 +98,6 @@ extension Searcher {
             let sourceAbstracts = Set(sources.map { TextCleanup.collapsingWhitespace($0.abstract) }.filter { $0.count > 40 })
             var hits: [Hit] = []
             var excluded = 0
-            var scratch = AnalyzerScratch(stemCacheSlotBits: Snippet.stemCacheSlotBits)
             for entry in entries {
                 guard hits.count < options.limit else { break }  // papers past the last hit are not read
                 let paper = try index.paper(at: Int(entry.document))
@@ -108,9 +107,12 @@ extension Searcher {
                     continue
                 }
                 var hit = Hit(document: Int(entry.document), score: entry.score, paper: paper)
-                if options.snippets { hit.snippet = Snippet.make(for: paper, plan: plan, index: index, scratch: &scratch) }
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }
                 hits.append(hit)
+            }
+            if options.snippets {
+                let snippets = try Snippet.page(hits.map { ($0.document, $0.paper) }, plan: plan, index: index)
+                for k in hits.indices { hits[k].snippet = snippets[k] }
             }
             return SimilarResults(hits: hits, terms: selection.chosen, excluded: excluded, notice: plan.notice)
         } catch {

@@ -30,77 +30,190 @@ public struct Snippet: Sendable, Equatable {
         return result
     }
 
-    /// Collects the abstract's indexed terms: byte range and which query term (if any) each one is, found by
-    /// a 64-bit hash of the term so that no string is made per token.
-    private struct Collector: TermSink {
-        var queryHashes: [UInt64] = []
-        /// The first bytes of the query's terms (a bit per byte value), and of words stemming can change the
-        /// first byte of: other words cannot stem to a query term, so they are not stemmed.
+    /// The plan's terms a snippet marks: its scoring terms of the abstract (or of titles and abstracts), each
+    /// kept once, with its weight, the 64-bit hash by which the words of an abstract are compared with it (no
+    /// string is made per word), and the first bytes of words that may stem to one of them.
+    struct MarkedTerms {
+        var hashes: [UInt64] = []
+        var weights: [Double] = []
+        /// A bit per byte value: the first bytes of the terms, and of words stemming can change the first byte
+        /// of. Other words cannot stem to a marked term, so they are not stemmed.
         var firstBytes = SIMD4<UInt64>()
-        var tokens: [(start: Int, end: Int, match: Int)] = []
-        init() {}
+        /// The plan's number of each term above.
+        var planTerms: [Int] = []
 
-        mutating func addFirstByte(_ byte: UInt8) {
+        init(_ plan: SearchPlan) {
+            for termIndex in plan.scoringTerms {
+                let term = plan.terms[termIndex]
+                guard term.namespace == .text, term.field != .title else { continue }
+                let hash = StableHash.fnv1a64(term.bytes)
+                guard !hashes.contains(hash) else { continue }
+                hashes.append(hash)
+                weights.append(max(term.weight, 0.01))
+                planTerms.append(termIndex)
+                if let first = term.bytes.first { addFirstByte(first) }
+            }
+            if mayStem(startingWith: UInt8(ascii: "e")) {
+                // American spelling turns a leading "ae" or "oe" into "e" (aetiology, oestrogen).
+                addFirstByte(UInt8(ascii: "a"))
+                addFirstByte(UInt8(ascii: "o"))
+            }
+            addFirstByte(UInt8(ascii: "'"))  // Porter2 drops a leading apostrophe
+            addFirstByte(0xE2)  // the first byte of a typographic apostrophe, should one reach the stemmer
+        }
+
+        private mutating func addFirstByte(_ byte: UInt8) {
             firstBytes[Int(byte >> 6)] |= 1 << UInt64(byte & 63)
         }
 
-        func needsStem(startingWith byte: UInt8) -> Bool {
+        func mayStem(startingWith byte: UInt8) -> Bool {
             firstBytes[Int(byte >> 6)] >> UInt64(byte & 63) & 1 != 0
-        }
-
-        mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
-            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-            for index in term.indices { hash = (hash ^ UInt64(term[index])) &* 0x0000_0100_0000_01B3 }
-            tokens.append((start, end, queryHashes.firstIndex(of: hash) ?? -1))
         }
     }
 
-    /// The best passage of the abstract for the plan's terms: the window of about 30 words holding the most
-    /// weight of distinct matched terms (idf), or the opening words when nothing in the abstract matched.
-    static func make(for paper: Paper, plan: SearchPlan, index: SearchIndex, scratch: inout AnalyzerScratch) -> Snippet? {
+    /// Snippets for a page of hits. Where the marked terms stand in each abstract is read from the positions
+    /// the index keeps (a cursor per term and segment, moving forward through the page's papers in document
+    /// order), so an abstract is analysed only as far as the passage chosen, and only words at those
+    /// positions are stemmed: to tell which part of a compound, or which of the words at a position, matched.
+    static func page(_ hits: [(document: Int, paper: Paper)], plan: SearchPlan, index: SearchIndex)
+        throws(IndexError) -> [Snippet?] {
+        let terms = MarkedTerms(plan)
+        // For each hit, the positions in its abstract (from its first word) where marked terms stand.
+        var matches = [[Int]](repeating: [], count: hits.count)
+        var order: [(segment: Int, local: UInt32, hit: Int)] = []
+        for (hit, entry) in hits.enumerated() {
+            if let (segment, local) = index.locate(entry.document) { order.append((segment, local, hit)) }
+        }
+        order.sort { ($0.segment, $0.local) < ($1.segment, $1.local) }
+        let abstractBase = UInt32(IndexFormat.abstractPositionBase)
+        var positions = PositionBuffer()
+        var first = 0
+        while first < order.count {
+            let s = order[first].segment
+            var end = first
+            while end < order.count && order[end].segment == s { end += 1 }
+            let segment = index.segments[s].segment
+            for planTerm in terms.planTerms {
+                var cursor = segment.cursor(plan.terms[planTerm].indexed.infos[s])
+                for k in first..<end {
+                    let (_, local, hit) = order[k]
+                    cursor.advance(to: local)
+                    guard cursor.document == local else { continue }
+                    positions.removeAll()
+                    cursor.appendPositions(to: &positions)
+                    for p in 0..<positions.count where positions[p] >= abstractBase {
+                        matches[hit].append(Int(positions[p] - abstractBase))
+                    }
+                }
+                if let damage = cursor.damage { throw .corrupt(file: segment.postings.path, reason: damage) }
+            }
+            first = end
+        }
+        var scratch = AnalyzerScratch(stemCacheSlotBits: stemCacheSlotBits)
+        return hits.indices.map { hit in
+            make(for: hits[hit].paper, matchedPositions: matches[hit], terms: terms, analyzer: index.analyzer, scratch: &scratch)
+        }
+    }
+
+    /// Collects the abstract's tokens — byte range, position, and which marked term (if any) each one is —
+    /// up to the last that the passage can reach: past every position where a marked term stands, and a
+    /// window's length past the last token that matched, and one position more (to know that the abstract
+    /// goes on).
+    private struct Collector: TermSink {
+        var terms: [UInt64] = []
+        var firstBytes = SIMD4<UInt64>()
+        /// The distinct positions where marked terms stand, ascending; `next` is the first not behind the
+        /// tokens collected.
+        var matchedPositions: [Int] = []
+        var next = 0
+        var tokens: [(start: Int, end: Int, position: Int, match: Int)] = []
+        var lastMatchedToken = -1
+        init() {}
+
+        /// Where `next` moves for a token at `position`: positions only grow from token to token.
+        @inline(__always)
+        func nextMatched(from position: Int) -> Int {
+            var k = next
+            while k < matchedPositions.count && matchedPositions[k] < position { k += 1 }
+            return k
+        }
+
+        func needsStem(startingWith byte: UInt8, at position: Int) -> Bool {
+            let k = nextMatched(from: position)
+            return k < matchedPositions.count && matchedPositions[k] == position
+                && firstBytes[Int(byte >> 6)] >> UInt64(byte & 63) & 1 != 0
+        }
+
+        /// Done when past every matched position and past the position of the last token a window can reach
+        /// (a window ends a window's length after the last token matched, and takes in the rest of a compound).
+        var isFinished: Bool {
+            guard next == matchedPositions.count, let last = tokens.last else { return false }
+            let reach = max(lastMatchedToken, 0) + windowTokens
+            return tokens.count > reach && last.position > tokens[reach - 1].position
+        }
+
+        mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+            next = nextMatched(from: position)
+            var match = -1
+            if next < matchedPositions.count && matchedPositions[next] == position {
+                var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+                for index in term.indices { hash = (hash ^ UInt64(term[index])) &* 0x0000_0100_0000_01B3 }
+                match = terms.firstIndex(of: hash) ?? -1
+            }
+            tokens.append((start, end, position, match))
+            if match >= 0 { lastMatchedToken = tokens.count - 1 }
+        }
+    }
+
+    /// The best passage of the abstract for the marked terms, given where they stand: a window of about 30
+    /// words holding the most weight of distinct matched terms (idf), or the opening words when nothing in
+    /// the abstract matched.
+    static func make(for paper: Paper, matchedPositions: [Int], terms: MarkedTerms, analyzer: Analyzer,
+                     scratch: inout AnalyzerScratch) -> Snippet? {
         let abstract = paper.abstract
         guard !abstract.isEmpty else { return nil }
         var collector = Collector()
-        var weights: [Double] = []
-        for termIndex in plan.scoringTerms {
-            let term = plan.terms[termIndex]
-            guard term.namespace == .text, term.field != .title else { continue }
-            collector.queryHashes.append(StableHash.fnv1a64(term.bytes))
-            if let first = term.bytes.first { collector.addFirstByte(first) }
-            weights.append(max(term.weight, 0.01))
+        collector.terms = terms.hashes
+        collector.firstBytes = terms.firstBytes
+        let ascending = matchedPositions.sorted()
+        collector.matchedPositions = ascending.indices.compactMap { k in
+            k > 0 && ascending[k - 1] == ascending[k] ? nil : ascending[k]
         }
-        if collector.needsStem(startingWith: UInt8(ascii: "e")) {
-            // American spelling turns a leading "ae" or "oe" into "e" (aetiology, oestrogen).
-            collector.addFirstByte(UInt8(ascii: "a"))
-            collector.addFirstByte(UInt8(ascii: "o"))
-        }
-        collector.addFirstByte(UInt8(ascii: "'"))  // Porter2 drops a leading apostrophe
-        collector.addFirstByte(0xE2)  // the first byte of a typographic apostrophe, should one reach the stemmer
-        index.analyzer.analyze(abstract, scratch: &scratch, into: &collector)
+        _ = analyzer.analyze(abstract, scratch: &scratch, into: &collector)
+        let weights = terms.weights
         let tokens = collector.tokens
         guard !tokens.isEmpty else { return nil }
         let matched = tokens.indices.filter { tokens[$0].match >= 0 }
 
-        // Best window start: the most distinct matched weight, earlier windows winning ties.
+        // The heaviest window (the most weight of distinct matched terms). Some window as heavy as any starts
+        // at the opening or ends at a match (a window moved back keeps its matches until its last token is
+        // one), so only those starts are weighed, and the earliest of the heaviest is taken.
         var bestStart = 0
         var bestScore = -1.0
-        var candidates = Set(matched.map { max(0, $0 - 4) })
+        var candidates = Set(matched.map { max(0, $0 - (windowTokens - 1)) })
         candidates.insert(0)
         var seen = [Bool](repeating: false, count: weights.count)
         for start in candidates.sorted() {
             let end = min(tokens.count, start + windowTokens)
             for k in seen.indices { seen[k] = false }
+            for index in matched where index >= start && index < end { seen[tokens[index].match] = true }
+            // Summed in the terms' order, so that windows holding the same terms weigh the same to the bit.
             var score = 0.0
-            for index in matched where index >= start && index < end {
-                let term = tokens[index].match
-                if !seen[term] { seen[term] = true; score += weights[term] }
-            }
+            for term in seen.indices where seen[term] { score += weights[term] }
             if score > bestScore {
                 bestScore = score
                 bestStart = start
             }
         }
-        let end = min(tokens.count, bestStart + windowTokens)
+        // A window past the opening then moves to start 4 tokens before its first match, as far as its last
+        // match allows, so that the passage leads into what matched; it holds the same matches, perhaps more.
+        let inWindow = matched.filter { $0 >= bestStart && $0 < bestStart + windowTokens }
+        if bestStart > 0, let first = inWindow.first, let last = inWindow.last {
+            bestStart = max(first - 4, last - (windowTokens - 1))
+        }
+        var end = min(tokens.count, bestStart + windowTokens)
+        // A window ends with the whole of a compound: its parts and joined form share a position.
+        while end < tokens.count && tokens[end].position == tokens[end - 1].position { end += 1 }
         let utf8 = Array(abstract.utf8)
         // The window's byte range covers all its tokens (a compound's joined form starts at its first part).
         let window = tokens[bestStart..<end]
