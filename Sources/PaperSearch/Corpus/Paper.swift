@@ -75,7 +75,8 @@ public struct Paper: Hashable, Sendable {
     /// Writes the paper as one compact JSON object: the standard keys (id, title, authors, year, date, venue,
     /// categories, abstract, sources), then the extra fields whose keys are not among them (the first of any repeated
     /// key). Read back by `PaperRecord`, it gives the same paper (sources included), which is what makes
-    /// `papers corpus --json` a converter. Written straight from the fields: no JSON value is built.
+    /// `papers corpus --json` a converter; the index reads its stored records back with
+    /// `init(storedRecord:)`. Written straight from the fields: no JSON value is built.
     package func writeRecord(into writer: inout JSONWriter) {
         func optional(_ text: String?) {
             if let text { writer.writeString(text) } else { writer.raw("null") }
@@ -121,6 +122,59 @@ public struct Paper: Hashable, Sendable {
             writer.write(value)
         }
         writer.raw("}")
+    }
+
+    /// The paper a stored record holds (`writeRecord`'s object, parsed), read back field for field: a stored
+    /// paper was normalised when it was first read, so nothing is cleaned, derived or filled in again (a year
+    /// dropped from the source stays unknown; a paper without sources has none). Nil when a field is not of
+    /// the type `writeRecord` gives it.
+    init?(storedRecord object: JSONObject) {
+        func text(_ key: String) -> String?? {
+            switch object[key] {
+            case nil, .null?: return .some(nil)
+            case let .string(text)?: return text
+            default: return nil
+            }
+        }
+        func texts(_ key: String) -> [String]? {
+            switch object[key] {
+            case nil: return []
+            case let .array(items)?:
+                var texts: [String] = []
+                texts.reserveCapacity(items.count)
+                for item in items {
+                    guard case let .string(text) = item else { return nil }
+                    texts.append(text)
+                }
+                return texts
+            default: return nil
+            }
+        }
+        guard case let .string(id)? = object["id"], let title = text("title"), let abstract = text("abstract"),
+              let date = text("date"), let venue = text("venue"), let authors = texts("authors"),
+              let categories = texts("categories")
+        else { return nil }
+        var year: Int?
+        switch object["year"] {
+        case nil, .null?: year = nil
+        case let .number(digits)?: guard let number = Int(digits) else { return nil }; year = number
+        default: return nil
+        }
+        var sources: [SourceLocation] = []
+        switch object["sources"] {
+        case nil: break
+        case let .array(items)?:
+            for item in items {
+                guard case let .object(source) = item, case let .string(file)? = source["file"],
+                      let line = source["line"]?.integerValue else { return nil }
+                sources.append(SourceLocation(file: file, line: line))
+            }
+        default: return nil
+        }
+        var extra = JSONObject()
+        for (key, value) in object.pairs where !Paper.recordKeys.contains(key) { extra[key] = value }
+        self.init(id: id, title: title ?? "", authors: authors, year: year, date: date, venue: venue,
+                  categories: categories, abstract: abstract ?? "", sources: sources, extra: extra)
     }
 }
 

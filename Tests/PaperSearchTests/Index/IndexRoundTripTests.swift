@@ -267,6 +267,27 @@ struct IndexRoundTripTests {
         try index.verify()
     }
 
+    /// A stored record reads back as the paper added, field for field: nothing is filled in or cleaned again
+    /// (no year from the date, no source for a paper that had none), whatever its fields hold.
+    @Test func storedRecordsReadBackAsAdded() throws {
+        let scratch = ScratchDirectory()
+        var extra = JSONObject()
+        extra["text"] = .string("a second abstract the source also had")
+        extra["journal"] = .string("Nature")
+        extra["scores"] = .array([.number("1.5e3"), .null, .bool(true), .object(JSONObject([("k", .string("v"))]))])
+        let papers = [
+            Paper(id: "dated", title: "No year, a date", year: nil, date: "2021-05-04", abstract: "dated paper"),
+            Paper(id: "bare", title: "", abstract: "an abstract alone, no title, sources or authors"),
+            Paper(id: "quoted", title: "Title with \"quotes\", a \\ backslash,\ttab and é ✓ 𝛼",
+                  authors: ["Zoë Ng", "O'Brien, J."], year: 2024, venue: "Venue \u{1}", categories: ["cs.LG", "stat.ML"],
+                  abstract: "Line one\nline two", sources: [SourceLocation(file: "a.jsonl", line: 3), SourceLocation(file: "b b.jsonl", line: 9)],
+                  extra: extra),
+        ]
+        _ = try IndexFixtures.build(papers, in: scratch.path)
+        let index = try SearchIndex.open(at: scratch.path)
+        for (document, paper) in papers.enumerated() { #expect(try index.paper(at: document) == paper) }
+    }
+
     @Test func aOneMegabyteAbstract() throws {
         let scratch = ScratchDirectory()
         var words: [String] = []
