@@ -8,8 +8,8 @@ public struct Snippet: Sendable, Equatable {
     /// The matched words, as ranges of character (Unicode scalar) offsets into `text`.
     public var highlights: [Range<Int>]
 
-    /// How many tokens a passage spans, about 30 words.
-    static let windowTokens = 36
+    /// How many positions (words, stop words included) a passage spans.
+    static let windowPositions = 42
 
     /// The passage with each highlight wrapped in `open` and `close` (e.g. terminal bold, or "**").
     public func rendered(open: String, close: String) -> String {
@@ -71,15 +71,22 @@ public struct Snippet: Sendable, Equatable {
         }
     }
 
+    /// A marked term standing at a position of an abstract (counted from the abstract's first word).
+    struct Match: Comparable {
+        var position: Int
+        var term: Int
+        static func < (a: Match, b: Match) -> Bool { (a.position, a.term) < (b.position, b.term) }
+    }
+
     /// Snippets for a page of hits. Where the marked terms stand in each abstract is read from the positions
     /// the index keeps (a cursor per term and segment, moving forward through the page's papers in document
-    /// order), so an abstract is analysed only as far as the passage chosen, and only words at those
-    /// positions are stemmed: to tell which part of a compound, or which of the words at a position, matched.
+    /// order); the passage is chosen from them, so an abstract is analysed only as far as the passage's end,
+    /// and only words at matched positions in it are stemmed: to tell which part of a compound, or which of
+    /// the words at a position, matched.
     static func page(_ hits: [(document: Int, paper: Paper)], plan: SearchPlan, index: SearchIndex)
         throws(IndexError) -> [Snippet?] {
         let terms = MarkedTerms(plan)
-        // For each hit, the positions in its abstract (from its first word) where marked terms stand.
-        var matches = [[Int]](repeating: [], count: hits.count)
+        var matches = [[Match]](repeating: [], count: hits.count)
         var order: [(segment: Int, local: UInt32, hit: Int)] = []
         for (hit, entry) in hits.enumerated() {
             if let (segment, local) = index.locate(entry.document) { order.append((segment, local, hit)) }
@@ -93,7 +100,7 @@ public struct Snippet: Sendable, Equatable {
             var end = first
             while end < order.count && order[end].segment == s { end += 1 }
             let segment = index.segments[s].segment
-            for planTerm in terms.planTerms {
+            for (term, planTerm) in terms.planTerms.enumerated() {
                 var cursor = segment.cursor(plan.terms[planTerm].indexed.infos[s])
                 for k in first..<end {
                     let (_, local, hit) = order[k]
@@ -102,7 +109,7 @@ public struct Snippet: Sendable, Equatable {
                     positions.removeAll()
                     cursor.appendPositions(to: &positions)
                     for p in 0..<positions.count where positions[p] >= abstractBase {
-                        matches[hit].append(Int(positions[p] - abstractBase))
+                        matches[hit].append(Match(position: Int(positions[p] - abstractBase), term: term))
                     }
                 }
                 if let damage = cursor.damage { throw .corrupt(file: segment.postings.path, reason: damage) }
@@ -111,23 +118,48 @@ public struct Snippet: Sendable, Equatable {
         }
         var scratch = AnalyzerScratch(stemCacheSlotBits: stemCacheSlotBits)
         return hits.indices.map { hit in
-            make(for: hits[hit].paper, matchedPositions: matches[hit], terms: terms, analyzer: index.analyzer, scratch: &scratch)
+            make(for: hits[hit].paper, matches: matches[hit], terms: terms, analyzer: index.analyzer, scratch: &scratch)
         }
     }
 
-    /// Collects the abstract's tokens — byte range, position, and which marked term (if any) each one is —
-    /// up to the last that the passage can reach: past every position where a marked term stands, and a
-    /// window's length past the last token that matched, and one position more (to know that the abstract
-    /// goes on).
+    /// The first position of the passage: of the windows of `windowPositions` positions, the earliest of
+    /// those holding the most weight of distinct marked terms. Some window as heavy as any starts at the
+    /// opening or ends at a match (a window moved back keeps its matches until its last position is one), so
+    /// only those are weighed. A window past the opening then moves to start 4 positions before its first
+    /// match, as far as its last match allows, so that the passage leads into what matched: it holds the same
+    /// matches, perhaps more. `matches` are ascending.
+    static func passageStart(_ matches: [Match], weights: [Double]) -> Int {
+        var candidates = Set(matches.map { max(0, $0.position - (windowPositions - 1)) })
+        candidates.insert(0)
+        var best = 0, bestWeight = -1.0
+        var seen = [Bool](repeating: false, count: weights.count)
+        for start in candidates.sorted() {
+            for k in seen.indices { seen[k] = false }
+            for match in matches where match.position >= start && match.position < start + windowPositions { seen[match.term] = true }
+            // Summed in the terms' order, so that windows holding the same terms weigh the same to the bit.
+            var weight = 0.0
+            for term in seen.indices where seen[term] { weight += weights[term] }
+            if weight > bestWeight { (best, bestWeight) = (start, weight) }
+        }
+        let inWindow = matches.filter { $0.position >= best && $0.position < best + windowPositions }
+        if best > 0, let first = inWindow.first, let last = inWindow.last {
+            best = max(first.position - 4, last.position - (windowPositions - 1))
+        }
+        return best
+    }
+
+    /// Collects the tokens at positions `window` (byte range, and whether it is a marked term), and notes
+    /// whether any stands after it, where the analysis stops.
     private struct Collector: TermSink {
         var terms: [UInt64] = []
         var firstBytes = SIMD4<UInt64>()
-        /// The distinct positions where marked terms stand, ascending; `next` is the first not behind the
-        /// tokens collected.
+        var window = 0..<0
+        /// The distinct positions in the window where marked terms stand, ascending; `next` is the first not
+        /// behind the tokens collected.
         var matchedPositions: [Int] = []
         var next = 0
-        var tokens: [(start: Int, end: Int, position: Int, match: Int)] = []
-        var lastMatchedToken = -1
+        var tokens: [(start: Int, end: Int, matched: Bool)] = []
+        private(set) var isFinished = false
         init() {}
 
         /// Where `next` moves for a token at `position`: positions only grow from token to token.
@@ -144,82 +176,47 @@ public struct Snippet: Sendable, Equatable {
                 && firstBytes[Int(byte >> 6)] >> UInt64(byte & 63) & 1 != 0
         }
 
-        /// Done when past every matched position and past the position of the last token a window can reach
-        /// (a window ends a window's length after the last token matched, and takes in the rest of a compound).
-        var isFinished: Bool {
-            guard next == matchedPositions.count, let last = tokens.last else { return false }
-            let reach = max(lastMatchedToken, 0) + windowTokens
-            return tokens.count > reach && last.position > tokens[reach - 1].position
-        }
-
         mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+            guard position >= window.lowerBound else { return }
+            guard position < window.upperBound else {
+                isFinished = true
+                return
+            }
             next = nextMatched(from: position)
-            var match = -1
+            var matched = false
             if next < matchedPositions.count && matchedPositions[next] == position {
                 var hash: UInt64 = 0xCBF2_9CE4_8422_2325
                 for index in term.indices { hash = (hash ^ UInt64(term[index])) &* 0x0000_0100_0000_01B3 }
-                match = terms.firstIndex(of: hash) ?? -1
+                matched = terms.contains(hash)
             }
-            tokens.append((start, end, position, match))
-            if match >= 0 { lastMatchedToken = tokens.count - 1 }
+            tokens.append((start, end, matched))
         }
     }
 
-    /// The best passage of the abstract for the marked terms, given where they stand: a window of about 30
-    /// words holding the most weight of distinct matched terms (idf), or the opening words when nothing in
-    /// the abstract matched.
-    static func make(for paper: Paper, matchedPositions: [Int], terms: MarkedTerms, analyzer: Analyzer,
+    /// The best passage of the abstract for the marked terms, given where they stand (`passageStart`), or the
+    /// opening words when nothing in the abstract matched; its matched words marked.
+    static func make(for paper: Paper, matches: [Match], terms: MarkedTerms, analyzer: Analyzer,
                      scratch: inout AnalyzerScratch) -> Snippet? {
         let abstract = paper.abstract
         guard !abstract.isEmpty else { return nil }
+        let ascending = matches.sorted()
+        let first = passageStart(ascending, weights: terms.weights)
         var collector = Collector()
         collector.terms = terms.hashes
         collector.firstBytes = terms.firstBytes
-        let ascending = matchedPositions.sorted()
-        collector.matchedPositions = ascending.indices.compactMap { k in
-            k > 0 && ascending[k - 1] == ascending[k] ? nil : ascending[k]
+        collector.window = first..<(first + windowPositions)
+        for match in ascending where collector.window.contains(match.position) && collector.matchedPositions.last != match.position {
+            collector.matchedPositions.append(match.position)
         }
         _ = analyzer.analyze(abstract, scratch: &scratch, into: &collector)
-        let weights = terms.weights
         let tokens = collector.tokens
         guard !tokens.isEmpty else { return nil }
-        let matched = tokens.indices.filter { tokens[$0].match >= 0 }
 
-        // The heaviest window (the most weight of distinct matched terms). Some window as heavy as any starts
-        // at the opening or ends at a match (a window moved back keeps its matches until its last token is
-        // one), so only those starts are weighed, and the earliest of the heaviest is taken.
-        var bestStart = 0
-        var bestScore = -1.0
-        var candidates = Set(matched.map { max(0, $0 - (windowTokens - 1)) })
-        candidates.insert(0)
-        var seen = [Bool](repeating: false, count: weights.count)
-        for start in candidates.sorted() {
-            let end = min(tokens.count, start + windowTokens)
-            for k in seen.indices { seen[k] = false }
-            for index in matched where index >= start && index < end { seen[tokens[index].match] = true }
-            // Summed in the terms' order, so that windows holding the same terms weigh the same to the bit.
-            var score = 0.0
-            for term in seen.indices where seen[term] { score += weights[term] }
-            if score > bestScore {
-                bestScore = score
-                bestStart = start
-            }
-        }
-        // A window past the opening then moves to start 4 tokens before its first match, as far as its last
-        // match allows, so that the passage leads into what matched; it holds the same matches, perhaps more.
-        let inWindow = matched.filter { $0 >= bestStart && $0 < bestStart + windowTokens }
-        if bestStart > 0, let first = inWindow.first, let last = inWindow.last {
-            bestStart = max(first - 4, last - (windowTokens - 1))
-        }
-        var end = min(tokens.count, bestStart + windowTokens)
-        // A window ends with the whole of a compound: its parts and joined form share a position.
-        while end < tokens.count && tokens[end].position == tokens[end - 1].position { end += 1 }
         let utf8 = Array(abstract.utf8)
-        // The window's byte range covers all its tokens (a compound's joined form starts at its first part).
-        let window = tokens[bestStart..<end]
-        let from = bestStart == 0 ? 0 : (window.map(\.start).min() ?? 0)
-        let lastEnd = window.map(\.end).max() ?? utf8.count
-        var to = end == tokens.count ? utf8.count : lastEnd
+        // The passage's byte range covers all its tokens (a compound's joined form starts at its first part).
+        let from = first == 0 ? 0 : (tokens.map(\.start).min() ?? 0)
+        let lastEnd = tokens.map(\.end).max() ?? utf8.count
+        var to = collector.isFinished ? lastEnd : utf8.count
         // Keep punctuation that closes the last word (a full stop, a bracket).
         while to < utf8.count, to < lastEnd + 2, utf8[to] != 0x20, utf8[to] < 0x80 { to += 1 }
         let prefix = from > 0 ? "…" : ""
@@ -229,9 +226,9 @@ public struct Snippet: Sendable, Equatable {
 
         // Highlights in scalar offsets of `text`, overlapping ranges (compound parts) merged.
         var ranges: [Range<Int>] = []
-        for index in matched where index >= bestStart && index < end {
-            let lower = min(max(tokens[index].start, from), to)
-            let upper = min(max(tokens[index].end, lower), to)
+        for token in tokens where token.matched {
+            let lower = min(max(token.start, from), to)
+            let upper = min(max(token.end, lower), to)
             guard upper > lower else { continue }
             let start = scalarCount(utf8[from..<lower]) + prefix.unicodeScalars.count
             ranges.append(start..<(start + scalarCount(utf8[lower..<upper])))

@@ -2,13 +2,13 @@ import Foundation
 import Testing
 @testable import PaperSearch
 
-/// Snippets are made from where the index says the query's terms stand, analysing an abstract only as far as
-/// the passage chosen. The oracle analyses every abstract whole (`Analyzer.tokens`, the tokens `papers
-/// analyze` shows) and finds the passage from those tokens: the two must agree to the byte and the range.
+/// Snippets are chosen from where the index says the query's terms stand, analysing an abstract only as far as
+/// the passage's end. The oracle analyses every abstract whole (`Analyzer.tokens`, the tokens `papers
+/// analyze` shows) and tries every window of those tokens: the two must agree to the byte and the range.
 @Suite struct SnippetOracleTests {
-    /// The snippet from the whole abstract's tokens: a window of `Snippet.windowTokens` indexed tokens
-    /// holding the most weight of distinct marked terms (and the rest of a compound it ends in), cut and
-    /// marked as the searcher does. `marked` is each marked term with its weight, in the plan's order.
+    /// The snippet from the whole abstract's tokens: a window of `Snippet.windowPositions` positions holding
+    /// the most weight of distinct marked terms, cut and marked as the searcher does. `marked` is each marked
+    /// term with its weight, in the plan's order.
     static func wholeAbstractSnippet(_ abstract: String, marked: [(term: String, weight: Double)], analyzer: Analyzer) -> Snippet? {
         guard !abstract.isEmpty else { return nil }
         let tokens = analyzer.tokens(abstract).compactMap { token in
@@ -16,30 +16,31 @@ import Testing
                 (range: token.utf8Range, position: token.position, match: marked.firstIndex { $0.term == term } ?? -1)
             }
         }
-        guard !tokens.isEmpty else { return nil }
-        let window = Snippet.windowTokens
-        func weight(from start: Int) -> Double {
-            var seen = Set<Int>()
-            for token in tokens[start..<min(tokens.count, start + window)] where token.match >= 0 { seen.insert(token.match) }
-            return seen.sorted().reduce(0) { $0 + marked[$1].weight }
+        let window = Snippet.windowPositions
+        func matches(from start: Int) -> [(range: Range<Int>, position: Int, match: Int)] {
+            tokens.filter { $0.match >= 0 && $0.position >= start && $0.position < start + window }
         }
-        // The earliest of the heaviest windows, every start tried; past the opening, moved to start 4 tokens
-        // before its first match, as far as its last match allows.
+        func weight(from start: Int) -> Double {
+            Set(matches(from: start).map(\.match)).sorted().reduce(0) { $0 + marked[$1].weight }
+        }
+        // The earliest of the heaviest windows, every start tried; past the opening, moved to start 4
+        // positions before its first match, as far as its last match allows.
         var best = 0
-        for start in tokens.indices where weight(from: start) > weight(from: best) { best = start }
-        let inWindow = tokens.indices.filter { $0 >= best && $0 < best + window && tokens[$0].match >= 0 }
-        if best > 0, let first = inWindow.first, let last = inWindow.last { best = max(first - 4, last - (window - 1)) }
-        var end = min(tokens.count, best + window)
-        while end < tokens.count && tokens[end].position == tokens[end - 1].position { end += 1 }
+        for start in 0...(tokens.last?.position ?? 0) where weight(from: start) > weight(from: best) { best = start }
+        if best > 0, let first = matches(from: best).first, let last = matches(from: best).last {
+            best = max(first.position - 4, last.position - (window - 1))
+        }
+        let inWindow = tokens.filter { $0.position >= best && $0.position < best + window }
+        guard !inWindow.isEmpty else { return nil }
         let utf8 = Array(abstract.utf8)
-        let from = best == 0 ? 0 : tokens[best..<end].map(\.range.lowerBound).min() ?? 0
-        let lastEnd = tokens[best..<end].map(\.range.upperBound).max() ?? utf8.count
-        var to = end == tokens.count ? utf8.count : lastEnd
+        let from = best == 0 ? 0 : inWindow.map(\.range.lowerBound).min() ?? 0
+        let lastEnd = inWindow.map(\.range.upperBound).max() ?? utf8.count
+        var to = tokens.contains { $0.position >= best + window } ? lastEnd : utf8.count
         while to < utf8.count, to < lastEnd + 2, utf8[to] != 0x20, utf8[to] < 0x80 { to += 1 }
         let prefix = from > 0 ? "…" : "", suffix = to < utf8.count ? "…" : ""
         func scalars(_ range: Range<Int>) -> Int { utf8[range].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
         var ranges: [Range<Int>] = []
-        for token in tokens[best..<end] where token.match >= 0 {
+        for token in inWindow where token.match >= 0 {
             let lower = min(max(token.range.lowerBound, from), to), upper = min(max(token.range.upperBound, lower), to)
             guard upper > lower else { continue }
             let start = scalars(from..<lower) + prefix.unicodeScalars.count
