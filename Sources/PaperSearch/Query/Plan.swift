@@ -575,7 +575,8 @@ struct PlanBuilder {
         // Each spelling is analysed as any text is (a stop word gives no term, a British spelling the American
         // one's), through the analyzer's allocation-free path, and looked up once per stem: making strings for
         // every spelling (`tokens`) and a set of the spellings took a quarter of a correction's instructions.
-        var scratch = AnalyzerScratch(stemCacheSlotBits: Snippet.stemCacheSlotBits)
+        // The spellings differ from one another, so a stem cache would not be hit: it has the least slots.
+        var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
         var term = LoneTerm()
         func consider(_ spelling: [UInt8]) throws(Failure) {
             term.count = 0

@@ -1,7 +1,8 @@
 /// A passage of a paper's abstract around the words that matched, with those words marked.
 public struct Snippet: Sendable, Equatable {
-    /// The stem cache for a page of hits' abstracts: 512 slots (32 KiB), made per search.
-    static let stemCacheSlotBits = 9
+    /// The stem cache for a page of hits, made per search: 64 slots (4 KiB), for the few words at matched
+    /// positions that a page stems.
+    static let stemCacheSlotBits = 6
 
     /// The passage, with "…" where it was cut from a longer abstract.
     public var text: String
