@@ -129,52 +129,68 @@ public struct Paper: Hashable, Sendable {
     /// dropped from the source stays unknown; a paper without sources has none). Nil when a field is not of
     /// the type `writeRecord` gives it.
     init?(storedRecord object: JSONObject) {
-        func text(_ key: String) -> String?? {
-            switch object[key] {
-            case nil, .null?: return .some(nil)
-            case let .string(text)?: return text
+        func text(_ value: JSONValue) -> String?? {
+            switch value {
+            case .null: return .some(nil)
+            case let .string(text): return text
             default: return nil
             }
         }
-        func texts(_ key: String) -> [String]? {
-            switch object[key] {
-            case nil: return []
-            case let .array(items)?:
-                var texts: [String] = []
-                texts.reserveCapacity(items.count)
-                for item in items {
-                    guard case let .string(text) = item else { return nil }
-                    texts.append(text)
-                }
-                return texts
-            default: return nil
-            }
-        }
-        guard case let .string(id)? = object["id"], let title = text("title"), let abstract = text("abstract"),
-              let date = text("date"), let venue = text("venue"), let authors = texts("authors"),
-              let categories = texts("categories")
-        else { return nil }
-        var year: Int?
-        switch object["year"] {
-        case nil, .null?: year = nil
-        case let .number(digits)?: guard let number = Int(digits) else { return nil }; year = number
-        default: return nil
-        }
-        var sources: [SourceLocation] = []
-        switch object["sources"] {
-        case nil: break
-        case let .array(items)?:
+        func texts(_ value: JSONValue) -> [String]? {
+            guard case let .array(items) = value else { return nil }
+            var texts: [String] = []
+            texts.reserveCapacity(items.count)
             for item in items {
-                guard case let .object(source) = item, case let .string(file)? = source["file"],
-                      let line = source["line"]?.integerValue else { return nil }
-                sources.append(SourceLocation(file: file, line: line))
+                guard case let .string(text) = item else { return nil }
+                texts.append(text)
             }
-        default: return nil
+            return texts
         }
-        var extra = JSONObject()
-        for (key, value) in object.pairs where !Paper.recordKeys.contains(key) { extra[key] = value }
-        self.init(id: id, title: title ?? "", authors: authors, year: year, date: date, venue: venue,
-                  categories: categories, abstract: abstract ?? "", sources: sources, extra: extra)
+        self.init(id: "", title: "", abstract: "")
+        var hasID = false
+        // One pass over the fields in their order, each key told by its length first.
+        for (key, value) in object.pairs {
+            switch (key.utf8.count, key) {
+            case (2, "id"):
+                guard case let .string(id) = value else { return nil }
+                self.id = id
+                hasID = true
+            case (5, "title"):
+                guard let title = text(value) else { return nil }
+                self.title = title ?? ""
+            case (8, "abstract"):
+                guard let abstract = text(value) else { return nil }
+                self.abstract = abstract ?? ""
+            case (7, "authors"):
+                guard let authors = texts(value) else { return nil }
+                self.authors = authors
+            case (10, "categories"):
+                guard let categories = texts(value) else { return nil }
+                self.categories = categories
+            case (4, "date"):
+                guard let date = text(value) else { return nil }
+                self.date = date
+            case (5, "venue"):
+                guard let venue = text(value) else { return nil }
+                self.venue = venue
+            case (4, "year"):
+                switch value {
+                case .null: year = nil
+                case let .number(digits): guard let number = Int(digits) else { return nil }; year = number
+                default: return nil
+                }
+            case (7, "sources"):
+                guard case let .array(items) = value else { return nil }
+                for item in items {
+                    guard case let .object(source) = item, case let .string(file)? = source["file"],
+                          let line = source["line"]?.integerValue else { return nil }
+                    sources.append(SourceLocation(file: file, line: line))
+                }
+            default:
+                extra[key] = value
+            }
+        }
+        guard hasID else { return nil }
     }
 }
 

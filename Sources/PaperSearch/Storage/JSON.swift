@@ -39,11 +39,22 @@ public struct JSONObject: Sendable, Hashable {
     public var isEmpty: Bool { keys.isEmpty }
     public var count: Int { keys.count }
 
-    /// Linear lookup: the objects here (paper records) have a handful of keys.
+    /// Distinct keys and their values, in order (the parser's).
+    init(keys: [String], values: [JSONValue]) {
+        (self.keys, self.values) = (keys, values)
+    }
+
+    /// Where `key` stands among `keys`. Linear: the objects here (paper records) have a handful of keys. Their
+    /// UTF-8 lengths, which a String knows, are compared first, so that most keys are passed over at once.
+    static func index(of key: String, in keys: [String]) -> Int? {
+        let length = key.utf8.count
+        return keys.firstIndex { $0.utf8.count == length && $0 == key }
+    }
+
     public subscript(key: String) -> JSONValue? {
-        get { keys.firstIndex(of: key).map { values[$0] } }
+        get { JSONObject.index(of: key, in: keys).map { values[$0] } }
         set {
-            if let index = keys.firstIndex(of: key) {
+            if let index = JSONObject.index(of: key, in: keys) {
                 if let newValue { values[index] = newValue } else {
                     keys.remove(at: index)
                     values.remove(at: index)
@@ -189,9 +200,12 @@ package enum JSONParser {
         mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONObject {
             guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
             position += 1  // {
-            var object = JSONObject()
             skipWhitespace()
-            if peek() == UInt8(ascii: "}") { position += 1; return object }
+            if peek() == UInt8(ascii: "}") { position += 1; return JSONObject() }
+            // The pairs gather in arrays with room for a paper record's, made into an object at the end.
+            var keys: [String] = [], values: [JSONValue] = []
+            keys.reserveCapacity(16)
+            values.reserveCapacity(16)
             while true {
                 skipWhitespace()
                 guard peek() == UInt8(ascii: "\"") else { throw error(expecting: "a string key") }
@@ -200,12 +214,16 @@ package enum JSONParser {
                 guard peek() == UInt8(ascii: ":") else { throw error(expecting: "':'") }
                 position += 1
                 skipWhitespace()
-                guard object.count < JSONParser.maximumKeys else { throw error("more than \(JSONParser.maximumKeys) keys in one object") }
-                object[key] = try parseValue(depth: depth)
+                guard keys.count < JSONParser.maximumKeys else { throw error("more than \(JSONParser.maximumKeys) keys in one object") }
+                let value = try parseValue(depth: depth)
+                if let earlier = JSONObject.index(of: key, in: keys) { values[earlier] = value } else {
+                    keys.append(key)
+                    values.append(value)
+                }
                 skipWhitespace()
                 switch peek() {
                 case UInt8(ascii: ","): position += 1
-                case UInt8(ascii: "}"): position += 1; return object
+                case UInt8(ascii: "}"): position += 1; return JSONObject(keys: keys, values: values)
                 default: throw error(expecting: "',' or '}'")
                 }
             }
