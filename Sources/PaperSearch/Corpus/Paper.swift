@@ -124,73 +124,48 @@ public struct Paper: Hashable, Sendable {
         writer.raw("}")
     }
 
-    /// The paper a stored record holds (`writeRecord`'s object, parsed), read back field for field: a stored
-    /// paper was normalised when it was first read, so nothing is cleaned, derived or filled in again (a year
-    /// dropped from the source stays unknown; a paper without sources has none). Nil when a field is not of
-    /// the type `writeRecord` gives it.
-    init?(storedRecord object: JSONObject) {
-        func text(_ value: JSONValue) -> String?? {
-            switch value {
-            case .null: return .some(nil)
-            case let .string(text): return text
-            default: return nil
-            }
-        }
-        func texts(_ value: JSONValue) -> [String]? {
-            guard case let .array(items) = value else { return nil }
-            var texts: [String] = []
-            texts.reserveCapacity(items.count)
-            for item in items {
-                guard case let .string(text) = item else { return nil }
-                texts.append(text)
-            }
-            return texts
-        }
-        self.init(id: "", title: "", abstract: "")
+    /// The paper a stored record holds (`writeRecord`'s object), read back field for field, in one pass over
+    /// its bytes: a stored paper was normalised when it was first read, so nothing is cleaned, derived or
+    /// filled in again (a year dropped from the source stays unknown; a paper without sources has none). Nil
+    /// when the bytes are not such an object, or a field is not of the type `writeRecord` gives it.
+    init?(storedRecord bytes: [UInt8]) {
+        var paper = Paper(id: "", title: "", abstract: "")
         var hasID = false
-        // One pass over the fields in their order, each key told by its length first.
-        for (key, value) in object.pairs {
-            switch (key.utf8.count, key) {
-            case (2, "id"):
-                guard case let .string(id) = value else { return nil }
-                self.id = id
-                hasID = true
-            case (5, "title"):
-                guard let title = text(value) else { return nil }
-                self.title = title ?? ""
-            case (8, "abstract"):
-                guard let abstract = text(value) else { return nil }
-                self.abstract = abstract ?? ""
-            case (7, "authors"):
-                guard let authors = texts(value) else { return nil }
-                self.authors = authors
-            case (10, "categories"):
-                guard let categories = texts(value) else { return nil }
-                self.categories = categories
-            case (4, "date"):
-                guard let date = text(value) else { return nil }
-                self.date = date
-            case (5, "venue"):
-                guard let venue = text(value) else { return nil }
-                self.venue = venue
-            case (4, "year"):
-                switch value {
-                case .null: year = nil
-                case let .number(digits): guard let number = Int(digits) else { return nil }; year = number
-                default: return nil
+        let read = unsafe bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONSyntaxError) {
+                try unsafe JSONParser.readObject(buffer) { (key: String, value: inout JSONFieldReader) throws(JSONSyntaxError) in
+                    // Each key told by its length first.
+                    switch (key.utf8.count, key) {
+                    case (2, "id"):
+                        guard let id = try value.stringOrNull() else { throw JSONSyntaxError(offset: 0, reason: "a null id") }
+                        paper.id = id
+                        hasID = true
+                    case (5, "title"): paper.title = try value.stringOrNull() ?? ""
+                    case (8, "abstract"): paper.abstract = try value.stringOrNull() ?? ""
+                    case (7, "authors"): paper.authors = try value.strings()
+                    case (10, "categories"): paper.categories = try value.strings()
+                    case (4, "date"): paper.date = try value.stringOrNull()
+                    case (5, "venue"): paper.venue = try value.stringOrNull()
+                    case (4, "year"): paper.year = try value.integerOrNull()
+                    case (7, "sources"):
+                        guard case let .array(items) = try value.value() else { throw JSONSyntaxError(offset: 0, reason: "sources") }
+                        paper.sources = []
+                        for item in items {
+                            guard case let .object(source) = item, case let .string(file)? = source["file"],
+                                  let line = source["line"]?.integerValue else { throw JSONSyntaxError(offset: 0, reason: "a source") }
+                            paper.sources.append(SourceLocation(file: file, line: line))
+                        }
+                    default:
+                        paper.extra[key] = try value.value()
+                    }
                 }
-            case (7, "sources"):
-                guard case let .array(items) = value else { return nil }
-                for item in items {
-                    guard case let .object(source) = item, case let .string(file)? = source["file"],
-                          let line = source["line"]?.integerValue else { return nil }
-                    sources.append(SourceLocation(file: file, line: line))
-                }
-            default:
-                extra[key] = value
+                return true
+            } catch {
+                return false
             }
         }
-        guard hasID else { return nil }
+        guard read, hasID else { return nil }
+        self = paper
     }
 }
 

@@ -152,8 +152,50 @@ package enum JSONParser {
         }
     }
 
+    /// Reads a JSON text that is one object, field by field, without building the object: for each key in
+    /// order, `field` reads its value through the reader it is given, exactly one value (a paper's stored
+    /// record, read into a `Paper` without the `JSONValue`s of its strings).
+    package static func readObject(
+        _ bytes: UnsafeBufferPointer<UInt8>, field: (String, inout JSONFieldReader) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
+        var reader = unsafe JSONFieldReader(cursor: Cursor(bytes: bytes))
+        reader.cursor.skipWhitespace()
+        guard reader.cursor.peek() == UInt8(ascii: "{") else { throw reader.cursor.error(expecting: "'{'") }
+        reader.cursor.position += 1
+        reader.cursor.skipWhitespace()
+        if reader.cursor.peek() == UInt8(ascii: "}") {
+            reader.cursor.position += 1
+        } else {
+            var keys = 0
+            fields: while true {
+                reader.cursor.skipWhitespace()
+                guard reader.cursor.peek() == UInt8(ascii: "\"") else { throw reader.cursor.error(expecting: "a string key") }
+                let key = try reader.cursor.parseString()
+                reader.cursor.skipWhitespace()
+                guard reader.cursor.peek() == UInt8(ascii: ":") else { throw reader.cursor.error(expecting: "':'") }
+                reader.cursor.position += 1
+                reader.cursor.skipWhitespace()
+                keys += 1
+                guard keys <= maximumKeys else { throw reader.cursor.error("more than \(maximumKeys) keys in one object") }
+                let start = reader.cursor.position
+                try field(key, &reader)
+                guard reader.cursor.position > start else { throw reader.cursor.error("the value of '\(key)' was not read") }
+                reader.cursor.skipWhitespace()
+                switch reader.cursor.peek() {
+                case UInt8(ascii: ","): reader.cursor.position += 1
+                case UInt8(ascii: "}"): reader.cursor.position += 1; break fields
+                default: throw reader.cursor.error(expecting: "',' or '}'")
+                }
+            }
+        }
+        reader.cursor.skipWhitespace()
+        guard reader.cursor.position == reader.cursor.end else {
+            throw reader.cursor.error("unexpected text after the JSON value")
+        }
+    }
+
     /// Reads bytes through a pointer; every access is preceded by a `position < end` check.
-    @safe private struct Cursor {
+    @safe fileprivate struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
         var end: Int { unsafe bytes.count }
@@ -414,5 +456,56 @@ package enum JSONParser {
                 }
             }
         }
+    }
+}
+
+/// Reads one field's value for `JSONParser.readObject`, as the type the caller expects; any other type is a
+/// syntax error.
+package struct JSONFieldReader {
+    fileprivate var cursor: JSONParser.Cursor
+
+    /// A string, or nil for null.
+    package mutating func stringOrNull() throws(JSONSyntaxError) -> String? {
+        switch cursor.peek() {
+        case UInt8(ascii: "\""): return try cursor.parseString()
+        case UInt8(ascii: "n"): try cursor.expectLiteral("null"); return nil
+        default: throw cursor.error(expecting: "a string or null")
+        }
+    }
+
+    /// An array of strings.
+    package mutating func strings() throws(JSONSyntaxError) -> [String] {
+        guard cursor.peek() == UInt8(ascii: "[") else { throw cursor.error(expecting: "an array of strings") }
+        cursor.position += 1
+        var strings: [String] = []
+        cursor.skipWhitespace()
+        if cursor.peek() == UInt8(ascii: "]") { cursor.position += 1; return strings }
+        while true {
+            cursor.skipWhitespace()
+            guard cursor.peek() == UInt8(ascii: "\"") else { throw cursor.error(expecting: "a string") }
+            strings.append(try cursor.parseString())
+            cursor.skipWhitespace()
+            switch cursor.peek() {
+            case UInt8(ascii: ","): cursor.position += 1
+            case UInt8(ascii: "]"): cursor.position += 1; return strings
+            default: throw cursor.error(expecting: "',' or ']'")
+            }
+        }
+    }
+
+    /// An integer, or nil for null.
+    package mutating func integerOrNull() throws(JSONSyntaxError) -> Int? {
+        if cursor.peek() == UInt8(ascii: "n") {
+            try cursor.expectLiteral("null")
+            return nil
+        }
+        let start = cursor.position
+        guard let integer = Int(try cursor.parseNumber()) else { throw cursor.error("not an integer", at: start) }
+        return integer
+    }
+
+    /// Any value.
+    package mutating func value() throws(JSONSyntaxError) -> JSONValue {
+        try cursor.parseValue(depth: 1)
     }
 }

@@ -243,6 +243,25 @@ struct CorpusReaderTests {
         #expect(again == papers)
     }
 
+    /// The index reads its stored records back with `Paper(storedRecord:)`, in one pass over the bytes: every
+    /// paper of the bundled corpus and the arXiv sample comes back equal, and bytes that are not such a record
+    /// (wrong types, no id, trailing text) are refused, not read as a paper.
+    @Test func storedRecordsReadBackInOnePass() throws {
+        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus, TestPaths.fixture("arxiv-snapshot-sample.json")]).readAll()
+        for paper in papers {
+            var writer = JSONWriter()
+            paper.writeRecord(into: &writer)
+            #expect(Paper(storedRecord: writer.bytes) == paper, "\(paper.id)")
+        }
+        let read = Paper(storedRecord: Array(#" {"id":"a","x":[1,{"y":null}],"title":"T","x":true} "#.utf8))
+        #expect(read == Paper(id: "a", title: "T", abstract: "", extra: JSONObject([("x", .bool(true))])))
+        for bad in [#"{"id":"a","title":5}"#, #"{"id":null,"title":"T"}"#, #"{"title":"T"}"#, #"{"id":"a","year":"2020"}"#,
+                    #"{"id":"a","authors":["A",1]}"#, #"{"id":"a","sources":[{"file":"f"}]}"#, #"{"id":"a"} x"#, #"{"id":"a""#,
+                    #"["id"]"#, ""] {
+            #expect(Paper(storedRecord: Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
+
     @Test func directoriesAreWalkedInNameOrderAndNonCorpusFilesSkipped() throws {
         let scratch = ScratchDirectory()
         scratch.write("b/2.jsonl", "{\"id\": \"2\", \"title\": \"Two\"}\n")

@@ -166,8 +166,9 @@ struct DocStore: Sendable {
     /// The paper stored for `document`.
     func paper(_ document: Int) throws(IndexError) -> Paper {
         let bytes = try record(document)
-        guard case let .object(object)? = try? JSONParser.parse(bytes), let paper = Paper(storedRecord: object)
-        else { throw .corrupt(file: file.path, reason: "record \(document) is not a paper record") }
+        guard let paper = Paper(storedRecord: bytes) else {
+            throw .corrupt(file: file.path, reason: "record \(document) is not a paper record")
+        }
         return paper
     }
 }
