@@ -7,6 +7,7 @@ let package = Package(
     name: "PaperSearch",
     products: [
         .library(name: "PaperSearch", targets: ["PaperSearch"]),
+        .library(name: "PaperSearchEvaluation", targets: ["PaperSearchEvaluation"]),
         .executable(name: "papers", targets: ["papers"]),
     ],
     targets: [
@@ -14,14 +15,21 @@ let package = Package(
             name: "PaperSearch",
             swiftSettings: [.strictMemorySafety()]
         ),
-        .executableTarget(name: "papers", dependencies: ["PaperSearch"], exclude: ["Server/page.png"]),
+        // Relevance evaluation (judgments, metrics, run files) and latency measurement: the tools of `papers
+        // eval`, `papers bench` and the benchmarks, apart from the search library itself.
+        .target(
+            name: "PaperSearchEvaluation",
+            dependencies: ["PaperSearch"],
+            swiftSettings: [.strictMemorySafety()]
+        ),
+        .executableTarget(name: "papers", dependencies: ["PaperSearch", "PaperSearchEvaluation"], exclude: ["Server/page.png"]),
         .executableTarget(
             name: "PaperSearchBenchmarks",
-            dependencies: ["PaperSearch"],
+            dependencies: ["PaperSearch", "PaperSearchEvaluation"],
             path: "Benchmarks/PaperSearchBenchmarks"
         ),
-        .testTarget(name: "PaperSearchTests", dependencies: ["PaperSearch"]),
-        .testTarget(name: "PapersCLITests", dependencies: ["papers", "PaperSearchBenchmarks", "PaperSearch"]),
+        .testTarget(name: "PaperSearchTests", dependencies: ["PaperSearch", "PaperSearchEvaluation"]),
+        .testTarget(name: "PapersCLITests", dependencies: ["papers", "PaperSearchBenchmarks", "PaperSearch", "PaperSearchEvaluation"]),
     ],
     swiftLanguageModes: [.v6]
 )

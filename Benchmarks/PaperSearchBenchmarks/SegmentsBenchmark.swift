@@ -1,5 +1,6 @@
 import Foundation
 import PaperSearch
+import PaperSearchEvaluation
 
 /// `segments INDEX OUT [--segments N] [--runs N] [--rounds N] [--per-type N] [--keep]`: query latency of unmerged
 /// segments against one. The papers of INDEX are rewritten into N segments at OUT (merging off), then the

@@ -1,5 +1,6 @@
 import Foundation
 import PaperSearch
+import PaperSearchEvaluation
 
 /// Benchmarks of PaperSearch, run in release builds: `swift run -c release PaperSearchBenchmarks <name> [...]`.
 /// Each prints one JSON object with the settings and the measured medians.

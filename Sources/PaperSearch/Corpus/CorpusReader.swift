@@ -510,13 +510,3 @@ enum FileSniffing {
     }
 }
 
-extension StorageError {
-    /// The message without the path (callers print the path themselves).
-    var reason: String {
-        switch self {
-        case let .io(operation, _, errno): return "cannot \(operation): \(errno)"
-        case let .badCompressedData(_, reason): return "damaged compressed data: \(reason)"
-        case let .tooLarge(_, limit): return "larger than \(StorageError.size(limit)), the most that is read of it"
-        }
-    }
-}

@@ -78,7 +78,7 @@ public enum IndexComponent: String, CaseIterable, Sendable {
 
 /// Term namespaces: each term in the dictionary starts with one of these bytes, so one dictionary serves
 /// every field and terms of different fields never meet.
-enum FieldNamespace: UInt8, CaseIterable {
+package enum FieldNamespace: UInt8, CaseIterable {
     /// Words of the title and the abstract (per-field frequencies in the postings).
     case text = 0
     /// Author names word by word (folded, not stemmed; author `i`'s words at positions from

@@ -94,3 +94,22 @@ struct LineReader<Source: ByteSource> {
         return found
     }
 }
+
+/// The lines of a text file (gzipped or not; a pipe works), read once, for inputs such as query and judgment
+/// files that are read outside the library's own readers.
+package struct TextFileLines {
+    private var reader: LineReader<FileStream>
+
+    /// Opens `path`; a line longer than `maximumLineLength` comes back truncated and marked so.
+    package init(path: String, maximumLineLength: Int) throws(StorageError) {
+        reader = LineReader(source: try FileStream.open(path: path), maximumLineLength: maximumLineLength)
+    }
+
+    /// The next line (1-based number, bytes without the line break, whether it was cut), or nil at the end.
+    package mutating func next() throws(StorageError) -> (number: Int, bytes: ArraySlice<UInt8>, isTruncated: Bool)? {
+        try reader.next().map { ($0.number, $0.bytes, $0.isTruncated) }
+    }
+
+    /// Bytes of the file read so far.
+    package var bytesConsumed: Int { reader.bytesConsumed }
+}

@@ -40,8 +40,17 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension StorageError {
+    /// The message without the path (callers print the path themselves).
+    package var reason: String {
+        switch self {
+        case let .io(operation, _, errno): return "cannot \(operation): \(errno)"
+        case let .badCompressedData(_, reason): return "damaged compressed data: \(reason)"
+        case let .tooLarge(_, limit): return "larger than \(StorageError.size(limit)), the most that is read of it"
+        }
+    }
+
     /// 1048576 -> "1 MiB", for messages about limits.
-    static func size(_ bytes: Int) -> String {
+    package static func size(_ bytes: Int) -> String {
         if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
         if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
         return "\(bytes) bytes"
@@ -49,7 +58,7 @@ extension StorageError {
 }
 
 /// Thin, typed wrappers over the Glibc calls the project uses. Every call retries on `EINTR`.
-enum SystemCalls {
+package enum SystemCalls {
     /// Opens `path` read-only.
     static func openForReading(_ path: String) throws(StorageError) -> CInt {
         while true {
@@ -329,14 +338,14 @@ extension SystemCalls {
     }
 
     /// Seconds since an arbitrary start, for progress rates.
-    static func monotonicSeconds() -> Double {
+    package static func monotonicSeconds() -> Double {
         var spec = timespec()
         unsafe clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     /// Writes a small file completely and syncs it.
-    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(StorageError) {
+    package static func writeFile(_ path: String, _ bytes: [UInt8]) throws(StorageError) {
         let output = try FileOutput(path: path)
         try output.write(bytes)
         try output.finish()

@@ -1,4 +1,5 @@
 import PaperSearch
+import PaperSearchEvaluation
 
 /// `papers analyze`: what the analyzer makes of a text, or a stemmer applied to a word list.
 enum AnalyzeCommand: Command {

@@ -1,4 +1,5 @@
 import PaperSearch
+import PaperSearchEvaluation
 
 /// `papers bench`: query latency of an index.
 enum BenchCommand: Command {

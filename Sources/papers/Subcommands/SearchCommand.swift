@@ -1,4 +1,5 @@
 import PaperSearch
+import PaperSearchEvaluation
 
 /// Opening the index for commands that read it; the default index is built from the bundled corpus on
 /// first use, so `papers search ...` works on a fresh clone, synced when a file of Corpus changed, and rebuilt

@@ -1,4 +1,5 @@
 import PaperSearch
+import PaperSearchEvaluation
 
 /// `papers similar`: papers like one paper, a reading list, or a pasted text; or a batch written as a TREC run.
 enum SimilarCommand: Command {

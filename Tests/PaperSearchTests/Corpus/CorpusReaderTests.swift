@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import PaperSearch
+@testable import PaperSearchEvaluation
 
 @Suite("Corpus reader")
 struct CorpusReaderTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import PaperSearch
+@testable import PaperSearchEvaluation
 
 @Suite("Evaluation metrics")
 struct EvaluationTests {

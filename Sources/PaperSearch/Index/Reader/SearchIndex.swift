@@ -21,13 +21,13 @@ public final class SearchIndex: Sendable {
     /// The commit file's bytes as read when opening (for `verify` once the commit is gone from disk).
     let commitBytesAtOpen: [UInt8]
     let segments: [LiveSegment]
-    let analyzer: Analyzer
+    package let analyzer: Analyzer
     /// The parameters the newest segment's stored score bounds were computed with (the searchers' default).
     let parameters: BM25Parameters
     /// The live papers.
     public let documentCount: Int
     /// Every document number is below this (deleted papers have numbers too).
-    let documentLimit: Int
+    package let documentLimit: Int
     /// BM25 statistics of the live papers.
     let statistics: BM25.Statistics
 
@@ -131,7 +131,7 @@ public final class SearchIndex: Sendable {
     }
 
     /// Whether a document number names a live paper.
-    func isLive(_ document: Int) -> Bool {
+    package func isLive(_ document: Int) -> Bool {
         guard let (s, local) = locate(document) else { return false }
         return !segments[s].deletions.contains(local)
     }
@@ -172,7 +172,7 @@ public final class SearchIndex: Sendable {
     }
 
     /// A term in every segment, or nil when no live paper holds it.
-    func lookup(_ namespace: FieldNamespace, _ term: [UInt8]) throws(IndexError) -> IndexedTerm? {
+    package func lookup(_ namespace: FieldNamespace, _ term: [UInt8]) throws(IndexError) -> IndexedTerm? {
         try lookup(key: [namespace.rawValue] + term)
     }
 
@@ -260,7 +260,7 @@ struct LiveSegment: Sendable {
 }
 
 /// A term of a commit: how many live papers hold it, and its entry in each segment (nil where absent).
-struct IndexedTerm: Sendable {
-    var documentFrequency: Int
+package struct IndexedTerm: Sendable {
+    package var documentFrequency: Int
     var infos: [TermInfo?]
 }

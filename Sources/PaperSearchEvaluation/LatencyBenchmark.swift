@@ -1,3 +1,4 @@
+import PaperSearch
 import Dispatch
 import Synchronization
 

@@ -1,3 +1,5 @@
+import PaperSearch
+
 /// A fixed-seed mix of queries drawn from an index itself, for `papers bench` without a query log: single
 /// words of high, middle and low document frequency, two- and three-word OR, AND, phrases, 5-10 word
 /// natural-language queries (a paper's title), field and year filters, and `similar` of a random paper.

@@ -1,3 +1,5 @@
+import PaperSearch
+
 /// Relevance judgments: query id -> document id -> grade (> 0 relevant, 0 judged not relevant).
 public struct RelevanceJudgments: Sendable {
     public var grades: [String: [String: Int]] = [:]
@@ -170,12 +172,12 @@ public enum InputLimits {
     /// Calls `body` with each line (1-based number, bytes without the line break) of a file, read once.
     static func forEachLine(path: String, lineLimit: Int,
                             _ body: (Int, ArraySlice<UInt8>) throws(EvaluationError) -> Void) throws(EvaluationError) {
-        var lines: LineReader<FileStream>
-        do { lines = LineReader(source: try FileStream.open(path: path), maximumLineLength: lineLimit) } catch {
+        var lines: TextFileLines
+        do { lines = try TextFileLines(path: path, maximumLineLength: lineLimit) } catch {
             throw .unreadable(path: path, reason: error.reason)
         }
         while true {
-            let next: LineReader<FileStream>.Line?
+            let next: (number: Int, bytes: ArraySlice<UInt8>, isTruncated: Bool)?
             do { next = try lines.next() } catch { throw .unreadable(path: path, reason: error.reason) }
             guard let line = next else { return }
             if line.isTruncated {
