@@ -47,7 +47,8 @@ public struct Analyzer: Sendable, Equatable {
     }
 
     /// Analyses `text` and hands each indexed term to `sink`; returns the field length (the number of
-    /// positions that hold a term). Reuses `scratch`'s buffers, so no allocation happens per token.
+    /// positions that hold a term; of those analysed, when the sink finished early). Reuses `scratch`'s
+    /// buffers, so no allocation happens per token.
     @discardableResult
     package func analyze<Sink: TermSink>(_ text: String, scratch: inout AnalyzerScratch, into sink: inout Sink) -> Int {
         var text = text
