@@ -82,7 +82,28 @@ public struct Analyzer: Sendable, Equatable {
 
     /// The indexed terms of `text` as strings, in order (convenience for queries and tests).
     public func terms(_ text: String) -> [String] {
-        tokens(text).compactMap(\.indexedTerm)
+        termPositions(text).map { String(decoding: $0.term, as: UTF8.self) }
+    }
+
+    /// The indexed terms of `text` with their positions, through the path indexing takes (`analyze`):
+    /// no strings are made per token, as `tokens` makes them for display.
+    package func termPositions(_ text: String) -> [(term: [UInt8], position: Int)] {
+        var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
+        var collector = TermPositions()
+        analyze(text, scratch: &scratch, into: &collector)
+        return collector.terms
+    }
+}
+
+/// Keeps each term (copied out of the analyzer's buffer) with its position.
+private struct TermPositions: TermSink {
+    var terms: [(term: [UInt8], position: Int)] = []
+
+    mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(term.count)
+        for index in term.indices { bytes.append(term[index]) }
+        terms.append((bytes, position))
     }
 }
 

@@ -639,9 +639,7 @@ struct PlanBuilder {
     /// Analysed tokens (term and position) of `text` for a field.
     func analyze(_ text: String, field: QueryField) -> [(term: [UInt8], position: Int)] {
         let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : keywordAnalyzer
-        return analyzer.tokens(text).compactMap { token in
-            token.indexedTerm.map { (Array($0.utf8), token.position) }
-        }
+        return analyzer.termPositions(text)
     }
 
     /// nil: the clause has nothing searchable and drops out.
