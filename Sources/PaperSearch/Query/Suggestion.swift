@@ -69,10 +69,43 @@ enum Suggestion {
             let cursor = live.segment.cursor(info)
             guard cursor.document != PostingsCursor.exhausted else { continue }
             let paper = try index.paper(at: Int(live.base) + Int(cursor.document))
-            if let token = index.analyzer.tokens(paper.title + "\n" + paper.abstract).first(where: { $0.indexedTerm == text }) {
+            let written = paper.title + "\n" + paper.abstract
+            // Where the stem first stands, found on the analyzer's allocation-free path (stopping there); then
+            // the tokens of that word alone say how it is written. Should the word alone tokenize otherwise
+            // than in its text, the whole text's tokens do.
+            var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
+            var finder = FirstOccurrence()
+            finder.stem = stem
+            index.analyzer.analyze(written, scratch: &scratch, into: &finder)
+            guard let range = finder.range else { continue }
+            let word = String(decoding: Array(written.utf8)[range], as: UTF8.self)
+            if let token = index.analyzer.tokens(word).first(where: { $0.indexedTerm == text })
+                ?? index.analyzer.tokens(written).first(where: { $0.indexedTerm == text }) {
                 return token.folded
             }
         }
         return text
+    }
+
+    /// The byte range of the first word of a text whose term is `stem`; the analysis stops there. Only words
+    /// that can stem to it are stemmed: a stem keeps its word's first byte but for a leading apostrophe and
+    /// the "ae"/"oe" that American spelling makes "e" (see `TermSink.needsStem`).
+    private struct FirstOccurrence: TermSink {
+        var stem: [UInt8] = []
+        var range: Range<Int>?
+
+        var isFinished: Bool { range != nil }
+
+        func needsStem(startingWith byte: UInt8, at position: Int) -> Bool {
+            guard let first = stem.first else { return false }
+            return byte == first || byte == UInt8(ascii: "'") || byte == 0xE2
+                || (first == UInt8(ascii: "e") && (byte == UInt8(ascii: "a") || byte == UInt8(ascii: "o")))
+        }
+
+        mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+            guard range == nil, term.count == stem.count else { return }
+            for index in term.indices where term[index] != stem[index] { return }
+            range = start..<end
+        }
     }
 }
