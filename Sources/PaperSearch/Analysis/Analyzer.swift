@@ -134,7 +134,7 @@ package protocol TermSink {
     /// word unstemmed. Both stemmers keep a word's first byte (but for a leading apostrophe, which Porter2
     /// drops: checked against the official vocabularies in the tests), and American spelling changes it only
     /// from "a" or "o" to "e", so a sink that only looks for certain stems can decline every word whose first
-    /// byte none of them has, or that stands where none of them is.
+    /// byte none of them has (`StemFirstBytes`), or that stands where none of them is.
     func needsStem(startingWith byte: UInt8, at position: Int) -> Bool
     /// Whether the sink has all it wants: analysis then stops at the next white space.
     var isFinished: Bool { get }

@@ -37,11 +37,13 @@ public struct Snippet: Sendable, Equatable {
     struct MarkedTerms {
         var hashes: [UInt64] = []
         var weights: [Double] = []
-        /// A bit per byte value: the first bytes of the terms, and of words stemming can change the first byte
-        /// of. Other words cannot stem to a marked term, so they are not stemmed.
-        var firstBytes = SIMD4<UInt64>()
+        /// Other words cannot stem to a marked term, so they are not stemmed.
+        var firstBytes = StemFirstBytes()
         /// The plan's number of each term above.
         var planTerms: [Int] = []
+
+        /// None (an empty sink's).
+        init() {}
 
         init(_ plan: SearchPlan) {
             for termIndex in plan.scoringTerms {
@@ -52,23 +54,8 @@ public struct Snippet: Sendable, Equatable {
                 hashes.append(hash)
                 weights.append(max(term.weight, 0.01))
                 planTerms.append(termIndex)
-                if let first = term.bytes.first { addFirstByte(first) }
             }
-            if mayStem(startingWith: UInt8(ascii: "e")) {
-                // American spelling turns a leading "ae" or "oe" into "e" (aetiology, oestrogen).
-                addFirstByte(UInt8(ascii: "a"))
-                addFirstByte(UInt8(ascii: "o"))
-            }
-            addFirstByte(UInt8(ascii: "'"))  // Porter2 drops a leading apostrophe
-            addFirstByte(0xE2)  // the first byte of a typographic apostrophe, should one reach the stemmer
-        }
-
-        private mutating func addFirstByte(_ byte: UInt8) {
-            firstBytes[Int(byte >> 6)] |= 1 << UInt64(byte & 63)
-        }
-
-        func mayStem(startingWith byte: UInt8) -> Bool {
-            firstBytes[Int(byte >> 6)] >> UInt64(byte & 63) & 1 != 0
+            firstBytes = StemFirstBytes(of: planTerms.lazy.map { plan.terms[$0].bytes })
         }
     }
 
@@ -152,8 +139,7 @@ public struct Snippet: Sendable, Equatable {
     /// Collects the tokens at positions `window` (byte range, and whether it is a marked term), and notes
     /// whether any stands after it, where the analysis stops.
     private struct Collector: TermSink {
-        var terms: [UInt64] = []
-        var firstBytes = SIMD4<UInt64>()
+        var terms = MarkedTerms()
         var window = 0..<0
         /// The distinct positions in the window where marked terms stand, ascending; `next` is the first not
         /// behind the tokens collected.
@@ -173,8 +159,7 @@ public struct Snippet: Sendable, Equatable {
 
         func needsStem(startingWith byte: UInt8, at position: Int) -> Bool {
             let k = nextMatched(from: position)
-            return k < matchedPositions.count && matchedPositions[k] == position
-                && firstBytes[Int(byte >> 6)] >> UInt64(byte & 63) & 1 != 0
+            return k < matchedPositions.count && matchedPositions[k] == position && terms.firstBytes.contains(byte)
         }
 
         mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
@@ -188,7 +173,7 @@ public struct Snippet: Sendable, Equatable {
             if next < matchedPositions.count && matchedPositions[next] == position {
                 var hash: UInt64 = 0xCBF2_9CE4_8422_2325
                 for index in term.indices { hash = (hash ^ UInt64(term[index])) &* 0x0000_0100_0000_01B3 }
-                matched = terms.contains(hash)
+                matched = terms.hashes.contains(hash)
             }
             tokens.append((start, end, matched))
         }
@@ -203,8 +188,7 @@ public struct Snippet: Sendable, Equatable {
         let ascending = matches.sorted()
         let first = passageStart(ascending, weights: terms.weights)
         var collector = Collector()
-        collector.terms = terms.hashes
-        collector.firstBytes = terms.firstBytes
+        collector.terms = terms
         collector.window = first..<(first + windowPositions)
         for match in ascending where collector.window.contains(match.position) && collector.matchedPositions.last != match.position {
             collector.matchedPositions.append(match.position)

@@ -76,6 +76,7 @@ enum Suggestion {
             var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
             var finder = FirstOccurrence()
             finder.stem = stem
+            finder.firstBytes = StemFirstBytes(of: [stem])
             index.analyzer.analyze(written, scratch: &scratch, into: &finder)
             guard let range = finder.range else { continue }
             let word = String(decoding: Array(written.utf8)[range], as: UTF8.self)
@@ -88,19 +89,15 @@ enum Suggestion {
     }
 
     /// The byte range of the first word of a text whose term is `stem`; the analysis stops there. Only words
-    /// that can stem to it are stemmed: a stem keeps its word's first byte but for a leading apostrophe and
-    /// the "ae"/"oe" that American spelling makes "e" (see `TermSink.needsStem`).
+    /// that can stem to it are stemmed (`firstBytes`).
     private struct FirstOccurrence: TermSink {
         var stem: [UInt8] = []
+        var firstBytes = StemFirstBytes()
         var range: Range<Int>?
 
         var isFinished: Bool { range != nil }
 
-        func needsStem(startingWith byte: UInt8, at position: Int) -> Bool {
-            guard let first = stem.first else { return false }
-            return byte == first || byte == UInt8(ascii: "'") || byte == 0xE2
-                || (first == UInt8(ascii: "e") && (byte == UInt8(ascii: "a") || byte == UInt8(ascii: "o")))
-        }
+        func needsStem(startingWith byte: UInt8, at position: Int) -> Bool { firstBytes.contains(byte) }
 
         mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
             guard range == nil, term.count == stem.count else { return }
