@@ -158,40 +158,20 @@ package enum JSONParser {
     package static func readObject(
         _ bytes: UnsafeBufferPointer<UInt8>, field: (String, inout JSONFieldReader) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
-        var reader = unsafe JSONFieldReader(cursor: Cursor(bytes: bytes))
-        reader.cursor.skipWhitespace()
-        guard reader.cursor.peek() == UInt8(ascii: "{") else { throw reader.cursor.error(expecting: "'{'") }
-        reader.cursor.position += 1
-        reader.cursor.skipWhitespace()
-        if reader.cursor.peek() == UInt8(ascii: "}") {
-            reader.cursor.position += 1
-        } else {
-            var keys = 0
-            fields: while true {
-                reader.cursor.skipWhitespace()
-                guard reader.cursor.peek() == UInt8(ascii: "\"") else { throw reader.cursor.error(expecting: "a string key") }
-                let key = try reader.cursor.parseString()
-                reader.cursor.skipWhitespace()
-                guard reader.cursor.peek() == UInt8(ascii: ":") else { throw reader.cursor.error(expecting: "':'") }
-                reader.cursor.position += 1
-                reader.cursor.skipWhitespace()
-                keys += 1
-                guard keys <= maximumKeys else { throw reader.cursor.error("more than \(maximumKeys) keys in one object") }
-                let start = reader.cursor.position
-                try field(key, &reader)
-                guard reader.cursor.position > start else { throw reader.cursor.error("the value of '\(key)' was not read") }
-                reader.cursor.skipWhitespace()
-                switch reader.cursor.peek() {
-                case UInt8(ascii: ","): reader.cursor.position += 1
-                case UInt8(ascii: "}"): reader.cursor.position += 1; break fields
-                default: throw reader.cursor.error(expecting: "',' or '}'")
-                }
-            }
+        var cursor = unsafe Cursor(bytes: bytes)
+        cursor.skipWhitespace()
+        guard cursor.peek() == UInt8(ascii: "{") else { throw cursor.error(expecting: "'{'") }
+        var members = 0
+        try Cursor.parseMembers(&cursor) { (key: String, cursor: inout Cursor) throws(JSONSyntaxError) in
+            members += 1
+            guard members <= maximumKeys else { throw cursor.error("more than \(maximumKeys) keys in one object") }
+            var reader = JSONFieldReader(cursor: cursor)
+            try field(key, &reader)
+            guard reader.cursor.position > cursor.position else { throw cursor.error("the value of '\(key)' was not read") }
+            cursor = reader.cursor
         }
-        reader.cursor.skipWhitespace()
-        guard reader.cursor.position == reader.cursor.end else {
-            throw reader.cursor.error("unexpected text after the JSON value")
-        }
+        cursor.skipWhitespace()
+        guard cursor.position == cursor.end else { throw cursor.error("unexpected text after the JSON value") }
     }
 
     /// Reads bytes through a pointer; every access is preceded by a `position < end` check.
@@ -239,54 +219,73 @@ package enum JSONParser {
             }
         }
 
-        mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONObject {
-            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
-            position += 1  // {
-            skipWhitespace()
-            if peek() == UInt8(ascii: "}") { position += 1; return JSONObject() }
-            // The pairs gather in arrays with room for a paper record's, made into an object at the end.
-            var keys: [String] = [], values: [JSONValue] = []
-            keys.reserveCapacity(16)
-            values.reserveCapacity(16)
+        /// The members of the object whose '{' the cursor is at: each key goes to `member` with the cursor at
+        /// its value, which `member` reads. The object grammar of `parseObject` and `JSONParser.readObject`.
+        static func parseMembers(
+            _ cursor: inout Cursor, _ member: (String, inout Cursor) throws(JSONSyntaxError) -> Void
+        ) throws(JSONSyntaxError) {
+            cursor.position += 1  // {
+            cursor.skipWhitespace()
+            if cursor.peek() == UInt8(ascii: "}") { cursor.position += 1; return }
             while true {
-                skipWhitespace()
-                guard peek() == UInt8(ascii: "\"") else { throw error(expecting: "a string key") }
-                let key = try parseString()
-                skipWhitespace()
-                guard peek() == UInt8(ascii: ":") else { throw error(expecting: "':'") }
-                position += 1
-                skipWhitespace()
-                guard keys.count < JSONParser.maximumKeys else { throw error("more than \(JSONParser.maximumKeys) keys in one object") }
-                let value = try parseValue(depth: depth)
-                if let earlier = JSONObject.index(of: key, in: keys) { values[earlier] = value } else {
-                    keys.append(key)
-                    values.append(value)
-                }
-                skipWhitespace()
-                switch peek() {
-                case UInt8(ascii: ","): position += 1
-                case UInt8(ascii: "}"): position += 1; return JSONObject(keys: keys, values: values)
-                default: throw error(expecting: "',' or '}'")
+                cursor.skipWhitespace()
+                guard cursor.peek() == UInt8(ascii: "\"") else { throw cursor.error(expecting: "a string key") }
+                let key = try cursor.parseString()
+                cursor.skipWhitespace()
+                guard cursor.peek() == UInt8(ascii: ":") else { throw cursor.error(expecting: "':'") }
+                cursor.position += 1
+                cursor.skipWhitespace()
+                try member(key, &cursor)
+                cursor.skipWhitespace()
+                switch cursor.peek() {
+                case UInt8(ascii: ","): cursor.position += 1
+                case UInt8(ascii: "}"): cursor.position += 1; return
+                default: throw cursor.error(expecting: "',' or '}'")
                 }
             }
         }
 
-        mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> [JSONValue] {
-            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
-            position += 1  // [
-            var array: [JSONValue] = []
-            skipWhitespace()
-            if peek() == UInt8(ascii: "]") { position += 1; return array }
+        /// The elements of the array whose '[' the cursor is at: `element` reads each, the cursor at its start.
+        static func parseElements(_ cursor: inout Cursor, _ element: (inout Cursor) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+            cursor.position += 1  // [
+            cursor.skipWhitespace()
+            if cursor.peek() == UInt8(ascii: "]") { cursor.position += 1; return }
             while true {
-                skipWhitespace()
-                array.append(try parseValue(depth: depth))
-                skipWhitespace()
-                switch peek() {
-                case UInt8(ascii: ","): position += 1
-                case UInt8(ascii: "]"): position += 1; return array
-                default: throw error(expecting: "',' or ']'")
+                cursor.skipWhitespace()
+                try element(&cursor)
+                cursor.skipWhitespace()
+                switch cursor.peek() {
+                case UInt8(ascii: ","): cursor.position += 1
+                case UInt8(ascii: "]"): cursor.position += 1; return
+                default: throw cursor.error(expecting: "',' or ']'")
                 }
             }
+        }
+
+        mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONObject {
+            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+            // The pairs gather in arrays with room for a paper record's, made into an object at the end.
+            var keys: [String] = [], values: [JSONValue] = []
+            keys.reserveCapacity(16)
+            values.reserveCapacity(16)
+            try Cursor.parseMembers(&self) { (key: String, cursor: inout Cursor) throws(JSONSyntaxError) in
+                guard keys.count < JSONParser.maximumKeys else { throw cursor.error("more than \(JSONParser.maximumKeys) keys in one object") }
+                let value = try cursor.parseValue(depth: depth)
+                if let earlier = JSONObject.index(of: key, in: keys) { values[earlier] = value } else {
+                    keys.append(key)
+                    values.append(value)
+                }
+            }
+            return JSONObject(keys: keys, values: values)
+        }
+
+        mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> [JSONValue] {
+            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+            var array: [JSONValue] = []
+            try Cursor.parseElements(&self) { (cursor: inout Cursor) throws(JSONSyntaxError) in
+                array.append(try cursor.parseValue(depth: depth))
+            }
+            return array
         }
 
         func error(expecting what: String) -> JSONSyntaxError {
@@ -476,21 +475,12 @@ package struct JSONFieldReader {
     /// An array of strings.
     package mutating func strings() throws(JSONSyntaxError) -> [String] {
         guard cursor.peek() == UInt8(ascii: "[") else { throw cursor.error(expecting: "an array of strings") }
-        cursor.position += 1
         var strings: [String] = []
-        cursor.skipWhitespace()
-        if cursor.peek() == UInt8(ascii: "]") { cursor.position += 1; return strings }
-        while true {
-            cursor.skipWhitespace()
+        try JSONParser.Cursor.parseElements(&cursor) { (cursor: inout JSONParser.Cursor) throws(JSONSyntaxError) in
             guard cursor.peek() == UInt8(ascii: "\"") else { throw cursor.error(expecting: "a string") }
             strings.append(try cursor.parseString())
-            cursor.skipWhitespace()
-            switch cursor.peek() {
-            case UInt8(ascii: ","): cursor.position += 1
-            case UInt8(ascii: "]"): cursor.position += 1; return strings
-            default: throw cursor.error(expecting: "',' or ']'")
-            }
         }
+        return strings
     }
 
     /// An integer, or nil for null.
