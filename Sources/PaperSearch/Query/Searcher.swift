@@ -193,10 +193,7 @@ public struct Searcher: Sendable {
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }
                 hits.append(hit)
             }
-            if options.snippets && options.records {
-                let snippets = try Snippet.page(hits.map { ($0.document, $0.paper) }, plan: plan, index: index)
-                for k in hits.indices { hits[k].snippet = snippets[k] }
-            }
+            if options.snippets && options.records { try Snippet.add(to: &hits, plan: plan, index: index) }
             return SearchResults(hits: hits, totalHits: total, totalIsExact: exact, facets: facets, notice: plan.notice,
                                  notices: plan.notices, query: query, corrected: plan.corrected,
                                  nearTermsOfWords: plan.nearTermsOfWords)

@@ -110,10 +110,7 @@ extension Searcher {
                 if options.explain { hit.explanation = explain(entry.document, plan: plan) }
                 hits.append(hit)
             }
-            if options.snippets {
-                let snippets = try Snippet.page(hits.map { ($0.document, $0.paper) }, plan: plan, index: index)
-                for k in hits.indices { hits[k].snippet = snippets[k] }
-            }
+            if options.snippets { try Snippet.add(to: &hits, plan: plan, index: index) }
             return SimilarResults(hits: hits, terms: selection.chosen, excluded: excluded, notice: plan.notice)
         } catch {
             throw .index(error)

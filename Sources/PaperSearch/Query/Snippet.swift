@@ -66,13 +66,12 @@ public struct Snippet: Sendable, Equatable {
         static func < (a: Match, b: Match) -> Bool { (a.position, a.term) < (b.position, b.term) }
     }
 
-    /// Snippets for a page of hits. Where the marked terms stand in each abstract is read from the positions
+    /// The snippets of a page of hits. Where the marked terms stand in each abstract is read from the positions
     /// the index keeps (a cursor per term and segment, moving forward through the page's papers in document
     /// order); the passage is chosen from them, so an abstract is analysed only as far as the passage's end,
     /// and only words at matched positions in it are stemmed: to tell which part of a compound, or which of
     /// the words at a position, matched.
-    static func page(_ hits: [(document: Int, paper: Paper)], plan: SearchPlan, index: SearchIndex)
-        throws(IndexError) -> [Snippet?] {
+    static func add(to hits: inout [Hit], plan: SearchPlan, index: SearchIndex) throws(IndexError) {
         let terms = MarkedTerms(plan)
         var matches = [[Match]](repeating: [], count: hits.count)
         var order: [(segment: Int, local: UInt32, hit: Int)] = []
@@ -105,8 +104,8 @@ public struct Snippet: Sendable, Equatable {
             first = end
         }
         var scratch = AnalyzerScratch(stemCacheSlotBits: stemCacheSlotBits)
-        return hits.indices.map { hit in
-            make(for: hits[hit].paper, matches: matches[hit], terms: terms, analyzer: index.analyzer, scratch: &scratch)
+        for hit in hits.indices {
+            hits[hit].snippet = make(for: hits[hit].paper, matches: matches[hit], terms: terms, analyzer: index.analyzer, scratch: &scratch)
         }
     }
 
