@@ -303,12 +303,12 @@ struct PlanBuilder {
     /// The index of a term in the plan, added on first use; nil when the index does not hold it.
     /// The terms of a fuzzy clause (`Query.fuzzy`) weigh as if they had `blendedFrequency` papers (the most
     /// any of them has: Lucene's blended rewrite, so that a rare misspelling does not outweigh the word it
-    /// misspells), times `Query.fuzzyDiscount^edits`; each is its own plan term (the same word asked for in
-    /// another clause weighs as usual there).
+    /// misspells), times `discount` (`fuzzy` says what it is); each is its own plan term (the same word asked
+    /// for in another clause weighs as usual there).
     /// A term standing for an acronym or its long form (planned while `expansion` is set) weighs its scale
     /// times its own weight, and `--explain` adds its note.
     mutating func term(_ namespace: FieldNamespace, _ bytes: [UInt8], field: QueryField, edits: Int = 0,
-                       of word: [UInt8] = [], blendedFrequency: Int? = nil) throws(Failure) -> Int? {
+                       of word: [UInt8] = [], blendedFrequency: Int? = nil, discount: Double = 1) throws(Failure) -> Int? {
         let (scale, note) = expansion.map { ($0.scale, Optional($0.note)) } ?? (1, nil)
         let key = PlanBuilder.key(namespace, field, bytes, fuzzy: (blendedFrequency.map { "~\(edits)/\($0)/" } ?? "")
                                     + (note.map { "=\($0)/" } ?? ""))
@@ -327,8 +327,7 @@ struct PlanBuilder {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         var display = field == .text ? text : "\(field.rawValue):\(text)"
-        let discount = (0..<edits).reduce(1.0) { product, _ in product * Query.fuzzyDiscount }
-        if edits > 0 { display += " (\(edits) edit\(edits == 1 ? "" : "s") from \(String(decoding: word, as: UTF8.self)), idf ×\(discount))" }
+        if edits > 0 { display += " (\(edits) edit\(edits == 1 ? "" : "s") from \(String(decoding: word, as: UTF8.self)), idf ×\((discount * 1000).rounded() / 1000))" }
         if let note { display += " (\(note), idf ×\((scale * 100).rounded() / 100))" }
         plan.terms.append(PlanTerm(namespace: namespace, bytes: bytes, field: field, indexed: indexed,
                                    weight: weight * discount * scale, display: display))
@@ -378,13 +377,12 @@ struct PlanBuilder {
         let budgets = (prefixScanBudget, expansionBudget)
         let minimumFrequency = frequency == 0 ? 0 : Query.rareFactor * (frequency + 1)
         do {
-            var near = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1, typed: word.typed, minimumFrequency: minimumFrequency)
-            // Nothing one edit away from a word of up to eight letters that no paper holds: two edits (two slips
-            // in one word).
-            if frequency == 0, plan.terms.count == before, word.automaticEdits == 1 {
-                near = try fuzzy(text, distance: 2, field: .text, sharedPrefix: 1, typed: word.typed, minimumFrequency: minimumFrequency)
-            }
-            found = near
+            // A word no paper holds: in a short query its spellings stand in for it, and two edits are tried
+            // unless one edit finds a common word; in a long one, unless one edit finds any.
+            let short = queryIsShort()
+            let common = short ? max(1, Int((Query.commonShare * Double(index.documentCount)).rounded(.up))) : 1
+            found = try fuzzy(text, distance: nil, field: .text, sharedPrefix: 1, typed: word.typed, minimumFrequency: minimumFrequency,
+                              standingIn: frequency == 0 && short, widenedBelow: frequency == 0 ? common : nil)
         } catch {
             // A correction past the query's budgets is left out (the word stays unmatched, as with --exact),
             // and said; a budget the user's own prefixes or fuzzy words exceed is still an error.
@@ -411,8 +409,14 @@ struct PlanBuilder {
     /// `typed`: a correction's word as typed (`correctable`), which the terms are compared with (and which
     /// sets the automatic edits) instead of its stem.
     /// `minimumFrequency`: only terms that at least this many papers hold (a rare word's corrections).
-    private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField, sharedPrefix: Int = 0,
-                                typed: [UInt8]? = nil, minimumFrequency: Int = 0) throws(Failure) -> PlanNode? {
+    /// `standingIn`: the terms stand in for a word of a short query that no paper holds (in a long one such a
+    /// word is as often one the collection does not use as a slip), so none has the word to rank below:
+    /// the nearest weigh `Query.correctionWeight` and each edit further `Query.fuzzyDiscount` more (not
+    /// `Query.fuzzyDiscount` per edit).
+    /// `widenedBelow`: when one edit is allowed and no term one edit away has this many papers, the terms
+    /// two edits away are searched too (two slips in a common word are likelier than one in a rare word).
+    private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField, sharedPrefix: Int = 0, typed: [UInt8]? = nil,
+                                minimumFrequency: Int = 0, standingIn: Bool = false, widenedBelow: Int? = nil) throws(Failure) -> PlanNode? {
         let namespace = PlanBuilder.namespace(of: field)
         let terms = analyze(text, field: field).map(\.term)
         let edits = terms.count == 1 ? distance ?? Query.automaticEdits(forLength: (typed ?? terms[0]).count) : 0
@@ -421,21 +425,29 @@ struct PlanBuilder {
             return try wordsAsWritten(text, field: field)
         }
         let word = terms[0]
-        guard let found = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: edits, sharedPrefix: sharedPrefix,
-                                        budget: &prefixScanBudget) else {
-            throw .query(QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: ""))
-        }
+        let tooMany = QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: "")
+        guard var found = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: edits, sharedPrefix: sharedPrefix,
+                                        budget: &prefixScanBudget) else { throw .query(tooMany) }
         // What the suggestion would walk for: the automatic edits, the first letter held.
         if distance == nil && sharedPrefix == 1 && namespace == .text { plan.nearTermsOfWords[text] = found }
+        if let common = widenedBelow, edits == 1, !found.contains(where: { $0.1.documentFrequency >= common }) {
+            guard let wider = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: 2, sharedPrefix: sharedPrefix,
+                                            budget: &prefixScanBudget) else { throw .query(tooMany) }
+            found = wider
+        }
         let kept = PlanBuilder.preferredOrder(found.filter { $0.1.documentFrequency >= minimumFrequency }, stem: word).prefix(Query.prefixLimit)
         expansionBudget -= kept.count
         if expansionBudget < 0 {
             throw .query(QueryError(position: 0, message: "the query's prefixes and fuzzy words add more than \(Query.expansionLimit) words; use fewer", query: ""))
         }
         let blended = kept.map(\.1.documentFrequency).max() ?? 1
+        let nearest = kept.map(\.2).min() ?? 0
         var nodes: [PlanNode] = []
         for (key, _, distance) in kept.sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
-            if let index = try term(namespace, Array(key.dropFirst()), field: field, edits: distance, of: typed ?? word, blendedFrequency: blended) {
+            let further = standingIn ? distance - nearest : distance
+            let discount = (0..<further).reduce(standingIn ? Query.correctionWeight : 1) { product, _ in product * Query.fuzzyDiscount }
+            if let index = try term(namespace, Array(key.dropFirst()), field: field, edits: distance, of: typed ?? word, blendedFrequency: blended,
+                                    discount: discount) {
                 nodes.append(.term(index))
             }
         }

@@ -38,6 +38,15 @@ public indirect enum Query: Sendable, Equatable {
     public static let maximumEdits = 2
     /// What a term found by a fuzzy word weighs, per edit, against the word itself.
     public static let fuzzyDiscount = 0.5
+    /// What the nearest spellings of a word of a short query that no paper holds weigh, against what the
+    /// word would: a correction has no exact match to rank below, only the doubt that it is what was meant.
+    /// Each edit beyond the nearest weighs `fuzzyDiscount` more. (Known-item queries with typos on
+    /// arxiv-daily: MRR@10 rises with it from 0.5 to 0.7 and falls beyond 0.8.)
+    public static let correctionWeight = 0.7
+    /// A word of a short query, of up to eight letters, that no paper holds, and no term one edit away from
+    /// which this share of the papers holds, is also compared with the terms two edits away: two slips in
+    /// one common word are likelier than one slip in a rare one.
+    public static let commonShare = 0.005
 
     /// The edits a fuzzy word allows when the query does not say (`word~`): none for words of one or two
     /// letters, one up to eight, two beyond (counted on the analysed word, its stem; for a correction, on the

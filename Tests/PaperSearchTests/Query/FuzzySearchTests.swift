@@ -95,6 +95,35 @@ struct FuzzySearchTests {
         #expect(try searcher.search("gendrtaion", options: exact).hits.isEmpty)
     }
 
+    @Test func theNearestSpellingsOfAWordNoPaperHoldsWeighMostAndARareOneEditAwayAddsTheCommonTwoAway() throws {
+        // 400 papers: a term is common (`Query.commonShare`) from two papers on. "vortex" is in one, "vertex"
+        // in five; "vortez" is one edit from the first and two from the second.
+        var papers = (0..<394).map { Paper(id: "o\($0)", title: "Other things \($0)", abstract: "Nothing of the kind.") }
+        papers += (0..<5).map { Paper(id: "v\($0)", title: "Vertex cover \($0)", abstract: "Graphs.") }
+        papers.append(Paper(id: "vortex", title: "Vortex shedding", abstract: "Fluids."))
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let searcher = try Searcher(index: index)
+        var options = SearchOptions(limit: 10, snippets: false, exhaustive: true)
+        options.explain = true
+        // Only a rare term one edit away: the terms two away are searched too, each edit beyond the nearest
+        // weighing half as much, both with the idf of the most frequent ("vertex").
+        let widened = try searcher.search("vortez", options: options).hits
+        #expect(widened.first?.id == "vortex" && Set(widened.dropFirst().map(\.id)) == Set((0..<5).map { "v\($0)" }))
+        #expect("\(try #require(widened.first?.explanation))".contains("vortex (1 edit from vortez, idf ×0.7)"))
+        #expect("\(try #require(widened.last?.explanation))".contains("vertex (2 edits from vortez, idf ×0.35)"))
+        // The nearest weighs `Query.correctionWeight` of the word it stands for: 0.7 of "vertex" as written.
+        let near = try #require(try searcher.search("vertez", options: options).hits.first { $0.id == "v0" })
+        let exact = try #require(try searcher.search("vertex", options: options).hits.first { $0.id == "v0" })
+        #expect(abs(near.score - exact.score * Query.correctionWeight) < 1e-6 * exact.score)
+        // A common term one edit away: nothing two away is searched.
+        #expect(!(try searcher.search("vertez", options: options).hits.contains { $0.id == "vortex" }))
+        // In a long query, a word in no paper is as often one the collection does not use: its spellings weigh
+        // half per edit, and two edits are tried only when one finds nothing.
+        let long = try searcher.search(QueryParser.plainWords("vortez shedding fluids cover graphs"), options: options).hits
+        #expect(!long.contains { $0.explanation.map { "\($0)".contains("vertex (2 edits") } ?? false })
+        #expect("\(try #require(long.first { $0.id == "vortex" }?.explanation))".contains("vortex (1 edit from vortez, idf ×0.5)"))
+    }
+
     @Test func numbersAndWordsWithDigitsAreNeverChanged() throws {
         let papers = [Paper(id: "a", title: "GPT4 and ResNet50", abstract: "2021 results"),
                       Paper(id: "b", title: "GPT3 and ResNet18", abstract: "2020 results")]
