@@ -46,8 +46,6 @@ struct FuzzyTermWalk {
         var found: [Match] = []
         let required = [namespace] + word.prefix(sharedPrefix)
         var seekKey = required
-        // The bytes a live prefix can continue with once a sibling has died (`nextLiveByte`), in order.
-        let wordBytes = Array(Set(word)).sorted()
         guard dictionary.blockCount > 0 else { return .success([]) }
         var block = try dictionary.block(for: seekKey) ?? 0
         var reader = try dictionary.reader(ofBlock: block)
@@ -95,7 +93,7 @@ struct FuzzyTermWalk {
             // place: the walk jumps about once a term read).
             seekKey.removeAll(keepingCapacity: true)
             seekKey.append(contentsOf: term[0..<rowsKept])
-            if let byte = nextLiveByte(after: term[rowsKept], depth: rowsKept, rows: rows, width: width, term: term, among: wordBytes) {
+            if let byte = nextLiveByte(after: term[rowsKept], depth: rowsKept, rows: rows, width: width, term: term) {
                 seekKey.append(byte)
             } else {
                 guard FuzzyTermWalk.advanceToSuccessor(&seekKey) else { break walk }
@@ -159,34 +157,35 @@ struct FuzzyTermWalk {
     /// The smallest byte above `dead` that can follow the term's first `depth - 1` bytes (after the namespace)
     /// in a term within reach, or nil when none can; the prefix ending in `dead` at `depth` has just died.
     ///
-    /// Its parent's row (depth - 1) reaches the limit everywhere (else the prefix could not have died), so a
-    /// sibling prefix lives exactly when its own row has an entry within the limit. A byte the word does not
-    /// hold gives the row of a replacement everywhere, which is no smaller than any byte's row but for a
-    /// swap, and `dead`'s row was over the limit: so only the word's own bytes (`among`, sorted) can live, and
-    /// each is tried in order. This is the Levenshtein automaton's "next string it can accept" (Lucene's
-    /// `AutomatonTermsEnum`), worked out from the rows; it spares reading a term under every dead sibling.
+    /// Its parent's row (depth - 1) reaches the limit everywhere (else the prefix could not have died). In a
+    /// sibling's row, entry `j` comes from the parent's `j` plus one (over the limit), from the entry before
+    /// it plus one (over the limit too: the row's entry 0 is `depth`, and so on along it), from the parent's
+    /// `j - 1` plus a replacement, or from a swap two rows up. So a sibling prefix lives exactly when its byte
+    /// is the word's byte `j - 1` where the parent's entry `j - 1` is within the limit (a match), or the
+    /// word's byte `j - 2` where the word's `j - 1` is the parent's last byte and the grandparent's entry
+    /// `j - 2` is below the limit (a swap). The smallest such byte above `dead` is the Levenshtein
+    /// automaton's "next string it can accept" (Lucene's `AutomatonTermsEnum`), worked out from one row; it
+    /// spares reading a term under every dead sibling.
     ///
     /// On raw pointers, as `extendRows`: `depth` is at least 1 and rows `depth - 1` (and `depth - 2` when
-    /// `depth > 1`) are filled, so every `rows` index read, at most `(depth - 1) * width + word.count`, is
+    /// `depth > 1`) are filled, so every `rows` index read, at most `(depth - 1) * width + word.count - 1`, is
     /// below `rows.count`; `word` indices are `j - 1` and `j - 2` for `j` in `1..<width`.
-    private func nextLiveByte(after dead: UInt8, depth: Int, rows: [Int], width: Int, term: [UInt8], among bytes: [UInt8]) -> UInt8? {
+    private func nextLiveByte(after dead: UInt8, depth: Int, rows: [Int], width: Int, term: [UInt8]) -> UInt8? {
         let from = (depth - 1) * width
         let earlier = term[depth - 1], limit = maximumDistance
         precondition(from + width <= rows.count && width == word.count + 1)
         return unsafe rows.withUnsafeBufferPointer { r in
             unsafe word.withUnsafeBufferPointer { w in
-                for byte in bytes where byte > dead {
-                    var left = depth  // the row's entry at j - 1 (at 0: the depth, over the limit as the dead row's was)
-                    for j in 1..<width {
-                        var value = unsafe min(r[from + j - 1] + (w[j - 1] == byte ? 0 : 1), r[from + j] + 1, left + 1)
-                        if j > 1 && depth > 1, unsafe w[j - 2] == byte && w[j - 1] == earlier {
-                            value = unsafe min(value, r[from - width + j - 2] + 1)
-                        }
-                        if value <= limit { return byte }
-                        left = value
+                var next = 0x100  // none yet
+                for j in 1..<width {
+                    let match = Int(unsafe w[j - 1])
+                    if match > dead && match < next, unsafe r[from + j - 1] <= limit { next = match }
+                    if j > 1 && depth > 1, unsafe w[j - 1] == earlier {
+                        let swapped = Int(unsafe w[j - 2])
+                        if swapped > dead && swapped < next, unsafe r[from - width + j - 2] < limit { next = swapped }
                     }
                 }
-                return nil
+                return next < 0x100 ? UInt8(next) : nil
             }
         }
     }

@@ -125,7 +125,7 @@ struct TermDictionary: Sendable {
             guard prefix <= term.count, suffix <= end - offset, prefix + suffix > 0 else {
                 throw dictionary.corrupt("bad term dictionary entry")
             }
-            term.removeSubrange(prefix...)
+            term.removeLast(term.count - prefix)
             dictionary.file.append(offset, suffix, to: &term)
             offset += suffix
             return true
