@@ -75,13 +75,6 @@ import Glibc
         return unsafe Array(UnsafeRawBufferPointer(start: base + offset, count: length))
     }
 
-    /// Appends a byte range to `output` (no intermediate array).
-    func append(_ offset: Int, _ length: Int, to output: inout [UInt8]) {
-        precondition(contains(offset, length), "read past the end of \(path)")
-        guard length > 0, let base = unsafe base else { return }
-        unsafe output.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + offset, count: length))
-    }
-
     /// Runs `body` on a view of a byte range, without copying.
     func withBytes<R>(_ offset: Int, _ length: Int, _ body: (Span<UInt8>) throws -> R) rethrows -> R {
         precondition(contains(offset, length), "read past the end of \(path)")

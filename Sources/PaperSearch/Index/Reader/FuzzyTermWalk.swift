@@ -41,14 +41,19 @@ struct FuzzyTermWalk {
         let width = word.count + 1
         // rows[i * width + j]: distance between the term's first i bytes (after the namespace) and word[0..<j].
         var rows = Array(0...word.count)
-        var rowsDepth = 0  // rows hold depths 0...rowsDepth of `previous`
-        var previous: [UInt8] = [namespace]
+        var rowsDepth = 0  // rows hold depths 0...rowsDepth of the term read before
+        // That term's first `rowsDepth + 1` bytes (all the rows can share), in a buffer that only grows.
+        var previous = [UInt8](repeating: namespace, count: 32)
         var found: [Match] = []
         let required = [namespace] + word.prefix(sharedPrefix)
         var seekKey = required
         guard dictionary.blockCount > 0 else { return .success([]) }
         var block = try dictionary.block(for: seekKey) ?? 0
         var reader = try dictionary.reader(ofBlock: block)
+        // Every term the walk reads sorts at or after `seekKey`: the reader is moved past those before it here
+        // and at each jump below, in the block holding it, else (none there) the next block starts after it,
+        // since the block holding it is the last whose first term does not sort after it.
+        try reader.skip(before: seekKey)
 
         walk: while true {
             guard try reader.nextTerm() else {
@@ -57,31 +62,28 @@ struct FuzzyTermWalk {
                 reader = try dictionary.reader(ofBlock: block)
                 continue
             }
-            let term = reader.term
-            // Terms before the place the walk jumped to are stepped over without a look.
-            if term.lexicographicallyPrecedes(seekKey) {
-                try reader.skipInfo()
-                continue
-            }
-            guard term.starts(with: required) else { break walk }
+            // The reader's buffer, read in place (its first `termCount` bytes); the reference is dropped before
+            // the reader next writes it.
+            let term = reader.termBytes, termCount = reader.termCount
+            guard FuzzyTermWalk.starts(term, termCount, with: required) else { break walk }
             termsRead += 1
             if termsRead > budget { return .failure(BudgetExceeded()) }
             // Reuse the rows of the common prefix with the previous term (index 0 is the namespace byte).
             var depth = 1
-            let limit = min(term.count, previous.count, rowsDepth + 1)
+            let limit = min(termCount, rowsDepth + 1)
             while depth < limit && term[depth] == previous[depth] { depth += 1 }
-            let (dead, rowsKept) = extendRows(&rows, width: width, term: term, from: depth - 1)
-            // Copied into its own buffer: keeping a reference to the reader's term would make the reader copy
-            // it (a new array) when it decodes the next one.
-            previous.removeAll(keepingCapacity: true)
-            previous.append(contentsOf: term)
+            let (dead, rowsKept) = extendRows(&rows, width: width, term: term, termCount: termCount, from: depth - 1)
             rowsDepth = rowsKept
+            // Kept for the next term: the bytes its rows may share (`rowsDepth + 1`), copied from `depth` on.
+            let kept = min(termCount, rowsDepth + 1)
+            if previous.count < kept { previous += repeatElement(0, count: kept - previous.count) }
+            for index in depth..<max(depth, kept) { previous[index] = term[index] }
             guard dead else {
                 let row = rowsKept * width
                 var distance = rows[row + word.count]
                 for (j, cost) in endingCosts.enumerated() where cost < distance { distance = min(distance, rows[row + j] + cost) }
                 if distance <= maximumDistance {
-                    found.append(Match(key: term, info: try reader.info(), distance: distance))
+                    found.append(Match(key: Array(term[..<termCount]), info: try reader.info(), distance: distance))
                 } else {
                     try reader.skipInfo()
                 }
@@ -98,7 +100,7 @@ struct FuzzyTermWalk {
             } else {
                 guard FuzzyTermWalk.advanceToSuccessor(&seekKey) else { break walk }
             }
-            guard seekKey.starts(with: required) else { break walk }
+            guard FuzzyTermWalk.starts(seekKey, seekKey.count, with: required) else { break walk }
             // The terms before it, passed over on their raw bytes: in this block, else from the block holding it.
             if try !reader.skip(before: seekKey), let target = try dictionary.block(for: seekKey), target > block {
                 block = target
@@ -113,13 +115,15 @@ struct FuzzyTermWalk {
     /// early when a row shows no term with this prefix can come within reach (`dead`). Returns that and how
     /// many rows are filled.
     ///
-    /// The hot loop of the walk, on raw pointers: `rows` is first grown to `term.count × width` entries, and
-    /// every index read or written is below `(rowsKept + 1) × width + word.count < term.count × width`
-    /// (rows are filled only while `rowsKept < term.count - 1`); `word` indices are `j - 1` and `j - 2` for
-    /// `j` in `1..<width`, `term` indices `rowsKept` and `rowsKept + 1`, both below `term.count`.
+    /// The term is `term[..<termCount]` (`termCount <= term.count`).
+    ///
+    /// The hot loop of the walk, on raw pointers: `rows` is first grown to `termCount × width` entries, and
+    /// every index read or written is below `(rowsKept + 1) × width + word.count < termCount × width`
+    /// (rows are filled only while `rowsKept < termCount - 1`); `word` indices are `j - 1` and `j - 2` for
+    /// `j` in `1..<width`, `term` indices `rowsKept` and `rowsKept + 1`, both below `termCount`.
     @inline(__always)
-    private func extendRows(_ rows: inout [Int], width: Int, term: [UInt8], from kept: Int) -> (dead: Bool, rowsKept: Int) {
-        let termCount = term.count
+    private func extendRows(_ rows: inout [Int], width: Int, term: [UInt8], termCount: Int, from kept: Int) -> (dead: Bool, rowsKept: Int) {
+        precondition(termCount <= term.count)
         guard kept < termCount - 1 else { return (false, kept) }
         if rows.count < termCount * width { rows.append(contentsOf: repeatElement(0, count: termCount * width - rows.count)) }
         let limit = maximumDistance
@@ -188,6 +192,15 @@ struct FuzzyTermWalk {
                 return next < 0x100 ? UInt8(next) : nil
             }
         }
+    }
+
+    /// Whether the first `count` bytes of `bytes` start with `prefix` (a namespace byte and a letter or two:
+    /// a loop, where the generic `starts(with:)` was not specialised and cost as much as reading the term).
+    @inline(__always)
+    private static func starts(_ bytes: [UInt8], _ count: Int, with prefix: [UInt8]) -> Bool {
+        guard count >= prefix.count else { return false }
+        for index in prefix.indices where bytes[index] != prefix[index] { return false }
+        return true
     }
 
     /// Turns `prefix` into the smallest key greater than every key starting with it; false when there is none.

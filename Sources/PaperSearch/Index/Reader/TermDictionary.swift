@@ -100,7 +100,32 @@ struct TermDictionary: Sendable {
         var offset: Int
         let end: Int
         var remaining: Int
-        var term: [UInt8] = []
+        /// The current term is `termBytes[..<termCount]`. The buffer only grows: an entry's suffix is written
+        /// in place after the bytes it shares with the term before (Array's `removeLast` and `append` took
+        /// more instructions than the rest of reading the entry, in the fuzzy walk).
+        private(set) var termBytes = [UInt8](repeating: 0, count: 32)
+        private(set) var termCount = 0
+
+        init(dictionary: TermDictionary, offset: Int, end: Int, remaining: Int) {
+            self.dictionary = dictionary
+            self.offset = offset
+            self.end = end
+            self.remaining = remaining
+        }
+
+        /// The current term (a copy).
+        var term: [UInt8] { Array(termBytes[..<termCount]) }
+
+        /// Makes the term its first `kept` bytes followed by `count` bytes from `source`.
+        @inline(__always)
+        private mutating func setTerm(keeping kept: Int, _ source: UnsafeRawPointer, count: Int) {
+            let length = kept + count
+            if termBytes.count < length { termBytes += repeatElement(0, count: max(length, 2 * termBytes.count) - termBytes.count) }
+            unsafe termBytes.withUnsafeMutableBytes { bytes in
+                unsafe bytes.baseAddress.unsafelyUnwrapped.advanced(by: kept).copyMemory(from: source, byteCount: count)
+            }
+            termCount = length
+        }
 
         /// Decodes the next entry; nil at the end of the block.
         mutating func next() throws(IndexError) -> TermInfo? {
@@ -122,11 +147,11 @@ struct TermDictionary: Sendable {
             remaining -= 1
             let prefix = try varint()
             let suffix = try varint()
-            guard prefix <= term.count, suffix <= end - offset, prefix + suffix > 0 else {
+            guard prefix <= termCount, suffix <= end - offset, prefix + suffix > 0,
+                  let source = unsafe dictionary.file.address(offset, suffix) else {
                 throw dictionary.corrupt("bad term dictionary entry")
             }
-            term.removeLast(term.count - prefix)
-            dictionary.file.append(offset, suffix, to: &term)
+            unsafe setTerm(keeping: prefix, source, count: suffix)
             offset += suffix
             return true
         }
@@ -153,7 +178,7 @@ struct TermDictionary: Sendable {
         private func scan(for target: [UInt8]) -> ScanOutcome {
             let start = offset, count = remaining
             var shared = 0
-            while shared < term.count && shared < target.count && term[shared] == target[shared] { shared += 1 }
+            while shared < termCount && shared < target.count && termBytes[shared] == target[shared] { shared += 1 }
             // One pass over the block's bytes (in the file: `reader(ofBlock:)` checked the range and its
             // checksum), reading each entry's lengths and stepping over its statistics without decoding them.
             return dictionary.file.withBytes(start, end - start) { block in
@@ -248,8 +273,7 @@ struct TermDictionary: Sendable {
             case let .at(entryStart, _, left, matched, _):
                 offset = entryStart
                 remaining = left + 1
-                term.removeAll(keepingCapacity: true)
-                term.append(contentsOf: target[..<matched])
+                unsafe target.withUnsafeBytes { unsafe setTerm(keeping: 0, $0.baseAddress.unsafelyUnwrapped, count: matched) }
                 return true
             case .end:
                 remaining = 0
@@ -264,7 +288,7 @@ struct TermDictionary: Sendable {
             let frequency = try varint()
             guard frequency >= 1 else { throw dictionary.corrupt("term with no documents") }
             var info = TermInfo(documentFrequency: frequency, postingsOffset: 0, positionsOffset: 0)
-            info.hasPositions = FieldNamespace.hasPositions(termStartingWith: term.first)
+            info.hasPositions = FieldNamespace.hasPositions(termStartingWith: termCount > 0 ? termBytes[0] : nil)
             if frequency == 1 {
                 info.singleDocument = UInt32(truncatingIfNeeded: try varint())
                 info.singleTitleFrequency = UInt32(truncatingIfNeeded: try varint())
@@ -355,10 +379,11 @@ struct TermDictionary: Sendable {
             if first { try reader.skip(before: prefix) }
             first = false
             while let info = try reader.next() {
-                if reader.term.starts(with: prefix) {
+                let term = reader.term
+                if term.starts(with: prefix) {
                     if result.count == limit { return (result, true) }
-                    result.append((reader.term, info))
-                } else if prefix.lexicographicallyPrecedes(reader.term) {
+                    result.append((term, info))
+                } else if prefix.lexicographicallyPrecedes(term) {
                     return (result, false)
                 }
             }
@@ -374,12 +399,13 @@ struct TermDictionary: Sendable {
         for block in 0..<blockCount {
             var reader = try reader(ofBlock: block)
             while let info = try reader.next() {
-                if seen > 0 && !previous.lexicographicallyPrecedes(reader.term) {
+                let term = reader.term
+                if seen > 0 && !previous.lexicographicallyPrecedes(term) {
                     throw corrupt("terms out of order")
                 }
-                previous = reader.term
+                previous = term
                 seen += 1
-                try body(reader.term, info)
+                try body(term, info)
             }
         }
         guard seen == termCount else { throw corrupt("the dictionary holds \(seen) terms, its trailer says \(termCount)") }
