@@ -59,7 +59,7 @@ struct FuzzyTermWalk {
             guard try reader.nextTerm() else {
                 block += 1
                 guard block < dictionary.blockCount else { break walk }
-                reader = try dictionary.reader(ofBlock: block)
+                try reader.move(toBlock: block)
                 continue
             }
             // The reader's buffer, read in place (its first `termCount` bytes); the reference is dropped before
@@ -104,7 +104,7 @@ struct FuzzyTermWalk {
             // The terms before it, passed over on their raw bytes: in this block, else from the block holding it.
             if try !reader.skip(before: seekKey), let target = try dictionary.block(for: seekKey), target > block {
                 block = target
-                reader = try dictionary.reader(ofBlock: block)
+                try reader.move(toBlock: block)
                 try reader.skip(before: seekKey)
             }
         }

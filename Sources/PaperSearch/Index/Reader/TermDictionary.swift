@@ -98,7 +98,7 @@ struct TermDictionary: Sendable {
     struct BlockReader {
         let dictionary: TermDictionary
         var offset: Int
-        let end: Int
+        private(set) var end: Int
         var remaining: Int
         /// The current term is `termBytes[..<termCount]`. The buffer only grows: an entry's suffix is written
         /// in place after the bytes it shares with the term before (Array's `removeLast` and `append` took
@@ -111,6 +111,13 @@ struct TermDictionary: Sendable {
             self.offset = offset
             self.end = end
             self.remaining = remaining
+        }
+
+        /// Moves to the start of another block of the same dictionary (as `reader(ofBlock:)`, keeping the term
+        /// buffer: a walk that jumps between blocks allocates none).
+        mutating func move(toBlock block: Int) throws(IndexError) {
+            (offset, end, remaining) = try dictionary.checkedBlock(block)
+            termCount = 0
         }
 
         /// The current term (a copy).
@@ -350,14 +357,19 @@ struct TermDictionary: Sendable {
 
     /// A reader of one block, whose bytes are checked against its checksum first.
     func reader(ofBlock block: Int) throws(IndexError) -> BlockReader {
+        let (offset, end, count) = try checkedBlock(block)
+        return BlockReader(dictionary: self, offset: offset, end: end, remaining: count)
+    }
+
+    /// A block's byte range and entry count, its bytes checked against its checksum.
+    fileprivate func checkedBlock(_ block: Int) throws(IndexError) -> (offset: Int, end: Int, count: Int) {
         let entry = try blockEntry(block)
         let end = block + 1 < blockCount ? try blockEntry(block + 1).offset : indexOffset
         guard end >= entry.offset else { throw corrupt("term dictionary blocks out of order") }
         guard file.blockChecksum(entry.offset, end - entry.offset) == entry.checksum else {
             throw corrupt("term dictionary block \(block) does not match its checksum")
         }
-        let count = min(TermDictionaryWriter.blockSize, termCount - block * TermDictionaryWriter.blockSize)
-        return BlockReader(dictionary: self, offset: entry.offset, end: end, remaining: count)
+        return (entry.offset, end, min(TermDictionaryWriter.blockSize, termCount - block * TermDictionaryWriter.blockSize))
     }
 
     /// The entry of an exact term (namespace byte first), or nil.
