@@ -46,6 +46,17 @@ public struct Analyzer: Sendable, Equatable {
         }
     }
 
+    /// The term `analyze` makes of a word of 1 to `Tokenizer.maximumTokenLength` lower-case ASCII letters
+    /// (`a`-`z` only, which the tokenizer passes through whole, as a word): false for a stop word, else true
+    /// with the word made its term in place (`stem`). For callers with many such words (the one-edit
+    /// spellings a correction looks up), without a string or the tokenizer.
+    package func termOfLetters(_ word: inout [UInt8]) -> Bool {
+        assert(word.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }, "termOfLetters takes lower-case ASCII letters only")
+        guard !word.isEmpty, word.count <= Tokenizer.maximumTokenLength, !stopWords.contains(word.span) else { return false }
+        stem(&word)
+        return true
+    }
+
     /// Analyses `text` and hands each indexed term to `sink`; returns the field length (the number of
     /// positions that hold a term; of those analysed, when the sink finished early). Reuses `scratch`'s
     /// buffers, so no allocation happens per token.

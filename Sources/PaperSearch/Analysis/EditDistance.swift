@@ -9,9 +9,18 @@ enum EditDistance {
 
     /// The distances between `a` and each prefix of `b` (`b.count + 1` of them): the table's last row.
     static func toPrefixes(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> [Int] {
-        let (a, b) = (Array(a), Array(b))
+        let b = Array(b)
+        var table: [Int] = []
+        let row = fill(&table, Array(a), b)
+        return Array(table[row...])
+    }
+
+    /// Fills `table` (grown when too small, so a caller comparing many pairs allocates it once) with the
+    /// distances between every prefix of `a` and every prefix of `b`; returns where the last row starts
+    /// (its `b.count + 1` entries: `a` against each prefix of `b`).
+    static func fill(_ table: inout [Int], _ a: [UInt8], _ b: [UInt8]) -> Int {
         let width = b.count + 1
-        var table = [Int](repeating: 0, count: (a.count + 1) * width)
+        if table.count < (a.count + 1) * width { table += repeatElement(0, count: (a.count + 1) * width - table.count) }
         for j in 0...b.count { table[j] = j }
         for i in stride(from: 1, through: a.count, by: 1) {
             table[i * width] = i
@@ -22,6 +31,6 @@ enum EditDistance {
                 table[i * width + j] = value
             }
         }
-        return Array(table[(a.count * width)...])
+        return a.count * width
     }
 }

@@ -23,17 +23,26 @@ enum StemEndings {
     /// A stem is at least this many bytes: shorter ones would let almost any word end in almost anything.
     static let shortestStem = 3
 
+    /// The endings spelt backwards (`costs` compares them with the word's ends from its last byte).
+    private static let reversedEndings = endings.map { Array($0.reversed()) }
+
     /// For each `j` in `0...word.count`, the fewest edits (a byte inserted, deleted or replaced, or two
     /// neighbours swapped) that turn `word[j...]` into one of the endings: 0 at `word.count` (no ending),
     /// and `limit + 1` where no ending comes within `limit` or the stem would be shorter than `shortestStem`.
+    ///
+    /// One table per ending, of it and the word both spelt backwards: its last row holds the distances
+    /// between the ending and every end of the word at once (the distance is the same read backwards).
     static func costs(of word: [UInt8], limit: Int) -> [Int] {
         var costs = [Int](repeating: limit + 1, count: word.count + 1)
         costs[word.count] = 0
-        let longest = endings.map(\.count).max() ?? 0
-        for start in stride(from: shortestStem, to: word.count, by: 1) where word.count - start <= longest + limit {
-            let tail = word[start...]
-            for ending in endings where abs(ending.count - tail.count) <= limit {
-                costs[start] = min(costs[start], EditDistance.between(ending, tail))
+        guard word.count > shortestStem else { return costs }
+        let backwards = Array(word.reversed())
+        var table: [Int] = []
+        for ending in reversedEndings {
+            let row = EditDistance.fill(&table, ending, backwards)
+            // row + k: the ending against the word's last k bytes, word[(word.count - k)...].
+            for k in 1...(word.count - shortestStem) where table[row + k] < costs[word.count - k] {
+                costs[word.count - k] = table[row + k]
             }
         }
         return costs

@@ -584,43 +584,36 @@ struct PlanBuilder {
               word.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
         var seen = known
         var found: [([UInt8], IndexedTerm, Int)] = []
-        // Each spelling is analysed as any text is (a stop word gives no term, a British spelling the American
-        // one's), through the analyzer's allocation-free path, and looked up once per stem: making strings for
-        // every spelling (`tokens`) and a set of the spellings took a quarter of a correction's instructions.
-        // The spellings differ from one another, so a stem cache would not be hit: it has the least slots.
-        var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
-        var term = LoneTerm()
-        func consider(_ spelling: [UInt8]) throws(Failure) {
-            term.count = 0
-            index.analyzer.analyze(String(decoding: spelling, as: UTF8.self), scratch: &scratch, into: &term)
-            guard term.count == 1 else { return }
-            let key = [FieldNamespace.text.rawValue] + term.bytes
+        // Each spelling is made in one buffer and becomes its term there, as analysis makes it of any text (a
+        // stop word gives none, a British spelling the American one's; `Analyzer.termOfLetters`, without the
+        // tokenizer), and is looked up once per term.
+        var spelling: [UInt8] = []
+        spelling.reserveCapacity(word.count + 1)
+        func consider() throws(Failure) {
+            guard index.analyzer.termOfLetters(&spelling) else { return }
+            let key = [FieldNamespace.text.rawValue] + spelling
             guard seen.insert(key).inserted else { return }
             let indexed: IndexedTerm?
-            do { indexed = try index.lookup(.text, term.bytes) } catch { throw .index(error) }
+            do { indexed = try index.lookup(.text, spelling) } catch { throw .index(error) }
             if let indexed { found.append((key, indexed, 1)) }
         }
-        var spelling = word
+        // The word with `replaced` of its bytes from `at` on replaced by `first` and `second` (when given).
+        func spell(at: Int, replacing replaced: Int, with first: UInt8? = nil, _ second: UInt8? = nil) throws(Failure) {
+            spelling.removeAll(keepingCapacity: true)
+            spelling.append(contentsOf: word[..<at])
+            if let first { spelling.append(first) }
+            if let second { spelling.append(second) }
+            spelling.append(contentsOf: word[(at + replaced)...])
+            try consider()
+        }
         for at in word.indices {
-            spelling = word
-            spelling.remove(at: at)
-            try consider(spelling)
-            if at + 1 < word.count && word[at] != word[at + 1] {
-                spelling = word
-                spelling.swapAt(at, at + 1)
-                try consider(spelling)
-            }
+            try spell(at: at, replacing: 1)
+            if at + 1 < word.count && word[at] != word[at + 1] { try spell(at: at, replacing: 2, with: word[at + 1], word[at]) }
         }
         for letter in UInt8(0x61)...UInt8(0x7A) {
             for at in 0...word.count {
-                spelling = word
-                spelling.insert(letter, at: at)
-                try consider(spelling)
-                if at < word.count && word[at] != letter {
-                    spelling = word
-                    spelling[at] = letter
-                    try consider(spelling)
-                }
+                try spell(at: at, replacing: 0, with: letter)
+                if at < word.count && word[at] != letter { try spell(at: at, replacing: 1, with: letter) }
             }
         }
         return found

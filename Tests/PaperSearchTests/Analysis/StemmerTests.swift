@@ -50,6 +50,27 @@ struct StemmerTests {
         }
     }
 
+    /// `Analyzer.termOfLetters`, the shortcut a correction takes for its spellings, against full analysis:
+    /// every word of plain letters of the official vocabulary, stop words, British spellings, Greek letters
+    /// spelt out, and words up to and past the tokenizer's longest, under each stemmer.
+    @Test func aWordOfLettersGetsTheTermAnalysisGivesIt() throws {
+        var words = try fixtureText("stemmer/english-voc.txt.gz").split(separator: "\n").map { Array($0.utf8) }
+            .filter { !$0.isEmpty && $0.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } }
+        #expect(words.count > 20_000)
+        words += ["the", "of", "and", "quantisation", "colour", "modelling", "theta", "alpha", "a", "zz",
+                  String(repeating: "a", count: 64), String(repeating: "b", count: 65)].map { Array($0.utf8) }
+        for analyzer in Analyzer.Stemmer.allCases.map({ Analyzer(stemmer: $0) }) {
+            var differing: [String] = []
+            for word in words {
+                var term = word
+                let kept = analyzer.termOfLetters(&term)
+                let expected = analyzer.terms(String(decoding: word, as: UTF8.self))
+                if (kept ? [String(decoding: term, as: UTF8.self)] : []) != expected { differing.append(String(decoding: word, as: UTF8.self)) }
+            }
+            #expect(differing.isEmpty, "\(analyzer.name): \(differing.prefix(20))")
+        }
+    }
+
     @Test func porterMatchesMartinPortersReferenceVocabularyExactly() throws {
         let pairs = try Self.vocabulary("porter-voc.txt.gz", "porter-output.txt.gz")
         #expect(pairs.count == 23_531)

@@ -177,12 +177,19 @@ public final class SearchIndex: Sendable {
     }
 
     private func lookup(key: [UInt8]) throws(IndexError) -> IndexedTerm? {
+        // Made when a segment first holds the term: most lookups (a correction's spellings) find none.
         var infos: [TermInfo?] = []
-        infos.reserveCapacity(segments.count)
         var frequency = 0
-        for live in segments {
-            let info = try live.segment.termInfo(key)
-            if let info { frequency += info.documentFrequency - live.deletions.decrement(of: key) }
+        for (position, live) in segments.enumerated() {
+            guard let info = try live.segment.termInfo(key) else {
+                if !infos.isEmpty { infos.append(nil) }
+                continue
+            }
+            if infos.isEmpty {
+                infos.reserveCapacity(segments.count)
+                infos.append(contentsOf: repeatElement(nil, count: position))
+            }
+            frequency += info.documentFrequency - live.deletions.decrement(of: key)
             infos.append(info)
         }
         return frequency > 0 ? IndexedTerm(documentFrequency: frequency, infos: infos) : nil

@@ -103,7 +103,7 @@ struct TermDictionary: Sendable {
         /// The current term is `termBytes[..<termCount]`. The buffer only grows: an entry's suffix is written
         /// in place after the bytes it shares with the term before (Array's `removeLast` and `append` took
         /// more instructions than the rest of reading the entry, in the fuzzy walk).
-        private(set) var termBytes = [UInt8](repeating: 0, count: 32)
+        private(set) var termBytes: [UInt8] = []  // allocated by the first term decoded (a lookup's scan needs none)
         private(set) var termCount = 0
 
         init(dictionary: TermDictionary, offset: Int, end: Int, remaining: Int) {
@@ -127,7 +127,7 @@ struct TermDictionary: Sendable {
         @inline(__always)
         private mutating func setTerm(keeping kept: Int, _ source: UnsafeRawPointer, count: Int) {
             let length = kept + count
-            if termBytes.count < length { termBytes += repeatElement(0, count: max(length, 2 * termBytes.count) - termBytes.count) }
+            if termBytes.count < length { termBytes += repeatElement(0, count: max(length, 32, 2 * termBytes.count) - termBytes.count) }
             unsafe termBytes.withUnsafeMutableBytes { bytes in
                 unsafe bytes.baseAddress.unsafelyUnwrapped.advanced(by: kept).copyMemory(from: source, byteCount: count)
             }
