@@ -29,22 +29,39 @@ enum StemEndings {
     /// For each `j` in `0...word.count`, the fewest edits (a byte inserted, deleted or replaced, or two
     /// neighbours swapped) that turn `word[j...]` into one of the endings: 0 at `word.count` (no ending),
     /// and `limit + 1` where no ending comes within `limit` or the stem would be shorter than `shortestStem`.
-    ///
-    /// One table per ending, of it and the word both spelt backwards: its last row holds the distances
-    /// between the ending and every end of the word at once (the distance is the same read backwards).
     static func costs(of word: [UInt8], limit: Int) -> [Int] {
         var costs = [Int](repeating: limit + 1, count: word.count + 1)
         costs[word.count] = 0
-        guard word.count > shortestStem else { return costs }
-        let backwards = Array(word.reversed())
-        var table: [Int] = []
-        for ending in reversedEndings {
-            let row = EditDistance.fill(&table, ending, backwards)
-            // row + k: the ending against the word's last k bytes, word[(word.count - k)...].
-            for k in 1...(word.count - shortestStem) where table[row + k] < costs[word.count - k] {
-                costs[word.count - k] = table[row + k]
-            }
+        let ends = Distances(word)
+        for ending in endings.indices {
+            for start in stride(from: shortestStem, to: word.count, by: 1) { costs[start] = min(costs[start], ends[ending, start]) }
         }
         return costs
+    }
+
+    /// The distance between each ending and each end of a word, `word[start...]`.
+    ///
+    /// One table per ending, of it and the word both spelt backwards: its last row holds the distances
+    /// between the ending and every end of the word at once (the distance is the same read backwards).
+    struct Distances {
+        private let width: Int
+        private var rows: [Int] = []
+
+        init(_ word: [UInt8]) {
+            width = word.count + 1
+            let backwards = Array(word.reversed())
+            var table: [Int] = []
+            rows.reserveCapacity(endings.count * width)
+            for ending in reversedEndings {
+                let row = EditDistance.fill(&table, ending, backwards)
+                rows += table[row..<(row + width)]
+            }
+        }
+
+        /// The distance between `endings[ending]` and `word[start...]`.
+        subscript(ending: Int, start: Int) -> Int {
+            // Entry k of an ending's row: against the word's last k bytes.
+            rows[ending * width + width - 1 - start]
+        }
     }
 }

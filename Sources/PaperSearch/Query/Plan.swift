@@ -431,9 +431,11 @@ struct PlanBuilder {
         // What the suggestion would walk for: the automatic edits, the first letter held.
         if distance == nil && sharedPrefix == 1 && namespace == .text { plan.nearTermsOfWords[text] = found }
         if let common = widenedBelow, edits == 1, !found.contains(where: { $0.1.documentFrequency >= common }) {
+            // The walks again (their terms within one edit among those found), not the one-edit spellings.
             guard let wider = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: 2, sharedPrefix: sharedPrefix,
-                                            budget: &prefixScanBudget) else { throw .query(tooMany) }
-            found = wider
+                                            spellings: false, budget: &prefixScanBudget) else { throw .query(tooMany) }
+            let walked = Set(wider.map(\.0))
+            found = wider + found.filter { !walked.contains($0.0) }
         }
         let kept = PlanBuilder.preferredOrder(found.filter { $0.1.documentFrequency >= minimumFrequency }, stem: word).prefix(Query.prefixLimit)
         expansionBudget -= kept.count
@@ -501,10 +503,10 @@ struct PlanBuilder {
     /// `edits` of the stem sharing its first `sharedPrefix` bytes (`FuzzyTermWalk`), or, for a correction
     /// (`typed` given), of the word as typed read as a stem and an ending (`StemEndings`), holding its first
     /// letter or (`sharedPrefix` 1) its second; and for text the stems of the one-edit spellings of the word
-    /// as typed (`stemsOfNearSpellings`). The walks' terms read come off `budget`; nil when it would go
-    /// below zero.
+    /// as typed (`stemsOfNearSpellings`, unless `spellings` is false). The walks' terms read come off
+    /// `budget`; nil when it would go below zero.
     func nearTerms(_ text: String, stem: [UInt8], typed: [UInt8]? = nil, in namespace: FieldNamespace, edits: Int, sharedPrefix: Int,
-                   budget: inout Int) throws(Failure) -> [([UInt8], IndexedTerm, Int)]? {
+                   spellings: Bool = true, budget: inout Int) throws(Failure) -> [([UInt8], IndexedTerm, Int)]? {
         var words = [typed ?? stem]
         // Holding the first letter misses a slip in it. The two a second letter can tell, a letter typed
         // before the word and the first two swapped, leave the term starting with the second letter typed: a
@@ -525,11 +527,14 @@ struct PlanBuilder {
         }
         if let typed {
             var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
+            let ends = StemEndings.Distances(typed)
             found = found.compactMap { near in
-                editsAsTyped(typed, stem: stem, term: near.0.dropFirst(), within: edits, scratch: &scratch).map { (near.0, near.1, $0) }
+                editsAsTyped(typed, stem: stem, term: near.0.dropFirst(), within: edits, ends: ends, scratch: &scratch).map { (near.0, near.1, $0) }
             }
         }
-        if namespace == .text { found += try stemsOfNearSpellings(text, besides: Set(found.map(\.0)).union([[namespace.rawValue] + stem])) }
+        if spellings && namespace == .text {
+            found += try stemsOfNearSpellings(text, besides: Set(found.map(\.0)).union([[namespace.rawValue] + stem]))
+        }
         return found
     }
 
@@ -559,17 +564,28 @@ struct PlanBuilder {
     /// this check throws out what no word stems to: "optimizaion" is one edit from "optimiz" + "ation", but
     /// "optimization" stems to "optim". The stems keep what the stemmer parts: "inclusion" is one edit from
     /// "includ" only as stems ("inclus").
-    func editsAsTyped(_ typed: [UInt8], stem: [UInt8], term: ArraySlice<UInt8>, within limit: Int, scratch: inout AnalyzerScratch) -> Int? {
+    /// `ends`: the endings' distances to the ends of `typed`, made once for all the terms compared with it.
+    func editsAsTyped(_ typed: [UInt8], stem: [UInt8], term: ArraySlice<UInt8>, within limit: Int, ends: StemEndings.Distances,
+                      scratch: inout AnalyzerScratch) -> Int? {
         let toPrefixes = EditDistance.toPrefixes(term, typed)
         var best = min(toPrefixes[typed.count], EditDistance.between(stem, term))
-        var stemmed = LoneTerm()
+        let letters = term.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
+        var spelled: [UInt8] = [], stemmed = LoneTerm()
         for start in stride(from: StemEndings.shortestStem, to: typed.count, by: 1) where toPrefixes[start] < min(best, limit + 1) {
-            for ending in StemEndings.endings where toPrefixes[start] + abs(ending.count - (typed.count - start)) < min(best, limit + 1) {
-                let cost = toPrefixes[start] + EditDistance.between(ending, typed[start...])
+            for (index, ending) in StemEndings.endings.enumerated() {
+                let cost = toPrefixes[start] + ends[index, start]
                 guard cost < min(best, limit + 1) else { continue }
-                stemmed.count = 0
-                index.analyzer.analyze(String(decoding: term + ending, as: UTF8.self), scratch: &scratch, into: &stemmed)
-                if stemmed.count == 1 && stemmed.bytes.elementsEqual(term) { best = cost }
+                spelled.removeAll(keepingCapacity: true)
+                spelled += term
+                spelled += ending
+                // Whether the stem and the ending together analyse to the stem (by the shortcut for plain letters).
+                if letters {
+                    if self.index.analyzer.termOfLetters(&spelled) && spelled.elementsEqual(term) { best = cost }
+                } else {
+                    stemmed.count = 0
+                    self.index.analyzer.analyze(String(decoding: spelled, as: UTF8.self), scratch: &scratch, into: &stemmed)
+                    if stemmed.count == 1 && stemmed.bytes.elementsEqual(term) { best = cost }
+                }
             }
         }
         return best <= limit ? best : nil
