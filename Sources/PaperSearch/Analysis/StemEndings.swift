@@ -30,11 +30,19 @@ enum StemEndings {
     /// neighbours swapped) that turn `word[j...]` into one of the endings: 0 at `word.count` (no ending),
     /// and `limit + 1` where no ending comes within `limit` or the stem would be shorter than `shortestStem`.
     static func costs(of word: [UInt8], limit: Int) -> [Int] {
-        var costs = [Int](repeating: limit + 1, count: word.count + 1)
-        costs[word.count] = 0
-        let ends = Distances(word)
+        costs(Distances(word), droppingFirst: 0, limit: limit)
+    }
+
+    /// `costs(of: word.dropFirst(dropped), limit:)`, read from the distances of `word`'s ends (`ends`): the
+    /// ends of the shorter word are ends of the word.
+    static func costs(_ ends: Distances, droppingFirst dropped: Int, limit: Int) -> [Int] {
+        let count = ends.wordCount - dropped
+        var costs = [Int](repeating: limit + 1, count: count + 1)
+        costs[count] = 0
         for ending in endings.indices {
-            for start in stride(from: shortestStem, to: word.count, by: 1) { costs[start] = min(costs[start], ends[ending, start]) }
+            for start in stride(from: shortestStem, to: count, by: 1) {
+                costs[start] = min(costs[start], ends[ending, start + dropped])
+            }
         }
         return costs
     }
@@ -46,6 +54,8 @@ enum StemEndings {
     struct Distances {
         private let width: Int
         private var rows: [Int] = []
+        /// The length of the word.
+        var wordCount: Int { width - 1 }
 
         init(_ word: [UInt8]) {
             width = word.count + 1

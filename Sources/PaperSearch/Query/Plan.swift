@@ -514,20 +514,22 @@ struct PlanBuilder {
         if let typed, sharedPrefix == 1, typed.count > 1, typed[1] != typed[0] { words.append(Array(typed.dropFirst())) }
         var found: [([UInt8], IndexedTerm, Int)] = []
         var seen = Set<[UInt8]>()
-        for word in words {
+        // The endings against the ends of the word as typed, for both walks' ending costs and `editsAsTyped`.
+        let ends = typed.map { StemEndings.Distances($0) }
+        for (dropped, word) in words.enumerated() {
             var read = 0
             let walked: [([UInt8], IndexedTerm, Int)]?
             do {
+                let endingCosts = ends.map { StemEndings.costs($0, droppingFirst: dropped, limit: edits) } ?? []
                 walked = try index.terms(near: word, in: namespace, distance: edits, sharedPrefix: sharedPrefix,
-                                         endingCosts: typed == nil ? [] : StemEndings.costs(of: word, limit: edits), budget: budget, termsRead: &read)
+                                         endingCosts: endingCosts, budget: budget, termsRead: &read)
             } catch { throw .index(error) }
             budget -= read
             guard let walked else { return nil }
             for near in walked where seen.insert(near.0).inserted { found.append(near) }
         }
-        if let typed {
+        if let typed, let ends {
             var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
-            let ends = StemEndings.Distances(typed)
             found = found.compactMap { near in
                 editsAsTyped(typed, stem: stem, term: near.0.dropFirst(), within: edits, ends: ends, scratch: &scratch).map { (near.0, near.1, $0) }
             }

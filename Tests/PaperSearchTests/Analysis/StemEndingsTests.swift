@@ -11,6 +11,9 @@ struct StemEndingsTests {
             for limit in 0...2 {
                 let costs = StemEndings.costs(of: word, limit: limit)
                 #expect(costs.count == word.count + 1)
+                // Read from the ends of a longer word, as a correction's second walk reads them.
+                let longer = [UInt8(ascii: "q")] + word
+                #expect(StemEndings.costs(StemEndings.Distances(longer), droppingFirst: 1, limit: limit) == costs)
                 for start in 0...word.count {
                     let expected: Int
                     if start == word.count {
