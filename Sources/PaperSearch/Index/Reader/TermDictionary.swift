@@ -123,15 +123,18 @@ struct TermDictionary: Sendable {
         /// The current term (a copy).
         var term: [UInt8] { Array(termBytes[..<termCount]) }
 
-        /// Makes the term its first `kept` bytes followed by `count` bytes from `source`.
+        /// Makes the term its first `kept` bytes followed by `count` bytes from `source`. `kept` is at most
+        /// `termCount` (callers check it), so the bytes kept are the term's own.
         @inline(__always)
         private mutating func setTerm(keeping kept: Int, _ source: UnsafeRawPointer, count: Int) {
             let length = kept + count
+            termCount = length
+            guard count > 0 else { return }
             if termBytes.count < length { termBytes += repeatElement(0, count: max(length, 32, 2 * termBytes.count) - termBytes.count) }
+            // The buffer is not empty here (length > 0), so it has an address.
             unsafe termBytes.withUnsafeMutableBytes { bytes in
                 unsafe bytes.baseAddress.unsafelyUnwrapped.advanced(by: kept).copyMemory(from: source, byteCount: count)
             }
-            termCount = length
         }
 
         /// Decodes the next entry; nil at the end of the block.
@@ -280,7 +283,9 @@ struct TermDictionary: Sendable {
             case let .at(entryStart, _, left, matched, _):
                 offset = entryStart
                 remaining = left + 1
-                unsafe target.withUnsafeBytes { unsafe setTerm(keeping: 0, $0.baseAddress.unsafelyUnwrapped, count: matched) }
+                unsafe target.withUnsafeBytes { bytes in
+                    if let base = bytes.baseAddress { unsafe setTerm(keeping: 0, base, count: matched) } else { termCount = 0 }
+                }
                 return true
             case .end:
                 remaining = 0
