@@ -117,6 +117,8 @@ struct FuzzyTermWalk {
     ///
     /// The term is `term[..<termCount]` (`termCount <= term.count`).
     ///
+    /// Only the band of entries within `maximumDistance` of the diagonal is computed (Ukkonen's cut-off).
+    ///
     /// The hot loop of the walk, on raw pointers: `rows` is first grown to `termCount × width` entries, and
     /// every index read or written is below `(rowsKept + 1) × width + word.count < termCount × width`
     /// (rows are filled only while `rowsKept < termCount - 1`); `word` indices are `j - 1` and `j - 2` for
@@ -131,14 +133,27 @@ struct FuzzyTermWalk {
             unsafe word.withUnsafeBufferPointer { w in
                 unsafe term.withUnsafeBufferPointer { t in
                     var rowsKept = kept
+                    let cap = limit + 1
                     while rowsKept < termCount - 1 {
                         let byte = unsafe t[rowsKept + 1], earlier = unsafe t[rowsKept]
                         let from = rowsKept * width, to = from + width
-                        unsafe r[to] = rowsKept + 1
-                        var smallest = rowsKept + 1
+                        let row = rowsKept + 1
+                        unsafe r[to] = row
+                        var smallest = row
                         // Whether the row before this one reaches the limit everywhere.
                         var beforeAtLimit = unsafe r[from] >= limit
-                        for j in 1..<width {
+                        // Only entries within `limit` of the diagonal (|row - j| <= limit) can be within the limit;
+                        // the others hold `cap`, read as "too far". A distance within the limit never comes from
+                        // one (a neighbour at `cap` gives more), so those within it are exact, and the others
+                        // stay over it: every test below reads the same answer as from the whole table.
+                        let low = max(1, row - limit), high = min(width - 1, row + limit)
+                        if low > 1 {
+                            for j in 1..<low { unsafe r[to + j] = cap }
+                            // The row before's band starts one entry earlier.
+                            if unsafe r[from + low - 1] < limit { beforeAtLimit = false }
+                        }
+                        if high + 1 < width { for j in (high + 1)..<width { unsafe r[to + j] = cap } }
+                        for j in stride(from: low, through: high, by: 1) {
                             let replace = unsafe r[from + j - 1] + (w[j - 1] == byte ? 0 : 1)
                             var value = unsafe min(replace, r[from + j] + 1, r[to + j - 1] + 1)
                             // Two neighbours swapped: this byte and the one before are the word's j-1 and j-2.
