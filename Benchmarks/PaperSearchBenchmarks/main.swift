@@ -33,7 +33,8 @@ func usage() -> Never {
                                                  type, and whether every top 10 is the same (ids and scores)
           facets INDEX [--runs N]                query latency with and without facets (year, category, venue, author):
                                                  the word matching closest to 10% of the papers, and the papers bench mix
-          typos INDEX [--papers N] [--words N]   the dictionary walk of a misspelt word (p50, p99, terms read), and
+          typos INDEX [--papers N] [--words N]   the dictionary walk of a misspelt word (p50, p99 of each word's median
+                                                 over --rounds N, 3; terms read), and
                                                  known-item queries (three title words) with one or two typos in one:
                                                  MRR@10 against the same queries without them; "did you mean"
                                                  precision@1 for one-edit misspellings of title words
