@@ -414,7 +414,7 @@ struct PlanBuilder {
     /// the nearest weigh `Query.correctionWeight` and each edit further `Query.fuzzyDiscount` more (not
     /// `Query.fuzzyDiscount` per edit).
     /// `widenedBelow`: when one edit is allowed and no term one edit away has this many papers, the terms
-    /// two edits away are searched too (two slips in a common word are likelier than one in a rare word).
+    /// two edits away are searched too (`Query.commonShare` says why).
     private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField, sharedPrefix: Int = 0, typed: [UInt8]? = nil,
                                 minimumFrequency: Int = 0, standingIn: Bool = false, widenedBelow: Int? = nil) throws(Failure) -> PlanNode? {
         let namespace = PlanBuilder.namespace(of: field)
