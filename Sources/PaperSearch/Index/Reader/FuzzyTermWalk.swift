@@ -77,7 +77,15 @@ struct FuzzyTermWalk {
             // Kept for the next term: the bytes its rows may share (`rowsDepth + 1`), copied from `depth` on.
             let kept = min(termCount, rowsDepth + 1)
             if previous.count < kept { previous += repeatElement(0, count: kept - previous.count) }
-            for index in depth..<max(depth, kept) { previous[index] = term[index] }
+            // On raw pointers (an indexed write checks the array's uniqueness every time): every index is below
+            // `kept`, which is at most `termCount <= term.count` and, after the growth above, `previous.count`.
+            if kept > depth {
+                unsafe previous.withUnsafeMutableBufferPointer { bytes in
+                    unsafe term.withUnsafeBufferPointer { source in
+                        for index in depth..<kept { unsafe bytes[index] = source[index] }
+                    }
+                }
+            }
             guard dead else {
                 let row = rowsKept * width
                 var distance = rows[row + word.count]
@@ -101,12 +109,15 @@ struct FuzzyTermWalk {
                 guard FuzzyTermWalk.advanceToSuccessor(&seekKey) else { break walk }
             }
             guard FuzzyTermWalk.starts(seekKey, seekKey.count, with: required) else { break walk }
-            // The terms before it, passed over on their raw bytes: in this block, else from the block holding it.
-            if try !reader.skip(before: seekKey), let target = try dictionary.block(for: seekKey), target > block {
+            // The terms before it, passed over on their raw bytes: from the block holding it when that is a later
+            // one (found by the block index, without scanning the rest of this one), else in this block (when all
+            // of them sort before it, the next block starts after it).
+            if block + 1 < dictionary.blockCount, try !dictionary.sorts(seekKey, beforeFirstTermOf: block + 1),
+               let target = try dictionary.block(for: seekKey) {
                 block = target
                 try reader.move(toBlock: block)
-                try reader.skip(before: seekKey)
             }
+            try reader.skip(before: seekKey)
         }
         return .success(found)
     }

@@ -94,6 +94,17 @@ struct TermDictionary: Sendable {
         return found
     }
 
+    /// Whether `key` sorts before the first term of `block` (checked against the first-terms heap, as
+    /// `block(for:)` reads it).
+    func sorts(_ key: [UInt8], beforeFirstTermOf block: Int) throws(IndexError) -> Bool {
+        let entry = try blockEntry(block)
+        return file.withBytes(entry.termStart, entry.termLength) { first in
+            unsafe first.withUnsafeBufferPointer { firstBytes in
+                unsafe key.withUnsafeBufferPointer { keyBytes in unsafe keyBytes.lexicographicallyPrecedes(firstBytes) }
+            }
+        }
+    }
+
     /// Reads entries of one block in order.
     struct BlockReader {
         let dictionary: TermDictionary
