@@ -100,7 +100,11 @@ struct TermDictionary: Sendable {
         let entry = try blockEntry(block)
         return file.withBytes(entry.termStart, entry.termLength) { first in
             unsafe first.withUnsafeBufferPointer { firstBytes in
-                unsafe key.withUnsafeBufferPointer { keyBytes in unsafe keyBytes.lexicographicallyPrecedes(firstBytes) }
+                unsafe key.withUnsafeBufferPointer { keyBytes in
+                    let common = min(keyBytes.count, firstBytes.count)
+                    let order = common == 0 ? 0 : Int(unsafe memcmp(keyBytes.baseAddress.unsafelyUnwrapped, firstBytes.baseAddress.unsafelyUnwrapped, common))
+                    return order < 0 || (order == 0 && keyBytes.count < firstBytes.count)
+                }
             }
         }
     }
