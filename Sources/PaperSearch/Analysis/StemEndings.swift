@@ -23,19 +23,15 @@ enum StemEndings {
     /// A stem is at least this many bytes: shorter ones would let almost any word end in almost anything.
     static let shortestStem = 3
 
-    /// The endings spelt backwards (`costs` compares them with the word's ends from its last byte).
+    /// The endings spelt backwards (`Distances` compares them with the word's ends from its last byte).
     private static let reversedEndings = endings.map { Array($0.reversed()) }
 
-    /// For each `j` in `0...word.count`, the fewest edits (a byte inserted, deleted or replaced, or two
-    /// neighbours swapped) that turn `word[j...]` into one of the endings: 0 at `word.count` (no ending),
-    /// and `limit + 1` where no ending comes within `limit` or the stem would be shorter than `shortestStem`.
-    static func costs(of word: [UInt8], limit: Int) -> [Int] {
-        costs(Distances(word), droppingFirst: 0, limit: limit)
-    }
-
-    /// `costs(of: word.dropFirst(dropped), limit:)`, read from the distances of `word`'s ends (`ends`): the
-    /// ends of the shorter word are ends of the word.
-    static func costs(_ ends: Distances, droppingFirst dropped: Int, limit: Int) -> [Int] {
+    /// For the word of `ends` without its first `dropped` bytes, and each `j` in `0...word.count`, the fewest
+    /// edits (a byte inserted, deleted or replaced, or two neighbours swapped) that turn `word[j...]` into one
+    /// of the endings: 0 at `word.count` (no ending), and `limit + 1` where no ending comes within `limit` or
+    /// the stem would be shorter than `shortestStem`. Read from the distances of the whole word's ends: the
+    /// ends of the shorter word are ends of the whole word.
+    static func costs(_ ends: Distances, droppingFirst dropped: Int = 0, limit: Int) -> [Int] {
         let count = ends.wordCount - dropped
         var costs = [Int](repeating: limit + 1, count: count + 1)
         costs[count] = 0

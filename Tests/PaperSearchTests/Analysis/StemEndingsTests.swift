@@ -9,7 +9,7 @@ struct StemEndingsTests {
         for _ in 0..<200 { words.append((0..<random.below(14)).map { _ in UInt8(0x61 + random.below(26)) }) }
         for word in words {
             for limit in 0...2 {
-                let costs = StemEndings.costs(of: word, limit: limit)
+                let costs = StemEndings.costs(StemEndings.Distances(word), limit: limit)
                 #expect(costs.count == word.count + 1)
                 // Read from the ends of a longer word, as a correction's second walk reads them.
                 let longer = [UInt8(ascii: "q")] + word
@@ -28,7 +28,7 @@ struct StemEndingsTests {
             }
         }
         // "gendrtaion": "ion" is an ending, and "taion" one swap from "ation".
-        let costs = StemEndings.costs(of: Array("gendrtaion".utf8), limit: 2)
+        let costs = StemEndings.costs(StemEndings.Distances(Array("gendrtaion".utf8)), limit: 2)
         #expect(costs[7] == 0 && costs[5] == 1)
     }
 }

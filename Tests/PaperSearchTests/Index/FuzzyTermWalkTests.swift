@@ -97,7 +97,7 @@ struct FuzzyTermWalkTests {
         }
         for word in words {
             for maximum in 1...2 {
-                let costs = StemEndings.costs(of: word, limit: maximum)
+                let costs = StemEndings.costs(StemEndings.Distances(word), limit: maximum)
                 func distance(_ term: [UInt8]) -> Int {
                     (0...word.count).map { Self.distance(term, Array(word.prefix($0))) + costs[$0] }.min() ?? .max
                 }

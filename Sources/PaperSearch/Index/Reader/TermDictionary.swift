@@ -75,11 +75,7 @@ struct TermDictionary: Sendable {
                         let start = Int(UInt32(littleEndian: unsafe entry.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
                         let length = Int(UInt32(littleEndian: unsafe entry.loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
                         guard start <= firstTermsLength, length <= firstTermsLength - start else { return nil }
-                        let common = min(length, wanted.count)
-                        var order = 0
-                        if common > 0, let target = wanted.baseAddress { order = Int(unsafe memcmp(target, base + heapStart + start, common)) }
-                        if order == 0 { order = wanted.count - length }
-                        if order >= 0 {
+                        if unsafe TermDictionary.order(of: wanted, against: base + heapStart + start, length: length) >= 0 {
                             found = middle
                             low = middle + 1
                         } else {
@@ -100,13 +96,23 @@ struct TermDictionary: Sendable {
         let entry = try blockEntry(block)
         return file.withBytes(entry.termStart, entry.termLength) { first in
             unsafe first.withUnsafeBufferPointer { firstBytes in
-                unsafe key.withUnsafeBufferPointer { keyBytes in
-                    let common = min(keyBytes.count, firstBytes.count)
-                    let order = common == 0 ? 0 : Int(unsafe memcmp(keyBytes.baseAddress.unsafelyUnwrapped, firstBytes.baseAddress.unsafelyUnwrapped, common))
-                    return order < 0 || (order == 0 && keyBytes.count < firstBytes.count)
+                // An empty first term (a damaged heap): nothing sorts before it.
+                guard let firstBase = firstBytes.baseAddress else { return false }
+                return unsafe key.withUnsafeBufferPointer { keyBytes in
+                    unsafe TermDictionary.order(of: keyBytes, against: UnsafeRawPointer(firstBase), length: firstBytes.count) < 0
                 }
             }
         }
+    }
+
+    /// The order of `key` against the `length` bytes at `other`, as bytes: negative when it sorts before
+    /// them, zero when equal, positive after (`memcmp`, then the shorter first).
+    @unsafe @inline(__always)
+    private static func order(of key: UnsafeBufferPointer<UInt8>, against other: UnsafeRawPointer, length: Int) -> Int {
+        let common = min(key.count, length)
+        var order = 0
+        if common > 0, let base = key.baseAddress { order = Int(unsafe memcmp(base, other, common)) }
+        return order != 0 ? order : key.count - length
     }
 
     /// Reads entries of one block in order.
