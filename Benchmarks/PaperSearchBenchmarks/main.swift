@@ -38,9 +38,10 @@ func usage() -> Never {
                                                  known-item queries (three title words) with one or two typos in one:
                                                  MRR@10 against the same queries without them; "did you mean"
                                                  precision@1 for one-edit misspellings of title words
-          acronyms INDEX [--limit N]             queries of an acronym alone: how often papers that only spell out its
-                                                 long form reach the top 20 (with and without expansion), how many of
-                                                 the top 10 hold the acronym or its long form, p50 each way
+          acronyms INDEX [--most N]              queries of an acronym alone: how often papers that only spell out its
+                                                 long form reach the top 20 (with and without expansion; over all
+                                                 learned short forms and the N most defined), how many of the top 10
+                                                 hold the acronym or its long form, p50 each way
           authors INDEX [--papers N]             known-item queries (first author's surname + two title words): MRR@10
                                                  with authors searched (the default weight) and without
           load INDEX QUERIES [--seconds S] [--rebuild CORPUS]

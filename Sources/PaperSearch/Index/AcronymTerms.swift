@@ -39,17 +39,7 @@ enum AcronymTerms {
         definitionTerm.append(0)
         definitionTerm += key
         definitionTerm.append(0)
-        // The display: ASCII letters in lower case, each run of white space one space.
-        var space = false
-        for byte in written.utf8 {
-            if byte == UInt8(ascii: " ") || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                space = true
-                continue
-            }
-            if space { definitionTerm.append(UInt8(ascii: " ")) }
-            space = false
-            definitionTerm.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
-        }
+        definitionTerm += display(written.utf8)
         var longFormTerm: [UInt8] = [longFormTag]
         longFormTerm.reserveCapacity(key.count + shortForm.count + 2)
         longFormTerm += key
@@ -57,6 +47,58 @@ enum AcronymTerms {
         longFormTerm += shortForm
         return (definitionTerm, longFormTerm)
     }
+
+    /// A long form as written, made fit to show and to search as a phrase: ASCII letters in lower case,
+    /// LaTeX formatting and quotation marks gone (`\textit{condorcet jury theorem}`, ``` ``matrix product
+    /// state'' ```, `"i don't know"`), each run of white space (or `~`) one space, no punctuation at either
+    /// end. An apostrophe within a word stays ("bird's eye view").
+    static func display(_ written: some Collection<UInt8>) -> [UInt8] {
+        let bytes = Array(written)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var space = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\\"):
+                // A command that only formats (`\textbf`) goes with its backslash, as does an accent's sign
+                // (`\'e`); another command's name stays a word ("\alpha-divergence"), as in the analyzer.
+                let name = index
+                while index < bytes.count && isLetter(bytes[index]) { index += 1 }
+                if name == index {
+                    index += 1
+                    continue
+                }
+                if LaTeX.silentCommands.contains(Array(bytes[name..<index])) { continue }
+                if space && !result.isEmpty { result.append(UInt8(ascii: " ")) }
+                space = false
+                for letter in bytes[name..<index] { result.append(letter | 0x20) }
+                continue
+            case UInt8(ascii: " "), UInt8(ascii: "~"), 0x0A, 0x09, 0x0D:
+                space = true
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "$"):
+                continue
+            case UInt8(ascii: "'") where space || result.isEmpty || result.last == UInt8(ascii: "'")
+                || index == bytes.count || bytes[index] == UInt8(ascii: "'") || !isLetter(bytes[index]):
+                // A quotation mark, not an apostrophe within a word.
+                continue
+            default:
+                break
+            }
+            if space && !result.isEmpty { result.append(UInt8(ascii: " ")) }
+            space = false
+            result.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        // What markup leaves at the edges: "$q$-hamming code membership function~".
+        let isWordByte = { (byte: UInt8) in isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80 }
+        guard let first = result.firstIndex(where: isWordByte), let last = result.lastIndex(where: isWordByte) else { return [] }
+        return Array(result[first...last])
+    }
+
+    @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
 
     /// The key of analysed tokens in order (see the type's comment; a dropped token has no term): one word a
     /// position, a compound's parts, an empty word for a dropped stop word; nil with fewer than two terms.

@@ -25,6 +25,22 @@ struct AcronymTests {
         }
     }
 
+    @Test func longFormsAreShownWithoutMarkupOrQuotationMarks() {
+        func display(_ written: String) -> String { String(decoding: AcronymTerms.display(written.utf8), as: UTF8.self) }
+        #expect(display("\\textit{Condorcet  Jury\nTheorem}") == "condorcet jury theorem")
+        #expect(display("\\textbf{contrastive unpaired translation") == "contrastive unpaired translation")
+        #expect(display("``matrix product state\"") == "matrix product state")
+        #expect(display("``behavioral foundation models''") == "behavioral foundation models")
+        #expect(display("\"I don't know\"") == "i don't know")
+        #expect(display("'speech concept bottleneck model'") == "speech concept bottleneck model")
+        #expect(display("Bird's eye view") == "bird's eye view")
+        #expect(display("Fr\\'echet distance") == "frechet distance")
+        #expect(display("$\\alpha$-divergence estimation") == "alpha-divergence estimation")
+        #expect(display("vision-language models") == "vision-language models")
+        #expect(display("$q$-Hamming code membership function~") == "q-hamming code membership function")
+        #expect(display("$\\mathcal{O}$-minimal structures") == "o-minimal structures")
+    }
+
     static let papers = [
         Paper(id: "a1", title: "Training binary neural networks (BNNs)", abstract: "BNNs are fast. We binarize BNN weights."),
         Paper(id: "a2", title: "Pruning BNNs", abstract: "We prune binary neural networks (BNNs), and BNN layers."),
