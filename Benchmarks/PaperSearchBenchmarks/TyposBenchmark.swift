@@ -6,7 +6,8 @@ import PaperSearch
 ///
 /// The walk: `--words` text terms of the index of five letters or more, each with one random edit, searched
 /// for with the automatic edits (`Query.automaticEdits`) as `word~` walks (no letter held) and as a correction
-/// walks (the first letter held), and all a correction looks for (`HotPaths.correctionTerms`); p50 and p99
+/// walks (the first letter held), all a correction looks for (`HotPaths.correctionTerms`), and the walk it
+/// adds when that finds no common term (two edits, no letter held, `Query.unheldWalkLimit`); p50 and p99
 /// microseconds (of each word's median over `--rounds` rounds, 3 unless given), terms read. Known items:
 /// for `--papers` random papers, three words of the title as plain words (around one of five letters or
 /// more), and the same with one or two random edits in that word; MRR@10 of the paper itself, without typos,
@@ -38,20 +39,21 @@ func typosBenchmark() throws {
     let words = option("--words", default: 500)
     let clock = ContinuousClock()
     let walkWords = (0..<words).map { _ in misspelt(terms[random.below(terms.count)], edits: 1) }
-    // As `word~` walks (no prefix held), as a correction walks (the first letter held), and all a correction
+    // As `word~` walks (no prefix held), as a correction walks (the first letter held), all a correction
     // looks for (that walk and one holding the second letter, reading the word as a stem and an ending,
-    // checked by the stemmer, and the stems of the word's one-edit spellings).
+    // checked by the stemmer, and the stems of the word's one-edit spellings), and the walk it adds when
+    // those find no common term (two edits, no letter held, bounded).
     // Each word's time is the median of `--rounds` rounds (the rounds run one after another over all the
     // words), so that a pause of the machine in one round does not make a word's time.
     let rounds = max(1, option("--rounds", default: 3))
     var walks: [(String, [Double], Int, Int)] = []
-    for (name, shared) in [("walk", 0), ("correction_walk", 1), ("correction_search", -1)] {
+    for (name, shared) in [("walk", 0), ("correction_walk", 1), ("correction_search", -1), ("unheld_walk", -2)] {
         var times = [[Double]](repeating: [], count: walkWords.count), read = 0, found = 0
         for round in 0..<rounds {
             for (number, word) in walkWords.enumerated() {
                 var result: (found: Int, read: Int)? = (0, 0)
                 times[number].append(seconds(try clock.measure {
-                    result = shared < 0 ? try HotPaths.correctionTerms(index, word: String(decoding: word, as: UTF8.self))
+                    result = shared < 0 ? try HotPaths.correctionTerms(index, word: String(decoding: word, as: UTF8.self), unheld: shared == -2)
                         : try HotPaths.nearTerms(index, word: word, distance: Query.automaticEdits(forLength: word.count), sharedPrefix: shared)
                 }) * 1e6)
                 if round == 0 {
@@ -110,7 +112,7 @@ func typosBenchmark() throws {
 
     var fields: [(String, JSONValue)] = [("benchmark", .string("typos")), ("index", .string(arguments[1])),
                                          ("papers", .integer(index.documentCount)), ("words", .integer(words)),
-                                         ("rounds", .integer(rounds))]
+                                         ("rounds", .integer(rounds)), ("unheld_walk_limit", .integer(Query.unheldWalkLimit))]
     for (name, times, read, found) in walks {
         fields += [("\(name)_p50_us", .double(times[times.count / 2])), ("\(name)_p99_us", .double(times[min(times.count - 1, times.count * 99 / 100)])),
                    ("\(name)_mean_terms_read", .double(Double(read) / Double(words))), ("\(name)_mean_found", .double(Double(found) / Double(words)))]

@@ -61,15 +61,19 @@ package enum HotPaths {
     /// The terms a search's correction of `word` (as typed) would search: the walks holding its first letter
     /// and its second, with the word read as a stem and an ending, checked by the stemmer, and the stems of the
     /// one-edit spellings (`PlanBuilder.nearTerms`); how many, and how many dictionary terms the walks read.
+    /// `unheld`: instead, the walk a correction adds when those find no common term, two edits or more and no
+    /// letter held, bounded by `Query.unheldWalkLimit` (`found` 0 past it).
     /// nil for a word no search corrects.
-    package static func correctionTerms(_ index: SearchIndex, word: String) throws(IndexError) -> (found: Int, read: Int)? {
+    package static func correctionTerms(_ index: SearchIndex, word: String, unheld: Bool = false) throws(IndexError) -> (found: Int, read: Int)? {
         let builder = PlanBuilder(index: index, parameters: .default)
         guard let correctable = builder.correctable(word, asTyped: true) else { return nil }
-        var budget = Int.max
+        let limit = unheld ? Query.unheldWalkLimit : Int.max
+        var budget = limit
         do throws(PlanBuilder.Failure) {
-            let found = try builder.nearTerms(word, stem: correctable.stem, typed: correctable.typed, in: .text, edits: correctable.automaticEdits,
-                                              sharedPrefix: 1, budget: &budget)
-            return (found?.count ?? 0, Int.max - budget)
+            let found = try builder.nearTerms(word, stem: correctable.stem, typed: correctable.typed, in: .text,
+                                              edits: unheld ? max(2, correctable.automaticEdits) : correctable.automaticEdits,
+                                              sharedPrefix: unheld ? 0 : 1, spellings: !unheld, budget: &budget)
+            return (found?.count ?? 0, found == nil ? limit : limit - budget)
         } catch {
             guard case let .index(damage) = error else { return nil }
             throw damage

@@ -414,7 +414,8 @@ struct PlanBuilder {
     /// the nearest weigh `Query.correctionWeight` and each edit further `Query.fuzzyDiscount` more (not
     /// `Query.fuzzyDiscount` per edit).
     /// `widenedBelow`: when one edit is allowed and no term one edit away has this many papers, the terms
-    /// two edits away are searched too (`Query.commonShare` says why).
+    /// two edits away are searched too (`Query.commonShare` says why); when still none has, so are those
+    /// that do not share the first letter (`Query.unheldWalkLimit`).
     private mutating func fuzzy(_ text: String, distance: Int?, field: QueryField, sharedPrefix: Int = 0, typed: [UInt8]? = nil,
                                 minimumFrequency: Int = 0, standingIn: Bool = false, widenedBelow: Int? = nil) throws(Failure) -> PlanNode? {
         let namespace = PlanBuilder.namespace(of: field)
@@ -436,6 +437,15 @@ struct PlanBuilder {
                                             spellings: false, budget: &prefixScanBudget) else { throw .query(tooMany) }
             let walked = Set(wider.map(\.0))
             found = wider + found.filter { !walked.contains($0.0) }
+        }
+        if let common = widenedBelow, !found.contains(where: { $0.1.documentFrequency >= common }) {
+            // The slip may be in the first letter: a walk holding none, within a bound of its own.
+            var bound = Query.unheldWalkLimit
+            if let unheld = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: edits == 1 ? 2 : edits, sharedPrefix: 0,
+                                          spellings: false, budget: &bound) {
+                let known = Set(found.map(\.0))
+                found += unheld.filter { !known.contains($0.0) }
+            }
         }
         let kept = PlanBuilder.preferredOrder(found.filter { $0.1.documentFrequency >= minimumFrequency }, stem: word).prefix(Query.prefixLimit)
         expansionBudget -= kept.count

@@ -124,6 +124,22 @@ struct FuzzySearchTests {
         #expect("\(try #require(long.first { $0.id == "vortex" }?.explanation))".contains("vortex (1 edit from vortez, idf ×0.5)"))
     }
 
+    @Test func aSlipInTheFirstLetterIsFoundWhenTheWalksHoldingItFindNoCommonWord() throws {
+        // "xoure" for "source": two edits, one of them the first letter, and nothing near it starts with
+        // "x" or "o"; with corrections off, nothing is found.
+        var papers = (0..<395).map { Paper(id: "o\($0)", title: "Other things \($0)", abstract: "Nothing of the kind.") }
+        papers += (0..<5).map { Paper(id: "s\($0)", title: "Source code \($0)", abstract: "Programs.") }
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let searcher = try Searcher(index: index)
+        var options = SearchOptions(limit: 10, snippets: false, exhaustive: true)
+        options.explain = true
+        let hits = try searcher.search("xoure", options: options).hits
+        #expect(Set(hits.map(\.id)) == Set((0..<5).map { "s\($0)" }))
+        #expect("\(try #require(hits.first?.explanation))".contains("sourc (2 edits from xoure, idf ×0.7)"))
+        options.corrections = false
+        #expect(try searcher.search("xoure", options: options).hits.isEmpty)
+    }
+
     @Test func numbersAndWordsWithDigitsAreNeverChanged() throws {
         let papers = [Paper(id: "a", title: "GPT4 and ResNet50", abstract: "2021 results"),
                       Paper(id: "b", title: "GPT3 and ResNet18", abstract: "2020 results")]
