@@ -366,8 +366,8 @@ struct PlanBuilder {
         return result ?? .nothing
     }
 
-    /// The terms near a word that no paper holds (`SearchOptions.corrections`): one word of five letters or
-    /// more, without digits, searched as `Query.fuzzy` with the automatic edits; nil when nothing is near.
+    /// The terms near a word that no paper holds (`SearchOptions.corrections`): one word of
+    /// `Query.correctedLength` letters or more, without digits, searched as `Query.fuzzy` with the automatic edits; nil when nothing is near.
     /// A word that only `heldBy` papers hold (at most `Query.rareFrequency`) is searched as written and also
     /// as the near terms that at least `Query.rareFactor` times as many hold (a slip that made another word).
     private mutating func correction(of text: String, heldBy frequency: Int = 0) throws(Failure) -> PlanNode? {
@@ -431,14 +431,16 @@ struct PlanBuilder {
                                         budget: &prefixScanBudget) else { throw .query(tooMany) }
         // What the suggestion would walk for: the automatic edits, the first letter held.
         if distance == nil && sharedPrefix == 1 && namespace == .text { plan.nearTermsOfWords[text] = found }
-        if let common = widenedBelow, edits == 1, !found.contains(where: { $0.1.documentFrequency >= common }) {
+        // Two edits in a word of four letters leave too little of it.
+        let widens = (typed ?? word).count >= Query.widenedLength
+        if let common = widenedBelow, widens, edits == 1, !found.contains(where: { $0.1.documentFrequency >= common }) {
             // The walks again (their terms within one edit among those found), not the one-edit spellings.
             guard let wider = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: 2, sharedPrefix: sharedPrefix,
                                             spellings: false, budget: &prefixScanBudget) else { throw .query(tooMany) }
             let walked = Set(wider.map(\.0))
             found = wider + found.filter { !walked.contains($0.0) }
         }
-        if let common = widenedBelow, !found.contains(where: { $0.1.documentFrequency >= common }) {
+        if let common = widenedBelow, widens, !found.contains(where: { $0.1.documentFrequency >= common }) {
             // The slip may be in the first letter: a walk holding none, within a bound of its own.
             var bound = Query.unheldWalkLimit
             if let unheld = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: edits == 1 ? 2 : edits, sharedPrefix: 0,
@@ -714,7 +716,7 @@ struct PlanBuilder {
                 }
                 let acronyms = expandingAcronyms && !negated ? try acronymExpansions(text, analysed: analyze(text, field: field)) : nil
                 let found = PlanBuilder.either(PlanBuilder.either(PlanBuilder.either(words, acronyms), authors), ids)
-                // A word no paper holds, of five letters or more: its nearest spellings; a word few papers hold
+                // A word no paper holds, of four letters or more: its nearest spellings; a word few papers hold
                 // (and no author's name): also the near spellings many more papers use.
                 if correcting, !negated, case .nothing = found ?? .nothing, let corrected = try correction(of: text) {
                     return corrected

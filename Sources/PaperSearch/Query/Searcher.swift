@@ -87,7 +87,7 @@ public struct SearchOptions: Sendable {
     public var records = true
     /// Score every matching document instead of pruning (slower; the same results).
     public var exhaustive = false
-    /// Search a word of five letters or more that no paper holds (in text or authors) as its nearest
+    /// Search a word of four letters or more that no paper holds (in text or authors) as its nearest
     /// spellings (`Query.fuzzy` with the automatic edits), saying so in `SearchResults.notices`; false: words
     /// as written only (`papers search --exact`).
     public var corrections = true

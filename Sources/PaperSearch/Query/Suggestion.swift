@@ -3,7 +3,7 @@
 ///
 /// A word is a candidate when it stands bare in the query (letters only, perhaps after a '+': no field,
 /// exclusion or quote), has
-/// five letters or more, and at most `Query.rareFrequency` papers hold it. Its replacement is the nearest term
+/// `Query.correctedLength` letters or more, and at most `Query.rareFrequency` papers hold it. Its replacement is the nearest term
 /// (as a correction finds them: within `Query.automaticEdits` keeping the first letter, or the stem of a
 /// spelling one edit from the word as typed) that at least `Query.rareFactor` times as many papers hold,
 /// the most frequent of the nearest; it is shown as papers write it (the first form of the stem in the first

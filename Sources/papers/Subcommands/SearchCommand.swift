@@ -86,7 +86,7 @@ enum SearchCommand: Command {
         venue: category: id:, year:2021, year:2019..2023, year:>=2020, prefixes such as quantiz*, and words
         with their near spellings such as tranformer~ (tranformer~2: two edits). A required field or year
         only filters: 'quantum +year:2025 +category:quant-ph' is quantum papers of 2025 in quant-ph. A word of
-        five letters or more that no paper holds is searched as its near spellings, with a note. In a short
+        four letters or more that no paper holds is searched as its near spellings, with a note. In a short
         query, an acronym the papers define also finds its long form ('BNN': "binary neural networks"; see
         papers acronyms) and the long form its acronym; =BNN searches the word alone. --exact turns both
         off. British and American spellings are one word. --plain takes QUERY as plain words.
