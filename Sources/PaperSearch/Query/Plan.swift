@@ -355,7 +355,9 @@ struct PlanBuilder {
                 for name in keywordAnalyzer.terms(word) where !author { author = try index.lookup(.author, Array(name.utf8)) != nil }
             } catch { throw .index(error) }
             if frequency > 0 || author { kept.append(word) }
-            if !author && (frequency == 0 || (frequency <= Query.rareFrequency && queryIsShort())) { missing.append((word, frequency)) }
+            // A rare word may be a slip that made another word, unless the papers define it as an acronym.
+            let rareSlip = frequency > 0 && frequency <= Query.rareFrequency && queryIsShort() ? try !isDefinedAcronym(stem) : false
+            if !author && (frequency == 0 || rareSlip) { missing.append((word, frequency)) }
         }
         guard !missing.isEmpty else { return nil }
         // The words kept answer as before (and are not checked again).
@@ -364,6 +366,11 @@ struct PlanBuilder {
             if let corrected = try correction(of: word, heldBy: frequency) { result = PlanBuilder.either(result, corrected) }
         }
         return result ?? .nothing
+    }
+
+    /// `SearchIndex.definesAcronym`, for the plan.
+    private func isDefinedAcronym(_ term: [UInt8]) throws(Failure) -> Bool {
+        do { return try index.definesAcronym(term) } catch { throw .index(error) }
     }
 
     /// The terms near a word that no paper holds (`SearchOptions.corrections`): one word of
@@ -724,6 +731,7 @@ struct PlanBuilder {
                 if correcting, !negated, authors == nil || PlanBuilder.termCount(authors) == 0, analysed.count == 1,
                    let word = words.map(PlanBuilder.terms(of:)), word.count == 1,
                    plan.terms[word[0]].indexed.documentFrequency <= Query.rareFrequency, queryIsShort(),
+                   try !isDefinedAcronym(analysed[0]),
                    let corrected = try correction(of: text, heldBy: plan.terms[word[0]].indexed.documentFrequency) {
                     return PlanBuilder.either(found, corrected)
                 }

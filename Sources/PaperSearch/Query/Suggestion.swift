@@ -2,8 +2,8 @@
 /// with each rare word that looks misspelt replaced by the spelling far more papers use.
 ///
 /// A word is a candidate when it stands bare in the query (letters only, perhaps after a '+': no field,
-/// exclusion or quote), has
-/// `Query.correctedLength` letters or more, and at most `Query.rareFrequency` papers hold it. Its replacement is the nearest term
+/// exclusion or quote), has `Query.correctedLength` letters or more, and at most `Query.rareFrequency` papers
+/// hold it (and do not define it as an acronym). Its replacement is the nearest term
 /// (as a correction finds them: within `Query.automaticEdits` keeping the first letter, or the stem of a
 /// spelling one edit from the word as typed) that at least `Query.rareFactor` times as many papers hold,
 /// the most frequent of the nearest; it is shown as papers write it (the first form of the stem in the first
@@ -39,6 +39,7 @@ enum Suggestion {
         let key = [FieldNamespace.text.rawValue] + stem
         let frequency = try index.lookup(.text, stem)?.documentFrequency ?? 0
         guard frequency <= Query.rareFrequency else { return nil }
+        if frequency > 0, try index.definesAcronym(stem) { return nil }
         var budget = Query.prefixScanLimit
         let candidates: [([UInt8], IndexedTerm, Int)]
         do throws(PlanBuilder.Failure) {

@@ -115,6 +115,24 @@ struct AcronymTests {
         #expect(try Searcher(index: fewUses).search("gap", options: SearchOptions(limit: 200, snippets: false)).hits.map(\.id).contains("long"))
     }
 
+    /// A rare word is also searched as the near spellings many more papers use (a slip that made another
+    /// word), but not when the papers define it as an acronym: "HCMF" is not a slip for "HCMS".
+    @Test func aRareAcronymIsNotTakenForASlip() throws {
+        let definitions = (0..<2).map { Paper(id: "d\($0)", title: "Codes \($0)", abstract: "A Hamming code membership function (HCMF) decides.") }
+        let neighbours = (0..<40).map { Paper(id: "n\($0)", title: "Systems \($0)", abstract: "HCMS controllers.") }
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(definitions + neighbours, in: directory) }
+        let searcher = try Searcher(index: index)
+        let options = SearchOptions(limit: 100, snippets: false)
+        #expect(Set(try searcher.search("hcmf", options: options).hits.map(\.id)) == ["d0", "d1"])
+        #expect(Set(try searcher.search("hcmf codes", options: options).hits.map(\.id)) == ["d0", "d1"])
+        #expect(try searcher.search("hcmf", options: options).suggestion == nil)
+        // Not defined, the same rare word brings its common neighbour's papers too.
+        let undefined = (0..<2).map { Paper(id: "d\($0)", title: "Codes \($0)", abstract: "An HCMF decides.") }
+        let plain = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(undefined + neighbours, in: directory) }
+        let slip = try Searcher(index: plain).search("hcmf", options: options)
+        #expect(slip.hits.count == 42 && slip.suggestion == "hcms")
+    }
+
     /// Counts are those of the live papers: removing definitions can take a pair's trust away, and adding
     /// them gives it back, as a rebuild would.
     @Test func learnedAcronymsFollowAddedAndRemovedPapers() throws {

@@ -67,6 +67,12 @@ extension SearchIndex {
         try learnedAcronyms(prefix: term + [0]).filter(\.trusted)
     }
 
+    /// Whether papers define a term as an acronym (a trusted pair): a rare word that is one is not taken for
+    /// a slip by corrections and "did you mean".
+    func definesAcronym(_ term: [UInt8]) throws(IndexError) -> Bool {
+        try !trustedLongForms(ofShortForm: term).isEmpty
+    }
+
     /// The short forms a long form (its `AcronymTerms` key) is trusted for.
     func trustedShortForms(ofLongForm key: [UInt8]) throws(IndexError) -> [LearnedAcronym] {
         let prefix = [FieldNamespace.acronym.rawValue, AcronymTerms.longFormTag] + key + [0]
