@@ -111,9 +111,9 @@ struct FuzzySearchTests {
         // weighing half as much, both with the idf of the most frequent ("vertex").
         let widened = try searcher.search("vortez", options: options).hits
         #expect(widened.first?.id == "vortex" && Set(widened.dropFirst().map(\.id)) == Set((0..<5).map { "v\($0)" }))
-        #expect("\(try #require(widened.first?.explanation))".contains("vortex (1 edit from vortez, idf ×0.7)"))
-        #expect("\(try #require(widened.last?.explanation))".contains("vertex (2 edits from vortez, idf ×0.35)"))
-        // The nearest weighs `Query.correctionWeight` of the word it stands for: 0.7 of "vertex" as written.
+        #expect("\(try #require(widened.first?.explanation))".contains("vortex (1 edit from vortez, idf ×0.8)"))
+        #expect("\(try #require(widened.last?.explanation))".contains("vertex (2 edits from vortez, idf ×0.4)"))
+        // The nearest weighs `Query.correctionWeight` of the word it stands for: 0.8 of "vertex" as written.
         let near = try #require(try searcher.search("vertez", options: options).hits.first { $0.id == "v0" })
         let exact = try #require(try searcher.search("vertex", options: options).hits.first { $0.id == "v0" })
         #expect(abs(near.score - exact.score * Query.correctionWeight) < 1e-6 * exact.score)
@@ -137,7 +137,7 @@ struct FuzzySearchTests {
         options.explain = true
         let hits = try searcher.search("xoure", options: options).hits
         #expect(Set(hits.map(\.id)) == Set((0..<5).map { "s\($0)" }))
-        #expect("\(try #require(hits.first?.explanation))".contains("sourc (2 edits from xoure, idf ×0.7)"))
+        #expect("\(try #require(hits.first?.explanation))".contains("sourc (2 edits from xoure, idf ×0.8)"))
         options.corrections = false
         #expect(try searcher.search("xoure", options: options).hits.isEmpty)
     }
