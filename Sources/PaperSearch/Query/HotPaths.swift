@@ -67,13 +67,16 @@ package enum HotPaths {
     package static func correctionTerms(_ index: SearchIndex, word: String, unheld: Bool = false) throws(IndexError) -> (found: Int, read: Int)? {
         let builder = PlanBuilder(index: index, parameters: .default)
         guard let correctable = builder.correctable(word, asTyped: true) else { return nil }
-        let limit = unheld ? Query.unheldWalkLimit : Int.max
-        var budget = limit
         do throws(PlanBuilder.Failure) {
-            let found = try builder.nearTerms(word, stem: correctable.stem, typed: correctable.typed, in: .text,
-                                              edits: unheld ? max(2, correctable.automaticEdits) : correctable.automaticEdits,
-                                              sharedPrefix: unheld ? 0 : 1, spellings: !unheld, budget: &budget)
-            return (found?.count ?? 0, found == nil ? limit : limit - budget)
+            if unheld {
+                let walk = try builder.unheldNearTerms(word, stem: correctable.stem, typed: correctable.typed, in: .text,
+                                                       edits: correctable.automaticEdits)
+                return (walk.terms?.count ?? 0, walk.read)
+            }
+            var budget = Int.max
+            let found = try builder.nearTerms(word, stem: correctable.stem, typed: correctable.typed, in: .text, edits: correctable.automaticEdits,
+                                              sharedPrefix: 1, budget: &budget)
+            return (found?.count ?? 0, Int.max - budget)
         } catch {
             guard case let .index(damage) = error else { return nil }
             throw damage

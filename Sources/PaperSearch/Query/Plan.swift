@@ -356,8 +356,9 @@ struct PlanBuilder {
             } catch { throw .index(error) }
             if frequency > 0 || author { kept.append(word) }
             // A rare word may be a slip that made another word, unless the papers define it as an acronym.
-            let rareSlip = frequency > 0 && frequency <= Query.rareFrequency && queryIsShort() ? try !isDefinedAcronym(stem) : false
-            if !author && (frequency == 0 || rareSlip) { missing.append((word, frequency)) }
+            let rare = !author && frequency > 0 && frequency <= Query.rareFrequency && queryIsShort()
+            let rareSlip = rare ? try !isDefinedAcronym(stem) : false
+            if (frequency == 0 && !author) || rareSlip { missing.append((word, frequency)) }
         }
         guard !missing.isEmpty else { return nil }
         // The words kept answer as before (and are not checked again).
@@ -433,28 +434,26 @@ struct PlanBuilder {
             return try wordsAsWritten(text, field: field)
         }
         let word = terms[0]
-        let tooMany = QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: "")
+        func tooMany() -> Failure {
+            .query(QueryError(position: 0, message: "'\(text)~' and the query's other prefixes and fuzzy words read more than \(Query.prefixScanLimit) words; allow fewer edits", query: ""))
+        }
         guard var found = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: edits, sharedPrefix: sharedPrefix,
-                                        budget: &prefixScanBudget) else { throw .query(tooMany) }
+                                        budget: &prefixScanBudget) else { throw tooMany() }
         // What the suggestion would walk for: the automatic edits, the first letter held.
         if distance == nil && sharedPrefix == 1 && namespace == .text { plan.nearTermsOfWords[text] = found }
         // Two edits in a word of four letters leave too little of it.
         let widens = (typed ?? word).count >= Query.widenedLength
-        if let common = widenedBelow, widens, edits == 1, !found.contains(where: { $0.1.documentFrequency >= common }) {
+        func noneCommon() -> Bool { widenedBelow.map { common in !found.contains { $0.1.documentFrequency >= common } } ?? false }
+        if widens, edits == 1, noneCommon() {
             // The walks again (their terms within one edit among those found), not the one-edit spellings.
             guard let wider = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: 2, sharedPrefix: sharedPrefix,
-                                            spellings: false, budget: &prefixScanBudget) else { throw .query(tooMany) }
+                                            spellings: false, budget: &prefixScanBudget) else { throw tooMany() }
             let walked = Set(wider.map(\.0))
             found = wider + found.filter { !walked.contains($0.0) }
         }
-        if let common = widenedBelow, widens, !found.contains(where: { $0.1.documentFrequency >= common }) {
-            // The slip may be in the first letter: a walk holding none, within a bound of its own.
-            var bound = Query.unheldWalkLimit
-            if let unheld = try nearTerms(text, stem: word, typed: typed, in: namespace, edits: edits == 1 ? 2 : edits, sharedPrefix: 0,
-                                          spellings: false, budget: &bound) {
-                let known = Set(found.map(\.0))
-                found += unheld.filter { !known.contains($0.0) }
-            }
+        if widens, noneCommon(), let unheld = try unheldNearTerms(text, stem: word, typed: typed, in: namespace, edits: edits).terms {
+            let known = Set(found.map(\.0))
+            found += unheld.filter { !known.contains($0.0) }
         }
         let kept = PlanBuilder.preferredOrder(found.filter { $0.1.documentFrequency >= minimumFrequency }, stem: word).prefix(Query.prefixLimit)
         expansionBudget -= kept.count
@@ -557,6 +556,18 @@ struct PlanBuilder {
             found += try stemsOfNearSpellings(text, besides: Set(found.map(\.0)).union([[namespace.rawValue] + stem]))
         }
         return found
+    }
+
+    /// The walk a correction adds when those holding a letter find no common term: the slip may be in the
+    /// first letter, so it holds none, within two edits (or `edits`, if more) and without the one-edit
+    /// spellings, reading at most `Query.unheldWalkLimit` terms. `terms` is nil past that bound, when `read`
+    /// is the bound.
+    func unheldNearTerms(_ text: String, stem: [UInt8], typed: [UInt8]?, in namespace: FieldNamespace,
+                         edits: Int) throws(Failure) -> (terms: [([UInt8], IndexedTerm, Int)]?, read: Int) {
+        var bound = Query.unheldWalkLimit
+        let terms = try nearTerms(text, stem: stem, typed: typed, in: namespace, edits: max(2, edits), sharedPrefix: 0,
+                                  spellings: false, budget: &bound)
+        return (terms, terms == nil ? Query.unheldWalkLimit : Query.unheldWalkLimit - bound)
     }
 
     /// Near terms (`nearTerms`) in the order a correction prefers them: the fewest edits; among equals, the
