@@ -40,9 +40,17 @@
         unsafe entry.store(to: skipEntry)
     }
 
+    /// What keeps an index inside a lane.
+    static let laneMask = laneSize - 1
+
     @inline(__always)
     func get(_ lane: Lane, _ index: Int) -> UInt32 {
-        unsafe base[lane.rawValue &* DecodedBlock.laneSize &+ (index & (DecodedBlock.laneSize - 1))]
+        unsafe base[lane.rawValue &* DecodedBlock.laneSize &+ (index & DecodedBlock.laneMask)]
+    }
+
+    /// The documents lane, `laneSize` values, valid while this block lives.
+    var documents: UnsafePointer<UInt32> {
+        unsafe UnsafePointer(base + Lane.documents.rawValue * DecodedBlock.laneSize)
     }
 
     /// Unpacks `count` gaps of `width` bits from the mapped file into document numbers in the documents lane

@@ -83,7 +83,15 @@
     /// Postings in the current block.
     private(set) var blockLength = 0
     /// The decoded block, shared between copies of the cursor until one of them decodes (copy on write).
-    private var decoded = DecodedBlock()
+    private var decoded = DecodedBlock() {
+        didSet { unsafe documents = decoded.documents }
+    }
+    /// The documents lane of `decoded`, read without going through the object on the hottest paths.
+    /// Invariant: it addresses `decoded`'s lane (set whenever `decoded` changes), which this cursor keeps
+    /// alive; reads mask the index to the lane (`DecodedBlock.laneMask`).
+    private var documents: UnsafePointer<UInt32>
+    /// The last document of the current block (a copy of its skip entry's, read on every move).
+    private var blockLastDocument: UInt32 = 0
     /// The only document of a single-document term.
     private var singleDocument: UInt32 = 0
 
@@ -92,6 +100,7 @@
 
     /// A cursor over a term's postings, in the files of `segment`.
     init(info: TermInfo, in segment: SegmentFiles, documentCount: Int) {
+        unsafe documents = decoded.documents
         file = segment.postings
         documentFrequency = info.documentFrequency
         self.documentCount = UInt32(clamping: documentCount)
@@ -263,6 +272,7 @@
         abstractMask = (1 << UInt64(abstractWidth)) - 1
         abstractBitStart = 8 * titleBytes
         self.block = b
+        blockLastDocument = UInt32(truncatingIfNeeded: last)
         blockLength = count
         index = 0
         load(0)
@@ -280,7 +290,13 @@
     /// Makes entry `i` of the decoded block current.
     @inline(__always)
     private mutating func load(_ i: Int) {
-        document = decoded.get(.documents, i)
+        document = documentAt(i)
+    }
+
+    /// Entry `i` of the decoded documents (masked to the lane: see `documents`).
+    @inline(__always)
+    private func documentAt(_ i: Int) -> UInt32 {
+        unsafe documents[i & DecodedBlock.laneMask]
     }
 
     mutating func next() {
@@ -313,12 +329,12 @@
             return
         }
         @inline(__always) func visit(_ i: Int) {
-            body(decoded.get(.documents, i), packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
+            body(documentAt(i), packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
                  packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i))
         }
         while document < end {
             var i = index
-            if skipTable.lastDocument(block) < end {
+            if blockLastDocument < end {
                 // The rest of the block lies below `end`.
                 if accept(block) {
                     while i < blockLength {
@@ -331,7 +347,7 @@
                 decodeBlock(next)
             } else {
                 // The block's last document is at or after `end`, so the walk stops inside the block.
-                while decoded.get(.documents, i) < end {
+                while documentAt(i) < end {
                     visit(i)
                     i += 1
                 }
@@ -358,18 +374,18 @@
     @inline(__always)
     mutating func advance(to target: UInt32) {
         guard document < target else { return }
-        guard blockCount > 0, skipTable.lastDocument(block) >= target else { return advanceToAnotherBlock(target) }
+        guard blockCount > 0, blockLastDocument >= target else { return advanceToAnotherBlock(target) }
         // Invariant: the block's last document is at or above the target, so every probe below finds an entry
         // before `blockLength`; entries before `low` are below the target.
         var low = index &+ 1
         for _ in 0..<4 {
-            if decoded.get(.documents, low) >= target { return settle(at: low) }
+            if documentAt(low) >= target { return settle(at: low) }
             low &+= 1
         }
         var high = blockLength &- 1  // holds a document at or above the target
         while low < high {
             let middle = (low &+ high) &>> 1
-            if decoded.get(.documents, middle) < target { low = middle &+ 1 } else { high = middle }
+            if documentAt(middle) < target { low = middle &+ 1 } else { high = middle }
         }
         settle(at: low)
     }
@@ -401,7 +417,6 @@
     private var positionsBlockLength = 0
     private var groupNumber = 0
     private var groupOffset = 0
-
     /// Appends the positions of the current document (title from 0, abstract from 2^20) to `output`. The
     /// first read in a block checks the positions of all the block's documents against their checksum (a
     /// single document's were checked with its dictionary entry), so damage is reported, never read as
@@ -509,6 +524,31 @@ extension UnsafeMutableBufferPointer<PostingsCursor> {
             document = Swift.min(document, unsafe self[numbers[k]].document)
         }
         return document
+    }
+    /// Moves the cursors numbered `numbers` — each a clause of its own, the rarest first — to the first
+    /// document at or after `target` that every one of them holds, and returns it (`exhausted` when none is
+    /// left): the leapfrog of a conjunction, written out for clauses of one term, where it runs once for
+    /// every document of the rarest list. Every number is below `count`; `numbers` is not empty.
+    @inline(__always)
+    func leapfrog(_ numbers: [Int], from target: UInt32) -> UInt32 {
+        var target = target
+        let lead = numbers[0]
+        search: while true {
+            unsafe self[lead].advance(to: target)
+            target = unsafe self[lead].document
+            if target == PostingsCursor.exhausted { return target }
+            for k in 1..<numbers.count {
+                let other = numbers[k]
+                unsafe self[other].advance(to: target)
+                let document = unsafe self[other].document
+                if document != target {
+                    if document == PostingsCursor.exhausted { return document }
+                    target = document
+                    continue search
+                }
+            }
+            return target
+        }
     }
 }
 

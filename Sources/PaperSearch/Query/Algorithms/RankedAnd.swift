@@ -100,6 +100,9 @@ enum RankedAnd {
 
     var clauseCount: Int { clauseStart.count - 1 }
 
+    /// Whether every clause is one term (`clauseTerms` then lists them, rarest first).
+    var singleTermClauses: Bool { clauseTerms.count == clauseCount }
+
     /// Moves clause `c`'s terms to `target`; returns the first document at or after it that holds one of them.
     @inline(__always)
     private func advance(clause c: Int, to target: UInt32) -> UInt32 {
@@ -156,18 +159,24 @@ enum RankedAnd {
             // Bring every clause to `target`; restart from a later document when one overshoots. While pruning,
             // the rarest clause's document is first tested from its frequencies (as Lucene's block-max
             // conjunction scores its lead before moving the others): most can be passed over without moving
-            // the other clauses to them or reading their lengths.
-            for c in 0..<clauseCount {
-                let document = advance(clause: c, to: target)
-                if document != target {
-                    target = document
-                    continue search
-                }
-                // `target` lies in the window (checked above), where `leadCutoff` applies.
-                if c == 0 && pruning && leadCutoff.isActive, unsafe leadCutoff.rulesOut(&cursors[clauseTerms[0]]) {
-                    skipped = true
-                    target += 1  // target < exhausted here
-                    continue search
+            // the other clauses to them or reading their lengths. Before that, clauses of one term each
+            // take the leapfrog written out for them.
+            if !pruning && singleTermClauses {
+                target = unsafe cursors.leapfrog(clauseTerms, from: target)
+                if target == PostingsCursor.exhausted { break search }
+            } else {
+                for c in 0..<clauseCount {
+                    let document = advance(clause: c, to: target)
+                    if document != target {
+                        target = document
+                        continue search
+                    }
+                    // `target` lies in the window (checked above), where `leadCutoff` applies.
+                    if c == 0 && pruning && leadCutoff.isActive, unsafe leadCutoff.rulesOut(&cursors[clauseTerms[0]]) {
+                        skipped = true
+                        target += 1  // target < exhausted here
+                        continue search
+                    }
                 }
             }
             let candidate = target
