@@ -96,7 +96,12 @@ enum RankedAnd {
         self.context = context
         self.filters = filters
         self.exclusions = exclusions
+        plainWords = clauseTerms.count == clauseStart.count - 1
+            && scoredTerms.allSatisfy { weights[$0].namespace == .text && weights[$0].field == .text }
     }
+
+    /// Whether every clause is one word of the title and abstract (`plainWordsScore` scores them).
+    let plainWords: Bool
 
     var clauseCount: Int { clauseStart.count - 1 }
 
@@ -119,6 +124,22 @@ enum RankedAnd {
                let contribution = unsafe context.contribution(&cursors[term], weights[term]) {
                 score += contribution
             }
+        }
+        return score
+    }
+
+    /// The score of `candidate`, on which every clause's term stands, when the clauses are `plainWords`:
+    /// `clauseScore` summed over the clauses, with the paper's field lengths read once for all of them.
+    /// The same contributions (`ScoringContext.contribution`), so the same bits.
+    @inline(__always)
+    private func plainWordsScore(_ candidate: UInt32) -> Double {
+        let lengths = context.norms.lengths(candidate)
+        var score = 0.0
+        for term in scoredTerms {
+            let saturation = unsafe context.scorer.saturation(
+                titleFrequency: cursors[term].titleFrequency, abstractFrequency: cursors[term].abstractFrequency,
+                titleLength: lengths.title, abstractLength: lengths.abstract)
+            score += BM25.quantized(weights[term].weight * saturation)
         }
         return score
     }
@@ -208,7 +229,11 @@ enum RankedAnd {
                     continue
                 }
             } else {
-                for c in 0..<clauseCount { score += clauseScore(c, candidate) }
+                if plainWords {
+                    score = plainWordsScore(candidate)
+                } else {
+                    for c in 0..<clauseCount { score += clauseScore(c, candidate) }
+                }
             }
             for term in optional {
                 unsafe cursors[term].advance(to: candidate)
