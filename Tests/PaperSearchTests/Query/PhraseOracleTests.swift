@@ -119,7 +119,7 @@ struct PhraseOracleTests {
             }
         }
         let fields = papers.map { (id: $0.id, title: Self.slots($0.title), abstract: Self.slots($0.abstract)) }
-        var checked = 0, nonEmpty = 0
+        var checked = 0, nonEmpty = 0, inFields = 0
         for phrase in phrases {
             let readings = Self.readings(phrase)
             guard readings.contains(where: { $0.contains { $0 != nil } }) else { continue }  // only stop words
@@ -131,8 +131,20 @@ struct PhraseOracleTests {
             #expect(results.totalHits == expected.count)
             checked += 1
             if !expected.isEmpty { nonEmpty += 1 }
+            // The same phrase in one field: only the papers where it stands in that field.
+            for (field, expectedThere) in [
+                ("title", Set(fields.filter { paper in readings.contains { Self.matches(paper.title, $0) } }.map(\.id))),
+                ("abstract", Set(fields.filter { paper in readings.contains { Self.matches(paper.abstract, $0) } }.map(\.id))),
+            ] {
+                let inField = try searcher.search("\(field):\"" + phrase.joined(separator: " ") + "\"",
+                                                  options: SearchOptions(limit: papers.count, snippets: false, records: false))
+                let foundThere = Set(inField.hits.map { papers[$0.document].id })
+                #expect(foundThere == expectedThere, "\(field):\"\(phrase.joined(separator: " "))\": index \(foundThere.subtracting(expectedThere).sorted()) extra, \(expectedThere.subtracting(foundThere).sorted()) missing")
+                if !expectedThere.isEmpty { inFields += 1 }
+            }
         }
         #expect(checked > 250 && nonEmpty > 150, "\(checked) phrases checked, \(nonEmpty) with matches")
+        #expect(inFields > 150, "\(inFields) phrases found in one field")
     }
 
     /// A phrase in a union is checked in two phases (its positions read only where no other clause matches):

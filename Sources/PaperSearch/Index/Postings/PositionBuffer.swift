@@ -49,6 +49,20 @@
         return unsafe base[i]
     }
 
+    /// The positions, valid until the buffer next changes (for loops that read them all).
+    @unsafe var unsafeElements: UnsafeBufferPointer<UInt32> { unsafe UnsafeBufferPointer(start: base, count: count) }
+
+    /// Calls `body` with the positions, which it may overwrite (not append to).
+    mutating func withUnsafeElements<Result>(_ body: (UnsafeMutableBufferPointer<UInt32>) -> Result) -> Result {
+        unsafe body(UnsafeMutableBufferPointer(start: base, count: count))
+    }
+
+    /// Keeps the first `kept` positions (at most `count`).
+    mutating func truncate(to kept: Int) {
+        precondition(kept >= 0 && kept <= count)
+        count = kept
+    }
+
     /// The positions, as an array (for tests).
     var elements: [UInt32] { unsafe Array(UnsafeBufferPointer(start: base, count: count)) }
 
@@ -57,18 +71,5 @@
         precondition(start >= 0 && start <= count)
         var tail = unsafe UnsafeMutableBufferPointer(start: base + start, count: count - start)
         unsafe tail.sort()
-    }
-
-    /// Whether the ascending positions `range` hold `value` (binary search).
-    func contains(_ value: UInt32, in range: Range<Int>) -> Bool {
-        precondition(range.lowerBound >= 0 && range.upperBound <= count)
-        var low = range.lowerBound, high = range.upperBound
-        while low < high {
-            let middle = (low &+ high) &>> 1
-            let found = unsafe base[middle]
-            if found == value { return true }
-            if found < value { low = middle &+ 1 } else { high = middle }
-        }
-        return false
     }
 }
