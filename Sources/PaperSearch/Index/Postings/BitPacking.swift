@@ -22,6 +22,28 @@ extension MappedFile {
         return documents.last
     }
 
+    /// Unpacks `count` values like `unpack`, and writes running sums in their place: value `i` is the sum,
+    /// over the values before it, of each value and the `addends` value beside it (a block's frequencies in
+    /// the abstract and in the title, giving where each document's positions start). Returns the sum of
+    /// them all. For whole groups of 32 the sums are made as the values come out of the specialised
+    /// unpackers; `addends` holds `count` values.
+    @inline(__always)
+    func unpackRunningStarts(_ count: Int, width: Int, at offset: Int, adding addends: UnsafePointer<UInt32>,
+                             into output: UnsafeMutablePointer<UInt32>) -> UInt64 {
+        precondition(count <= 128 && width <= 32)
+        var starts = unsafe RunningStarts(addends: addends, output: output)
+        if count & 31 == 0 && width > 0 {
+            precondition(contains(offset, BitPacking.byteCount(count, width: width)), "read past the end of \(path)")
+            guard let bytes = unsafe address(offset, BitPacking.byteCount(count, width: width)) else { return 0 }
+            unsafe MappedFile.unpackGroups(bytes, groups: count >> 5, width: width, into: &starts)
+            return starts.running
+        }
+        // A partial group (a list's last block) or width 0: unpack the values, then sum them in place.
+        unsafe unpack(count, width: width, at: offset, into: output)
+        for i in 0..<count { starts.put(unsafe output[i], at: i) }
+        return starts.running
+    }
+
     /// Unpacks `count` (at most 128) values of `width` bits (0...32), packed least significant bit first,
     /// starting at `offset`, to `output`. The caller checked that `BitPacking.byteCount(count, width)` bytes
     /// lie inside the file; this is checked again here, once for the whole block.
@@ -184,6 +206,25 @@ private protocol UnpackedValues {
     mutating func put(_ value: UInt32, at i: Int) {
         last = last &+ value &+ 1
         unsafe output[i] = last
+    }
+}
+
+/// Stores, for each value, the running sum before it, then adds the value and its addend (see
+/// `MappedFile.unpackRunningStarts`). 64-bit sums: no total of 128 pairs of 32-bit values can wrap.
+@safe private struct RunningStarts: UnpackedValues {
+    let addends: UnsafePointer<UInt32>
+    let output: UnsafeMutablePointer<UInt32>
+    var running: UInt64 = 0
+
+    @unsafe init(addends: UnsafePointer<UInt32>, output: UnsafeMutablePointer<UInt32>) {
+        unsafe self.addends = addends
+        unsafe self.output = output
+    }
+
+    @inline(__always)
+    mutating func put(_ value: UInt32, at i: Int) {
+        unsafe output[i] = UInt32(truncatingIfNeeded: running)
+        running &+= UInt64(unsafe addends[i]) &+ UInt64(value)
     }
 }
 

@@ -84,21 +84,16 @@
     /// Fills the position-starts lane for a block of `count` documents whose frequency lanes lie in the mapped
     /// file at `titleOffset` and `abstractOffset`: value `i` is how many positions the documents before `i`
     /// have (both fields). Returns how many the whole block has, or nil past 2^32 - 1 (only damage could
-    /// make that many). One pass over unpacked lanes, where finding a document's start by walking the packed
-    /// frequencies from the last one read cost a phrase check a sixth of its time.
+    /// make that many). The title lane is unpacked, then the abstract lane with the sums made as its values
+    /// come out; finding a document's start by walking the packed frequencies from the last one read cost a
+    /// phrase check a sixth of its time, and summing in a pass of its own a tenth of the setting up.
     func fillPositionStarts(from file: MappedFile, count: Int, titleWidth: Int, at titleOffset: Int,
                             abstractWidth: Int, at abstractOffset: Int) -> Int? {
         unpack(from: file, count: count, width: titleWidth, at: titleOffset, into: .scratch)
-        unpack(from: file, count: count, width: abstractWidth, at: abstractOffset, into: .positionStarts)
         let titles = unsafe base + Lane.scratch.rawValue * DecodedBlock.laneSize
         let starts = unsafe base + Lane.positionStarts.rawValue * DecodedBlock.laneSize
-        var running = 0
-        for i in 0..<count {
-            let here = unsafe Int(titles[i]) + Int(starts[i])
-            unsafe starts[i] = UInt32(truncatingIfNeeded: running)
-            running += here
-        }
-        return running <= Int(UInt32.max) ? running : nil
+        let total = unsafe file.unpackRunningStarts(count, width: abstractWidth, at: abstractOffset, adding: titles, into: starts)
+        return total <= UInt64(UInt32.max) ? Int(total) : nil
     }
 
     /// Unpacks `count` values of `width` bits from the mapped file into a lane (see `MappedFile.unpack`).

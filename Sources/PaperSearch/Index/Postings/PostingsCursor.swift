@@ -454,13 +454,13 @@
         // reached (a phrase reads a document's positions again for a word it repeats).
         if deltasBefore / positionsGroupSize < groupNumber { (groupNumber, groupOffset) = (0, 0) }
         guard let base = unsafe positionsBlock else { return fail("positions out of range") }
-        // In bounds: each width byte and each delta's last byte is checked against the region `base` addresses
-        // (the block's positions, checked against their checksum), which has 8 bytes after it for the loads.
+        // In bounds: each width byte, and the last byte of each run of deltas read from one group, is checked
+        // against the region `base` addresses (the block's positions, checked against their checksum), which
+        // has 8 bytes after it for the loads.
         let length = positionsBlockLength
         var position: UInt64 = 0
-        for i in 0..<count {
-            if i == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
-            let delta = deltasBefore + i
+        var i = 0, delta = deltasBefore
+        while i < count {
             while groupNumber < delta / positionsGroupSize {
                 guard groupOffset < length else { return fail("positions out of range") }
                 let width = Int(unsafe base.load(fromByteOffset: groupOffset, as: UInt8.self))
@@ -469,11 +469,22 @@
             }
             guard groupOffset < length else { return fail("positions out of range") }
             let width = Int(unsafe base.load(fromByteOffset: groupOffset, as: UInt8.self))
-            let bit = (delta & (positionsGroupSize - 1)) * width
-            guard width <= 32, groupOffset + 1 + (bit + width + 7) >> 3 <= length else { return fail("positions out of range") }
-            let word = unsafe UInt64(littleEndian: base.loadUnaligned(fromByteOffset: groupOffset + 1 + bit >> 3, as: UInt64.self))
-            position &+= (word >> UInt64(bit & 7)) & ((1 << UInt64(width)) - 1)
-            output.append(UInt32(truncatingIfNeeded: position))
+            // The document's deltas in this group: from `first` on, `run` of them.
+            let first = delta & (positionsGroupSize - 1), run = min(count - i, positionsGroupSize - first)
+            guard width <= 32, groupOffset + 1 + ((first + run) * width + 7) >> 3 <= length else {
+                return fail("positions out of range")
+            }
+            let values = unsafe base + (groupOffset + 1)
+            let mask: UInt64 = (1 << UInt64(width)) - 1
+            for j in 0..<run {
+                if i &+ j == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
+                let bit = (first &+ j) &* width
+                let word = unsafe UInt64(littleEndian: values.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                position &+= (word &>> UInt64(bit & 7)) & mask
+                output.append(UInt32(truncatingIfNeeded: position))
+            }
+            i += run
+            delta += run
         }
     }
 
