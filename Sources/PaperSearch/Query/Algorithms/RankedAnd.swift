@@ -130,18 +130,22 @@ enum RankedAnd {
 
     /// The score of `candidate`, on which every clause's term stands, when the clauses are `plainWords`:
     /// `clauseScore` summed over the clauses, with the paper's field lengths read once for all of them.
-    /// The same contributions (`ScoringContext.contribution`), so the same bits.
     @inline(__always)
     private func plainWordsScore(_ candidate: UInt32) -> Double {
         let lengths = context.norms.lengths(candidate)
         var score = 0.0
-        for term in scoredTerms {
-            let saturation = unsafe context.scorer.saturation(
-                titleFrequency: cursors[term].titleFrequency, abstractFrequency: cursors[term].abstractFrequency,
-                titleLength: lengths.title, abstractLength: lengths.abstract)
-            score += BM25.quantized(weights[term].weight * saturation)
-        }
+        for term in scoredTerms { score += plainWordContribution(term, lengths) }
         return score
+    }
+
+    /// What a plain word adds to the score of the paper its cursor stands on, whose field lengths are
+    /// `lengths`: the contribution `ScoringContext.contribution` makes (0 for none), so the same bits.
+    @inline(__always)
+    private func plainWordContribution(_ term: Int, _ lengths: (title: UInt32, abstract: UInt32)) -> Double {
+        let saturation = unsafe context.scorer.saturation(
+            titleFrequency: cursors[term].titleFrequency, abstractFrequency: cursors[term].abstractFrequency,
+            titleLength: lengths.title, abstractLength: lengths.abstract)
+        return BM25.quantized(weights[term].weight * saturation)
     }
 
     /// Returns the matches counted and whether that count is exact.
@@ -180,11 +184,33 @@ enum RankedAnd {
             // Bring every clause to `target`; restart from a later document when one overshoots. While pruning,
             // the rarest clause's document is first tested from its frequencies (as Lucene's block-max
             // conjunction scores its lead before moving the others): most can be passed over without moving
-            // the other clauses to them or reading their lengths. Before that, clauses of one term each
-            // take the leapfrog written out for them.
-            if !pruning && singleTermClauses {
+            // the other clauses to them or reading their lengths. Clauses of one term each are moved by the
+            // loops written out for them: the leapfrog before pruning, the lead then the others while pruning.
+            if singleTermClauses && !pruning {
                 target = unsafe cursors.leapfrog(clauseTerms, from: target)
                 if target == PostingsCursor.exhausted { break search }
+            } else if singleTermClauses {
+                let lead = clauseTerms[0]
+                unsafe cursors[lead].advance(to: target)
+                let document = unsafe cursors[lead].document
+                if document != target {
+                    target = document
+                    continue search
+                }
+                // `target` lies in the window (checked above), where `leadCutoff` applies.
+                if leadCutoff.isActive, unsafe leadCutoff.rulesOut(&cursors[lead]) {
+                    skipped = true
+                    target += 1  // target < exhausted here
+                    continue search
+                }
+                for k in 1..<clauseTerms.count {
+                    unsafe cursors[clauseTerms[k]].advance(to: target)
+                    let document = unsafe cursors[clauseTerms[k]].document
+                    if document != target {
+                        target = document
+                        continue search
+                    }
+                }
             } else {
                 for c in 0..<clauseCount {
                     let document = advance(clause: c, to: target)
@@ -216,8 +242,15 @@ enum RankedAnd {
             if pruning {
                 // `candidate` lies in the window (checked before the clauses moved), so `laterBound` applies.
                 var competitive = true
+                // Plain words: the paper's field lengths read once, for all the clauses that are scored.
+                var lengths: (title: UInt32, abstract: UInt32) = (0, 0)
+                if plainWords { lengths = context.norms.lengths(candidate) }
                 for c in 0..<clauseCount {
-                    score += clauseScore(c, candidate)
+                    if plainWords {
+                        for k in scoredStart[c]..<scoredStart[c + 1] { score += plainWordContribution(scoredTerms[k], lengths) }
+                    } else {
+                        score += clauseScore(c, candidate)
+                    }
                     if score + laterBound[c] <= threshold {
                         competitive = false
                         break
