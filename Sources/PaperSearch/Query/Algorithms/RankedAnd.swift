@@ -96,17 +96,18 @@ enum RankedAnd {
         self.context = context
         self.filters = filters
         self.exclusions = exclusions
-        plainWords = clauseTerms.count == clauseStart.count - 1
-            && scoredTerms.allSatisfy { weights[$0].namespace == .text && weights[$0].field == .text }
+        singleTermClauses = clauseTerms.count == clauseStart.count - 1
+        plainWords = singleTermClauses && scoredTerms.allSatisfy { weights[$0].namespace == .text && weights[$0].field == .text }
     }
 
+    /// Whether every clause is one term (`clauseTerms` then lists them, rarest first). Stored: the search
+    /// loop asks at every step.
+    let singleTermClauses: Bool
     /// Whether every clause is one word of the title and abstract (`plainWordsScore` scores them).
     let plainWords: Bool
 
     var clauseCount: Int { clauseStart.count - 1 }
 
-    /// Whether every clause is one term (`clauseTerms` then lists them, rarest first).
-    var singleTermClauses: Bool { clauseTerms.count == clauseCount }
 
     /// Moves clause `c`'s terms to `target`; returns the first document at or after it that holds one of them.
     @inline(__always)
