@@ -239,7 +239,7 @@ struct PlanBuilder {
     let index: SearchIndex
     let parameters: BM25Parameters
     var plan = SearchPlan()
-    var termIndices: [String: Int] = [:]
+    var termIndices: [TermKey: Int] = [:]
     private let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
     /// Dictionary entries the query's prefixes may still scan, and terms they may still add.
     private var prefixScanBudget = Query.prefixScanLimit
@@ -580,9 +580,18 @@ struct PlanBuilder {
         }.map(\.0)
     }
 
-    /// A plan term's key in `termIndices` (a fuzzy word's terms have their own, by edits and blended frequency).
-    static func key(_ namespace: FieldNamespace, _ field: QueryField, _ bytes: [UInt8], fuzzy: String = "") -> String {
-        "\(namespace.rawValue)/\(field.rawValue)/" + fuzzy + String(decoding: bytes, as: UTF8.self)
+    /// A plan term's key in `termIndices`: the term, its namespace and field, and for the terms a fuzzy word
+    /// or an acronym adds, what added them (`variant`: they weigh what their own edits, blended frequency or
+    /// expansion say). A value, not a string: making a string of it was a tenth of planning a short query.
+    struct TermKey: Hashable {
+        let namespace: FieldNamespace
+        let field: QueryField
+        let bytes: [UInt8]
+        let variant: String
+    }
+
+    static func key(_ namespace: FieldNamespace, _ field: QueryField, _ bytes: [UInt8], fuzzy: String = "") -> TermKey {
+        TermKey(namespace: namespace, field: field, bytes: bytes, variant: fuzzy)
     }
 
     /// Whether a fuzzy word may find other terms: not a number, not a word with digits (GPT-4, ResNet50).
@@ -729,7 +738,9 @@ struct PlanBuilder {
                     .filter { !index.analyzer.stopWords.contains($0.span) }
                 let authors = try termAlternatives(authorWords, namespace: .author, field: .text)
                 var ids: PlanNode?
-                for token in text.split(whereSeparator: { $0 == " " }) where PaperID.arxivID(in: String(token)) != nil {
+                // Every arXiv id has a digit: words without one need no parsing.
+                let hasDigit = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+                for token in hasDigit ? text.split(whereSeparator: { $0 == " " }) : [] where PaperID.arxivID(in: String(token)) != nil {
                     ids = PlanBuilder.either(ids, try idNode(String(token), field: .text))
                 }
                 let acronyms = expandingAcronyms && !negated ? try acronymExpansions(text, analysed: analyze(text, field: field)) : nil
@@ -862,8 +873,10 @@ struct PlanBuilder {
     /// in the index.
     private mutating func termAlternatives(_ terms: [[UInt8]], namespace: FieldNamespace, field: QueryField) throws(Failure) -> PlanNode? {
         var alternatives: [PlanNode] = []
-        var seen = Set<[UInt8]>()
-        for bytes in terms where !bytes.isEmpty && seen.insert(bytes).inserted {
+        // A query has a few words: a linear search finds repeats without hashing them into a set.
+        var seen: [[UInt8]] = []
+        for bytes in terms where !bytes.isEmpty && !seen.contains(bytes) {
+            seen.append(bytes)
             if let index = try term(namespace, bytes, field: field) { alternatives.append(.term(index)) }
         }
         if seen.isEmpty { return nil }
