@@ -132,6 +132,16 @@ public enum BM25 {
             return tf / (k1 + tf)
         }
 
+        /// A term's contribution to a score, `weight` × saturation quantized (`BM25.quantized`): what
+        /// `ScoringContext.contribution` makes of a word of the title and abstract, for callers that read a
+        /// paper's field lengths once for several words.
+        @inline(__always)
+        func contribution(weight: Double, titleFrequency: UInt32, abstractFrequency: UInt32, titleLength: UInt32,
+                          abstractLength: UInt32) -> Double {
+            BM25.quantized(weight * saturation(titleFrequency: titleFrequency, abstractFrequency: abstractFrequency,
+                                               titleLength: titleLength, abstractLength: abstractLength))
+        }
+
         /// What one occurrence adds to tf' in a field of these lengths (the title's weight included); both
         /// fall as the length grows.
         func lengthFactors(titleLength: UInt32, abstractLength: UInt32) -> (title: Double, abstract: Double) {

@@ -3,45 +3,42 @@
 extension MappedFile {
     /// Unpacks `count` gaps like `unpack`, and writes running document numbers in their place: value `i` is
     /// the one before it plus its gap plus one, the first following `previous`, in wrapping 32-bit arithmetic
-    /// (the caller has ruled out a sum past 2^32 - 1). Returns the last. For whole groups of 32 the sums are
-    /// made as the values come out of the specialised unpackers, so the gaps are never stored.
+    /// (the caller has ruled out a sum past 2^32 - 1). Returns the last.
     @inline(__always)
     func unpackDocuments(_ count: Int, width: Int, at offset: Int, after previous: UInt32,
                          into output: UnsafeMutablePointer<UInt32>) -> UInt32 {
-        precondition(count <= 128 && width <= 32)
         var documents = unsafe RunningDocuments(output: output, last: previous)
-        if count & 31 == 0 && width > 0 {
-            precondition(contains(offset, BitPacking.byteCount(count, width: width)), "read past the end of \(path)")
-            guard let bytes = unsafe address(offset, BitPacking.byteCount(count, width: width)) else { return previous }
-            unsafe MappedFile.unpackGroups(bytes, groups: count >> 5, width: width, into: &documents)
-            return documents.last
-        }
-        // A partial group (a list's last block) or width 0: unpack the gaps, then sum them in place.
-        unsafe unpack(count, width: width, at: offset, into: output)
-        for i in 0..<count { documents.put(unsafe output[i], at: i) }
+        unsafe unpack(count, width: width, at: offset, through: &documents, output: output)
         return documents.last
     }
 
     /// Unpacks `count` values like `unpack`, and writes running sums in their place: value `i` is the sum,
     /// over the values before it, of each value and the `addends` value beside it (a block's frequencies in
     /// the abstract and in the title, giving where each document's positions start). Returns the sum of
-    /// them all. For whole groups of 32 the sums are made as the values come out of the specialised
-    /// unpackers; `addends` holds `count` values.
+    /// them all; `addends` holds `count` values.
     @inline(__always)
     func unpackRunningStarts(_ count: Int, width: Int, at offset: Int, adding addends: UnsafePointer<UInt32>,
                              into output: UnsafeMutablePointer<UInt32>) -> UInt64 {
-        precondition(count <= 128 && width <= 32)
         var starts = unsafe RunningStarts(addends: addends, output: output)
+        unsafe unpack(count, width: width, at: offset, through: &starts, output: output)
+        return starts.running
+    }
+
+    /// Unpacks `count` values like `unpack` and gives them, in order, to `values`, which writes `output`. For
+    /// whole groups of 32 they go straight from the specialised unpackers, never stored; a partial group (a
+    /// list's last block) or width 0 is unpacked into `output` first, then given value by value.
+    @inline(__always)
+    private func unpack<Values: UnpackedValues>(_ count: Int, width: Int, at offset: Int, through values: inout Values,
+                                                output: UnsafeMutablePointer<UInt32>) {
+        precondition(count <= 128 && width <= 32)
         if count & 31 == 0 && width > 0 {
             precondition(contains(offset, BitPacking.byteCount(count, width: width)), "read past the end of \(path)")
-            guard let bytes = unsafe address(offset, BitPacking.byteCount(count, width: width)) else { return 0 }
-            unsafe MappedFile.unpackGroups(bytes, groups: count >> 5, width: width, into: &starts)
-            return starts.running
+            guard let bytes = unsafe address(offset, BitPacking.byteCount(count, width: width)) else { return }
+            unsafe MappedFile.unpackGroups(bytes, groups: count >> 5, width: width, into: &values)
+            return
         }
-        // A partial group (a list's last block) or width 0: unpack the values, then sum them in place.
         unsafe unpack(count, width: width, at: offset, into: output)
-        for i in 0..<count { starts.put(unsafe output[i], at: i) }
-        return starts.running
+        for i in 0..<count { values.put(unsafe output[i], at: i) }
     }
 
     /// Unpacks `count` (at most 128) values of `width` bits (0...32), packed least significant bit first,

@@ -417,6 +417,7 @@
     private var positionsBlockLength = 0
     private var groupNumber = 0
     private var groupOffset = 0
+
     /// Appends the positions of the current document (title from 0, abstract from 2^20) to `output`. The
     /// first read in a block checks the positions of all the block's documents against their checksum (a
     /// single document's were checked with its dictionary entry), so damage is reported, never read as
@@ -536,6 +537,7 @@ extension UnsafeMutableBufferPointer<PostingsCursor> {
         }
         return document
     }
+
     /// Moves the cursors numbered `numbers` — each a clause of its own, the rarest first — to the first
     /// document at or after `target` that every one of them holds, and returns it (`exhausted` when none is
     /// left): the leapfrog of a conjunction, written out for clauses of one term, where it runs once for

@@ -108,7 +108,6 @@ enum RankedAnd {
 
     var clauseCount: Int { clauseStart.count - 1 }
 
-
     /// Moves clause `c`'s terms to `target`; returns the first document at or after it that holds one of them.
     @inline(__always)
     private func advance(clause c: Int, to target: UInt32) -> UInt32 {
@@ -139,14 +138,13 @@ enum RankedAnd {
         return score
     }
 
-    /// What a plain word adds to the score of the paper its cursor stands on, whose field lengths are
-    /// `lengths`: the contribution `ScoringContext.contribution` makes (0 for none), so the same bits.
+    /// What a plain word adds to the score of the paper its cursor stands on, whose field lengths are `lengths`
+    /// (`BM25.Scorer.contribution`, the contribution `ScoringContext.contribution` makes: the same bits).
     @inline(__always)
     private func plainWordContribution(_ term: Int, _ lengths: (title: UInt32, abstract: UInt32)) -> Double {
-        let saturation = unsafe context.scorer.saturation(
-            titleFrequency: cursors[term].titleFrequency, abstractFrequency: cursors[term].abstractFrequency,
-            titleLength: lengths.title, abstractLength: lengths.abstract)
-        return BM25.quantized(weights[term].weight * saturation)
+        unsafe context.scorer.contribution(weight: weights[term].weight, titleFrequency: cursors[term].titleFrequency,
+                                           abstractFrequency: cursors[term].abstractFrequency,
+                                           titleLength: lengths.title, abstractLength: lengths.abstract)
     }
 
     /// Returns the matches counted and whether that count is exact.
