@@ -1,7 +1,7 @@
 /// `commit-NNNNNN.json`: the index at one moment — its segments in order, the papers deleted from each, and
 /// the corpus files it was built from. `CURRENT` names the live commit; a commit never changes once written.
 ///
-///     {"format": "PaperSearch commit", "formatVersion": 8, "createdAt": "2026-12-06T09:00:00Z",
+///     {"format": "PaperSearch commit", "formatVersion": 9, "createdAt": "2026-12-06T09:00:00Z",
 ///      "segments": [{"name": "seg-000003", "documentCount": 5183,
 ///                    "deletions": {"file": "seg-000003-del-000009.psx", "count": 2, "length": 4096, "crc32": 305419896}},
 ///                   {"name": "seg-000009", "documentCount": 40, "deletions": null}],

@@ -1,6 +1,6 @@
-/// The on-disk format of a PaperSearch index, version 8 (7 kept positions as varints; 6 gave every list a
-/// skip table and kept single documents' positions in positions.pos; 5 had no commits; 2 compressed the
-/// records).
+/// The on-disk format of a PaperSearch index, version 9 (8 packed every block's document gaps one after
+/// another; 7 kept positions as varints; 6 gave every list a skip table and kept single documents' positions
+/// in positions.pos; 5 had no commits; 2 compressed the records).
 ///
 /// An index is a folder holding a *commit* — a list of immutable *segments* and the papers deleted from
 /// each — and `CURRENT`, which names it (the layout and the commit protocol: `IndexDirectory`; the commit
@@ -40,11 +40,12 @@ enum IndexFormat {
     static let footerMagic: UInt32 = ~magic
     static let footerSize = 16
     /// Format versions this build reads.
-    static let supportedVersions: ClosedRange<UInt32> = 8...8
-    /// 8: positions packed in groups of 128 deltas; records in Huffman codes. 7: lists of one block without a
+    static let supportedVersions: ClosedRange<UInt32> = 9...9
+    /// 9: a whole block's document gaps in four interleaved lanes, unpacked four at a time. 8: positions
+    /// packed in groups of 128 deltas; records in Huffman codes. 7: lists of one block without a
     /// skip table, a single document's positions in the dictionary, no positions for fields matched whole.
     /// (6 brought segments, commits, deletions and recorded sources.)
-    static let currentVersion: UInt32 = 8
+    static let currentVersion: UInt32 = 9
 
     /// Positions in a document: the title's start at 0, the abstract's at this offset, so that one list of
     /// positions serves both fields and no phrase spans the two.

@@ -1,6 +1,6 @@
 /// `manifest.json`: what a generation is, written last, so that a generation without one is incomplete.
 ///
-///     {"format": "PaperSearch index", "formatVersion": 8, "buildID": "<32 hex digits>",
+///     {"format": "PaperSearch index", "formatVersion": 9, "buildID": "<32 hex digits>",
 ///      "createdAt": "2026-11-23T20:00:00Z", "analyzer": {"name": "standard/english/lucene-33", "version": 1},
 ///      "documentCount": 130, "termCount": 9000, "postingCount": 20000,
 ///      "titleLengthTotal": 1300, "abstractLengthTotal": 20000,

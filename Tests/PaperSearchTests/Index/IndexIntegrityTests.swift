@@ -196,9 +196,10 @@ struct IndexIntegrityTests {
         // The version field follows the magic, the name length and the codec name.
         let versionOffset = 5 + IndexComponent.norms.codecName.utf8.count
         var data = try Data(contentsOf: URL(fileURLWithPath: file))
-        data[versionOffset] = 9
+        let newer = IndexFormat.currentVersion + 1
+        data[versionOffset] = UInt8(newer)
         try SystemCalls.writeFile(file, Array(data))
-        #expect(throws: IndexError.formatTooNew(file: file, found: 9, supported: IndexFormat.supportedVersions)) { _ = try SearchIndex.open(at: scratch.path) }
+        #expect(throws: IndexError.formatTooNew(file: file, found: newer, supported: IndexFormat.supportedVersions)) { _ = try SearchIndex.open(at: scratch.path) }
 
         let manifestPath = folder + "/manifest.json"
         let text = try String(contentsOfFile: manifestPath, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\":\(IndexFormat.currentVersion)", with: "\"formatVersion\":2")

@@ -244,6 +244,44 @@ struct BitPackingTests {
             }
         }
     }
+
+    /// Document gaps: a whole block is interleaved in four lanes, shorter ones packed as `pack` packs; at every
+    /// width and count they read back exactly, in the same number of bytes, and a whole block's bytes are
+    /// those the layout defines (value `i` at bit `(i / 4) * width` of lane `i % 4`, word `m` of lane `j` at byte
+    /// `16m + 4j`), worked out here bit by bit.
+    @Test func gapsReadBackAndWholeBlocksAreInterleaved() throws {
+        let scratch = ScratchDirectory()
+        var generator = SplitMix64(seed: 12)
+        for width in 0...32 {
+            for count in [1, 31, 32, 96, 127, 128] {
+                let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
+                var values = (0..<count).map { _ in UInt32(generator.next() & mask) }
+                if width > 0 { values[count - 1] = UInt32(mask) }
+                var packed: [UInt8] = [0x5A, 0xA5, 0x3C]
+                BitPacking.packGaps(values, width: width, into: &packed)
+                #expect(packed.count == 3 + BitPacking.byteCount(count, width: width), "width \(width), count \(count)")
+                if count == 128 && width > 0 {
+                    var expected = [UInt8](repeating: 0, count: 16 * width)
+                    for (i, value) in values.enumerated() {
+                        for b in 0..<width where value >> UInt32(b) & 1 == 1 {
+                            let bit = (i / 4) * width + b
+                            let byte = 16 * (bit / 32) + 4 * (i % 4) + (bit % 32) / 8
+                            expected[byte] |= 1 << UInt8(bit % 8)
+                        }
+                    }
+                    #expect(Array(packed[3...]) == expected, "width \(width): the interleaved layout")
+                }
+                let file = try MappedFile(path: scratch.write("g\(width)-\(count)", bytes: packed + [UInt8](repeating: 0xFF, count: 8)))
+                var output = [UInt32](repeating: 0xDEAD_BEEF, count: 128)
+                output.withUnsafeMutableBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    unsafe file.unpackGaps(count, width: width, at: 3, into: base)
+                }
+                #expect(Array(output[..<count]) == values, "width \(width), count \(count)")
+                #expect(output[count...].allSatisfy { $0 == 0xDEAD_BEEF }, "wrote past \(count) values")
+            }
+        }
+    }
 }
 
 @Suite("Varints in a mapped file")
@@ -278,31 +316,35 @@ struct MappedVarIntTests {
 
 @Suite("Decoded blocks")
 struct DecodedBlockTests {
-    /// Gaps to document numbers: the 32-bit fast path and the checked 64-bit path give the running sums a
-    /// plain 64-bit computation gives, and a sum that would pass 2^32 - 1 is refused, not wrapped.
+    /// Gaps to document numbers, for a whole block (interleaved) and shorter ones: the 32-bit fast path and
+    /// the checked 64-bit path give the running sums a plain 64-bit computation gives, and a sum that would
+    /// pass 2^32 - 1 is refused, not wrapped.
     @Test func documentsFromGapsMatchPlainSums() throws {
         let scratch = ScratchDirectory()
         var generator = SplitMix64(seed: 21)
-        for (width, previous) in [(0, Int64(-1)), (3, -1), (7, 1000), (17, 5), (24, 3_000_000_000), (31, 12), (32, -1), (32, 4_000_000_000)] {
-            let count = 128
-            let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
-            let gaps = (0..<count).map { _ in UInt32(generator.next() & mask) }
-            var packed: [UInt8] = []
-            BitPacking.pack(gaps, width: width, into: &packed)
-            let file = try MappedFile(path: scratch.write("gaps-\(width)-\(previous)", bytes: packed + [UInt8](repeating: 0, count: 8)))
-            let block = DecodedBlock()
-            var expected: [Int64] = []
-            var running = previous
-            for gap in gaps {
-                running += Int64(gap) + 1
-                expected.append(running)
-            }
-            let last = block.unpackDocuments(from: file, count: count, width: width, at: 0, after: previous)
-            if running < Int64(UInt32.max) {
-                #expect(last == running, "width \(width) after \(previous)")
-                #expect((0..<count).map { Int64(block.get(.documents, $0)) } == expected, "width \(width) after \(previous)")
-            } else {
-                #expect(last == nil, "width \(width) after \(previous): the sums pass 2^32 - 1")
+        let cases: [(Int, Int64)] = [(0, -1), (1, 7), (3, -1), (7, 1000), (17, 5), (24, 3_000_000_000), (31, 12), (32, -1), (32, 4_000_000_000)]
+        for (width, previous) in cases {
+            for count in [128, 96, 77] {
+                let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
+                let gaps = (0..<count).map { _ in UInt32(generator.next() & mask) }
+                var packed: [UInt8] = []
+                BitPacking.packGaps(gaps, width: width, into: &packed)
+                let file = try MappedFile(path: scratch.write("gaps-\(width)-\(previous)-\(count)", bytes: packed + [UInt8](repeating: 0, count: 8)))
+                let block = DecodedBlock()
+                var expected: [Int64] = []
+                var running = previous
+                for gap in gaps {
+                    running += Int64(gap) + 1
+                    expected.append(running)
+                }
+                let last = block.unpackDocuments(from: file, count: count, width: width, at: 0, after: previous)
+                let label = "width \(width), \(count) gaps after \(previous)"
+                if running < Int64(UInt32.max) {
+                    #expect(last == running, "\(label)")
+                    #expect((0..<count).map { Int64(block.get(.documents, $0)) } == expected, "\(label)")
+                } else {
+                    #expect(last == nil, "\(label): the sums pass 2^32 - 1")
+                }
             }
         }
     }

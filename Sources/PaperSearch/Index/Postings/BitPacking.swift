@@ -7,9 +7,29 @@ extension MappedFile {
     @inline(__always)
     func unpackDocuments(_ count: Int, width: Int, at offset: Int, after previous: UInt32,
                          into output: UnsafeMutablePointer<UInt32>) -> UInt32 {
+        if BitPacking.isInterleaved(count, width: width) {
+            let length = BitPacking.byteCount(count, width: width)
+            precondition(contains(offset, length), "read past the end of \(path)")
+            guard let bytes = unsafe address(offset, length) else { return previous }
+            var documents = unsafe RunningDocumentVectors(output: output, last: previous)
+            unsafe MappedFile.unpackInterleaved(bytes, width: width, into: &documents)
+            return documents.last
+        }
         var documents = unsafe RunningDocuments(output: output, last: previous)
         unsafe unpack(count, width: width, at: offset, through: &documents, output: output)
         return documents.last
+    }
+
+    /// Unpacks `count` document gaps as `BitPacking.packGaps` wrote them (interleaved for a whole block, else
+    /// as `unpack`) to `output`.
+    @inline(__always)
+    func unpackGaps(_ count: Int, width: Int, at offset: Int, into output: UnsafeMutablePointer<UInt32>) {
+        guard BitPacking.isInterleaved(count, width: width) else { return unsafe unpack(count, width: width, at: offset, into: output) }
+        let length = BitPacking.byteCount(count, width: width)
+        precondition(contains(offset, length), "read past the end of \(path)")
+        guard let bytes = unsafe address(offset, length) else { return }
+        var values = unsafe StoredVectors(output: output)
+        unsafe MappedFile.unpackInterleaved(bytes, width: width, into: &values)
     }
 
     /// Unpacks `count` values like `unpack`, and writes running sums in their place: value `i` is the sum,
@@ -139,6 +159,46 @@ extension MappedFile {
         default: unsafe FixedWidthUnpacker<32>.unpack(bytes, groups: groups, into: &values)
         }
     }
+
+    /// Unpacks the 128 values of an interleaved lane of `width` (1...32) bits (`BitPacking.packGaps`), the
+    /// `16 * width` bytes at `bytes`, which the caller checked lie in the file; nothing past them is read.
+    fileprivate static func unpackInterleaved<Values: InterleavedValues>(_ bytes: UnsafeRawPointer, width: Int,
+                                                                         into values: inout Values) {
+        switch width {
+        case 1: unsafe InterleavedUnpacker<1>.unpack(bytes, into: &values)
+        case 2: unsafe InterleavedUnpacker<2>.unpack(bytes, into: &values)
+        case 3: unsafe InterleavedUnpacker<3>.unpack(bytes, into: &values)
+        case 4: unsafe InterleavedUnpacker<4>.unpack(bytes, into: &values)
+        case 5: unsafe InterleavedUnpacker<5>.unpack(bytes, into: &values)
+        case 6: unsafe InterleavedUnpacker<6>.unpack(bytes, into: &values)
+        case 7: unsafe InterleavedUnpacker<7>.unpack(bytes, into: &values)
+        case 8: unsafe InterleavedUnpacker<8>.unpack(bytes, into: &values)
+        case 9: unsafe InterleavedUnpacker<9>.unpack(bytes, into: &values)
+        case 10: unsafe InterleavedUnpacker<10>.unpack(bytes, into: &values)
+        case 11: unsafe InterleavedUnpacker<11>.unpack(bytes, into: &values)
+        case 12: unsafe InterleavedUnpacker<12>.unpack(bytes, into: &values)
+        case 13: unsafe InterleavedUnpacker<13>.unpack(bytes, into: &values)
+        case 14: unsafe InterleavedUnpacker<14>.unpack(bytes, into: &values)
+        case 15: unsafe InterleavedUnpacker<15>.unpack(bytes, into: &values)
+        case 16: unsafe InterleavedUnpacker<16>.unpack(bytes, into: &values)
+        case 17: unsafe InterleavedUnpacker<17>.unpack(bytes, into: &values)
+        case 18: unsafe InterleavedUnpacker<18>.unpack(bytes, into: &values)
+        case 19: unsafe InterleavedUnpacker<19>.unpack(bytes, into: &values)
+        case 20: unsafe InterleavedUnpacker<20>.unpack(bytes, into: &values)
+        case 21: unsafe InterleavedUnpacker<21>.unpack(bytes, into: &values)
+        case 22: unsafe InterleavedUnpacker<22>.unpack(bytes, into: &values)
+        case 23: unsafe InterleavedUnpacker<23>.unpack(bytes, into: &values)
+        case 24: unsafe InterleavedUnpacker<24>.unpack(bytes, into: &values)
+        case 25: unsafe InterleavedUnpacker<25>.unpack(bytes, into: &values)
+        case 26: unsafe InterleavedUnpacker<26>.unpack(bytes, into: &values)
+        case 27: unsafe InterleavedUnpacker<27>.unpack(bytes, into: &values)
+        case 28: unsafe InterleavedUnpacker<28>.unpack(bytes, into: &values)
+        case 29: unsafe InterleavedUnpacker<29>.unpack(bytes, into: &values)
+        case 30: unsafe InterleavedUnpacker<30>.unpack(bytes, into: &values)
+        case 31: unsafe InterleavedUnpacker<31>.unpack(bytes, into: &values)
+        default: unsafe InterleavedUnpacker<32>.unpack(bytes, into: &values)
+        }
+    }
 }
 
 /// `MappedFile.unpackGroups` for one bit width, a generic value parameter so that each width is compiled
@@ -169,6 +229,84 @@ private enum FixedWidthUnpacker<let width: Int> {
             unsafe words += width &<< 2
             first &+= 32
         }
+    }
+}
+
+/// `MappedFile.unpackInterleaved` for one bit width. Four lanes are unpacked at once, in SIMD registers
+/// (SSE2 on x86-64, NEON on ARM): the words at byte `16 * m` hold word `m` of each lane, so one vector load,
+/// shift and mask give four consecutive values, where the horizontal layout needs them one by one. The loads
+/// read the words as little-endian, as every platform Swift runs on stores them.
+private enum InterleavedUnpacker<let width: Int> {
+    @inline(__always)
+    static func unpack<Values: InterleavedValues>(_ bytes: UnsafeRawPointer, into values: inout Values) {
+        let mask = SIMD4<UInt32>(repeating: width == 32 ? ~0 : (1 << UInt32(width)) &- 1)
+        // A local copy of the sink, written back at the end, stays in registers; the caller's (behind `inout`)
+        // was stored to at every step.
+        var sink = values
+        defer { values = sink }
+        // Values `4k ..< 4k + 4` start at bit `k * width` of their lanes. With `width` and `k` constants (the
+        // calls below are written out so that they are), each vector is one or two loads, shifts and a mask.
+        @inline(__always) func put(_ k: Int) {
+            let bit = k &* width
+            let word = bit &>> 5, shift = bit & 31
+            var vector = unsafe bytes.loadUnaligned(fromByteOffset: word &<< 4, as: SIMD4<UInt32>.self) &>> UInt32(shift)
+            if shift &+ width > 32 {
+                // The two parts share no bit, so adding them is or-ing them; written as an or, the compiler
+                // matched a funnel shift, which SSE2 lacks, and did it lane by lane in scalar registers.
+                vector &+= unsafe bytes.loadUnaligned(fromByteOffset: (word &+ 1) &<< 4, as: SIMD4<UInt32>.self) &<< UInt32(32 &- shift)
+            }
+            sink.put(vector & mask, at: k)
+        }
+        put(0); put(1); put(2); put(3); put(4); put(5); put(6); put(7)
+        put(8); put(9); put(10); put(11); put(12); put(13); put(14); put(15)
+        put(16); put(17); put(18); put(19); put(20); put(21); put(22); put(23)
+        put(24); put(25); put(26); put(27); put(28); put(29); put(30); put(31)
+    }
+}
+
+/// Where `InterleavedUnpacker` puts the vectors it unpacks (a protocol so that each kind is specialised).
+private protocol InterleavedValues {
+    /// Values `4k ..< 4k + 4` of the lane (`k` below 32).
+    mutating func put(_ vector: SIMD4<UInt32>, at k: Int)
+}
+
+/// Stores each vector.
+@safe private struct StoredVectors: InterleavedValues {
+    let output: UnsafeMutableRawPointer
+
+    @unsafe init(output: UnsafeMutablePointer<UInt32>) { unsafe self.output = UnsafeMutableRawPointer(output) }
+
+    @inline(__always)
+    func put(_ vector: SIMD4<UInt32>, at k: Int) { unsafe output.storeBytes(of: vector, toByteOffset: k &<< 4, as: SIMD4<UInt32>.self) }
+}
+
+/// Stores running document numbers, as `RunningDocuments` does, four at a time: the gaps plus one are summed
+/// in place, each lane then holding the sum of those up to it, and the last document before them is added.
+@safe private struct RunningDocumentVectors: InterleavedValues {
+    let output: UnsafeMutableRawPointer
+    /// The last document so far, in every lane (kept as a vector: taken out as a scalar at each step, the
+    /// compiler unpacked the whole sum into scalar code).
+    var previous: SIMD4<UInt32>
+
+    @unsafe init(output: UnsafeMutablePointer<UInt32>, last: UInt32) {
+        unsafe self.output = UnsafeMutableRawPointer(output)
+        previous = SIMD4(repeating: last)
+    }
+
+    var last: UInt32 { previous[0] }
+
+    @inline(__always)
+    mutating func put(_ vector: SIMD4<UInt32>, at k: Int) {
+        var sums = vector &+ SIMD4(repeating: 1)
+        // The sum in two steps, in forms the compiler keeps in vector instructions (lane moves written as
+        // `SIMD4(0, s[0], s[1], s[2])` came out as scalar code or long shuffles, 50% more instructions a
+        // block): each lane pair's high lane gains its low lane (a 64-bit shift of the pairs by 32 bits),
+        // then the high pair gains the low pair's sum (lane 1 broadcast, the low pair masked off).
+        sums &+= unsafeBitCast(unsafeBitCast(sums, to: SIMD2<UInt64>.self) &<< 32, to: SIMD4<UInt32>.self)
+        sums &+= SIMD4(repeating: sums[1]) & SIMD4(0, 0, ~0, ~0)
+        sums &+= previous
+        previous = SIMD4(repeating: sums[3])
+        unsafe output.storeBytes(of: sums, toByteOffset: k &<< 4, as: SIMD4<UInt32>.self)
     }
 }
 
@@ -234,6 +372,29 @@ enum BitPacking {
     static func width<C: Collection>(of values: C) -> Int where C.Element == UInt32 {
         let maximum = values.max() ?? 0
         return maximum == 0 ? 0 : 32 - maximum.leadingZeroBitCount
+    }
+
+    /// Whether a lane of `count` document gaps at `width` bits is interleaved: a whole block's (see
+    /// `packGaps`); a list's last, shorter block is packed as `pack` packs.
+    @inline(__always)
+    static func isInterleaved(_ count: Int, width: Int) -> Bool { count == postingsBlockSize && width > 0 }
+
+    /// Appends a block's document gaps at `width` bits to `output`. A whole block of 128 is interleaved in
+    /// four lanes, as SIMD-BP128 lays them out (and tantivy's 4-lane bit packer): value `i` belongs to lane
+    /// `i % 4`, whose 32 values are packed least significant bit first into `width` 32-bit words, and word
+    /// `m` of lane `j` is stored little-endian at byte `16 * m + 4 * j`. It takes the bytes `pack` would,
+    /// `16 * width`, and unpacks four values at a time (`MappedFile.unpackDocuments`). Shorter lanes are
+    /// packed as `pack` packs them.
+    static func packGaps<C: Collection>(_ values: C, width: Int, into output: inout [UInt8]) where C.Element == UInt32 {
+        guard isInterleaved(values.count, width: width), width <= 32 else { return pack(values, width: width, into: &output) }
+        var words = [UInt32](repeating: 0, count: 4 * width)
+        for (i, value) in values.enumerated() {
+            let lane = i & 3, bit = (i >> 2) * width
+            let word = bit >> 5, shift = bit & 31
+            words[4 * word + lane] |= value << UInt32(shift)
+            if shift + width > 32 { words[4 * (word + 1) + lane] |= value >> UInt32(32 - shift) }
+        }
+        for word in words { output.appendLittleEndian(word) }
     }
 
     /// Appends `values` packed at `width` bits to `output`.

@@ -69,8 +69,8 @@
                                                    into: documents)
             return count > 0 ? Int64(last) : previous
         }
-        unpack(from: file, count: count, width: width, at: offset, into: .scratch)
         let gaps = unsafe base + Lane.scratch.rawValue * DecodedBlock.laneSize
+        unsafe file.unpackGaps(count, width: width, at: offset, into: gaps)
         var running = previous
         for i in 0..<count {
             let gap = unsafe gaps[i]

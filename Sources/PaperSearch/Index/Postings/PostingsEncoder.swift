@@ -9,7 +9,8 @@
 ///                    BlockChecksum u32 (`BlockChecksum` of the Block's bytes),
 ///                    PositionsChecksum u32 (`BlockChecksum` of the positions of the block's documents)
 ///     Block        = DocWidth u8, TitleFreqWidth u8, AbstractFreqWidth u8,
-///                    DocGaps (n values at DocWidth bits), TitleFreqs (n at TitleFreqWidth),
+///                    DocGaps (n values at DocWidth bits; a whole block's in four interleaved lanes,
+///                    `BitPacking.packGaps`), TitleFreqs (n at TitleFreqWidth),
 ///                    AbstractFreqs (n at AbstractFreqWidth)                     n = 128, or less in the last block
 ///     DocGap       = doc - previous doc - 1 (the previous doc of the first block is -1)
 ///
@@ -135,7 +136,7 @@ struct PostingsEncoder {
             block.append(UInt8(docWidth))
             block.append(UInt8(titleWidth))
             block.append(UInt8(abstractWidth))
-            BitPacking.pack(gaps[0..<n], width: docWidth, into: &block)
+            BitPacking.packGaps(gaps[0..<n], width: docWidth, into: &block)
             BitPacking.pack(titleFrequencies[0..<n], width: titleWidth, into: &block)
             BitPacking.pack(abstractFrequencies[0..<n], width: abstractWidth, into: &block)
             skips.append(SkipEntry(
