@@ -172,3 +172,28 @@ struct TokenizerTests {
         }
     }
 }
+
+@Suite("Character folding table")
+struct CharacterFoldingTableTests {
+    /// Every line of the generated table, read here with String's splitting: the decoded table folds its
+    /// scalar to its kind and text, and holds nothing else.
+    @Test func decodedTableMatchesEveryLine() {
+        var lines = 0
+        for line in CharacterFolding.encodedTable.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 2, let value = UInt32(fields[0], radix: 16), let scalar = Unicode.Scalar(value) else {
+                Issue.record("unreadable line \(line)")
+                continue
+            }
+            let kinds: [Substring: CharacterFolding.Kind] = ["L": .letter, "D": .digit, "G": .standalone, "M": .dropped,
+                                                            "H": .hyphen, "A": .apostrophe]
+            var text: [UInt8] = []
+            let kind = CharacterFolding.fold(scalar, into: &text)
+            #expect(kind == kinds[fields[1]], "\(fields[0])")
+            #expect(text == Array((fields.count > 2 ? fields[2] : "").utf8), "\(fields[0])")
+            lines += 1
+        }
+        #expect(lines > 1000)
+        #expect(CharacterFolding.table.entries.count == lines)
+    }
+}
