@@ -217,6 +217,17 @@ struct LineReaderTests {
 
 @Suite("Bit packing")
 struct BitPackingTests {
+    /// What `unpack` writes into a lane of 128 values that all start as 0xDEADBEEF (so writes past the
+    /// values unpacked show).
+    static func unpacked(_ unpack: (UnsafeMutablePointer<UInt32>) -> Void) -> [UInt32] {
+        var output = [UInt32](repeating: 0xDEAD_BEEF, count: 128)
+        output.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            unpack(base)
+        }
+        return output
+    }
+
     /// Every width, whole groups of 32 (the specialised unpackers), partial groups (the bit reader), and a
     /// block that ends flush with the file (the byte-at-a-time path): values read back exactly.
     @Test func unpackReadsBackWhatPackWrote() throws {
@@ -233,11 +244,7 @@ struct BitPackingTests {
                 for trailing in [0, 8] {
                     let bytes = packed + [UInt8](repeating: 0xFF, count: trailing)
                     let file = try MappedFile(path: scratch.write("w\(width)-\(count)-\(trailing)", bytes: bytes))
-                    var output = [UInt32](repeating: 0xDEAD_BEEF, count: 128)
-                    output.withUnsafeMutableBufferPointer { buffer in
-                        guard let base = buffer.baseAddress else { return }
-                        unsafe file.unpack(count, width: width, at: 3, into: base)
-                    }
+                    let output = Self.unpacked { unsafe file.unpack(count, width: width, at: 3, into: $0) }
                     #expect(Array(output[..<count]) == values, "width \(width), count \(count), trailing \(trailing)")
                     #expect(output[count...].allSatisfy { $0 == 0xDEAD_BEEF }, "wrote past \(count) values")
                 }
@@ -272,11 +279,7 @@ struct BitPackingTests {
                     #expect(Array(packed[3...]) == expected, "width \(width): the interleaved layout")
                 }
                 let file = try MappedFile(path: scratch.write("g\(width)-\(count)", bytes: packed + [UInt8](repeating: 0xFF, count: 8)))
-                var output = [UInt32](repeating: 0xDEAD_BEEF, count: 128)
-                output.withUnsafeMutableBufferPointer { buffer in
-                    guard let base = buffer.baseAddress else { return }
-                    unsafe file.unpackGaps(count, width: width, at: 3, into: base)
-                }
+                let output = Self.unpacked { unsafe file.unpackGaps(count, width: width, at: 3, into: $0) }
                 #expect(Array(output[..<count]) == values, "width \(width), count \(count)")
                 #expect(output[count...].allSatisfy { $0 == 0xDEAD_BEEF }, "wrote past \(count) values")
             }
