@@ -8,11 +8,8 @@ extension MappedFile {
     func unpackDocuments(_ count: Int, width: Int, at offset: Int, after previous: UInt32,
                          into output: UnsafeMutablePointer<UInt32>) -> UInt32 {
         if BitPacking.isInterleaved(count, width: width) {
-            let length = BitPacking.byteCount(count, width: width)
-            precondition(contains(offset, length), "read past the end of \(path)")
-            guard let bytes = unsafe address(offset, length) else { return previous }
             var documents = unsafe RunningDocumentVectors(output: output, last: previous)
-            unsafe MappedFile.unpackInterleaved(bytes, width: width, into: &documents)
+            unpackInterleavedLane(width: width, at: offset, into: &documents)
             return documents.last
         }
         var documents = unsafe RunningDocuments(output: output, last: previous)
@@ -25,10 +22,17 @@ extension MappedFile {
     @inline(__always)
     func unpackGaps(_ count: Int, width: Int, at offset: Int, into output: UnsafeMutablePointer<UInt32>) {
         guard BitPacking.isInterleaved(count, width: width) else { return unsafe unpack(count, width: width, at: offset, into: output) }
-        let length = BitPacking.byteCount(count, width: width)
+        var values = unsafe StoredVectors(output: output)
+        unpackInterleavedLane(width: width, at: offset, into: &values)
+    }
+
+    /// Unpacks the interleaved lane of a whole block at `offset` into `values`, its `16 * width` bytes checked
+    /// once to lie in the file.
+    @inline(__always)
+    private func unpackInterleavedLane<Values: InterleavedValues>(width: Int, at offset: Int, into values: inout Values) {
+        let length = BitPacking.byteCount(postingsBlockSize, width: width)
         precondition(contains(offset, length), "read past the end of \(path)")
         guard let bytes = unsafe address(offset, length) else { return }
-        var values = unsafe StoredVectors(output: output)
         unsafe MappedFile.unpackInterleaved(bytes, width: width, into: &values)
     }
 
@@ -302,7 +306,7 @@ private protocol InterleavedValues {
         // `SIMD4(0, s[0], s[1], s[2])` came out as scalar code or long shuffles, 50% more instructions a
         // block): each lane pair's high lane gains its low lane (a 64-bit shift of the pairs by 32 bits),
         // then the high pair gains the low pair's sum (lane 1 broadcast, the low pair masked off).
-        sums &+= unsafeBitCast(unsafeBitCast(sums, to: SIMD2<UInt64>.self) &<< 32, to: SIMD4<UInt32>.self)
+        sums &+= unsafe unsafeBitCast(unsafe unsafeBitCast(sums, to: SIMD2<UInt64>.self) &<< 32, to: SIMD4<UInt32>.self)
         sums &+= SIMD4(repeating: sums[1]) & SIMD4(0, 0, ~0, ~0)
         sums &+= previous
         previous = SIMD4(repeating: sums[3])
