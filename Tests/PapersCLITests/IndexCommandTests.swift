@@ -230,6 +230,32 @@ struct IndexFolderTests {
         }
     }
 
+    /// An index an older PaperSearch wrote is rebuilt from the paths its commit recorded, read from wherever
+    /// papers runs (relative paths against the folder they were given in), not from Corpus; so is --replace.
+    @Test func anUnreadableIndexIsRebuiltFromItsRecordedPaths() throws {
+        let directory = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path + "/papers", withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: PapersProcess.fixtures + "/scifact/corpus.jsonl.gz", toPath: directory.path + "/papers/scifact.jsonl.gz")
+        let index = directory.path + "/idx"
+        let built = try PapersProcess.run(["index", "papers", "--index", index], in: directory.path)
+        #expect(built.status == 0, "\(built.errors)")
+        let papers = try SearchIndex.open(at: index).documentCount
+        #expect(papers == 501)  // not the 130 of Corpus
+
+        let manifest = try IndexFiles.segment(index) + "/manifest.json"
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try SystemCalls.writeFile(manifest, Array(text.replacingOccurrences(of: "\"formatVersion\":\(IndexFormat.currentVersion)", with: "\"formatVersion\":2").utf8))
+        let rebuilt = try PapersProcess.run(["index", "--index", index])
+        #expect(rebuilt.status == 0, "\(rebuilt.errors)")
+        #expect(rebuilt.errors.contains("cannot be read (") && rebuilt.errors.contains("; rebuilding it from \(directory.path)/papers\n"), "\(rebuilt.errors)")
+        #expect(try SearchIndex.open(at: index).documentCount == papers)
+
+        let replaced = try PapersProcess.run(["index", "--replace", "--index", index])
+        #expect(replaced.status == 0, "\(replaced.errors)")
+        #expect(try SearchIndex.open(at: index).documentCount == papers)
+        #expect(IndexSync.recordedRoots(at: index) == [directory.path + "/papers"])
+    }
+
     @Test func aDamagedCurrentIsRepairedByARebuild() throws {
         let directory = TemporaryDirectory()
         let index = directory.path + "/idx"

@@ -43,6 +43,13 @@ struct Commit: Equatable, Sendable {
         func absolute(_ path: String) -> String {
             path.hasPrefix("/") ? path : (directory.hasSuffix("/") ? directory : directory + "/") + path
         }
+
+        /// The roots as paths to read from `workingDirectory`: as given when that is the directory they were
+        /// given in (so the paths read, and recorded again, stay as the user wrote them), else made absolute.
+        func roots(readFrom workingDirectory: String) -> [String] {
+            let here = directory == workingDirectory
+            return roots.map { here ? $0 : absolute($0) }
+        }
     }
 
     /// One corpus file.

@@ -49,13 +49,14 @@ enum IndexCommand: Command {
                 return try UpdateReporting.sync(directory, adding: [], options: options, arguments, context)
             }
             if !replace { return try refuseReplacement(index, with: given, arguments, context) }
-            let paths = given.isEmpty ? (index.statisticsSummary.roots ?? ["Corpus"]) : given
+            let paths = given.isEmpty ? (IndexSync.recordedRoots(at: directory) ?? ["Corpus"]) : given
             return try build(paths, into: directory, options: options, arguments, context)
         case .failure(.notFound):
             return try build(given.isEmpty ? ["Corpus"] : given, into: directory, options: options, arguments, context)
         case let .failure(error):
-            // An index that cannot be read loses nothing by being rebuilt.
-            let paths = given.isEmpty ? ["Corpus"] : given
+            // An index that cannot be read loses nothing by being rebuilt: from the paths its commit recorded,
+            // when the commit can still be read (an older PaperSearch's index, a damaged segment).
+            let paths = given.isEmpty ? (IndexSync.recordedRoots(at: directory) ?? ["Corpus"]) : given
             context.warn("the index at \(directory) cannot be read (\(error)); rebuilding it from \(paths.joined(separator: " "))")
             return try build(paths, into: directory, options: options, arguments, context)
         }

@@ -66,7 +66,7 @@ public enum IndexSync {
         // Recorded roots are read as given when the working directory is the one they were given in (so a
         // paper's sources read as a rebuild from here would give them), else made absolute.
         let here = sources.directory == workingDirectory
-        var roots = sources.roots.map { here ? $0 : sources.absolute($0) }
+        var roots = sources.roots(readFrom: workingDirectory)
         for root in sources.roots where !SystemCalls.exists(sources.absolute(root)) { throw Refusal.rootMissing(root) }
         if !here {
             sources.files = sources.files.map { file in
@@ -194,8 +194,7 @@ public enum IndexSync {
     /// a file added or gone — without reading any (a sync may still find nothing changed, if only times did).
     public static func needsSync(_ index: SearchIndex) -> Bool {
         guard let sources = index.commit?.sources, let workingDirectory = try? SystemCalls.currentDirectory() else { return false }
-        let here = sources.directory == workingDirectory
-        let roots = sources.roots.map { here ? $0 : sources.absolute($0) }
+        let roots = sources.roots(readFrom: workingDirectory)
         guard let inputs = try? CorpusReader(paths: roots).resolvedInputs(), inputs.count == sources.files.count else { return true }
         for (input, file) in zip(inputs, sources.files) {
             guard sources.absolute(input.path) == sources.absolute(file.path),
@@ -228,6 +227,19 @@ extension IndexSync {
         let summary = try writer.commit()
         finished = true
         return (summary, report)
+    }
+
+    /// The paths the index at `path` was built from, as paths to read from the working directory. They come
+    /// from its live commit alone, so they are known even when its segments cannot be read (written by an
+    /// older PaperSearch, or damaged). Nil when there is no readable commit, or it records no paths (the
+    /// index was built from standard input or by a program).
+    public static func recordedRoots(at path: String) -> [String]? {
+        let directory = IndexDirectory(root: path)
+        guard case let .commit(name)? = try? directory.current(), let workingDirectory = try? SystemCalls.currentDirectory() else { return nil }
+        let commitPath = directory.path(IndexDirectory.commitFileName(name))
+        guard let bytes = try? FileByteSource.readAll(path: commitPath, limit: Commit.sizeLimit),
+              let commit = try? Commit(bytes: bytes, path: commitPath) else { return nil }
+        return commit.sources?.roots(readFrom: workingDirectory)
     }
 
     /// Whether `paths` (as given in the working directory) are the paths the index records having been built
