@@ -3,85 +3,160 @@
 /// document to document, so that a check allocates and retains nothing. Used by `RankedAnd` (phrases
 /// checked last) and `PhraseMatcher`.
 ///
-/// A check reads the positions of one group (of a phrase of three groups or more, the one that occurs
-/// least in the document): they say where the phrase could stand. Each other group, read in turn, keeps
-/// those it continues, and the check stops as soon as none is left, without reading the positions of the
-/// groups after it (most documents that hold a phrase's words do not hold the phrase).
+/// A phrase stands where one of its spellings does (a compound's joined form, or its parts as words). A
+/// spelling of one group is a word: it stands where its term occurs in the spelling's field, which the
+/// frequencies tell without reading positions. A longer spelling's check reads the positions of one group
+/// (of three groups or more, the one that occurs least in the document): they say where the spelling could
+/// stand. Each other group, read in turn, keeps those it continues, and the check stops as soon as none is
+/// left, without reading the positions of the groups after it (most documents that hold a phrase's words
+/// do not hold the phrase).
 ///
 /// Title positions and abstract positions never mix (the abstract's start at 2^20).
 struct PhrasePositions: ~Copyable {
-    /// Phrase `p`'s groups are `phraseStart[p]..<phraseStart[p + 1]`; group `g`'s terms (cursor numbers) are
-    /// `terms[termStart[g]..<termStart[g + 1]]`, standing `offsets[g]` after the phrase's start.
-    let phraseStart: [Int]
-    let fields: [QueryField]
-    let offsets: [Int]
+    /// Every spelling's groups, group after group: group `g`'s terms (cursor numbers) are
+    /// `terms[termStart[g]..<termStart[g + 1]]` (`PhraseMatcher` leapfrogs them).
     let termStart: [Int]
     let terms: [Int]
+    /// The layout, in one allocation of numbers read through a pointer by the checks (indexing arrays there
+    /// retained and released them at every group: a seventh of a check's time). Phrase `p`'s spellings are
+    /// `phraseStart(p)..<phraseStart(p + 1)`; spelling `s`'s groups are `spellingStart(s)..<spellingStart(s + 1)`,
+    /// found in the field `fieldCode(s)` says; group `g` stands `offset(g)` after its spelling's start, and
+    /// its terms are `term(termStart(g))..<term(termStart(g + 1))`. Invariant: every index the checks compute
+    /// from these numbers lies in `table`, which `init` wrote whole.
+    private let table: UnsafeMutableBufferPointer<Int>
+    private let phraseCount: Int
+    private let spellingBase: Int, fieldBase: Int, offsetBase: Int, termStartBase: Int, termBase: Int
     /// The positions of the group read first, in the document checked, where the phrase may still stand.
     private var kept = PositionBuffer()
     /// The positions of the group read next.
     private var next = PositionBuffer()
 
+    /// A spelling's field as the checks read it.
+    private enum FieldCode: Int { case any = 0, title = 1, abstract = 2 }
+
     init(phrases: [SearchPlan.PhraseCheck]) {
-        var phraseStart = [0], offsets: [Int] = [], termStart = [0], terms: [Int] = []
+        var phraseStart = [0], spellingStart = [0], fields: [Int] = [], offsets: [Int] = [], termStart = [0], terms: [Int] = []
         for phrase in phrases {
-            for group in phrase.groups {
-                offsets.append(group.offset)
-                terms += group.terms
-                termStart.append(terms.count)
+            for spelling in phrase.spellings {
+                for group in spelling.groups {
+                    offsets.append(group.offset)
+                    terms += group.terms
+                    termStart.append(terms.count)
+                }
+                spellingStart.append(offsets.count)
+                let code: FieldCode = switch spelling.field {
+                case .title: .title
+                case .abstract: .abstract
+                default: .any
+                }
+                fields.append(code.rawValue)
             }
-            phraseStart.append(offsets.count)
+            phraseStart.append(fields.count)
         }
-        (self.phraseStart, self.offsets, self.termStart, self.terms) = (phraseStart, offsets, termStart, terms)
-        fields = phrases.map(\.field)
+        (self.termStart, self.terms) = (termStart, terms)
+        phraseCount = phrases.count
+        let layout = phraseStart + spellingStart + fields + offsets + termStart + terms
+        spellingBase = phraseStart.count
+        fieldBase = spellingBase + spellingStart.count
+        offsetBase = fieldBase + fields.count
+        termStartBase = offsetBase + offsets.count
+        termBase = termStartBase + termStart.count
+        unsafe table = .allocate(capacity: layout.count)
+        _ = unsafe table.initialize(from: layout)
     }
 
-    var isEmpty: Bool { fields.isEmpty }
+    deinit { unsafe table.deallocate() }
 
-    /// Whether every phrase stands in `candidate`, on which every phrase term's cursor stands or, for one
-    /// of several spellings of a position, lies beyond.
+    var isEmpty: Bool { phraseCount == 0 }
+
+    @inline(__always) private func phraseStart(_ p: Int) -> Int { unsafe table[p] }
+    @inline(__always) private func spellingStart(_ s: Int) -> Int { unsafe table[spellingBase &+ s] }
+    @inline(__always) private func fieldCode(_ s: Int) -> Int { unsafe table[fieldBase &+ s] }
+    @inline(__always) private func offset(_ g: Int) -> Int { unsafe table[offsetBase &+ g] }
+    @inline(__always) private func termStart(_ g: Int) -> Int { unsafe table[termStartBase &+ g] }
+    @inline(__always) private func term(_ k: Int) -> Int { unsafe table[termBase &+ k] }
+
+    /// Whether every phrase stands in `candidate`. The cursors of the phrases' terms stand before, on or
+    /// beyond it; those before it are moved to it.
     mutating func stand(at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>) -> Bool {
-        for p in fields.indices {
-            let first = phraseStart[p], end = phraseStart[p + 1]
-            guard first < end else { return false }
-            // Of three groups or more, the one with the fewest occurrences (read from the frequencies alone)
-            // is read first; of two, either may be.
-            var lead = first
-            if end - first > 2 {
-                var fewest = Int.max
-                for g in first..<end {
-                    var occurrences = 0
-                    for k in termStart[g]..<termStart[g + 1] where unsafe cursors[terms[k]].document == candidate {
-                        occurrences += unsafe Int(cursors[terms[k]].titleFrequency) + Int(cursors[terms[k]].abstractFrequency)
-                    }
-                    if occurrences == 0 { return false }
-                    if occurrences < fewest { (lead, fewest) = (g, occurrences) }
-                }
+        for p in 0..<phraseCount {
+            var stood = false
+            for s in phraseStart(p)..<phraseStart(p + 1) where unsafe spellingStands(s, at: candidate, cursors) {
+                stood = true
+                break
             }
-            PhrasePositions.read(terms[termStart[lead]..<termStart[lead + 1]], at: candidate, cursors, into: &kept)
-            // The lead's positions in the phrase's field; the first merge drops the others.
-            let base = UInt32(IndexFormat.abstractPositionBase)
-            var (lowest, highest): (UInt32, UInt32) = switch fields[p] {
-            case .title: (0, base - 1)
-            case .abstract: (base, .max)
-            default: (0, .max)
-            }
-            if end - first == 1 {
-                guard unsafe kept.unsafeElements.contains(where: { $0 >= lowest && $0 <= highest }) else { return false }
-                continue
-            }
-            var remaining = end - first - 1
-            for g in first..<end where g != lead {
-                PhrasePositions.read(terms[termStart[g]..<termStart[g + 1]], at: candidate, cursors, into: &next)
-                remaining -= 1
-                let count = unsafe PhrasePositions.keep(&kept, in: lowest...highest, continuedBy: next.unsafeElements,
-                                                        shift: offsets[g] - offsets[lead], stoppingAtFirst: remaining == 0)
-                if count == 0 { return false }
-                kept.truncate(to: count)
-                (lowest, highest) = (0, .max)
-            }
+            if !stood { return false }
         }
         return true
+    }
+
+    /// Whether spelling `s` stands in `candidate`.
+    @inline(__always)
+    private mutating func spellingStands(_ s: Int, at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>) -> Bool {
+        let first = spellingStart(s), end = spellingStart(s + 1)
+        guard first < end else { return false }
+        let field = fieldCode(s)
+        var lead = first
+        if end - first > 2 || field != FieldCode.any.rawValue {
+            // Every group needs a term in the document, and in the spelling's field: the frequencies say how
+            // often it occurs there. Of three groups or more, the one with the fewest occurrences leads.
+            var fewest = Int.max
+            for g in first..<end {
+                var occurrences = 0
+                for k in termStart(g)..<termStart(g + 1) {
+                    let term = term(k)
+                    if unsafe cursors[term].document < candidate { unsafe cursors[term].advance(to: candidate) }
+                    guard unsafe cursors[term].document == candidate else { continue }
+                    let (title, abstract) = unsafe (Int(cursors[term].titleFrequency), Int(cursors[term].abstractFrequency))
+                    occurrences += field == FieldCode.title.rawValue ? title : field == FieldCode.abstract.rawValue ? abstract : title + abstract
+                }
+                if occurrences == 0 { return false }
+                if occurrences < fewest { (lead, fewest) = (g, occurrences) }
+            }
+            if end - first == 2 { lead = first }
+        } else {
+            // A word or two anywhere in the paper: the positions read say whether the terms are there. (A
+            // cursor is tested before it is moved: most stand on the candidate, and a call costs more.)
+            for k in termStart(first)..<termStart(end) where unsafe cursors[term(k)].document < candidate {
+                unsafe cursors[term(k)].advance(to: candidate)
+            }
+        }
+        if end - first == 1 {
+            return unsafe terms(ofGroup: first).contains { unsafe cursors[$0].document == candidate }
+        }
+        unsafe PhrasePositions.read(terms(ofGroup: lead), at: candidate, cursors, into: &kept)
+        // The lead's positions in the phrase's field; the first merge drops the others.
+        let base = UInt32(IndexFormat.abstractPositionBase)
+        var (lowest, highest): (UInt32, UInt32) = field == FieldCode.title.rawValue ? (0, base - 1)
+            : field == FieldCode.abstract.rawValue ? (base, .max) : (0, .max)
+        var remaining = end - first - 1
+        for g in first..<end where g != lead {
+            unsafe PhrasePositions.read(terms(ofGroup: g), at: candidate, cursors, into: &next)
+            remaining -= 1
+            let count = unsafe PhrasePositions.keep(&kept, in: lowest...highest, continuedBy: next.unsafeElements,
+                                                    shift: offset(g) - offset(lead), stoppingAtFirst: remaining == 0)
+            if count == 0 { return false }
+            kept.truncate(to: count)
+            (lowest, highest) = (0, .max)
+        }
+        return true
+    }
+
+    /// Group `g`'s terms (cursor numbers), valid while the check lives.
+    @inline(__always)
+    private func terms(ofGroup g: Int) -> UnsafeBufferPointer<Int> {
+        unsafe UnsafeBufferPointer(rebasing: table[(termBase &+ termStart(g))..<(termBase &+ termStart(g &+ 1))])
+    }
+
+    /// Reads the positions in `candidate` of a group's terms (their cursor numbers) into `output`, ascending.
+    @inline(__always)
+    private static func read(_ group: UnsafeBufferPointer<Int>, at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>,
+                             into output: inout PositionBuffer) {
+        output.removeAll()
+        for term in unsafe group where unsafe cursors[term].document == candidate {
+            unsafe cursors[term].appendPositions(to: &output)
+        }
+        if group.count > 1 { output.sort(from: 0) }
     }
 
     /// Keeps, at the front of `positions`, those in `range` whose value plus `shift` is among `continuations`
@@ -106,16 +181,5 @@ struct PhrasePositions: ~Copyable {
             }
             return kept
         }
-    }
-
-    /// Reads the positions in `candidate` of a group's terms (their cursor numbers) into `output`, ascending.
-    @inline(__always)
-    private static func read(_ group: ArraySlice<Int>, at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>,
-                             into output: inout PositionBuffer) {
-        output.removeAll()
-        for term in group where unsafe cursors[term].document == candidate {
-            unsafe cursors[term].appendPositions(to: &output)
-        }
-        if group.count > 1 { output.sort(from: 0) }
     }
 }

@@ -90,11 +90,27 @@ struct SearchPlan {
         case empty
     }
 
-    /// A phrase of text terms that a conjunction checks on its candidates: each group is a position of the
-    /// phrase (its offset and alternative terms).
+    /// A phrase of text terms that a conjunction checks on its candidates (see `PhrasePositions`), written
+    /// any of several ways: it stands where one of its spellings does.
     struct PhraseCheck {
-        var groups: [(offset: Int, terms: [Int])]
-        var field: QueryField
+        /// One way of writing the phrase: each group is a position (its offset and alternative terms), found
+        /// in `field`. A spelling of one group is a word (a compound's joined form, or any word of a union).
+        struct Spelling {
+            var groups: [(offset: Int, terms: [Int])]
+            var field: QueryField
+        }
+        var spellings: [Spelling]
+
+        init(groups: [(offset: Int, terms: [Int])], field: QueryField) {
+            spellings = [Spelling(groups: groups, field: field)]
+        }
+
+        init(spellings: [Spelling]) {
+            self.spellings = spellings
+        }
+
+        /// The phrase's terms, each once, ascending.
+        var terms: [Int] { Array(Set(spellings.flatMap { $0.groups.flatMap(\.terms) })).sorted() }
     }
 
     var shape: Shape {
@@ -113,6 +129,9 @@ struct SearchPlan {
         case let .anyOf(children):
             let terms = children.compactMap { if case let .term(index) = $0 { return index } else { return nil } }
             if terms.count == children.count { return .disjunction(terms: terms, filters: [], exclusions: []) }
+            if let union = phraseUnion(root) {
+                return .conjunction(required: union.clauses, optional: union.others, filters: [], exclusions: [], phrases: [union.check])
+            }
             return unionOfWords ?? .general
         case let .boolean(must, should, mustNot):
             let optional = SearchPlan.flattenTerms(should)
@@ -124,10 +143,17 @@ struct SearchPlan {
             var required: [[Int]] = []
             var filters: [PlanNode] = []
             var phrases: [PhraseCheck] = []
+            var unionTerms: [Int] = []
             for node in must {
                 if case let .phrase(groups, field) = node, isTextPhrase(groups) {
                     required += groups.map(\.terms)
                     phrases.append(PhraseCheck(groups: groups, field: field))
+                    continue
+                }
+                if let union = phraseUnion(node) {
+                    required += union.clauses
+                    unionTerms += union.others
+                    phrases.append(union.check)
                     continue
                 }
                 // A clause of terms that match wherever they occur (no title or abstract restriction, which
@@ -145,7 +171,7 @@ struct SearchPlan {
             // Filters must only filter: a required group of scoring words (`+(error OR noise)`, a compound, a
             // fuzzy word) adds to the score, which the ranked conjunction would not count.
             guard !required.isEmpty, let optional, filters.allSatisfy({ $0.onlyFilters(terms) }) else { return .general }
-            return .conjunction(required: required, optional: optional, filters: filters, exclusions: mustNot, phrases: phrases)
+            return .conjunction(required: required, optional: optional + unionTerms, filters: filters, exclusions: mustNot, phrases: phrases)
         default:
             return .general
         }
@@ -178,6 +204,49 @@ struct SearchPlan {
     /// Whether a phrase's terms are all of the text (title and abstract), whose positions the postings hold.
     private func isTextPhrase(_ groups: [(offset: Int, terms: [Int])]) -> Bool {
         groups.allSatisfy { $0.terms.allSatisfy { terms[$0].namespace == .text } }
+    }
+
+    /// A union of text phrases and words with at least one phrase (the spellings of a quoted compound, of a
+    /// compound word, `"a b" OR c`) as a conjunction's parts: the phrase to check, with a spelling for each
+    /// member; clauses that every paper where it stands satisfies; and its terms in no clause, which add to
+    /// the score where they occur (as every term of the union does on the exhaustive path). Nil for any
+    /// other node.
+    ///
+    /// A group common to every spelling is a clause of its own. Then, while every spelling has groups
+    /// left, one more clause takes the next rarest group of each spelling: a paper where any spelling stands
+    /// holds a term of it.
+    private func phraseUnion(_ node: PlanNode) -> (clauses: [[Int]], others: [Int], check: PhraseCheck)? {
+        guard case .anyOf = node else { return nil }
+        func members(_ node: PlanNode) -> [PlanNode] {
+            if case let .anyOf(children) = node { return children.flatMap(members) } else { return [node] }
+        }
+        var spellings: [PhraseCheck.Spelling] = []
+        for child in members(node) {
+            switch child {
+            case let .phrase(groups, field) where isTextPhrase(groups) && !groups.isEmpty:
+                spellings.append(.init(groups: groups, field: field))
+            case let .term(index) where terms[index].namespace == .text:
+                spellings.append(.init(groups: [(0, [index])], field: terms[index].field))
+            default:
+                return nil
+            }
+        }
+        guard spellings.contains(where: { $0.groups.count > 1 }) else { return nil }
+        func frequency(_ group: [Int]) -> Int { group.reduce(0) { $0 + terms[$1].indexed.documentFrequency } }
+        let groupsOf = spellings.map { spelling in Array(Set(spelling.groups.map { Array(Set($0.terms)).sorted() })) }
+        let common = groupsOf.dropFirst().reduce(Set(groupsOf[0])) { $0.intersection($1) }
+        var clauses = common.sorted { $0.lexicographicallyPrecedes($1) }
+        let rest = groupsOf.map { groups in
+            groups.filter { !common.contains($0) }.sorted {
+                frequency($0) != frequency($1) ? frequency($0) < frequency($1) : $0.lexicographicallyPrecedes($1)
+            }
+        }
+        for k in 0..<(rest.map(\.count).min() ?? 0) {
+            clauses.append(Array(Set(rest.flatMap { $0[k] })).sorted())
+        }
+        let check = PhraseCheck(spellings: spellings)
+        let inClauses = Set(clauses.joined())
+        return (clauses, check.terms.filter { !inClauses.contains($0) }, check)
     }
 
     /// The most sums `formCombinations` makes before a plan takes the general path instead.

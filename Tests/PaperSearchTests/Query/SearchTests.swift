@@ -431,6 +431,45 @@ struct PruningTests {
         }
     }
 
+    /// A quoted compound stands where its joined form or its parts do: a union of spellings, which the
+    /// conjunction checks as one phrase (its clauses the groups every spelling needs). Against the exhaustive
+    /// path (the union matched spelling by spelling), on real abstracts: compounds with the words around them,
+    /// alone, in the title, required beside another word, excluding one, and in a user's union with a word.
+    @Test func compoundPhrasesStandInAnySpelling() throws {
+        let (index, papers) = try SearchFixtures.arxiv()
+        var random = SplitMix64(seed: 21)
+        var queries: [String] = []
+        var n = 0
+        while queries.count < 120 {
+            let words = papers[Int(random.next() % UInt64(papers.count))].abstract.split(separator: " ")
+                .map { $0.filter { $0.isLetter || $0 == "-" } }.filter { !$0.isEmpty }
+            guard let c = words.indices.dropFirst().dropLast().first(where: { words[$0].dropFirst().dropLast().contains("-") }) else { continue }
+            let other = words[Int(random.next() % UInt64(words.count))]
+            n += 1
+            switch n % 7 {
+            case 0: queries.append("\"\(words[c - 1]) \(words[c])\"")
+            case 1: queries.append("\"\(words[c]) \(words[c + 1])\"")
+            case 2: queries.append("\"\(words[c])\"")
+            case 3: queries.append("title:\"\(words[c]) \(words[c + 1])\"")
+            case 4: queries.append("+\"\(words[c - 1]) \(words[c])\" +\(other)")
+            case 5: queries.append("+\"\(words[c]) \(words[c + 1])\" -\(other)")
+            default: queries.append("\"\(words[c - 1]) \(words[c + 1])\" OR \(other)")
+            }
+        }
+        queries += ["\"state-of-the-art\"", "\"state-of-the-art performance\"", "\"large-scale pre-training\"", "title:\"real-world data\"",
+                    "\"real-world\" OR benchmark", "\"real-world\" OR \"benchmark\"", "\"real-world\" OR abstract:benchmark"]
+        try compare(index, queries, countLimit: 0)
+        try compare(index, queries)
+        for text in ["\"state-of-the-art\"", "\"state-of-the-art performance\"", "+\"large-scale pre-training\" +data", "title:\"real-world data\""] {
+            let plan = try PlanBuilder.build(try QueryParser.parse(text), index: index, parameters: index.parameters,
+                                             correcting: false, expandingAcronyms: false)
+            guard case let .conjunction(_, _, _, _, phrases) = plan.shape, phrases.count == 1, phrases[0].spellings.count > 1 else {
+                Issue.record("\(text) should be a conjunction checking one phrase of several spellings")
+                continue
+            }
+        }
+    }
+
     /// One word takes its own path (blocks visited in order of their maxima, out of document order): the
     /// commonest words, with the longest lists and many tied scores, against exhaustive scoring.
     @Test func singleWordsWithTheLongestLists() throws {
