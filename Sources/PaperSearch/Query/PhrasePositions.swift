@@ -21,8 +21,8 @@ struct PhrasePositions: ~Copyable {
     /// retained and released them at every group: a seventh of a check's time). Phrase `p`'s spellings are
     /// `phraseStart(p)..<phraseStart(p + 1)`; spelling `s`'s groups are `spellingStart(s)..<spellingStart(s + 1)`,
     /// found in the field `fieldCode(s)` says; group `g` stands `offset(g)` after its spelling's start, and
-    /// its terms are `term(termStart(g))..<term(termStart(g + 1))`. Invariant: every index the checks compute
-    /// from these numbers lies in `table`, which `init` wrote whole.
+    /// its terms are `term(k)` for `k` in `termStart(g)..<termStart(g + 1)`. Invariant: every index the checks
+    /// compute from these numbers lies in `table`, which `init` wrote whole.
     private let table: UnsafeMutableBufferPointer<Int>
     private let phraseCount: Int
     private let spellingBase: Int, fieldBase: Int, offsetBase: Int, termStartBase: Int, termBase: Int
@@ -115,8 +115,8 @@ struct PhrasePositions: ~Copyable {
             }
             if end - first == 2 { lead = first }
         } else {
-            // A word or two anywhere in the paper: the positions read say whether the terms are there. (A
-            // cursor is tested before it is moved: most stand on the candidate, and a call costs more.)
+            // A word or two anywhere in the paper: the positions read say whether the terms are there. (The
+            // cursors of terms outside the conjunction's clauses may stand before the candidate.)
             for k in termStart(first)..<termStart(end) where unsafe cursors[term(k)].document < candidate {
                 unsafe cursors[term(k)].advance(to: candidate)
             }

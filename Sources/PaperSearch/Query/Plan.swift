@@ -76,8 +76,8 @@ struct SearchPlan {
         /// none: any paper), minus exclusions.
         case disjunction(terms: [Int], filters: [PlanNode], exclusions: [PlanNode])
         /// Every clause of `required` (each any of its terms: a word, or a word and the author name it also
-        /// is, or a phrase position's spellings), every phrase (its positions checked last, see `RankedAnd`),
-        /// any of `optional`, every filter, no exclusion.
+        /// is, or a phrase position's spellings), every phrase (in any of its spellings; its positions checked
+        /// last, see `RankedAnd`), any of `optional`, every filter, no exclusion.
         case conjunction(required: [[Int]], optional: [Int], filters: [PlanNode], exclusions: [PlanNode], phrases: [PhraseCheck])
         /// Any of some terms and phrases, some of them perhaps forms of one thing (`alternatives`). A paper's
         /// score is the largest of the sums its choices of one form per group give (`formCombinations`; one

@@ -8,9 +8,10 @@
 ///   and optional terms add to the score.
 /// - Phrases are checked in two phases (as Lucene's two-phase iterators do): a phrase's words are clauses,
 ///   so a candidate holds them all, and is scored from their frequencies (a phrase scores as its words do).
-///   Their positions are read from the same cursors: while matches are being counted, before scoring (only
-///   papers where the phrases stand are scored); past the count, only for a paper whose score would enter
-///   the top k.
+///   (A phrase of several spellings, a quoted compound's, makes clauses of the groups every spelling needs;
+///   its other words are optional terms.) Their positions are read from the same cursors: while matches are
+///   being counted, before scoring (only papers where the phrases stand are scored); past the count, only
+///   for a paper whose score would enter the top k.
 /// - Every match is counted until `countLimit` have been (`SearchOptions.countLimit`; Lucene counts to
 ///   1,000), so small counts are exact.
 ///   Past that, with the top k full, the documents are cut into windows that end where the first of the
