@@ -1,8 +1,9 @@
 import PaperSearch
 
 /// A fixed-seed mix of queries drawn from an index itself, for `papers bench` without a query log: single
-/// words of high, middle and low document frequency, two- and three-word OR, AND, phrases, 5-10 word
-/// natural-language queries (a paper's title), field and year filters, and `similar` of a random paper.
+/// words of high, middle and low document frequency, two- and three-word OR, AND, phrases (a title's first
+/// two words, quoted), 5-10 word natural-language queries (a paper's title), field and year filters,
+/// `similar` of a random paper, and whole titles, quoted.
 package enum QueryMix {
     package static func draw(from index: SearchIndex, seed: UInt64, perType: Int = 100) throws(IndexError) -> [LatencyBenchmark.Query] {
         var random = SplitMix64(seed: seed)
@@ -50,6 +51,13 @@ package enum QueryMix {
             queries.append(.init(text: "title:\(any()) \(any())", type: "field", form: .syntax))
             queries.append(.init(text: "\(any()) +year:>=2020", type: "year", form: .syntax))  // a filter: required
             queries.append(.init(text: try randomPaper().id, type: "similar", form: .similar))
+        }
+        // Drawn after the others, so that adding them left the other types' queries as they were.
+        for _ in 0..<perType {
+            let title = try randomPaper().title
+            if title.split(separator: " ").count >= 2 {
+                queries.append(.init(text: "\"" + title.replacingQuotes() + "\"", type: "title-phrase", form: .syntax))
+            }
         }
         return queries
     }

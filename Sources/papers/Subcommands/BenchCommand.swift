@@ -12,12 +12,13 @@ enum BenchCommand: Command {
         words like batch search; with --syntax each line's "query" (else its "text") is read in the query
         language, as the AND and phrase logs of the peers harness give it ({"text", "op", "query": "+a +b"}).
         Without --queries, a fixed mix is drawn from the index itself: single words of high, middle and low
-        frequency, two- and three-word OR, AND, phrases, 5-10 word queries, field and year filters, and
-        similar of a random paper. A line {"id", "ids": [ID]} of a query log times similar. Timing covers the
-        search call up to hits with ids and scores, including typo corrections, acronym expansions and
-        "did you mean"; --exact times the words as written alone, the work the peer engines do. AND and
-        phrase queries count 1,000 matches exactly before they prune, as Lucene does; --count-limit 0 counts
-        none, as tantivy's count=False. The cost of snippets is reported apart.
+        frequency, two- and three-word OR, AND, phrases (a title's first two words), 5-10 word queries,
+        field and year filters, similar of a random paper, and whole titles as phrases. A line {"id", "ids":
+        [ID]} of a query log times similar. Timing covers the search call up to hits with ids and scores,
+        including typo corrections, acronym expansions and "did you mean"; --exact times the words as
+        written alone, the work the peer engines do. AND and phrase queries count 1,000 matches exactly
+        before they prune, as Lucene does; --count-limit 0 counts none, as tantivy's count=False. The cost
+        of snippets is reported apart.
 
         EXAMPLES:
           papers bench
