@@ -117,6 +117,15 @@ struct Commit: Equatable, Sendable {
 
     var bytes: [UInt8] { ChecksummedJSON.bytes(json) }
 
+    /// Reads commit `name` (e.g. "commit-000009") of the index in `directory`: the commit, and its bytes as
+    /// read.
+    static func read(_ name: String, in directory: IndexDirectory) throws(IndexError) -> (commit: Commit, bytes: [UInt8]) {
+        let path = directory.path(IndexDirectory.commitFileName(name))
+        let bytes: [UInt8]
+        do { bytes = try FileByteSource.readAll(path: path, limit: Commit.sizeLimit) } catch { throw .io(error) }
+        return (try Commit(bytes: bytes, path: path), bytes)
+    }
+
     init(bytes: [UInt8], path: String) throws(IndexError) {
         let fields = try ChecksummedJSON.fields(bytes, path: path)
         guard (try? fields.string("format")) == "PaperSearch commit" else { throw fields.corrupt("not a PaperSearch commit") }

@@ -231,11 +231,11 @@ final class ExclusionMatcher: Matcher {
 /// Its cursors are values in a buffer it owns (no reference counting per document); documents holding every
 /// group come from a leapfrog of the groups, and the positions decide (`PhrasePositions`).
 @safe final class PhraseMatcher: Matcher {
-    /// The groups' cursors, group after group: `PhrasePositions.termStart` says which are whose.
+    /// The groups' cursors, group after group.
     private let cursors: UnsafeMutableBufferPointer<PostingsCursor>
     private var phrase: PhrasePositions
-    /// `phrase.terms` and `phrase.termStart`, held as constants: the leapfrog reads them at every step, and
-    /// reading them out of the mutable `phrase` would retain them each time.
+    /// The cursor numbers, in order, and where each group's numbers start among them (group `g`'s are
+    /// `groupStart[g]..<groupStart[g + 1]`), held as constants: the leapfrog reads them at every step.
     private let numbers: [Int], groupStart: [Int]
 
     /// `aligning: false` for a union's child, which the union moves by `approximate` and `confirm` only:
@@ -245,13 +245,13 @@ final class ExclusionMatcher: Matcher {
         let all = groups.flatMap(\.cursors)
         unsafe cursors = .allocate(capacity: all.count)
         _ = unsafe cursors.initialize(from: all)
-        var next = 0
-        let check = SearchPlan.PhraseCheck(groups: groups.map { group in
-            defer { next += group.cursors.count }
-            return (group.offset, Array(next..<(next + group.cursors.count)))
+        var groupStart = [0]
+        for group in groups { groupStart.append(groupStart[groupStart.count - 1] + group.cursors.count) }
+        let check = SearchPlan.PhraseCheck(groups: groups.indices.map { g in
+            (groups[g].offset, Array(groupStart[g]..<groupStart[g + 1]))
         }, field: field)
         phrase = PhrasePositions(phrases: [check])
-        (numbers, groupStart) = (phrase.terms, phrase.termStart)
+        (numbers, self.groupStart) = (Array(0..<all.count), groupStart)
         super.init()
         _ = leapfrog(from: 0)
         if aligning { align(from: 0) }

@@ -13,10 +13,6 @@
 ///
 /// Title positions and abstract positions never mix (the abstract's start at 2^20).
 struct PhrasePositions: ~Copyable {
-    /// Every spelling's groups, group after group: group `g`'s terms (cursor numbers) are
-    /// `terms[termStart[g]..<termStart[g + 1]]` (`PhraseMatcher` leapfrogs them).
-    let termStart: [Int]
-    let terms: [Int]
     /// The layout, in one allocation of numbers read through a pointer by the checks (indexing arrays there
     /// retained and released them at every group: a seventh of a check's time). Phrase `p`'s spellings are
     /// `phraseStart(p)..<phraseStart(p + 1)`; spelling `s`'s groups are `spellingStart(s)..<spellingStart(s + 1)`,
@@ -53,7 +49,6 @@ struct PhrasePositions: ~Copyable {
             }
             phraseStart.append(fields.count)
         }
-        (self.termStart, self.terms) = (termStart, terms)
         phraseCount = phrases.count
         let layout = phraseStart + spellingStart + fields + offsets + termStart + terms
         spellingBase = phraseStart.count

@@ -64,10 +64,7 @@ public final class SearchIndex: Sendable {
             commitBytesAtOpen = []
             entries = [Commit.SegmentEntry(name: name, documentCount: -1, deletions: nil)]
         case let .commit(name):
-            let commitPath = directory.path(IndexDirectory.commitFileName(name))
-            let bytes: [UInt8]
-            do { bytes = try FileByteSource.readAll(path: commitPath, limit: Commit.sizeLimit) } catch { throw .io(error) }
-            let commit = try Commit(bytes: bytes, path: commitPath)
+            let (commit, bytes) = try Commit.read(name, in: directory)
             self.commit = commit
             commitBytesAtOpen = bytes
             entries = commit.segments

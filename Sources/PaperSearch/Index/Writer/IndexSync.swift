@@ -235,10 +235,8 @@ extension IndexSync {
     /// index was built from standard input or by a program).
     public static func recordedRoots(at path: String) -> [String]? {
         let directory = IndexDirectory(root: path)
-        guard case let .commit(name)? = try? directory.current(), let workingDirectory = try? SystemCalls.currentDirectory() else { return nil }
-        let commitPath = directory.path(IndexDirectory.commitFileName(name))
-        guard let bytes = try? FileByteSource.readAll(path: commitPath, limit: Commit.sizeLimit),
-              let commit = try? Commit(bytes: bytes, path: commitPath) else { return nil }
+        guard case let .commit(name)? = try? directory.current(), let (commit, _) = try? Commit.read(name, in: directory),
+              let workingDirectory = try? SystemCalls.currentDirectory() else { return nil }
         return commit.sources?.roots(readFrom: workingDirectory)
     }
 
