@@ -185,11 +185,10 @@ struct FrequencyCutoff {
     /// Whether the cutoff can rule anything out (when not, the frequencies need not be read).
     var isActive: Bool { limit >= 0 }
 
-    /// Whether the cursor's current document is ruled out (inout: reading the frequencies of a cursor kept
-    /// in unsafe memory by value would copy it).
+    /// Whether a document with these frequencies is ruled out.
     @inline(__always)
-    func rulesOut(_ cursor: inout PostingsCursor) -> Bool {
-        Double(cursor.titleFrequency) * titleFactor + Double(cursor.abstractFrequency) * abstractFactor <= limit
+    func rulesOut(titleFrequency: UInt32, abstractFrequency: UInt32) -> Bool {
+        Double(titleFrequency) * titleFactor + Double(abstractFrequency) * abstractFactor <= limit
     }
 }
 

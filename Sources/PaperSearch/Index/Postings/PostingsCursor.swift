@@ -311,6 +311,43 @@
         }
     }
 
+    /// Moves past the documents from the current one up to `last` (inclusive) for which
+    /// `passable(titleFrequency, abstractFrequency)` holds, and stops on the first for which it does not (or
+    /// on the first after `last`, or exhausted). Returns whether it moved. A pruning loop's test of a lead
+    /// term's documents from their frequencies alone, run over the decoded block without going around the
+    /// loop for each document passed over.
+    @inline(__always)
+    mutating func pass(through last: UInt32, where passable: (UInt32, UInt32) -> Bool) -> Bool {
+        var moved = false
+        while document <= last {
+            guard blockCount > 0 else {
+                guard passable(singleTitleFrequency, singleAbstractFrequency) else { return moved }
+                document = PostingsCursor.exhausted
+                return true
+            }
+            var i = index
+            // Invariant: `i` < `blockLength` (the current document's entry) on entry to the loop.
+            while passable(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
+                           packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i)) {
+                moved = true
+                i &+= 1
+                guard i < blockLength else { break }
+                guard documentAt(i) <= last else {
+                    settle(at: i)
+                    return true
+                }
+            }
+            if i < blockLength {
+                settle(at: i)
+                return moved
+            }
+            // Every document left in the block was passed over.
+            index = blockLength &- 1
+            next()
+        }
+        return moved
+    }
+
     /// Calls `body(document, titleFrequency, abstractFrequency)` for every document from the current one up to
     /// `end` (exclusive), then stands on the first document at or after `end` (or is exhausted): the walk of
     /// term-at-a-time scoring, a block at a time, without the per-posting state checks of `next()`.

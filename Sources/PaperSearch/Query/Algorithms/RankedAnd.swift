@@ -192,15 +192,10 @@ enum RankedAnd {
             } else if singleTermClauses {
                 let lead = clauseTerms[0]
                 unsafe cursors[lead].advance(to: target)
+                if passOverLead(windowEnd: windowEnd, leadCutoff) { skipped = true }
                 let document = unsafe cursors[lead].document
                 if document != target {
                     target = document
-                    continue search
-                }
-                // `target` lies in the window (checked above), where `leadCutoff` applies.
-                if leadCutoff.isActive, unsafe leadCutoff.rulesOut(&cursors[lead]) {
-                    skipped = true
-                    target += 1  // target < exhausted here
                     continue search
                 }
                 for k in 1..<clauseTerms.count {
@@ -213,15 +208,13 @@ enum RankedAnd {
                 }
             } else {
                 for c in 0..<clauseCount {
-                    let document = advance(clause: c, to: target)
+                    var document = advance(clause: c, to: target)
+                    if c == 0 && pruning && passOverLead(windowEnd: windowEnd, leadCutoff) {
+                        skipped = true
+                        document = unsafe cursors[clauseTerms[0]].document
+                    }
                     if document != target {
                         target = document
-                        continue search
-                    }
-                    // `target` lies in the window (checked above), where `leadCutoff` applies.
-                    if c == 0 && pruning && leadCutoff.isActive, unsafe leadCutoff.rulesOut(&cursors[clauseTerms[0]]) {
-                        skipped = true
-                        target += 1  // target < exhausted here
                         continue search
                     }
                 }
@@ -328,6 +321,18 @@ enum RankedAnd {
             }
         }
         return (later, end)
+    }
+
+    /// While pruning, with the rarest clause (one term, when `cutoff` is active) moved into the window that ends
+    /// at `windowEnd`: passes over its documents there that `cutoff` rules out from their frequencies alone
+    /// (as Lucene's block-max conjunction scores its lead before moving the other clauses), in one loop over
+    /// the decoded block, without moving the other clauses to them. Returns whether it passed any.
+    @inline(__always)
+    private func passOverLead(windowEnd: UInt32?, _ cutoff: FrequencyCutoff) -> Bool {
+        guard cutoff.isActive, let windowEnd else { return false }
+        return unsafe cursors[clauseTerms[0]].pass(through: windowEnd) {
+            cutoff.rulesOut(titleFrequency: $0, abstractFrequency: $1)
+        }
     }
 
     /// For the window just worked out: what rules out the rarest clause's documents that add no more than
