@@ -36,6 +36,16 @@
         capacity = larger
     }
 
+    /// Lets `body` write up to `extra` positions after the last, through a pointer to room made for them, and
+    /// keeps as many as it says it wrote (a run of positions unpacked together, each a store).
+    @inline(__always)
+    mutating func append(upTo extra: Int, _ body: (UnsafeMutablePointer<UInt32>) -> Int) {
+        reserve(extra)
+        let written = unsafe body(base + count)
+        precondition(written >= 0 && written <= extra, "more positions written than room was made for")
+        count &+= written
+    }
+
     /// Appends a position (growing only when `reserve` made too little room).
     @inline(__always)
     mutating func append(_ position: UInt32) {

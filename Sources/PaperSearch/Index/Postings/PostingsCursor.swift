@@ -299,6 +299,13 @@
         unsafe documents[i & DecodedBlock.laneMask]
     }
 
+    /// Entry `i` of the decoded block's position starts (masked to the lane), read through `documents`: the
+    /// lanes lie one after another in the block's allocation.
+    @inline(__always)
+    private func positionStartAt(_ i: Int) -> UInt32 {
+        unsafe documents[DecodedBlock.Lane.positionStarts.rawValue &* DecodedBlock.laneSize &+ (i & DecodedBlock.laneMask)]
+    }
+
     mutating func next() {
         guard document != PostingsCursor.exhausted else { return }
         index += 1
@@ -463,10 +470,10 @@
         guard document != PostingsCursor.exhausted else { return }
         guard hasPositions else { return fail("positions asked of a field that keeps none") }
         let titleCount = Int(titleFrequency), count = titleCount + Int(abstractFrequency)
-        // Room for the document's positions at once, but for no more than a few thousand on the frequencies'
-        // say: a damaged count must not allocate more than the positions actually read.
-        output.reserve(min(count, 4096))
         if blockCount == 0 {
+            // Room for the document's positions at once, but for no more than a few thousand on the frequencies'
+            // say: a damaged count must not allocate more than the positions actually read.
+            output.reserve(min(count, 4096))
             // A single document: varints in the dictionary entry, which `positionsEnd` bounds.
             var offset = positionsBase
             var position: UInt64 = 0
@@ -487,7 +494,7 @@
             positionsCheckedBlock = block
             (groupNumber, groupOffset) = (0, 0)
         }
-        let deltasBefore = Int(decoded.get(.positionStarts, index))
+        let deltasBefore = Int(positionStartAt(index))
         // Groups are found walking forward: back to the first when this document starts before the one
         // reached (a phrase reads a document's positions again for a word it repeats).
         if deltasBefore / positionsGroupSize < groupNumber { (groupNumber, groupOffset) = (0, 0) }
@@ -514,12 +521,16 @@
             }
             let values = unsafe base + (groupOffset + 1)
             let mask: UInt64 = (1 << UInt64(width)) - 1
-            for j in 0..<run {
-                if i &+ j == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
-                let bit = (first &+ j) &* width
-                let word = unsafe UInt64(littleEndian: values.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
-                position &+= (word &>> UInt64(bit & 7)) & mask
-                output.append(UInt32(truncatingIfNeeded: position))
+            // A run is at most a group's 128 deltas, read from bytes checked above: room for it at once.
+            output.append(upTo: run) { room in
+                for j in 0..<run {
+                    if i &+ j == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
+                    let bit = (first &+ j) &* width
+                    let word = unsafe UInt64(littleEndian: values.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                    position &+= (word &>> UInt64(bit & 7)) & mask
+                    unsafe room[j] = UInt32(truncatingIfNeeded: position)
+                }
+                return run
             }
             i += run
             delta += run
