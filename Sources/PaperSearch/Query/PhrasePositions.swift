@@ -27,6 +27,11 @@ struct PhrasePositions: ~Copyable {
     /// The positions of the group read next.
     private var next = PositionBuffer()
 
+    /// The commonest check, one phrase of one spelling, two words anywhere in the paper (`"deep learning"`),
+    /// taken without walking the layout: the words' cursor numbers and how far the second stands after the
+    /// first. Nil for any other set of phrases.
+    private let pair: (first: Int, second: Int, shift: Int)?
+
     /// A spelling's field as the checks read it.
     private enum FieldCode: Int { case any = 0, title = 1, abstract = 2 }
 
@@ -50,6 +55,13 @@ struct PhrasePositions: ~Copyable {
             phraseStart.append(fields.count)
         }
         phraseCount = phrases.count
+        if phrases.count == 1, let spelling = phrases[0].spellings.first, phrases[0].spellings.count == 1,
+           spelling.field != .title, spelling.field != .abstract, spelling.groups.count == 2,
+           spelling.groups.allSatisfy({ $0.terms.count == 1 }) {
+            pair = (spelling.groups[0].terms[0], spelling.groups[1].terms[0], spelling.groups[1].offset - spelling.groups[0].offset)
+        } else {
+            pair = nil
+        }
         let layout = phraseStart + spellingStart + fields + offsets + termStart + terms
         spellingBase = phraseStart.count
         fieldBase = spellingBase + spellingStart.count
@@ -74,6 +86,17 @@ struct PhrasePositions: ~Copyable {
     /// Whether every phrase stands in `candidate`. The cursors of the phrases' terms stand before, on or
     /// beyond it; those before it are moved to it.
     mutating func stand(at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>) -> Bool {
+        if let (first, second, shift) = pair {
+            // What `spellingStands` does for two groups of one term each, in the paper's either field.
+            for term in [first, second] where unsafe cursors[term].document < candidate { unsafe cursors[term].advance(to: candidate) }
+            guard unsafe cursors[first].document == candidate && cursors[second].document == candidate else { return false }
+            kept.removeAll()
+            unsafe cursors[first].appendPositions(to: &kept)
+            next.removeAll()
+            unsafe cursors[second].appendPositions(to: &next)
+            return unsafe PhrasePositions.keep(&kept, in: 0...UInt32.max, continuedBy: next.unsafeElements, shift: shift,
+                                               stoppingAtFirst: true) > 0
+        }
         for p in 0..<phraseCount {
             var stood = false
             for s in phraseStart(p)..<phraseStart(p + 1) where unsafe spellingStands(s, at: candidate, cursors) {
