@@ -27,10 +27,14 @@ struct PhrasePositions: ~Copyable {
     /// The positions of the group read next.
     private var next = PositionBuffer()
 
-    /// The commonest check, one phrase of one spelling, two words anywhere in the paper (`"deep learning"`),
-    /// taken without walking the layout: the words' cursor numbers and how far the second stands after the
-    /// first. Nil for any other set of phrases.
-    private let pair: (first: Int, second: Int, shift: Int)?
+    /// The commonest check, one phrase of one spelling of words anywhere in the paper (`"deep learning"`):
+    /// how many words (groups of one term each, group `g` being term `term(g)` at `offset(g)`), checked
+    /// without walking the layout of phrases, spellings and groups (which cost more than reading the
+    /// positions). 0 for any other set of phrases.
+    private let wordCount: Int
+    /// For two words, their cursor numbers and how far the second stands after the first, kept apart from
+    /// the layout (the pair's check, the commonest, reads them at every candidate).
+    private let pair: (first: Int, second: Int, shift: Int)
 
     /// A spelling's field as the checks read it.
     private enum FieldCode: Int { case any = 0, title = 1, abstract = 2 }
@@ -56,11 +60,13 @@ struct PhrasePositions: ~Copyable {
         }
         phraseCount = phrases.count
         if phrases.count == 1, let spelling = phrases[0].spellings.first, phrases[0].spellings.count == 1,
-           spelling.field != .title, spelling.field != .abstract, spelling.groups.count == 2,
+           spelling.field != .title, spelling.field != .abstract, spelling.groups.count >= 2,
            spelling.groups.allSatisfy({ $0.terms.count == 1 }) {
+            wordCount = spelling.groups.count
             pair = (spelling.groups[0].terms[0], spelling.groups[1].terms[0], spelling.groups[1].offset - spelling.groups[0].offset)
         } else {
-            pair = nil
+            wordCount = 0
+            pair = (0, 0, 0)
         }
         let layout = phraseStart + spellingStart + fields + offsets + termStart + terms
         spellingBase = phraseStart.count
@@ -86,9 +92,10 @@ struct PhrasePositions: ~Copyable {
     /// Whether every phrase stands in `candidate`. The cursors of the phrases' terms stand before, on or
     /// beyond it; those before it are moved to it.
     mutating func stand(at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>) -> Bool {
-        if let (first, second, shift) = pair {
-            // What `spellingStands` does for two groups of one term each, in the paper's either field.
-            for term in [first, second] where unsafe cursors[term].document < candidate { unsafe cursors[term].advance(to: candidate) }
+        if wordCount == 2 {
+            let (first, second, shift) = pair
+            if unsafe cursors[first].document < candidate { unsafe cursors[first].advance(to: candidate) }
+            if unsafe cursors[second].document < candidate { unsafe cursors[second].advance(to: candidate) }
             guard unsafe cursors[first].document == candidate && cursors[second].document == candidate else { return false }
             kept.removeAll()
             unsafe cursors[first].appendPositions(to: &kept)
@@ -97,6 +104,7 @@ struct PhrasePositions: ~Copyable {
             return unsafe PhrasePositions.keep(&kept, in: 0...UInt32.max, continuedBy: next.unsafeElements, shift: shift,
                                                stoppingAtFirst: true) > 0
         }
+        if wordCount > 2 { return unsafe wordsStand(at: candidate, cursors) }
         for p in 0..<phraseCount {
             var stood = false
             for s in phraseStart(p)..<phraseStart(p + 1) where unsafe spellingStands(s, at: candidate, cursors) {
@@ -104,6 +112,34 @@ struct PhrasePositions: ~Copyable {
                 break
             }
             if !stood { return false }
+        }
+        return true
+    }
+
+    /// Whether the phrase of `wordCount` words (three or more) stands in `candidate`: what `spellingStands`
+    /// does for groups of one term each in the paper's either field, with the layout's numbers read straight (group `g` is term
+    /// `term(g)`, as every group before it has one term).
+    private mutating func wordsStand(at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>) -> Bool {
+        for g in 0..<wordCount where unsafe cursors[term(g)].document < candidate { unsafe cursors[term(g)].advance(to: candidate) }
+        // The word with the fewest occurrences leads.
+        var lead = 0, fewest = Int.max
+        for g in 0..<wordCount {
+            let term = term(g)
+            guard unsafe cursors[term].document == candidate else { return false }
+            let occurrences = unsafe Int(cursors[term].titleFrequency) + Int(cursors[term].abstractFrequency)
+            if occurrences < fewest { (lead, fewest) = (g, occurrences) }
+        }
+        kept.removeAll()
+        unsafe cursors[term(lead)].appendPositions(to: &kept)
+        var remaining = wordCount - 1
+        for g in 0..<wordCount where g != lead {
+            next.removeAll()
+            unsafe cursors[term(g)].appendPositions(to: &next)
+            remaining -= 1
+            let count = unsafe PhrasePositions.keep(&kept, in: 0...UInt32.max, continuedBy: next.unsafeElements,
+                                                    shift: offset(g) - offset(lead), stoppingAtFirst: remaining == 0)
+            if count == 0 { return false }
+            kept.truncate(to: count)
         }
         return true
     }
