@@ -174,6 +174,11 @@ struct PhrasePositions: ~Copyable {
             for k in termStart(first)..<termStart(end) where unsafe cursors[term(k)].document < candidate {
                 unsafe cursors[term(k)].advance(to: candidate)
             }
+            // Each group needs a term in the paper: most papers a compound's other spelling is checked in lack
+            // its joined form, whose absence the cursors tell without reading the first word's positions.
+            for g in first..<end where unsafe !terms(ofGroup: g).contains(where: { unsafe cursors[$0].document == candidate }) {
+                return false
+            }
         }
         if end - first == 1 {
             return unsafe terms(ofGroup: first).contains { unsafe cursors[$0].document == candidate }
