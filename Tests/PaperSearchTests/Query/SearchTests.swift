@@ -371,6 +371,32 @@ struct PruningTests {
         #expect(required.contains { $0.count == 2 })
     }
 
+    /// Words that are also the names of a few authors: where the words alone cannot enter the top k, the
+    /// conjunction takes its candidates from the names' short lists (`RankedAnd`'s minor terms). Against the
+    /// exhaustive path, on papers where most hold both words and a few are by authors so named, pruning from
+    /// the first full top k and after the usual count, with a filter, an exclusion and an optional word.
+    @Test func wordsThatAreRareNamesLeadByTheNames() throws {
+        var random = SplitMix64(seed: 21)
+        let filler = (0..<60).map { "filler\(String($0, radix: 26).map { $0.isNumber ? Character(UnicodeScalar(UInt8(ascii: "a") + UInt8(String($0))!)) : $0 })" }
+        var papers: [Paper] = []
+        for n in 0..<3000 {
+            var words = (0..<(20 + Int(random.next() % 60))).map { _ in filler[Int(random.next() % UInt64(filler.count))] }
+            if random.next() % 10 < 8 { words += Array(repeating: "deep", count: 1 + Int(random.next() % 3)) }
+            if random.next() % 10 < 6 { words += Array(repeating: "image", count: 1 + Int(random.next() % 3)) }
+            var authors = ["Ada Lovelace"]
+            if n % 97 == 3 { authors.append("Deep Ganguli") }
+            if n % 89 == 5 { authors.append("Jane Image") }
+            papers.append(Paper(id: "n\(n)", title: filler[n % filler.count], authors: authors, year: 1990 + n % 30,
+                                venue: "cs.CV", abstract: words.shuffled(using: &random).joined(separator: " "),
+                                sources: [SourceLocation(file: "named", line: n + 1)]))
+        }
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let queries = ["+deep +image", "+image +deep", "+deep +image +year:>=2005", "+deep +image -fillera",
+                       "+deep +image fillerb", "+deep +fillerc", "+image +deep +fillerd"]
+        try compare(index, queries, countLimit: 0)
+        try compare(index, queries)
+    }
+
     /// Acronyms searched with their long forms score each group's best form, which a ranked OR bounds by the
     /// sum of every form: its candidates, rescored, against the exhaustive path — an acronym alone, with other
     /// words, a long form typed out (finding its acronym), on the bundled corpus's trusted pairs.
