@@ -117,8 +117,8 @@ struct PhrasePositions: ~Copyable {
     }
 
     /// Whether the phrase of `wordCount` words (three or more) stands in `candidate`: what `spellingStands`
-    /// does for groups of one term each in the paper's either field, with the layout's numbers read straight (group `g` is term
-    /// `term(g)`, as every group before it has one term).
+    /// does for groups of one term each in the paper's either field, with the layout's numbers read straight
+    /// (group `g` is term `term(g)`, as every group before it has one term).
     private mutating func wordsStand(at candidate: UInt32, _ cursors: UnsafeMutableBufferPointer<PostingsCursor>) -> Bool {
         for g in 0..<wordCount where unsafe cursors[term(g)].document < candidate { unsafe cursors[term(g)].advance(to: candidate) }
         // The word with the fewest occurrences leads.

@@ -347,16 +347,7 @@ enum RankedAnd {
                 }
             }
             if !alive { return nil }
-            for k in scoredStart[c]..<scoredStart[c + 1] {
-                let term = scoredTerms[k]
-                if unsafe cursors[term].blockCount > 0 {
-                    let skips = unsafe cursors[term].skipTable, block = unsafe cursors[term].shallowBlock
-                    // A term whose list ends before `target` adds nothing (its shallow block is past the last).
-                    if block < skips.count { later += context.blockBound(weights[term], skips, block: block) }
-                } else {
-                    later += listBounds[term]
-                }
-            }
+            for k in scoredStart[c]..<scoredStart[c + 1] { later += windowBound(scoredTerms[k]) }
         }
         return (later, end)
     }
