@@ -58,7 +58,8 @@ public struct Analyzer: Sendable, Equatable {
     }
 
     /// Analyses `text` and hands each indexed term to `sink`; returns the field length (the number of
-    /// positions that hold a term; of those analysed, when the sink finished early). Reuses `scratch`'s
+    /// positions that hold a term; of those analysed, when the sink finished early or passed over words before
+    /// its `firstWantedPosition`). Reuses `scratch`'s
     /// buffers, so no allocation happens per token.
     @discardableResult
     package func analyze<Sink: TermSink>(_ text: String, scratch: inout AnalyzerScratch, into sink: inout Sink) -> Int {
@@ -149,6 +150,9 @@ package protocol TermSink {
     func needsStem(startingWith byte: UInt8, at position: Int) -> Bool
     /// Whether the sink has all it wants: analysis then stops at the next white space.
     var isFinished: Bool { get }
+    /// The first position whose terms the sink wants. Before it, a plain word (`Tokenizer.plainChunkEnd`) is
+    /// only counted, for the positions after it, without being folded, looked up as a stop word or stemmed.
+    var firstWantedPosition: Int { get }
 }
 
 extension TermSink {
@@ -156,6 +160,8 @@ extension TermSink {
     package func needsStem(startingWith byte: UInt8, at position: Int) -> Bool { true }
     @inline(__always)
     package var isFinished: Bool { false }
+    @inline(__always)
+    package var firstWantedPosition: Int { 0 }
 }
 
 /// Turns tokens into terms: positions, stop words, stemming.
@@ -171,6 +177,14 @@ private struct AnalyzingSink<Inner: TermSink>: TokenizerSink {
     var isFinished: Bool {
         @inline(__always) get { inner.isFinished }
     }
+
+    /// A passed-over word would stand at `position + pendingIncrement + 1` (a stop word's position counts too).
+    var wantsCountOnly: Bool {
+        @inline(__always) get { position + pendingIncrement + 1 < inner.firstWantedPosition }
+    }
+
+    @inline(__always)
+    mutating func passOver() { pendingIncrement += 1 }
 
     mutating func token(_ term: Span<UInt8>, kind: TokenKind, positionIncrement: Int, start: Int, end: Int) {
         pendingIncrement += positionIncrement

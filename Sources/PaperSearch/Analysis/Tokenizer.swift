@@ -20,11 +20,20 @@ protocol TokenizerSink {
     mutating func token(_ term: Span<UInt8>, kind: TokenKind, positionIncrement: Int, start: Int, end: Int)
     /// Whether the sink has what it wants: the tokenizer then stops at the next white space.
     var isFinished: Bool { get }
+    /// Whether the sink wants only the count of the next token, not the token: the tokenizer may then report a
+    /// chunk that is one plain word (`Tokenizer.plainChunkEnd`) by `passOver()` alone.
+    var wantsCountOnly: Bool { get }
+    /// One token of position increment 1 passed over (asked only while `wantsCountOnly`).
+    mutating func passOver()
 }
 
 extension TokenizerSink {
     @inline(__always)
     var isFinished: Bool { false }
+    @inline(__always)
+    var wantsCountOnly: Bool { false }
+    @inline(__always)
+    mutating func passOver() {}
 }
 
 /// Splits scientific English into tokens, on UTF-8 bytes (ASCII takes a fast path through a byte-class table;
@@ -90,8 +99,13 @@ struct Tokenizer {
         while i < n && !sink.isFinished {
             while i < n && Tokenizer.isSpace(text[i]) { i += 1 }
             guard i < n else { break }
-            // A chunk (up to the next white space) may be a URL or an e-mail address, kept whole.
             let chunkStart = i
+            if sink.wantsCountOnly, let end = Tokenizer.plainChunkEnd(text, from: chunkStart) {
+                sink.passOver()
+                i = end
+                continue
+            }
+            // A chunk (up to the next white space) may be a URL or an e-mail address, kept whole.
             if let at = nextAtSign, at < chunkStart {
                 nextAtSign = ByteSearch.firstIndex(of: UInt8(ascii: "@"), in: text, from: chunkStart)
             }
@@ -108,6 +122,37 @@ struct Tokenizer {
                 }
             }
             i = tokenizeWords(text, from: chunkStart, into: &sink)
+        }
+    }
+
+    /// Where a chunk starting at `start` ends (the white space after it, or the text's end) when it is one
+    /// plain word: ASCII letters and digits, with only brackets, quotes and `;:!?` before them, and those or
+    /// `.` and `,` after them. Such a chunk is exactly one token of position increment 1 (no URL, e-mail, compound,
+    /// number with a point or separator, apostrophe or TeX can be in it), so a sink that only counts tokens
+    /// can be told so without the word being folded. Nil for any other chunk.
+    @inline(__always)
+    static func plainChunkEnd(_ text: Span<UInt8>, from start: Int) -> Int? {
+        let n = text.count
+        var i = start
+        while i < n && Tokenizer.isPlainPunctuation(text[i]) { i += 1 }
+        let wordStart = i
+        while i < n && Tokenizer.isAlphanumeric(text[i]) { i += 1 }
+        guard i > wordStart else { return nil }
+        while i < n && (Tokenizer.isPlainPunctuation(text[i]) || text[i] == UInt8(ascii: ".") || text[i] == UInt8(ascii: ",")) {
+            i += 1
+        }
+        return i == n || Tokenizer.isSpace(text[i]) ? i : nil
+    }
+
+    /// `( ) [ ] " ; : ! ?`: punctuation that neither joins nor starts anything, before or after a word.
+    @inline(__always)
+    private static func isPlainPunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\""),
+             UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"), UInt8(ascii: "?"):
+            return true
+        default:
+            return false
         }
     }
 

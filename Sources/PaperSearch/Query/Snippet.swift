@@ -146,6 +146,7 @@ public struct Snippet: Sendable, Equatable {
         var next = 0
         var tokens: [(start: Int, end: Int, matched: Bool)] = []
         private(set) var isFinished = false
+        var firstWantedPosition: Int { window.lowerBound }
         init() {}
 
         /// Where `next` moves for a token at `position`: positions only grow from token to token.

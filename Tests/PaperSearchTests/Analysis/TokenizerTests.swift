@@ -145,6 +145,45 @@ struct TokenizerTests {
         }
     }
 
+    /// A sink that wants terms from some position on gets exactly those of the whole analysis from there,
+    /// though the plain words before it are only counted: on real abstracts and on a text of every construct
+    /// the tokenizer knows, from every position.
+    @Test func passingOverPlainWordsKeepsEveryLaterPosition() throws {
+        struct From: TermSink {
+            var first = 0
+            var terms: [(String, Int, Int, Int)] = []
+            var firstWantedPosition: Int { first }
+            init() {}
+            mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+                guard position >= first else { return }
+                var bytes: [UInt8] = []
+                for index in term.indices { bytes.append(term[index]) }
+                terms.append((String(decoding: bytes, as: UTF8.self), position, start, end))
+            }
+        }
+        let tricky = #"""
+            (The) "LLMs" of 2023: pre-training, ViT's heads; don't stop! 3.5 and 1,330 [see https://example.org/a.b]
+            mail me@example.com, ftp: www. (http x) M\"uller {\"u}ber \v s \o rn $\theta$ θ 東京 naïve \textit{bold}
+            \#(String(repeating: "x", count: 80)) end. a.b c,d e-f-g 'quoted' x\y {z} -lead trail- ... ??? ok
+            """#
+        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus]).readAll()
+        var scratch = AnalyzerScratch()
+        for text in [tricky] + papers.prefix(30).map(\.abstract) {
+            var whole = From()
+            analyzer.analyze(text, scratch: &scratch, into: &whole)
+            let last = whole.terms.map(\.1).max() ?? 0
+            for first in 0...(last + 1) {
+                var sink = From()
+                sink.first = first
+                analyzer.analyze(text, scratch: &scratch, into: &sink)
+                let expected = whole.terms.filter { $0.1 >= first }
+                #expect(sink.terms.map(\.0) == expected.map(\.0), "from \(first)")
+                #expect(sink.terms.map(\.1) == expected.map(\.1), "from \(first)")
+                #expect(sink.terms.map(\.2) == expected.map(\.2), "from \(first)")
+            }
+        }
+    }
+
     /// The streaming path used for indexing gives the same terms and positions as the detailed one.
     @Test func streamingAnalysisAgreesWithTokenList() throws {
         struct Collect: TermSink {
