@@ -22,12 +22,14 @@
 ///   scores its lead before moving the other clauses), and a match is scored clause by clause, rarest first,
 ///   and given up (still counted) as soon as its score so far plus the later clauses' block maxima cannot
 ///   beat the threshold.
-/// - A clause of several terms is mostly a word and the far rarer author name it also is. In a window where
-///   the clauses' longest lists (with the optional terms) cannot beat the threshold, only a paper that holds
-///   one of the rarer terms can enter: there, candidates come from those terms' lists alone (`minorTerms`),
-///   as MaxScore leads by its essential lists. (On the synthetic corpora, where authors are drawn from real
-///   names, `+image +deep` ranks papers by authors named Deep or Image: the word lists alone, 110,000
-///   papers, cannot enter.)
+/// - A clause of several terms is mostly a word and the far rarer author name it also is (`minorTerms`).
+///   Windows are cut at the papers that hold a rarer term, so that the papers between are bounded by the
+///   clauses' longest lists alone: where those (with the optional terms) cannot beat the threshold, only a
+///   paper that holds one of the rarer terms can enter, and candidates come from those terms' lists alone,
+///   as MaxScore leads by its essential lists; where they can, the rarest clause's documents are tested
+///   from their frequencies as above, against a budget the names do not use up. (On the synthetic corpora,
+///   where authors are drawn from real names, `+image +deep` ranks papers by authors named Deep or Image:
+///   the word lists alone, 110,000 papers, cannot enter.)
 ///
 /// Scores are sums of quantized contributions (`BM25.quantized`), the same in any order, and a window is only
 /// skipped when its bound does not exceed the threshold (a tie never enters, `TopK`): the hits are those
@@ -126,6 +128,8 @@ enum RankedAnd {
     let singleTermClauses: Bool
     /// Whether every clause is one word of the title and abstract (`plainWordsScore` scores them).
     let plainWords: Bool
+    /// The rarest clause's main term: its only term, or the one that is not a minor term.
+    var leadMain: Int { clauseTerms[clauseStart[0]..<clauseStart[1]].first { !minorTerms.contains($0) } ?? clauseTerms[0] }
 
     var clauseCount: Int { clauseStart.count - 1 }
 
@@ -171,6 +175,7 @@ enum RankedAnd {
     /// Returns the matches counted and whether that count is exact.
     func run(countLimit: Int, phrases: consuming PhrasePositions, _ topK: inout TopK) -> (matches: Int, exact: Bool) {
         let hasPhrases = !phrases.isEmpty
+        let leadMain = self.leadMain
         // Checked per candidate; read once (calling `context.isLive` here copied the whole context each time).
         let deletions = context.deletions
         var matches = 0
@@ -190,10 +195,12 @@ enum RankedAnd {
             let pruning = matches >= countLimit && threshold > -Double.infinity
             if pruning {
                 while windowEnd.map({ target > $0 }) ?? true {
-                    guard let (bound, end) = window(from: target, threshold: threshold, laterBound: &laterBound) else { break search }
+                    guard let (bound, end, mainOnly) = window(from: target, threshold: threshold, laterBound: &laterBound) else {
+                        break search
+                    }
                     windowEnd = end
                     if bound > threshold {
-                        leadCutoff = self.leadCutoff(budget: threshold - laterBound[0])
+                        leadCutoff = self.leadCutoff(budget: threshold - laterBound[0], mainOnly: mainOnly)
                         break
                     }
                     skipped = true
@@ -212,7 +219,7 @@ enum RankedAnd {
             } else if singleTermClauses {
                 let lead = clauseTerms[0]
                 unsafe cursors[lead].advance(to: target)
-                if passOverLead(windowEnd: windowEnd, leadCutoff) { skipped = true }
+                if passOverLead(lead, windowEnd: windowEnd, leadCutoff) { skipped = true }
                 let document = unsafe cursors[lead].document
                 if document != target {
                     target = document
@@ -229,9 +236,9 @@ enum RankedAnd {
             } else {
                 for c in 0..<clauseCount {
                     var document = advance(clause: c, to: target)
-                    if c == 0 && pruning && passOverLead(windowEnd: windowEnd, leadCutoff) {
+                    if c == 0 && pruning && passOverLead(leadMain, windowEnd: windowEnd, leadCutoff) {
                         skipped = true
-                        document = unsafe cursors[clauseTerms[0]].document
+                        document = leadDocument()
                     }
                     if document != target {
                         target = document
@@ -313,20 +320,25 @@ enum RankedAnd {
     /// the optional terms add at most `laterBound[c]`. Nil when a clause's lists all end before `target`
     /// (nothing more can match).
     ///
-    /// Where only a paper that holds a minor term can beat `threshold` (see `minorTerms`), the window is cut
-    /// down: to the papers before the next that holds one, with a bound of -infinity (they are passed
-    /// over), or, from that paper, to that paper alone. The search loop itself does not change.
+    /// With minor terms (see `minorTerms`), the window is cut at the next paper that holds one: from that
+    /// paper, to that paper alone; before it, to the papers up to it, which hold no minor term and so score at
+    /// most the main terms' bound (`mainBound`), with `laterBound` of the main terms alone. Where that bound
+    /// cannot beat `threshold`, those papers are passed over; where it can, the rarest clause's documents are
+    /// still tested against a budget the minor terms do not use up (`leadCutoff`): an author named like one
+    /// of the words, with papers all through the window, no longer keeps every paper of it a candidate. The
+    /// search loop itself does not change.
     ///
     /// Out of line, as `leadCutoff` is: when the compiler inlined either into the search loop, every
     /// conjunction took 4-5% more instructions, most of which have no minor term.
     @inline(never)
-    private func window(from target: UInt32, threshold: Double, laterBound: inout [Double]) -> (bound: Double, end: UInt32)? {
+    private func window(from target: UInt32, threshold: Double, laterBound: inout [Double])
+        -> (bound: Double, end: UInt32, mainOnly: Bool)? {
         guard let (bound, end) = blockWindow(from: target, laterBound: &laterBound) else { return nil }
-        guard bound > threshold, !minorTerms.isEmpty, mainBound() <= threshold else { return (bound, end) }
+        guard bound > threshold, !minorTerms.isEmpty else { return (bound, end, false) }
         let first = firstMinorDocument(from: target)
-        if first > end { return (-.infinity, end) }
-        if first > target { return (-.infinity, first - 1) }
-        return (bound, first)
+        if first == target { return (bound, first, false) }
+        let main = mainBound(laterBound: &laterBound)
+        return (main > threshold ? main : -.infinity, min(end, first - 1), true)
     }
 
     /// `window` without the minor terms' cut: where the first of the required terms' blocks ends.
@@ -363,11 +375,26 @@ enum RankedAnd {
         return listBounds[term]
     }
 
-    /// In the window just worked out, the most a paper that holds no minor term scores.
-    private func mainBound() -> Double {
-        var bound = optionalBound
-        for term in scoredTerms where !minorTerms.contains(term) { bound += windowBound(term) }
-        return bound
+    /// In the window just worked out, the most a paper that holds no minor term scores; `laterBound[c]` becomes
+    /// what the clauses after `c` and the optional terms add to such a paper.
+    private func mainBound(laterBound: inout [Double]) -> Double {
+        var later = optionalBound
+        for c in (0..<clauseCount).reversed() {
+            laterBound[c] = later
+            for k in scoredStart[c]..<scoredStart[c + 1] where !minorTerms.contains(scoredTerms[k]) {
+                later += windowBound(scoredTerms[k])
+            }
+        }
+        return later
+    }
+
+    /// Where the rarest clause stands after `passOverLead` moved its main term on alone: on the first document
+    /// of its terms. Out of line: written into the search loop, it cost every conjunction 4% more instructions.
+    @inline(never)
+    private func leadDocument() -> UInt32 {
+        var document = PostingsCursor.exhausted
+        for k in clauseStart[0]..<clauseStart[1] { document = min(document, unsafe cursors[clauseTerms[k]].document) }
+        return document
     }
 
     /// Moves the minor terms' cursors to `target`; returns the first document at or after it that one holds.
@@ -380,24 +407,27 @@ enum RankedAnd {
         return first
     }
 
-    /// While pruning, with the rarest clause (one term, when `cutoff` is active) moved into the window that ends
-    /// at `windowEnd`: passes over its documents there that `cutoff` rules out from their frequencies alone
-    /// (as Lucene's block-max conjunction scores its lead before moving the other clauses), in one loop over
-    /// the decoded block, without moving the other clauses to them. Returns whether it passed any.
+    /// While pruning, with the rarest clause moved into the window that ends at `windowEnd`: passes over the
+    /// documents of its main term `lead` (`leadMain`: its only term, or the only one in the window) there that
+    /// `cutoff` rules out from their frequencies alone (as Lucene's block-max conjunction scores its lead before
+    /// moving the other clauses), in one loop over the decoded block, without moving the other clauses to
+    /// them. Returns whether it passed any.
     @inline(__always)
-    private func passOverLead(windowEnd: UInt32?, _ cutoff: FrequencyCutoff) -> Bool {
+    private func passOverLead(_ lead: Int, windowEnd: UInt32?, _ cutoff: FrequencyCutoff) -> Bool {
         guard cutoff.isActive, let windowEnd else { return false }
-        return unsafe cursors[clauseTerms[0]].pass(through: windowEnd) {
+        return unsafe cursors[lead].pass(through: windowEnd) {
             cutoff.rulesOut(titleFrequency: $0, abstractFrequency: $1)
         }
     }
 
     /// For the window just worked out: what rules out the rarest clause's documents that add no more than
-    /// `budget` (when that clause is one term; the window lies in its shallow block). Out of line: see `window`.
+    /// `budget` (when that clause is one term, or when no minor term stands in the window, `mainOnly`: its
+    /// main term's documents are then the clause's; the window lies in that term's shallow block). Out of
+    /// line: see `window`.
     @inline(never)
-    private func leadCutoff(budget: Double) -> FrequencyCutoff {
-        let lead = clauseTerms[0]
-        guard clauseStart[1] == 1, unsafe cursors[lead].blockCount > 0 else { return .never }
+    private func leadCutoff(budget: Double, mainOnly: Bool) -> FrequencyCutoff {
+        let lead = leadMain
+        guard clauseStart[1] == 1 || mainOnly, unsafe cursors[lead].blockCount > 0 else { return .never }
         return context.frequencyCutoff(weights[lead], unsafe cursors[lead].skipTable, block: unsafe cursors[lead].shallowBlock,
                                        budget: budget)
     }
