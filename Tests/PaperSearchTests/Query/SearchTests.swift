@@ -397,6 +397,30 @@ struct PruningTests {
         try compare(index, queries)
     }
 
+    /// A long outer window of a ranked OR (a rare word essential, its blocks far apart) bounds the common
+    /// words by whole groups of their blocks at once: against the exhaustive path, with papers that hold a
+    /// common word often (and can enter without the rare one) spread through lists of 70 blocks and more.
+    @Test func longWindowsBoundCommonWordsByGroupsOfBlocks() throws {
+        var random = SplitMix64(seed: 31)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        let filler: [String] = (0..<40).map { (n: Int) -> String in "filler\(letters[n % 26])\(n / 26)" }
+        var papers: [Paper] = []
+        for n in 0..<20_000 {
+            var words = (0..<(20 + Int(random.next() % 40))).map { _ in filler[Int(random.next() % UInt64(filler.count))] }
+            if random.next() % 2 == 0 { words += ["alpha"] }
+            if random.next() % 3 == 0 { words += ["beta"] }
+            // A few papers hold a common word many times: they can enter the top k without the rare word.
+            if random.next() % 400 == 0 { words += Array(repeating: "alpha", count: 2 + Int(random.next() % 8)) }
+            if random.next() % 1_000 == 0 { words += ["zeta"] }
+            papers.append(Paper(id: "w\(n)", title: random.next() % 500 == 0 ? "alpha beta" : filler[n % filler.count],
+                                authors: ["Ada Lovelace"], year: 2000 + n % 20, venue: "cs.IR",
+                                abstract: words.shuffled(using: &random).joined(separator: " "),
+                                sources: [SourceLocation(file: "windows", line: n + 1)]))
+        }
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        try compare(index, ["alpha zeta", "zeta alpha beta", "beta zeta", "alpha beta zeta fillera0"], plain: true)
+    }
+
     /// Acronyms searched with their long forms score each group's best form, which a ranked OR bounds by the
     /// sum of every form: its candidates, rescored, against the exhaustive path — an acronym alone, with other
     /// words, a long form typed out (finding its acronym), on the bundled corpus's trusted pairs.
