@@ -455,12 +455,19 @@
     // MARK: - Positions
 
     /// The block whose positions were checked (-1: none yet), and where they are: `positionsBlock` addresses
-    /// them, and a group of them, number `groupNumber`, starts `groupOffset` bytes in.
+    /// them, and a group of them, number `groupNumber`, starts `groupOffset` bytes in; its deltas are
+    /// `groupWidth` bits wide (`groupMask`), and the first `groupReadable` of them lie in the checked region
+    /// (at most 128; 0 when no group is current). Invariant: reading delta `d < groupReadable` of the group
+    /// with an 8-byte load at `groupOffset + 1 + d * groupWidth / 8` stays inside the region and the 8 bytes
+    /// after it (`checkPositions`).
     private var positionsCheckedBlock = -1
     private var positionsBlock: UnsafeRawPointer?
     private var positionsBlockLength = 0
     private var groupNumber = 0
     private var groupOffset = 0
+    private var groupWidth = 0
+    private var groupMask: UInt64 = 0
+    private var groupReadable = 0
 
     /// Appends the positions of the current document (title from 0, abstract from 2^20) to `output`. The
     /// first read in a block checks the positions of all the block's documents against their checksum (a
@@ -470,58 +477,102 @@
         guard document != PostingsCursor.exhausted else { return }
         guard hasPositions else { return fail("positions asked of a field that keeps none") }
         let titleCount = Int(titleFrequency), count = titleCount + Int(abstractFrequency)
-        if blockCount == 0 {
-            // Room for the document's positions at once, but for no more than a few thousand on the frequencies'
-            // say: a damaged count must not allocate more than the positions actually read.
-            output.reserve(min(count, 4096))
-            // A single document: varints in the dictionary entry, which `positionsEnd` bounds.
-            var offset = positionsBase
-            var position: UInt64 = 0
-            for i in 0..<count {
-                if i == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
-                guard offset < positionsEnd, let delta = positionsFile.varint(at: &offset) else { return fail("positions out of range") }
-                position &+= delta
-                output.append(UInt32(truncatingIfNeeded: position))
-            }
-            return
-        }
+        if blockCount == 0 { return appendSingleDocumentPositions(titleCount: titleCount, count: count, to: &output) }
         if positionsCheckedBlock != block {
-            makeDecodedUnique()
-            guard let total = decoded.fillPositionStarts(
-                from: file, count: blockLength, titleWidth: titleWidth, at: frequenciesOffset,
-                abstractWidth: abstractWidth, at: frequenciesOffset + abstractBitStart / 8),
-                  checkPositions(total: total) else { return fail("positions do not match their checksum") }
-            positionsCheckedBlock = block
-            (groupNumber, groupOffset) = (0, 0)
+            guard checkBlockPositions() else { return fail("positions do not match their checksum") }
         }
         let deltasBefore = Int(positionStartAt(index))
-        // Groups are found walking forward: back to the first when this document starts before the one
-        // reached (a phrase reads a document's positions again for a word it repeats).
-        if deltasBefore / positionsGroupSize < groupNumber { (groupNumber, groupOffset) = (0, 0) }
-        guard let base = unsafe positionsBlock else { return fail("positions out of range") }
-        // In bounds: each width byte, and the last byte of each run of deltas read from one group, is checked
-        // against the region `base` addresses (the block's positions, checked against their checksum), which
-        // has 8 bytes after it for the loads.
+        let first = deltasBefore & (positionsGroupSize - 1)
+        // The commonest case, a document whose deltas all lie in the group reached (checked once here, as
+        // `groupReadable` is at most a group's 128 deltas); the others go through `appendPositions(from:)`.
+        guard deltasBefore &>> 7 == groupNumber, first &+ count <= groupReadable, let base = unsafe positionsBlock else {
+            return appendPositions(from: deltasBefore, titleCount: titleCount, count: count, to: &output)
+        }
+        let values = unsafe base + (groupOffset &+ 1)
+        let (width, mask) = (groupWidth, groupMask)
+        output.append(upTo: count) { room in
+            var position: UInt64 = 0
+            for j in 0..<count {
+                if j == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
+                let bit = (first &+ j) &* width
+                let word = unsafe UInt64(littleEndian: values.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                position &+= (word &>> UInt64(bit & 7)) & mask
+                unsafe room[j] = UInt32(truncatingIfNeeded: position)
+            }
+            return count
+        }
+    }
+
+    /// A single document's positions: varints in the dictionary entry, which `positionsEnd` bounds.
+    @inline(never)
+    private mutating func appendSingleDocumentPositions(titleCount: Int, count: Int, to output: inout PositionBuffer) {
+        // Room for the document's positions at once, but for no more than a few thousand on the frequencies'
+        // say: a damaged count must not allocate more than the positions actually read.
+        output.reserve(min(count, 4096))
+        var offset = positionsBase
+        var position: UInt64 = 0
+        for i in 0..<count {
+            if i == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
+            guard offset < positionsEnd, let delta = positionsFile.varint(at: &offset) else { return fail("positions out of range") }
+            position &+= delta
+            output.append(UInt32(truncatingIfNeeded: position))
+        }
+    }
+
+    /// Checks the current block's positions (`checkPositions`) and makes their first group current.
+    @inline(never)
+    private mutating func checkBlockPositions() -> Bool {
+        makeDecodedUnique()
+        guard let total = decoded.fillPositionStarts(
+            from: file, count: blockLength, titleWidth: titleWidth, at: frequenciesOffset,
+            abstractWidth: abstractWidth, at: frequenciesOffset + abstractBitStart / 8),
+              checkPositions(total: total) else { return false }
+        positionsCheckedBlock = block
+        (groupNumber, groupOffset) = (0, 0)
+        return makeGroupCurrent()
+    }
+
+    /// Reads the width of group `groupNumber`, at `groupOffset`, and how many of its deltas the region holds.
+    private mutating func makeGroupCurrent() -> Bool {
+        groupReadable = 0
         let length = positionsBlockLength
+        guard let base = unsafe positionsBlock else { return false }
+        // A block without positions left (its last group read) has no group here: nothing is readable.
+        guard groupOffset < length else { return true }
+        let width = Int(unsafe base.load(fromByteOffset: groupOffset, as: UInt8.self))
+        guard width <= 32 else { return false }
+        groupWidth = width
+        groupMask = (1 << UInt64(width)) - 1
+        let bits = 8 * (length - groupOffset - 1)
+        groupReadable = width == 0 ? positionsGroupSize : min(positionsGroupSize, bits / width)
+        return true
+    }
+
+    /// The positions of a document whose deltas start in a group other than the one reached, or run past its
+    /// end: groups are found walking forward, back to the first when the document starts before the group
+    /// reached (a phrase reads a document's positions again for a word it repeats).
+    @inline(never)
+    private mutating func appendPositions(from deltasBefore: Int, titleCount: Int, count: Int, to output: inout PositionBuffer) {
+        guard let base = unsafe positionsBlock else { return fail("positions out of range") }
         var position: UInt64 = 0
         var i = 0, delta = deltasBefore
         while i < count {
-            while groupNumber < delta / positionsGroupSize {
-                guard groupOffset < length else { return fail("positions out of range") }
-                let width = Int(unsafe base.load(fromByteOffset: groupOffset, as: UInt8.self))
-                groupOffset += 1 + BitPacking.byteCount(positionsGroupSize, width: width)
-                groupNumber += 1
+            let wanted = delta / positionsGroupSize
+            if wanted != groupNumber {
+                if wanted < groupNumber { (groupNumber, groupOffset) = (0, 0) }
+                while groupNumber < wanted {
+                    guard groupOffset < positionsBlockLength else { return fail("positions out of range") }
+                    let width = Int(unsafe base.load(fromByteOffset: groupOffset, as: UInt8.self))
+                    groupOffset += 1 + BitPacking.byteCount(positionsGroupSize, width: width)
+                    groupNumber += 1
+                }
+                guard makeGroupCurrent() else { return fail("positions out of range") }
             }
-            guard groupOffset < length else { return fail("positions out of range") }
-            let width = Int(unsafe base.load(fromByteOffset: groupOffset, as: UInt8.self))
             // The document's deltas in this group: from `first` on, `run` of them.
             let first = delta & (positionsGroupSize - 1), run = min(count - i, positionsGroupSize - first)
-            guard width <= 32, groupOffset + 1 + ((first + run) * width + 7) >> 3 <= length else {
-                return fail("positions out of range")
-            }
+            guard first + run <= groupReadable else { return fail("positions out of range") }
             let values = unsafe base + (groupOffset + 1)
-            let mask: UInt64 = (1 << UInt64(width)) - 1
-            // A run is at most a group's 128 deltas, read from bytes checked above: room for it at once.
+            let (width, mask) = (groupWidth, groupMask)
             output.append(upTo: run) { room in
                 for j in 0..<run {
                     if i &+ j == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
