@@ -397,6 +397,31 @@ struct PruningTests {
         try compare(index, queries)
     }
 
+    /// A conjunction's windows follow the rarest word's blocks, each of which spans several blocks of a
+    /// denser word: the denser word is bounded by its largest block maximum over the whole window. Against
+    /// the exhaustive path, with the papers that can enter (a dense word many times over) spread through its
+    /// blocks, most of them not the first of a window.
+    @Test func windowsFollowTheRarestWordsBlocks() throws {
+        var random = SplitMix64(seed: 41)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        let filler: [String] = (0..<40).map { (n: Int) -> String in "filler\(letters[n % 26])\(n / 26)" }
+        var papers: [Paper] = []
+        for n in 0..<20_000 {
+            var words = (0..<(20 + Int(random.next() % 40))).map { _ in filler[Int(random.next() % UInt64(filler.count))] }
+            if random.next() % 10 == 0 { words += ["gamma"] }
+            if random.next() % 2 == 0 { words += ["delta"] }
+            if random.next() % 3 == 0 { words += ["epsilon"] }
+            if random.next() % 300 == 0 { words += ["gamma"] + Array(repeating: "delta", count: 2 + Int(random.next() % 10)) }
+            papers.append(Paper(id: "g\(n)", title: filler[n % filler.count], authors: ["Ada Lovelace"], year: 2000 + n % 20,
+                                venue: "cs.IR", abstract: words.shuffled(using: &random).joined(separator: " "),
+                                sources: [SourceLocation(file: "lead", line: n + 1)]))
+        }
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let queries = ["+gamma +delta", "+delta +gamma +epsilon", "+gamma +delta epsilon", "+gamma +delta -fillera0"]
+        try compare(index, queries, countLimit: 0)
+        try compare(index, queries)
+    }
+
     /// A long outer window of a ranked OR (a rare word essential, its blocks far apart) bounds the common
     /// words by whole groups of their blocks at once: against the exhaustive path, with papers that hold a
     /// common word often (and can enter without the rare one) spread through lists of 70 blocks and more.

@@ -14,9 +14,10 @@
 ///   for a paper whose score would enter the top k.
 /// - Every match is counted until `countLimit` have been (`SearchOptions.countLimit`; Lucene counts to
 ///   1,000), so small counts are exact.
-///   Past that, with the top k full, the documents are cut into windows that end where the first of the
-///   required terms' blocks ends; a window whose block maxima (with the optional terms' list bounds) add up
-///   to no more than the threshold cannot hold a paper that enters the top k, and is skipped undecoded. Once
+///   Past that, with the top k full, the documents are cut into windows that end with the rarest clause's
+///   blocks (as Lucene's follow its lead's), each other term bounded by its largest block maximum there; a
+///   window whose bounds (with the optional terms' list bounds) add up to no more than the threshold cannot
+///   hold a paper that enters the top k, and is skipped undecoded. Once
 ///   a window has been skipped, the count is a lower bound. Within a window, the rarest clause's document is
 ///   first tested from its frequencies alone (`FrequencyCutoff`, as Lucene's `BlockMaxConjunctionBulkScorer`
 ///   scores its lead before moving the other clauses), and a match is scored clause by clause, rarest first,
@@ -315,8 +316,8 @@ enum RankedAnd {
         return (matches, !skipped)
     }
 
-    /// The window that starts at `target`: it ends where the first of the required terms' blocks holding
-    /// `target` ends, and no paper in it scores above the returned bound; there, the clauses after `c` and
+    /// The window that starts at `target`: it ends where `blockWindow` says, and no paper in it scores above
+    /// the returned bound; there, the clauses after `c` and
     /// the optional terms add at most `laterBound[c]`. Nil when a clause's lists all end before `target`
     /// (nothing more can match).
     ///
@@ -337,40 +338,61 @@ enum RankedAnd {
         guard bound > threshold, !minorTerms.isEmpty else { return (bound, end, false) }
         let first = firstMinorDocument(from: target)
         if first == target { return (bound, first, false) }
-        let main = mainBound(laterBound: &laterBound)
+        let main = mainBound(through: min(end, first - 1), laterBound: &laterBound)
         return (main > threshold ? main : -.infinity, min(end, first - 1), true)
     }
 
-    /// `window` without the minor terms' cut: where the first of the required terms' blocks ends.
+    /// `window` without the minor terms' cut: where the rarest clause's first block holding `target` ends (as
+    /// Lucene's block-max conjunction follows its lead's blocks), or where the first of the required terms'
+    /// blocks ends when no term of that clause has a skip table. The other terms are bounded by their largest
+    /// block maximum up to that end: dense lists have several blocks to one of the rarest clause, and a window
+    /// at each of their block ends cost more to work out than it saved when none could be passed over.
     private func blockWindow(from target: UInt32, laterBound: inout [Double]) -> (bound: Double, end: UInt32)? {
-        var end = PostingsCursor.exhausted
+        var end = firstBlockEnd(of: clauseStart[0]..<clauseStart[1], from: target)
+        if end == PostingsCursor.exhausted { end = firstBlockEnd(of: clauseStart[0]..<clauseStart[clauseCount], from: target) }
         var later = optionalBound
         for c in (0..<clauseCount).reversed() {
             laterBound[c] = later
             var alive = false
-            for k in clauseStart[c]..<clauseStart[c + 1] {
-                let term = clauseTerms[k]
-                guard unsafe cursors[term].shallowAdvance(to: target) else { continue }
+            for k in clauseStart[c]..<clauseStart[c + 1] where unsafe cursors[clauseTerms[k]].shallowAdvance(to: target) {
                 alive = true
-                // Stored properties only: reading a computed one would copy the cursor to borrow it.
-                if unsafe cursors[term].blockCount > 0 {
-                    // shallowAdvance found the block, so it is below blockCount.
-                    end = min(end, unsafe cursors[term].skipTable.lastDocument(cursors[term].shallowBlock))
-                }
             }
             if !alive { return nil }
-            for k in scoredStart[c]..<scoredStart[c + 1] { later += windowBound(scoredTerms[k]) }
+            for k in scoredStart[c]..<scoredStart[c + 1] { later += windowBound(scoredTerms[k], through: end) }
         }
         return (later, end)
     }
 
-    /// What scored term `term` adds at most to a paper of the window just worked out (its shallow block's).
+    /// Where the first block holding `target` ends of the terms `clauseTerms[range]` that have skip tables
+    /// (exhausted: none); the terms are moved shallowly to `target`.
     @inline(__always)
-    private func windowBound(_ term: Int) -> Double {
+    private func firstBlockEnd(of range: Range<Int>, from target: UInt32) -> UInt32 {
+        var end = PostingsCursor.exhausted
+        for k in range {
+            let term = clauseTerms[k]
+            // Stored properties only: reading a computed one would copy the cursor to borrow it.
+            guard unsafe cursors[term].shallowAdvance(to: target), unsafe cursors[term].blockCount > 0 else { continue }
+            // shallowAdvance found the block, so it is below blockCount.
+            end = min(end, unsafe cursors[term].skipTable.lastDocument(cursors[term].shallowBlock))
+        }
+        return end
+    }
+
+    /// What scored term `term` adds at most to a paper from its shallow block's first document through `end`:
+    /// the largest maximum of its blocks there.
+    @inline(__always)
+    private func windowBound(_ term: Int, through end: UInt32) -> Double {
         if unsafe cursors[term].blockCount > 0 {
-            let skips = unsafe cursors[term].skipTable, block = unsafe cursors[term].shallowBlock
+            let skips = unsafe cursors[term].skipTable
+            var block = unsafe cursors[term].shallowBlock
             // A term whose list ends before the window adds nothing (its shallow block is past the last).
-            return block < skips.count ? context.blockBound(weights[term], skips, block: block) : 0
+            guard block < skips.count else { return 0 }
+            var bound = context.blockBound(weights[term], skips, block: block)
+            while skips.lastDocument(block) < end && block + 1 < skips.count {
+                block += 1
+                bound = max(bound, context.blockBound(weights[term], skips, block: block))
+            }
+            return bound
         }
         return listBounds[term]
     }
@@ -378,12 +400,12 @@ enum RankedAnd {
     /// In the window just worked out, the most a paper that holds no minor term scores; `laterBound[c]` becomes
     /// what the clauses after `c` and the optional terms add to such a paper. (`blockWindow` sums every term the
     /// same way within its pass over the clauses; one loop shared by both cost 1M and-2 1.2% more instructions.)
-    private func mainBound(laterBound: inout [Double]) -> Double {
+    private func mainBound(through end: UInt32, laterBound: inout [Double]) -> Double {
         var later = optionalBound
         for c in (0..<clauseCount).reversed() {
             laterBound[c] = later
             for k in scoredStart[c]..<scoredStart[c + 1] where !minorTerms.contains(scoredTerms[k]) {
-                later += windowBound(scoredTerms[k])
+                later += windowBound(scoredTerms[k], through: end)
             }
         }
         return later
