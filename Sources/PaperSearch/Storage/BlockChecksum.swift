@@ -15,9 +15,11 @@
 enum BlockChecksum {
     private static let seed: UInt64 = 0x5053_4958_424C_4B31  // "PSIXBLK1"
 
-    /// The checksum of `count` bytes at `bytes`.
+    /// The checksum of `count` bytes at `bytes`. With `overReading`, the caller vouches that the 8 bytes after
+    /// them may be read: the last partial word is then one load, masked to the bytes it holds of the range,
+    /// instead of a byte at a time (a sixth of a postings block's checksum).
     @inline(__always)
-    static func of(_ bytes: UnsafeRawPointer, count: Int) -> UInt32 {
+    static func of(_ bytes: UnsafeRawPointer, count: Int, overReading: Bool = false) -> UInt32 {
         var sum = seed ^ UInt64(count), running: UInt64 = 0
         var index = 0
         // Four words a step: the same sums, with a third of the loop's own instructions.
@@ -39,11 +41,17 @@ enum BlockChecksum {
         }
         if index < count {
             var last: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < count {
-                last |= UInt64(unsafe bytes.load(fromByteOffset: index, as: UInt8.self)) &<< shift
-                shift &+= 8
-                index &+= 1
+            if overReading {
+                // 1 to 7 bytes of the range: the same zero-padded word.
+                let word = unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                last = word & ((1 &<< (UInt64(count &- index) &<< 3)) &- 1)
+            } else {
+                var shift: UInt64 = 0
+                while index < count {
+                    last |= UInt64(unsafe bytes.load(fromByteOffset: index, as: UInt8.self)) &<< shift
+                    shift &+= 8
+                    index &+= 1
+                }
             }
             sum &+= last
             running &+= sum

@@ -95,8 +95,9 @@ import Glibc
     /// The `BlockChecksum` of a byte range, or nil when the range is not inside the file.
     func blockChecksum(_ offset: Int, _ length: Int) -> UInt32? {
         guard contains(offset, length) else { return nil }
-        guard length > 0, let base = unsafe base else { return BlockChecksum.of(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        return unsafe BlockChecksum.of(base + offset, count: length)
+        guard length > 0, let base = unsafe base else { return unsafe BlockChecksum.of(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        // Most ranges have 8 bytes of the file after them (a footer ends every file).
+        return unsafe BlockChecksum.of(base + offset, count: length, overReading: contains(offset, length + 8))
     }
 
     /// Decodes a LEB128 varint at `offset`, advancing it. Returns nil if the bytes end or the value is too long.

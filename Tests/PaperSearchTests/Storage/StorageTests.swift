@@ -30,6 +30,54 @@ struct CRC32Tests {
     }
 }
 
+@Suite("Block checksum")
+struct BlockChecksumTests {
+    /// The documented formula, written plainly: 64-bit little-endian words, the last zero-padded.
+    static func reference(_ bytes: [UInt8]) -> UInt32 {
+        var sum: UInt64 = 0x5053_4958_424C_4B31 ^ UInt64(bytes.count), running: UInt64 = 0
+        for start in stride(from: 0, to: bytes.count, by: 8) {
+            var word: UInt64 = 0
+            for j in 0..<8 where start + j < bytes.count { word |= UInt64(bytes[start + j]) << UInt64(8 * j) }
+            sum &+= word
+            running &+= sum
+        }
+        let mixed = (sum ^ (running &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
+        return UInt32(truncatingIfNeeded: mixed >> 32) ^ UInt32(truncatingIfNeeded: mixed)
+    }
+
+    /// Every length up to 100 at every alignment, read to the end of the range or (as a mapped file with 8
+    /// bytes after the range lets it) with the last word loaded whole and masked: the bytes after the range,
+    /// all different from zero here, must not count.
+    @Test func matchesTheFormulaWhetherOrNotItReadsPastTheRange() {
+        var random = SplitMix64(seed: 12)
+        let buffer = (0..<200).map { _ in UInt8(1 + random.next() % 255) }
+        for start in 0..<8 {
+            for count in 0...100 {
+                let expected = Self.reference(Array(buffer[start..<(start + count)]))
+                buffer.withUnsafeBytes { raw in
+                    let base = raw.baseAddress!.advanced(by: start)
+                    #expect(BlockChecksum.of(base, count: count) == expected, "\(start) \(count)")
+                    #expect(BlockChecksum.of(base, count: count, overReading: true) == expected, "\(start) \(count) over-reading")
+                }
+            }
+        }
+    }
+
+    @Test func aChangedByteOrTwoSwappedWordsChangeIt() {
+        var random = SplitMix64(seed: 13)
+        let bytes = (0..<77).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let original = BlockChecksum.of(bytes)
+        for i in bytes.indices {
+            var changed = bytes
+            changed[i] ^= 0x10
+            #expect(BlockChecksum.of(changed) != original, "byte \(i)")
+        }
+        var swapped = bytes
+        swapped.replaceSubrange(0..<16, with: bytes[8..<16] + bytes[0..<8])
+        #expect(BlockChecksum.of(swapped) != original)
+    }
+}
+
 @Suite("gzip")
 struct GzipTests {
     static func decode(_ path: String) throws -> [UInt8] {
