@@ -57,7 +57,8 @@ import Glibc
     /// The address of `offset..<offset+length`, checked here once (nil when the range is not inside the
     /// file), for a reader that walks a table many times: it stays valid while this object lives, so the
     /// reader must hold a reference to it.
-    @unsafe func address(_ offset: Int, _ length: Int) -> UnsafeRawPointer? {
+    @unsafe @inline(__always)
+    func address(_ offset: Int, _ length: Int) -> UnsafeRawPointer? {
         guard contains(offset, length), let base = unsafe base else { return nil }
         return unsafe base + offset
     }

@@ -279,9 +279,15 @@
         positionsCheckedBlock = -1
     }
 
-    /// Copies the decoded block before it is written, if another cursor (a copy of this one) shares it.
+    /// Copies the decoded block before it is written, if another cursor (a copy of this one) shares it (the
+    /// copy out of line: the test is on every block decoded).
+    @inline(__always)
     private mutating func makeDecodedUnique() {
-        guard !isKnownUniquelyReferenced(&decoded) else { return }
+        if !isKnownUniquelyReferenced(&decoded) { copyDecoded() }
+    }
+
+    @inline(never)
+    private mutating func copyDecoded() {
         decoded = decoded.copy()
         // A list of one block reads its skip entry from `decoded` (every longer list has two or more).
         if blockCount == 1 { unsafe skipTable = SkipTable(entries: decoded.skipEntry, count: 1) }
