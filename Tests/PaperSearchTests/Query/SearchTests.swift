@@ -397,26 +397,39 @@ struct PruningTests {
         try compare(index, queries)
     }
 
-    /// A conjunction's windows follow the rarest word's blocks, each of which spans several blocks of a
-    /// denser word: the denser word is bounded by its largest block maximum over the whole window. Against
-    /// the exhaustive path, with the papers that can enter (a dense word many times over) spread through its
-    /// blocks, most of them not the first of a window.
-    @Test func windowsFollowTheRarestWordsBlocks() throws {
-        var random = SplitMix64(seed: 41)
+    /// An index of 20,000 papers of 20 to 59 words drawn from 40 filler words, plus the words `extra` draws
+    /// for each (with the same generator, after the filler words), in random order; a paper's title is
+    /// `title`'s (drawn next) or a filler word.
+    static func fillerIndex(seed: UInt64, id: String, extra: (inout SplitMix64) -> [String],
+                            title: (inout SplitMix64) -> String? = { _ in nil }) throws -> SearchIndex {
+        var random = SplitMix64(seed: seed)
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         let filler: [String] = (0..<40).map { (n: Int) -> String in "filler\(letters[n % 26])\(n / 26)" }
         var papers: [Paper] = []
         for n in 0..<20_000 {
             var words = (0..<(20 + Int(random.next() % 40))).map { _ in filler[Int(random.next() % UInt64(filler.count))] }
+            words += extra(&random)
+            let drawnTitle = title(&random) ?? filler[n % filler.count]
+            papers.append(Paper(id: "\(id)\(n)", title: drawnTitle, authors: ["Ada Lovelace"], year: 2000 + n % 20, venue: "cs.IR",
+                                abstract: words.shuffled(using: &random).joined(separator: " "),
+                                sources: [SourceLocation(file: id, line: n + 1)]))
+        }
+        return try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+    }
+
+    /// A conjunction's windows follow the rarest word's blocks, each of which spans several blocks of a
+    /// denser word: the denser word is bounded by its largest block maximum over the whole window. Against
+    /// the exhaustive path, with the papers that can enter (a dense word many times over) spread through its
+    /// blocks, most of them not the first of a window.
+    @Test func windowsFollowTheRarestWordsBlocks() throws {
+        let index = try Self.fillerIndex(seed: 41, id: "g", extra: { random in
+            var words: [String] = []
             if random.next() % 10 == 0 { words += ["gamma"] }
             if random.next() % 2 == 0 { words += ["delta"] }
             if random.next() % 3 == 0 { words += ["epsilon"] }
             if random.next() % 300 == 0 { words += ["gamma"] + Array(repeating: "delta", count: 2 + Int(random.next() % 10)) }
-            papers.append(Paper(id: "g\(n)", title: filler[n % filler.count], authors: ["Ada Lovelace"], year: 2000 + n % 20,
-                                venue: "cs.IR", abstract: words.shuffled(using: &random).joined(separator: " "),
-                                sources: [SourceLocation(file: "lead", line: n + 1)]))
-        }
-        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+            return words
+        })
         let queries = ["+gamma +delta", "+delta +gamma +epsilon", "+gamma +delta epsilon", "+gamma +delta -fillera0"]
         try compare(index, queries, countLimit: 0)
         try compare(index, queries)
@@ -426,23 +439,15 @@ struct PruningTests {
     /// words by whole groups of their blocks at once: against the exhaustive path, with papers that hold a
     /// common word often (and can enter without the rare one) spread through lists of 70 blocks and more.
     @Test func longWindowsBoundCommonWordsByGroupsOfBlocks() throws {
-        var random = SplitMix64(seed: 31)
-        let letters = Array("abcdefghijklmnopqrstuvwxyz")
-        let filler: [String] = (0..<40).map { (n: Int) -> String in "filler\(letters[n % 26])\(n / 26)" }
-        var papers: [Paper] = []
-        for n in 0..<20_000 {
-            var words = (0..<(20 + Int(random.next() % 40))).map { _ in filler[Int(random.next() % UInt64(filler.count))] }
+        let index = try Self.fillerIndex(seed: 31, id: "w", extra: { random in
+            var words: [String] = []
             if random.next() % 2 == 0 { words += ["alpha"] }
             if random.next() % 3 == 0 { words += ["beta"] }
             // A few papers hold a common word many times: they can enter the top k without the rare word.
             if random.next() % 400 == 0 { words += Array(repeating: "alpha", count: 2 + Int(random.next() % 8)) }
             if random.next() % 1_000 == 0 { words += ["zeta"] }
-            papers.append(Paper(id: "w\(n)", title: random.next() % 500 == 0 ? "alpha beta" : filler[n % filler.count],
-                                authors: ["Ada Lovelace"], year: 2000 + n % 20, venue: "cs.IR",
-                                abstract: words.shuffled(using: &random).joined(separator: " "),
-                                sources: [SourceLocation(file: "windows", line: n + 1)]))
-        }
-        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+            return words
+        }, title: { random in random.next() % 500 == 0 ? "alpha beta" : nil })
         try compare(index, ["alpha zeta", "zeta alpha beta", "beta zeta", "alpha beta zeta fillera0"], plain: true)
     }
 
