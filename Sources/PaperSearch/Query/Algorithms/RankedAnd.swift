@@ -220,13 +220,12 @@ enum RankedAnd {
             } else if singleTermClauses, let windowEnd {
                 target = leapfrog(from: target, through: windowEnd, leadCutoff, skipped: &skipped)
                 if target > windowEnd || target == PostingsCursor.exhausted { continue search }
+            } else if pruning, let windowEnd {
+                target = leapfrog(clausesFrom: target, through: windowEnd, leadMain: leadMain, leadCutoff, skipped: &skipped)
+                if target > windowEnd || target == PostingsCursor.exhausted { continue search }
             } else {
                 for c in 0..<clauseCount {
-                    var document = advance(clause: c, to: target)
-                    if c == 0 && pruning && passOverLead(leadMain, windowEnd: windowEnd, leadCutoff) {
-                        skipped = true
-                        document = leadDocument(from: target)
-                    }
+                    let document = advance(clause: c, to: target)
                     if document != target {
                         target = document
                         continue search
@@ -321,6 +320,29 @@ enum RankedAnd {
             for k in 1..<clauseCount {  // one term a clause: term k is clause k's
                 unsafe cursors[clauseTerms[k]].advance(to: target)
                 let document = unsafe cursors[clauseTerms[k]].document
+                if document != target {
+                    target = document
+                    if target > windowEnd { return target }
+                    continue leapfrog
+                }
+            }
+            return target
+        }
+    }
+
+    /// `leapfrog(from:through:_:skipped:)` for clauses of several terms (a word and the author name it also
+    /// is): the rarest clause's main term `leadMain` is the one tested from its frequencies.
+    @inline(never)
+    private func leapfrog(clausesFrom start: UInt32, through windowEnd: UInt32, leadMain: Int, _ cutoff: FrequencyCutoff,
+                          skipped: inout Bool) -> UInt32 {
+        var target = start
+        leapfrog: while true {
+            for c in 0..<clauseCount {
+                var document = advance(clause: c, to: target)
+                if c == 0 && passOverLead(leadMain, windowEnd: windowEnd, cutoff) {
+                    skipped = true
+                    document = leadDocument(from: target)
+                }
                 if document != target {
                     target = document
                     if target > windowEnd { return target }
