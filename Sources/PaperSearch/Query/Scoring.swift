@@ -178,6 +178,27 @@ struct FrequencyCutoff {
     let titleFactor: Double
     let abstractFactor: Double
     let limit: Double
+    /// The largest abstract frequency ruled out with none in the title (-1: none), so that the commonest
+    /// test, of a document without the term in its title, compares integers: the same answer as the formula,
+    /// which is monotone in the frequency, found by evaluating it.
+    private let abstractLimitUntitled: Int64
+
+    init(titleFactor: Double, abstractFactor: Double, limit: Double) {
+        self.titleFactor = titleFactor
+        self.abstractFactor = abstractFactor
+        self.limit = limit
+        func ruledOut(_ abstract: Int64) -> Bool { 0 * titleFactor + Double(abstract) * abstractFactor <= limit }
+        guard ruledOut(0) else {
+            abstractLimitUntitled = -1
+            return
+        }
+        // The quotient is within a step or two of the answer (or past every frequency), which the formula settles.
+        let estimate = abstractFactor > 0 ? limit / abstractFactor : .infinity
+        var last = estimate < Double(UInt32.max) ? Int64(estimate) : Int64(UInt32.max)
+        while last > 0 && !ruledOut(last) { last -= 1 }
+        while last < Int64(UInt32.max) && ruledOut(last + 1) { last += 1 }
+        abstractLimitUntitled = last
+    }
 
     /// Rules out nothing.
     static let never = FrequencyCutoff(titleFactor: 0, abstractFactor: 0, limit: -1)
@@ -188,7 +209,8 @@ struct FrequencyCutoff {
     /// Whether a document with these frequencies is ruled out.
     @inline(__always)
     func rulesOut(titleFrequency: UInt32, abstractFrequency: UInt32) -> Bool {
-        Double(titleFrequency) * titleFactor + Double(abstractFrequency) * abstractFactor <= limit
+        if titleFrequency == 0 { return Int64(abstractFrequency) <= abstractLimitUntitled }
+        return Double(titleFrequency) * titleFactor + Double(abstractFrequency) * abstractFactor <= limit
     }
 }
 

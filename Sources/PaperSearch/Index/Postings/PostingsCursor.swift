@@ -339,13 +339,16 @@
                 return true
             }
             var i = index
+            // A block that ends by `last` (a window that follows this term's blocks) needs no test of its
+            // documents against it.
+            let wholeBlock = blockLastDocument <= last
             // Invariant: `i` < `blockLength` (the current document's entry) on entry to the loop.
             while passable(packedFrequency(bitStart: 0, width: titleWidth, mask: titleMask, i),
                            packedFrequency(bitStart: abstractBitStart, width: abstractWidth, mask: abstractMask, i)) {
                 moved = true
                 i &+= 1
                 guard i < blockLength else { break }
-                guard documentAt(i) <= last else {
+                guard wholeBlock || documentAt(i) <= last else {
                     settle(at: i)
                     return true
                 }
