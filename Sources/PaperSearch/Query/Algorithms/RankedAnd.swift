@@ -331,7 +331,8 @@ enum RankedAnd {
     }
 
     /// `leapfrog(from:through:_:skipped:)` for clauses of several terms (a word and the author name it also
-    /// is): the rarest clause's main term `leadMain` is the one tested from its frequencies.
+    /// is): the rarest clause's main term `leadMain` is the one tested from its frequencies. (One loop for
+    /// both, each passing how it moves a clause, cost 1M and-2 2.9% and and-3 5.2% more instructions.)
     @inline(never)
     private func leapfrog(clausesFrom start: UInt32, through windowEnd: UInt32, leadMain: Int, _ cutoff: FrequencyCutoff,
                           skipped: inout Bool) -> UInt32 {
@@ -354,9 +355,8 @@ enum RankedAnd {
     }
 
     /// The window that starts at `target`: it ends where `blockWindow` says, and no paper in it scores above
-    /// the returned bound; there, the clauses after `c` and
-    /// the optional terms add at most `laterBound[c]`. Nil when a clause's lists all end before `target`
-    /// (nothing more can match).
+    /// the returned bound; there, the clauses after `c` and the optional terms add at most `laterBound[c]`.
+    /// Nil when a clause's lists all end before `target` (nothing more can match).
     ///
     /// With minor terms (see `minorTerms`), the window is cut at the next paper that holds one: from that
     /// paper, to that paper alone; before it, to the papers up to it, which hold no minor term and so score at
