@@ -497,18 +497,27 @@
         guard deltasBefore &>> 7 == groupNumber, first &+ count <= groupReadable, let base = unsafe positionsBlock else {
             return appendPositions(from: deltasBefore, titleCount: titleCount, count: count, to: &output)
         }
+        var position: UInt64 = 0
+        unsafe output.append(upTo: count) { room in
+            unsafe unpackDeltas(base, first: first, run: count, after: 0, titleCount: titleCount, position: &position, into: room)
+            return count
+        }
+    }
+
+    /// Adds deltas `first..<first + run` of the current group (the caller checked they are below
+    /// `groupReadable`) to `position` one by one, writing each position to `room`: the `after + j`th of the
+    /// document's, if it is its `titleCount`th, starts the abstract (from 2^20).
+    @unsafe @inline(__always)
+    private func unpackDeltas(_ base: UnsafeRawPointer, first: Int, run: Int, after done: Int, titleCount: Int,
+                              position: inout UInt64, into room: UnsafeMutablePointer<UInt32>) {
         let values = unsafe base + (groupOffset &+ 1)
         let (width, mask) = (groupWidth, groupMask)
-        output.append(upTo: count) { room in
-            var position: UInt64 = 0
-            for j in 0..<count {
-                if j == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
-                let bit = (first &+ j) &* width
-                let word = unsafe UInt64(littleEndian: values.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
-                position &+= (word &>> UInt64(bit & 7)) & mask
-                unsafe room[j] = UInt32(truncatingIfNeeded: position)
-            }
-            return count
+        for j in 0..<run {
+            if done &+ j == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
+            let bit = (first &+ j) &* width
+            let word = unsafe UInt64(littleEndian: values.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+            position &+= (word &>> UInt64(bit & 7)) & mask
+            unsafe room[j] = UInt32(truncatingIfNeeded: position)
         }
     }
 
@@ -580,16 +589,8 @@
             // The document's deltas in this group: from `first` on, `run` of them.
             let first = delta & (positionsGroupSize - 1), run = min(count - i, positionsGroupSize - first)
             guard first + run <= groupReadable else { return fail("positions out of range") }
-            let values = unsafe base + (groupOffset + 1)
-            let (width, mask) = (groupWidth, groupMask)
-            output.append(upTo: run) { room in
-                for j in 0..<run {
-                    if i &+ j == titleCount { position = UInt64(IndexFormat.abstractPositionBase) }
-                    let bit = (first &+ j) &* width
-                    let word = unsafe UInt64(littleEndian: values.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
-                    position &+= (word &>> UInt64(bit & 7)) & mask
-                    unsafe room[j] = UInt32(truncatingIfNeeded: position)
-                }
+            unsafe output.append(upTo: run) { room in
+                unsafe unpackDeltas(base, first: first, run: run, after: i, titleCount: titleCount, position: &position, into: room)
                 return run
             }
             i += run
