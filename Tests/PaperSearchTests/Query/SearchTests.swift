@@ -563,6 +563,35 @@ struct PruningTests {
         try compare(index, commonest.map(\.word) + commonest.prefix(10).map { "title:" + $0.word })
     }
 
+    /// One word with a filter or a field counts the papers it scored: every matching paper of each block it
+    /// reads, those its frequency cutoff passes over unscored too. Three blocks of "marker", each with eight
+    /// papers that have the word twice in the title as well (more than the searcher keeps,
+    /// `Suggestion.fewHits`), so every block can hold the best and is read; the others have it once in the
+    /// abstract and, once the first block read has set the threshold, are ruled out unscored (and with
+    /// `title:`, are not matches).
+    @Test func oneWordCountsEveryPaperOfTheBlocksItReads() throws {
+        let blocks = 3
+        var papers: [Paper] = []
+        for n in 0..<(blocks * postingsBlockSize + 50) {
+            let matching = n < blocks * postingsBlockSize
+            let leads = matching && n % 16 == 0
+            papers.append(Paper(id: "m\(n)", title: leads ? "marker marker study" : "other study", year: 2020,
+                                abstract: (matching ? "marker " : "plain ") + "alpha beta gamma delta epsilon zeta"))
+        }
+        let index = try SearchFixtures.openedAndRemoved { directory in _ = try IndexFixtures.build(papers, in: directory) }
+        let searcher = try Searcher(index: index)
+        var options = SearchOptions(limit: 1)
+        options.corrections = false
+        options.acronyms = false
+        let filtered = try searcher.search("marker +year:2020", options: options)
+        #expect(filtered.hits.map(\.id) == ["m0"])
+        #expect(filtered.totalHits == blocks * postingsBlockSize)
+        // In the title only, the papers without it there are not matches, scored or passed over.
+        let titled = try searcher.search("title:marker", options: options)
+        #expect(titled.hits.map(\.id) == ["m0"])
+        #expect(titled.totalHits == blocks * postingsBlockSize / 16)
+    }
+
     @Test func withOtherParametersThanTheIndexWasBuiltFor() throws {
         let index = try SearchFixtures.synthetic().index
         let vocabulary = try Self.vocabulary(of: index, limit: 100)

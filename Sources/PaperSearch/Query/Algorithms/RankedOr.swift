@@ -403,7 +403,9 @@ extension RankedOr {
     /// the blocks of all segments in one order matters: segment by segment, each would start again from its
     /// own best blocks under a threshold the better blocks of later segments would have raised. Documents
     /// arrive out of order, which `TopK` does not mind (it ranks by score, then document number) — but
-    /// forward-only matchers do, so a query with exclusions takes `single` instead. A list without blocks
+    /// forward-only matchers do, so a query with exclusions takes `single` instead. Within a block, a document
+    /// its frequencies alone rule out (`ScoringContext.frequencyCutoff`, made for the threshold as the block
+    /// starts) is counted but not scored: no lengths read, no division. A list without blocks
     /// (one document) counts as one block bounded by its `listBounds` entry. Per segment i: the term's cursor
     /// `cursors[i]`, `contexts[i]`, the segment's first document number in the commit `bases[i]`, a bound of
     /// the term's score anywhere in it `listBounds[i]`. (Parallel arrays: an array of structs holding these
@@ -437,26 +439,31 @@ extension RankedOr {
         var evaluated = 0
         var part = 0
 
+        // A document the block's frequency cutoff rules out scores below the threshold (so need not be scored),
+        // but still counts as scored when the term is in its field there.
+        let countsTitle = term.field != .abstract, countsAbstract = term.field != .title
         // The segment's cursor is used in place: a copy would share, then copy, its decoded block.
         func scan(_ cursor: inout PostingsCursor, block: Int, _ context: ScoringContext) {
+            var cutoff = FrequencyCutoff.never
             if cursor.hasBlocks {
                 cursor.jump(toBlock: block)
                 guard cursor.damage == nil else { return }
+                // Made for the threshold as the block starts; the threshold only rises, so it stays safe.
+                cutoff = context.frequencyCutoff(term, cursor.skipTable, block: block, budget: threshold)
             }
-            let length = cursor.hasBlocks ? cursor.blockLength : Int.max
-            var position = 0
-            while cursor.document != PostingsCursor.exhausted {
-                if context.isLive(cursor.document), context.inYears(cursor.document, years),
-                   let score = context.contribution(&cursor, term) {
+            cursor.forEachDocumentInBlock { document, title, abstract in
+                guard context.isLive(document), context.inYears(document, years) else { return }
+                if cutoff.rulesOut(titleFrequency: title, abstractFrequency: abstract) {
+                    if countsTitle && title > 0 || countsAbstract && abstract > 0 { evaluated += 1 }
+                    return
+                }
+                if let score = context.contribution(document, title, abstract, term) {
                     evaluated += 1
                     if score >= threshold {
-                        topK.insert(cursor.document, score: score)
+                        topK.insert(document, score: score)
                         threshold = topK.threshold
                     }
                 }
-                position += 1
-                guard position < length else { break }  // not past the block: that would decode the next one
-                cursor.next()
             }
         }
 
