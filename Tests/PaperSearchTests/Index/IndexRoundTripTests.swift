@@ -178,6 +178,40 @@ struct IndexRoundTripTests {
         }
     }
 
+    /// `forEachDocument(below:acceptingBlock:)` gives `body` only documents of the block it last asked
+    /// about and was told to read (what lets a scorer make a test per block), passes over a block turned down,
+    /// and stands on the first document at or after the end — for walks that start and stop inside blocks.
+    @Test func blockWalksAskAboutEveryBlockTheyRead() throws {
+        let scratch = ScratchDirectory()
+        _ = try IndexFixtures.build(IndexFixtures.randomPapers(count: 300, seed: 3), in: scratch.path)
+        let index = try SearchIndex.open(at: scratch.path)
+        let term = try #require(Analyzer.english.terms("markertwoblocks").first)
+        let info = try #require(try index.termInfo(.text, Array(term.utf8)))
+        // Documents 0...256: blocks 0..<128, 128..<256 and 256 alone.
+        for turnedDown in [Set<Int>(), [0], [1], [0, 2], [1, 2]] {
+            for ends in [[50, 200, 300], [128, 129, 256, 257], [200], [127, 255, 256, 300]] {
+                var cursor = index.cursor(info)
+                var start: UInt32 = 0
+                for end in ends.map(UInt32.init) {
+                    var asked: (block: Int, read: Bool)?
+                    var given: [UInt32] = []
+                    cursor.forEachDocument(below: end, acceptingBlock: { block in
+                        asked = (block, !turnedDown.contains(block))
+                        return !turnedDown.contains(block)
+                    }) { document, _, _ in
+                        #expect(asked?.block == Int(document) / postingsBlockSize && asked?.read == true,
+                                "\(document) given after block \(String(describing: asked)) was asked about")
+                        given.append(document)
+                    }
+                    let expected = (start..<min(end, 257)).filter { !turnedDown.contains(Int($0) / postingsBlockSize) }
+                    #expect(given == expected, "\(turnedDown) below \(end)")
+                    #expect(cursor.document == (end < 257 ? end : PostingsCursor.exhausted), "\(turnedDown) below \(end)")
+                    start = end
+                }
+            }
+        }
+    }
+
     @Test func authorsVenuesAndIDsAreTerms() throws {
         let scratch = ScratchDirectory()
         let papers = [

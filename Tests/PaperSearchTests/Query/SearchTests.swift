@@ -451,6 +451,26 @@ struct PruningTests {
         try compare(index, ["alpha zeta", "zeta alpha beta", "beta zeta", "alpha beta zeta fillera0"], plain: true)
     }
 
+    /// A ranked OR with one essential word passes over that word's documents from their frequencies, with a
+    /// cutoff made for each block from its shortest fields: against the exhaustive path, on abstracts whose
+    /// lengths change from run to run of papers, with words held once or many times. (That each block's
+    /// documents meet its own cutoff is `blockWalksAskAboutEveryBlockTheyRead`.)
+    @Test func oneEssentialWordRuledOutByEachBlocksOwnCutoff() throws {
+        var paper = 0
+        let index = try Self.fillerIndex(seed: 53, id: "c", extra: { random in
+            defer { paper += 1 }
+            var words: [String] = []
+            // Runs of 300 papers, long abstracts and short ones in turn, out of step with the blocks.
+            if (paper / 300) % 2 == 1 { words += Array(repeating: "fillerz9", count: 150 + Int(random.next() % 100)) }
+            if random.next() % 4 == 0 { words += ["beta"] }
+            if random.next() % 2 == 0 { words += ["alpha"] }
+            if random.next() % 30 == 0 { words += Array(repeating: "beta", count: 1 + Int(random.next() % 4)) }
+            if random.next() % 50 == 0 { words += ["gamma"] }
+            return words
+        })
+        try compare(index, ["beta alpha", "beta fillera0", "gamma beta", "beta alpha gamma", "alpha gamma"], plain: true)
+    }
+
     /// Acronyms searched with their long forms score each group's best form, which a ranked OR bounds by the
     /// sum of every form: its candidates, rescored, against the exhaustive path — an acronym alone, with other
     /// words, a long form typed out (finding its acronym), on the bundled corpus's trusted pairs.

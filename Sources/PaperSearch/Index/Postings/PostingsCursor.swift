@@ -369,8 +369,9 @@
     /// term-at-a-time scoring, a block at a time, without the per-posting state checks of `next()`.
     ///
     /// `accept(b)` is asked, from the skip table, about each block that lies wholly below `end`, before it is
-    /// decoded (and about the current block's rest): a block it turns down is passed over, its documents
-    /// never given to `body` — how a scorer skips blocks whose maximum cannot matter.
+    /// decoded, and about the current block's documents below `end`: a block it turns down is passed over, its
+    /// documents never given to `body` — how a scorer skips blocks whose maximum cannot matter. Every document
+    /// given to `body` is of the block last accepted (so a scorer may make a test for it there).
     @inline(__always)
     mutating func forEachDocument(below end: UInt32, acceptingBlock accept: (Int) -> Bool = { _ in true },
                                   _ body: (UInt32, UInt32, UInt32) -> Void) {
@@ -401,9 +402,13 @@
                 decodeBlock(next)
             } else {
                 // The block's last document is at or after `end`, so the walk stops inside the block.
-                while documentAt(i) < end {
-                    visit(i)
-                    i += 1
+                if accept(block) {
+                    while documentAt(i) < end {
+                        visit(i)
+                        i += 1
+                    }
+                } else {
+                    while documentAt(i) < end { i += 1 }
                 }
                 index = i
                 load(i)

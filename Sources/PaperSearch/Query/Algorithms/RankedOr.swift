@@ -253,14 +253,19 @@ struct CandidateFilter {
         if essentialStart == count - 1 {
             // One essential term: its documents are the candidates. A block of it is passed over when its
             // maximum and the other terms' bounds together cannot beat the threshold, and a document when its
-            // own score and those bounds cannot.
+            // own score and those bounds cannot: first from its frequencies alone (the block's cutoff, made
+            // as the block is accepted; the threshold only rises, so it stays safe), then from its score.
             let term = order[essentialStart]
             let weight = terms[term]
             let rest = essentialStart > 0 ? prefix[essentialStart - 1] : 0
             let skips = unsafe cursors[term].skipTable
+            var cutoff = FrequencyCutoff.never
             unsafe cursors[term].forEachDocument(below: windowMax, acceptingBlock: { block in
-                context.blockBound(weight, skips, block: block) + rest > threshold
+                guard context.blockBound(weight, skips, block: block) + rest > threshold else { return false }
+                cutoff = context.frequencyCutoff(weight, skips, block: block, budget: threshold - rest)
+                return true
             }) { document, title, abstract in
+                if cutoff.rulesOut(titleFrequency: title, abstractFrequency: abstract) { return }
                 if let contribution = context.contribution(document, title, abstract, weight), contribution + rest > threshold {
                     addCandidate(document, contribution, &topK)
                 }
