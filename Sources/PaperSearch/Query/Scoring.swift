@@ -135,11 +135,13 @@ struct ScoringContext {
         let entry = skips.entry(block)
         let factors = scorer.lengthFactors(titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
         let limit = scorer.termFrequency(saturating: saturation) * (1 - 1e-9)
-        let cutoff = FrequencyCutoff(titleFactor: term.field == .abstract ? 0 : factors.title,
-                                     abstractFactor: term.field == .title ? 0 : factors.abstract, limit: limit)
-        // One occurrence in a field scored above the limit: nothing would be ruled out but for the work of testing.
-        let least = min(cutoff.titleFactor > 0 ? cutoff.titleFactor : .infinity, cutoff.abstractFactor > 0 ? cutoff.abstractFactor : .infinity)
-        return limit >= least ? cutoff : .never
+        let titleFactor = term.field == .abstract ? 0 : factors.title
+        let abstractFactor = term.field == .title ? 0 : factors.abstract
+        // One occurrence in a field scored above the limit: nothing would be ruled out but for the work of testing
+        // (asked before the cutoff is made, which costs more).
+        let least = min(titleFactor > 0 ? titleFactor : .infinity, abstractFactor > 0 ? abstractFactor : .infinity)
+        guard limit >= least else { return .never }
+        return FrequencyCutoff(titleFactor: titleFactor, abstractFactor: abstractFactor, limit: limit)
     }
 
     /// An upper bound of the term's contribution to any document's score in this segment (`info`: the
