@@ -64,11 +64,17 @@ struct ScoringContext {
     @inline(__always)
     func saturation(_ document: UInt32, _ titleFrequency: UInt32, _ abstractFrequency: UInt32, _ term: TermWeight) -> Double? {
         guard term.namespace == .text else { return PostingsFieldSaturation.of(term.namespace, titleFrequency, k1: parameters.k1) }
-        let title = term.field == .abstract ? 0 : titleFrequency
-        let abstract = term.field == .title ? 0 : abstractFrequency
+        let (title, abstract) = ScoringContext.fieldFrequencies(term.field, titleFrequency, abstractFrequency)
         guard title > 0 || abstract > 0 else { return nil }
         let lengths = norms.lengths(document)
         return scorer.saturation(titleFrequency: title, abstractFrequency: abstract, titleLength: lengths.title, abstractLength: lengths.abstract)
+    }
+
+    /// A text term's frequencies in the query's `field`: `title:` counts the title's alone, `abstract:` the
+    /// abstract's alone.
+    @inline(__always)
+    static func fieldFrequencies(_ field: QueryField, _ titleFrequency: UInt32, _ abstractFrequency: UInt32) -> (title: UInt32, abstract: UInt32) {
+        (field == .abstract ? 0 : titleFrequency, field == .title ? 0 : abstractFrequency)
     }
 
     /// Whether the paper's year lies in every range (a paper without a year lies in none).
@@ -116,10 +122,9 @@ struct ScoringContext {
         if entry.maxTitleFrequency == .max || entry.maxAbstractFrequency == .max {
             return term.weight * ScoringContext.boundSlack + ScoringContext.boundMargin
         }
-        let saturation = scorer.saturation(
-            titleFrequency: term.field == .abstract ? 0 : UInt32(entry.maxTitleFrequency),
-            abstractFrequency: term.field == .title ? 0 : UInt32(entry.maxAbstractFrequency),
-            titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
+        let (title, abstract) = ScoringContext.fieldFrequencies(term.field, UInt32(entry.maxTitleFrequency), UInt32(entry.maxAbstractFrequency))
+        let saturation = scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
+                                           titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
         return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
     }
 
@@ -156,8 +161,7 @@ struct ScoringContext {
         let saturation: Double
         if info.documentFrequency == 1 {
             let document = info.singleDocument
-            let title = term.field == .abstract ? 0 : info.singleTitleFrequency
-            let abstract = term.field == .title ? 0 : info.singleAbstractFrequency
+            let (title, abstract) = ScoringContext.fieldFrequencies(term.field, info.singleTitleFrequency, info.singleAbstractFrequency)
             guard Int(document) < norms.documentCount else { return term.weight }
             let lengths = norms.lengths(document)
             saturation = scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
@@ -165,10 +169,9 @@ struct ScoringContext {
         } else if sameParameters && term.field == .text {
             saturation = convertedSaturation(info.maxSaturation)
         } else {
-            saturation = scorer.saturation(
-                titleFrequency: term.field == .abstract ? 0 : info.maxTitleFrequency,
-                abstractFrequency: term.field == .title ? 0 : info.maxAbstractFrequency,
-                titleLength: info.minTitleLength, abstractLength: info.minAbstractLength)
+            let (title, abstract) = ScoringContext.fieldFrequencies(term.field, info.maxTitleFrequency, info.maxAbstractFrequency)
+            saturation = scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
+                                           titleLength: info.minTitleLength, abstractLength: info.minAbstractLength)
         }
         return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
     }

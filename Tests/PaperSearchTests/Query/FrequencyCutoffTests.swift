@@ -1,7 +1,8 @@
 import Testing
 @testable import PaperSearch
 
-/// The frequency cutoff of a ranked AND's lead answers as its formula does, at every frequency: a document
+/// The frequency cutoff (of a ranked AND's lead, a ranked OR's one essential word, one word alone) answers
+/// as its formula does, at every frequency: a document
 /// without the term in its title is tested against a precomputed integer limit, which must never differ.
 @Suite("Frequency cutoff")
 struct FrequencyCutoffTests {

@@ -455,7 +455,7 @@ struct PruningTests {
     /// cutoff made for each block from its shortest fields: against the exhaustive path, on abstracts whose
     /// lengths change from run to run of papers, with words held once or many times. (That each block's
     /// documents meet its own cutoff is `blockWalksAskAboutEveryBlockTheyRead`.)
-    @Test func oneEssentialWordRuledOutByEachBlocksOwnCutoff() throws {
+    @Test func oneEssentialWordPassedOverFromItsFrequencies() throws {
         var paper = 0
         let index = try Self.fillerIndex(seed: 53, id: "c", extra: { random in
             defer { paper += 1 }

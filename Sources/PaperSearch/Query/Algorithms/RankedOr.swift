@@ -444,9 +444,6 @@ extension RankedOr {
         var evaluated = 0
         var part = 0
 
-        // A document the block's frequency cutoff rules out scores below the threshold (so need not be scored),
-        // but still counts as scored when the term is in its field there.
-        let countsTitle = term.field != .abstract, countsAbstract = term.field != .title
         // The segment's cursor is used in place: a copy would share, then copy, its decoded block.
         func scan(_ cursor: inout PostingsCursor, block: Int, _ context: ScoringContext) {
             var cutoff = FrequencyCutoff.never
@@ -459,7 +456,9 @@ extension RankedOr {
             cursor.forEachDocumentInBlock { document, title, abstract in
                 guard context.isLive(document), context.inYears(document, years) else { return }
                 if cutoff.rulesOut(titleFrequency: title, abstractFrequency: abstract) {
-                    if countsTitle && title > 0 || countsAbstract && abstract > 0 { evaluated += 1 }
+                    // Below the threshold, so not scored; still counted when the term is in its field there.
+                    let held = ScoringContext.fieldFrequencies(term.field, title, abstract)
+                    if held.title > 0 || held.abstract > 0 { evaluated += 1 }
                     return
                 }
                 if let score = context.contribution(document, title, abstract, term) {
