@@ -26,6 +26,9 @@ struct TermInfo: Equatable, Sendable {
     var onlyBlockLastDocument: UInt32 = 0
     var onlyBlockChecksum: UInt32 = 0
     var onlyBlockPositionsChecksum: UInt32 = 0
+    /// Where those two checksums lie in terms.pst (-1: unknown, in the writer), which numbers the list's
+    /// regions for `VerifiedRegions` (`PostingsRegion`).
+    var onlyBlockChecksumOffset = -1
     /// The `BlockChecksum` of the skip table (a list of several blocks): the table is read for pruning
     /// without decoding blocks, so it is checked as a whole when a cursor starts.
     var skipTableChecksum: UInt32 = 0

@@ -1,5 +1,6 @@
-/// The checksum searches verify as they read: of each postings block, each block's positions, each term
-/// dictionary block, each stored record, and (when an index opens) of the norms and the dictionary's index.
+/// The checksum searches verify as they first read each postings block, each block's positions, each term
+/// dictionary block and each stored record (`VerifiedRegions` remembers the regions that matched while the
+/// index is open), and (when an index opens) of the norms and the dictionary's index.
 ///
 /// It must cost next to nothing beside decoding, so it is Fletcher's checksum over 64-bit little-endian
 /// words with wrapping arithmetic (the last partial word zero-padded), finished with a multiply-xorshift

@@ -55,7 +55,8 @@ struct IndexIntegrityTests {
     /// Searches over a damaged file: a flipped byte anywhere in a file's body (opening checks only the
     /// envelope) makes every kind of query, with snippets and records, either answer or report the damage,
     /// never crash. The index stays open and mapped while bytes are flipped and flipped back, so each trial
-    /// reads the damage afresh.
+    /// reads the damage afresh; where it lands in a region an earlier trial verified (`VerifiedRegions`), the
+    /// damaged bytes are read unchecked, and decoding must still stay inside the file.
     @Test("searches over a damaged file answer or report, never crash", arguments: IndexComponent.allCases)
     func searchesOverDamageAnswerOrReportNeverCrash(component: IndexComponent) throws {
         let scratch = ScratchDirectory()

@@ -5,8 +5,9 @@
 ///
 /// For dynamic pruning it also exposes the skip table without decoding: the block that would hold a target
 /// document (`shallowAdvance(to:)`), that block's last document and its largest saturation. The skip table
-/// is checked against its checksum when the cursor is made, each block when it is decoded, and each block's
-/// positions when they are first read. A list of one block has no skip table on disk: the cursor writes its
+/// is checked against its checksum when a cursor is first made on it, each block when it is first decoded,
+/// and each block's positions when they are first read: first since the index opened, as the segment's
+/// `VerifiedRegions` remember what matched. A list of one block has no skip table on disk: the cursor writes its
 /// entry, from the dictionary's, into its `DecodedBlock`, so that every list is read the same way.
 ///
 /// Damage found while decoding (a block that does not fit, documents out of order) ends the cursor and is
@@ -65,6 +66,11 @@
     private let file: MappedFile
     private let documentCount: UInt32
     private let dataStart: Int
+    /// The segment's record of the regions verified, and the number of the entry holding the checksums of this
+    /// list's first block (`PostingsRegion`; -1: a list of one document or none): a block or its positions
+    /// checked once is not checksummed again.
+    private let verified: VerifiedRegions
+    private let firstEntry: Int
     /// Blocks of 128 postings in the list (0 for a single-document term).
     let blockCount: Int
     /// The list's skip entries (none for a single-document term). Invariant: for a list of one block they are
@@ -102,6 +108,9 @@
     init(info: TermInfo, in segment: SegmentFiles, documentCount: Int) {
         unsafe documents = decoded.documents
         file = segment.postings
+        verified = info.blockCount >= 2 ? segment.verified : segment.verifiedOneBlock
+        firstEntry = info.blockCount >= 2 ? info.postingsOffset / SkipEntry.size
+            : info.blockCount == 1 && info.onlyBlockChecksumOffset >= 0 ? info.onlyBlockChecksumOffset / PostingsRegion.oneBlockEntrySize : -1
         documentFrequency = info.documentFrequency
         self.documentCount = UInt32(clamping: documentCount)
         positionsBase = info.positionsOffset
@@ -172,7 +181,8 @@
         dataStart = skipStart + blocks * SkipEntry.size
         guard info.postingsOffset >= 0, dataStart <= postingsEnd, blocks > 0,
               let skips = unsafe file.address(skipStart, blocks * SkipEntry.size),
-              file.blockChecksum(skipStart, blocks * SkipEntry.size) == info.skipTableChecksum else {
+              verified.verify(PostingsRegion.skipTable.number(entry: firstEntry), file, skipStart, blocks * SkipEntry.size,
+                              checksum: info.skipTableChecksum) else {
             // Read as an empty list: no skip entry is ever read.
             blockCount = 0
             skipTable = SkipTable()
@@ -244,7 +254,7 @@
             return fail("postings block \(b) out of range")
         }
         let header = PostingsBlockHeader(file, at: start)
-        guard file.blockChecksum(start, end - start) == skipTable.field(b, 24, as: UInt32.self) else {
+        guard matchesChecksum(.block, ofBlock: b, file, start, end - start, skipTable.field(b, 24, as: UInt32.self)) else {
             return fail("postings block \(b) does not match its checksum")
         }
         guard header.isValid else { return fail("bad bit width in postings block \(b)") }
@@ -277,6 +287,15 @@
         index = 0
         load(0)
         positionsCheckedBlock = -1
+    }
+
+    /// Whether the `length` bytes at `offset` of `file`, region `kind` of block `b`, match `checksum`: checked
+    /// the first time only (`VerifiedRegions`).
+    @inline(__always)
+    private func matchesChecksum(_ kind: PostingsRegion, ofBlock b: Int, _ file: MappedFile, _ offset: Int, _ length: Int,
+                                 _ checksum: UInt32) -> Bool {
+        guard firstEntry >= 0 else { return file.blockChecksum(offset, length) == checksum }
+        return verified.verify(kind.number(entry: firstEntry &+ b), file, offset, length, checksum: checksum)
     }
 
     /// Copies the decoded block before it is written, if another cursor (a copy of this one) shares it (the
@@ -515,9 +534,9 @@
     private var groupReadable = 0
 
     /// Appends the positions of the current document (title from 0, abstract from 2^20) to `output`. The
-    /// first read in a block checks the positions of all the block's documents against their checksum (a
-    /// single document's were checked with its dictionary entry), so damage is reported, never read as
-    /// positions; so is a term of a field that keeps no positions.
+    /// first read in a block checks the positions of all the block's documents against their checksum, unless
+    /// an earlier read since the index opened did (a single document's were checked with its dictionary
+    /// entry), so damage is reported, never read as positions; so is a term of a field that keeps no positions.
     mutating func appendPositions(to output: inout PositionBuffer) {
         guard document != PostingsCursor.exhausted else { return }
         guard hasPositions else { return fail("positions asked of a field that keeps none") }
@@ -654,7 +673,8 @@
             }
         }
         // The 8 bytes after the region lie in the file: the footer follows the body.
-        guard end >= start, end <= positionsEnd, positionsFile.blockChecksum(start, end - start) == skipTable.field(block, 28, as: UInt32.self),
+        guard end >= start, end <= positionsEnd,
+              matchesChecksum(.positions, ofBlock: block, positionsFile, start, end - start, skipTable.field(block, 28, as: UInt32.self)),
               let region = unsafe positionsFile.address(start, end - start + 8) else { return false }
         unsafe positionsBlock = region
         positionsBlockLength = end - start
@@ -790,4 +810,34 @@ struct SegmentFiles: Sendable {
     let positionsEnd: Int
     /// The term dictionary, which holds single documents' positions.
     let terms: MappedFile
+    /// The regions of lists with a skip table, and of lists of one block, that have matched their checksums
+    /// (numbered by `PostingsRegion`).
+    let verified: VerifiedRegions
+    let verifiedOneBlock: VerifiedRegions
+
+    init(postings: MappedFile, postingsEnd: Int, positions: MappedFile, positionsEnd: Int, terms: MappedFile) {
+        (self.postings, self.postingsEnd, self.positions, self.positionsEnd, self.terms) = (postings, postingsEnd, positions, positionsEnd, terms)
+        verified = VerifiedRegions(count: PostingsRegion.count(postings.count, perEntryOf: SkipEntry.size))
+        verifiedOneBlock = VerifiedRegions(count: PostingsRegion.count(terms.count, perEntryOf: PostingsRegion.oneBlockEntrySize))
+    }
+}
+
+/// The checksummed regions of postings lists, numbered for `VerifiedRegions` by the entries that hold their
+/// checksums. A list with a skip table: the entry of block `b` at byte `offset` of postings.psp numbers the
+/// block's bytes, its positions, and (for the first entry) the whole skip table; entries are 32 bytes and never
+/// overlap, so no two share `offset / 32`, and the entry of block `b` is number `offset / 32 + b` of its list's
+/// first. A list of one block: its dictionary entry's two checksums, 8 bytes at `offset` of terms.pst, number
+/// `offset / 8`, in a record of their own.
+enum PostingsRegion: Int {
+    case block = 0, positions = 1, skipTable = 2
+
+    /// The bytes of a one-block list's checksums in its dictionary entry.
+    static let oneBlockEntrySize = 8
+
+    /// The number of the region of this kind for entry number `entry` (`offset / entry size`).
+    @inline(__always)
+    func number(entry: Int) -> Int { entry &* 3 &+ rawValue }
+
+    /// How many region numbers a file of `length` bytes holding entries of `size` bytes may use.
+    static func count(_ length: Int, perEntryOf size: Int) -> Int { (length / size + 1) * 3 }
 }

@@ -34,9 +34,9 @@
 /// collection are in one document or a few (on arxiv-daily, 339k of 463k in one, 119k more in at most 128),
 /// so a skip entry of 32 bytes, or a positions offset and checksum, would cost more than their postings.
 ///
-/// A reader verifies a block's checksum when it decodes the block, and the block's positions' checksum when
-/// it first reads positions in the block, so damaged postings or positions are an error, never a wrong
-/// document, frequency or phrase match.
+/// A reader verifies a block's checksum when it first decodes the block, and the block's positions' checksum
+/// when it first reads positions in the block (first since the index opened: `VerifiedRegions`), so damaged
+/// postings or positions are an error, never a wrong document, frequency or phrase match.
 ///
 /// Worked example: docs [3, 7, 8] with title frequencies [1, 0, 2] and abstract frequencies [0, 3, 1] give
 /// one block with gaps [3, 3, 0] (width 2), title [1, 0, 2] (width 2), abstract [0, 3, 1] (width 2), each

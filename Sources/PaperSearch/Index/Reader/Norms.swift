@@ -73,10 +73,13 @@ struct Norms: Sendable {
     }
 }
 
-/// The stored paper records (format: `DocStoreWriter`), each checked against its checksum when read.
+/// The stored paper records (format: `DocStoreWriter`), each checked against its checksum when first read
+/// (`VerifiedRegions`).
 struct DocStore: Sendable {
     let file: MappedFile
     let documentCount: Int
+    /// The records that have matched their checksums.
+    private let verified: VerifiedRegions
     private let dictionaryStart: Int
     private let dictionaryCount: Int
     private let recordsStart: Int
@@ -112,6 +115,7 @@ struct DocStore: Sendable {
         recordsStart = dictionaryStart + dictionary + codesLength + 4
         offsetsStart = offsets
         decompressor = RecordCompression.Decompressor(codes: codes)
+        verified = VerifiedRegions(count: count)
     }
 
     /// The bytes of record `document`, decompressed.
@@ -143,7 +147,7 @@ struct DocStore: Sendable {
         guard start >= recordsStart, end >= start + 4, end <= offsetsStart else {
             throw .corrupt(file: file.path, reason: "record \(document) out of range")
         }
-        guard file.blockChecksum(start + 4, end - start - 4) == file.uint32(at: start) else {
+        guard verified.verify(document, file, start + 4, end - start - 4, checksum: file.uint32(at: start)) else {
             throw .corrupt(file: file.path, reason: "record \(document) does not match its checksum")
         }
         return (start + 4)..<end

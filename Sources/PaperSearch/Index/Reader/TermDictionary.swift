@@ -5,8 +5,8 @@ import Glibc
 ///
 /// Every offset and length read from the file is checked against the file's body before use; damage is
 /// reported as `IndexError.corrupt`, never read past. The block index and first terms are checked against
-/// their checksum when the dictionary opens, and each block against its own whenever it is read, so a
-/// damaged entry is an error, not a wrong term or wrong statistics.
+/// their checksum when the dictionary opens, and each block against its own when it is first read
+/// (`VerifiedRegions`), so a damaged entry is an error, not a wrong term or wrong statistics.
 struct TermDictionary: Sendable {
     let file: MappedFile
     let body: Range<Int>
@@ -15,6 +15,8 @@ struct TermDictionary: Sendable {
     let indexOffset: Int
     let firstTermsOffset: Int
     let firstTermsLength: Int
+    /// The blocks that have matched their checksums.
+    private let verified: VerifiedRegions
 
     init(file: MappedFile, body: Range<Int>) throws(IndexError) {
         self.file = file
@@ -40,6 +42,7 @@ struct TermDictionary: Sendable {
         guard file.blockChecksum(indexOffset, trailer - indexOffset) == UInt32(truncatingIfNeeded: file.uint64(at: trailer + 40)) else {
             throw .corrupt(file: file.path, reason: "the term dictionary's block index does not match its checksum")
         }
+        verified = VerifiedRegions(count: blockCount)
     }
 
     private func corrupt(_ reason: String) -> IndexError { .corrupt(file: file.path, reason: reason) }
@@ -344,6 +347,7 @@ struct TermDictionary: Sendable {
                 if info.blockCount == 1 {
                     info.onlyBlockLastDocument = UInt32(truncatingIfNeeded: try varint())
                     guard end - offset >= 8 else { throw dictionary.corrupt("term dictionary entry out of range") }
+                    info.onlyBlockChecksumOffset = offset
                     info.onlyBlockChecksum = dictionary.file.uint32(at: offset)
                     info.onlyBlockPositionsChecksum = dictionary.file.uint32(at: offset + 4)
                     offset += 8
@@ -392,7 +396,7 @@ struct TermDictionary: Sendable {
         let entry = try blockEntry(block)
         let end = block + 1 < blockCount ? try blockEntry(block + 1).offset : indexOffset
         guard end >= entry.offset else { throw corrupt("term dictionary blocks out of order") }
-        guard file.blockChecksum(entry.offset, end - entry.offset) == entry.checksum else {
+        guard verified.verify(block, file, entry.offset, end - entry.offset, checksum: entry.checksum) else {
             throw corrupt("term dictionary block \(block) does not match its checksum")
         }
         return (entry.offset, end, min(TermDictionaryWriter.blockSize, termCount - block * TermDictionaryWriter.blockSize))

@@ -14,7 +14,7 @@
 ///
 /// Record `d` is read in constant time: two offsets, one slice, one checksum, one decompression of about
 /// 2 KB (its id: two offsets, one slice, one checksum). The dictionary's checksum is verified when the index
-/// opens, each record's whenever it is read, so damaged text is an error, never shown.
+/// opens, each record's the first time it is read after that, so damaged text is an error, never shown.
 /// The first records are held in memory until they fill the dictionary (32 KiB), then written with the rest
 /// — unless the papers come analysed with a dictionary already (`RecordDictionary`), made by the analysis
 /// pipeline from the first records before any paper was analysed, and their records compressed with it on

@@ -21,8 +21,8 @@
 ///                  32 bits zero)
 ///
 /// A term's bytes are its namespace byte (`FieldNamespace`) followed by the term. Each block's checksum is
-/// verified whenever the block is read (so a single document's positions are checked with its entry); the
-/// index's, when the dictionary opens.
+/// verified the first time the block is read after the index opens (so a single document's positions are
+/// checked with its entry); the index's, when the dictionary opens.
 struct TermDictionaryWriter {
     static let blockSize = 32
     static let trailerSize = 48
