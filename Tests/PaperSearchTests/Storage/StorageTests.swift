@@ -388,7 +388,8 @@ struct DecodedBlockTests {
                     running += Int64(gap) + 1
                     expected.append(running)
                 }
-                let last = block.unpackDocuments(from: file, count: count, width: width, at: 0, after: previous)
+                let last = unsafe DecodedBlock.unpackDocuments(into: UnsafeMutablePointer(mutating: block.documents), from: file,
+                                                               count: count, width: width, at: 0, after: previous)
                 let label = "width \(width), \(count) gaps after \(previous)"
                 if running < Int64(UInt32.max) {
                     #expect(last == running, "\(label)")

@@ -53,23 +53,25 @@
         unsafe UnsafePointer(base + Lane.documents.rawValue * DecodedBlock.laneSize)
     }
 
-    /// Unpacks `count` gaps of `width` bits from the mapped file into document numbers in the documents lane
-    /// (each document is the previous one plus its gap plus one, the first follows `previous`) and returns the
-    /// last. Documents come out strictly increasing: the gaps are non-negative and no sum can pass 2^32 - 1.
+    /// Unpacks `count` gaps of `width` bits from the mapped file into document numbers in a block's documents
+    /// lane, at `documents` (the block's scratch lane follows it; a static method taking the address, so that a
+    /// cursor decoding a block neither retains nor releases it), each document the previous one plus its gap
+    /// plus one, the first following `previous`, and returns the last. Documents come out strictly increasing: the gaps are non-negative and no sum can pass 2^32 - 1.
     /// When the gaps' width leaves no room for doubt (`previous + count · 2^width` stays below 2^32 - 1, as it
     /// does for every block of a valid index), the sums are made in 32-bit arithmetic as the gaps are
     /// unpacked; otherwise the gaps go to the scratch lane and are summed in 64-bit with a check, returning
     /// nil when a document would pass 2^32 - 1.
-    func unpackDocuments(from file: MappedFile, count: Int, width: Int, at offset: Int, after previous: Int64) -> Int64? {
+    @unsafe
+    static func unpackDocuments(into documents: UnsafeMutablePointer<UInt32>, from file: MappedFile, count: Int, width: Int,
+                                at offset: Int, after previous: Int64) -> Int64? {
         precondition(count <= DecodedBlock.laneSize && width <= 32 && previous >= -1)
-        let documents = unsafe base + Lane.documents.rawValue * DecodedBlock.laneSize
         if previous + (Int64(count) << Int64(width)) < Int64(UInt32.max) {
             // -1 wraps to 2^32 - 1, and the first sum back to the gap.
             let last = unsafe file.unpackDocuments(count, width: width, at: offset, after: UInt32(truncatingIfNeeded: previous),
                                                    into: documents)
             return count > 0 ? Int64(last) : previous
         }
-        let gaps = unsafe base + Lane.scratch.rawValue * DecodedBlock.laneSize
+        let gaps = unsafe documents + (Lane.scratch.rawValue - Lane.documents.rawValue) * DecodedBlock.laneSize
         unsafe file.unpackGaps(count, width: width, at: offset, into: gaps)
         var running = previous
         for i in 0..<count {

@@ -266,10 +266,12 @@
             return fail("postings block \(b) out of range")
         }
         makeDecodedUnique()
-        let block = decoded
         let previous: Int64 = b == 0 ? -1 : Int64(lastDocument(ofBlock: b - 1))
-        guard let last = block.unpackDocuments(from: file, count: count, width: header.documentWidth,
-                                               at: start + PostingsBlockHeader.size, after: previous),
+        // Through the lanes' address (`documents`) rather than the object: calling the object's method retained
+        // and released it for every block decoded. `decoded` is unique here, so writing its lanes is safe.
+        guard let last = unsafe DecodedBlock.unpackDocuments(into: UnsafeMutablePointer(mutating: documents), from: file, count: count,
+                                                             width: header.documentWidth, at: start + PostingsBlockHeader.size,
+                                                             after: previous),
               last < Int64(documentCount), UInt32(last) == lastDocument(ofBlock: b) else {
             return fail("postings block \(b) does not end where its skip entry says")
         }
