@@ -56,7 +56,8 @@
     /// Unpacks `count` gaps of `width` bits from the mapped file into document numbers in a block's documents
     /// lane, at `documents` (the block's scratch lane follows it; a static method taking the address, so that a
     /// cursor decoding a block neither retains nor releases it), each document the previous one plus its gap
-    /// plus one, the first following `previous`, and returns the last. Documents come out strictly increasing: the gaps are non-negative and no sum can pass 2^32 - 1.
+    /// plus one, the first following `previous`, and returns the last. Documents come out strictly increasing:
+    /// the gaps are non-negative and no sum can pass 2^32 - 1.
     /// When the gaps' width leaves no room for doubt (`previous + count · 2^width` stays below 2^32 - 1, as it
     /// does for every block of a valid index), the sums are made in 32-bit arithmetic as the gaps are
     /// unpacked; otherwise the gaps go to the scratch lane and are summed in 64-bit with a check, returning
