@@ -64,17 +64,17 @@ struct ScoringContext {
     @inline(__always)
     func saturation(_ document: UInt32, _ titleFrequency: UInt32, _ abstractFrequency: UInt32, _ term: TermWeight) -> Double? {
         guard term.namespace == .text else { return PostingsFieldSaturation.of(term.namespace, titleFrequency, k1: parameters.k1) }
-        let (title, abstract) = ScoringContext.fieldFrequencies(term.field, titleFrequency, abstractFrequency)
+        let (title, abstract) = ScoringContext.inField(term.field, titleFrequency, abstractFrequency)
         guard title > 0 || abstract > 0 else { return nil }
         let lengths = norms.lengths(document)
         return scorer.saturation(titleFrequency: title, abstractFrequency: abstract, titleLength: lengths.title, abstractLength: lengths.abstract)
     }
 
-    /// A text term's frequencies in the query's `field`: `title:` counts the title's alone, `abstract:` the
-    /// abstract's alone.
+    /// A text term's per-field values (frequencies, or what one occurrence adds) as the query's `field` counts
+    /// them: `title:` counts the title's alone, `abstract:` the abstract's alone. The one place of that rule.
     @inline(__always)
-    static func fieldFrequencies(_ field: QueryField, _ titleFrequency: UInt32, _ abstractFrequency: UInt32) -> (title: UInt32, abstract: UInt32) {
-        (field == .abstract ? 0 : titleFrequency, field == .title ? 0 : abstractFrequency)
+    static func inField<Value: AdditiveArithmetic>(_ field: QueryField, _ title: Value, _ abstract: Value) -> (title: Value, abstract: Value) {
+        (field == .abstract ? .zero : title, field == .title ? .zero : abstract)
     }
 
     /// Whether the paper's year lies in every range (a paper without a year lies in none).
@@ -122,7 +122,7 @@ struct ScoringContext {
         if entry.maxTitleFrequency == .max || entry.maxAbstractFrequency == .max {
             return term.weight * ScoringContext.boundSlack + ScoringContext.boundMargin
         }
-        let (title, abstract) = ScoringContext.fieldFrequencies(term.field, UInt32(entry.maxTitleFrequency), UInt32(entry.maxAbstractFrequency))
+        let (title, abstract) = ScoringContext.inField(term.field, UInt32(entry.maxTitleFrequency), UInt32(entry.maxAbstractFrequency))
         let saturation = scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
                                            titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
         return term.weight * saturation * ScoringContext.boundSlack + ScoringContext.boundMargin
@@ -140,8 +140,7 @@ struct ScoringContext {
         let entry = skips.entry(block)
         let factors = scorer.lengthFactors(titleLength: UInt32(entry.minTitleLength), abstractLength: UInt32(entry.minAbstractLength))
         let limit = scorer.termFrequency(saturating: saturation) * (1 - 1e-9)
-        let titleFactor = term.field == .abstract ? 0 : factors.title
-        let abstractFactor = term.field == .title ? 0 : factors.abstract
+        let (titleFactor, abstractFactor) = ScoringContext.inField(term.field, factors.title, factors.abstract)
         // One occurrence in a field scored above the limit: nothing would be ruled out but for the work of testing
         // (asked before the cutoff is made, which costs more).
         let least = min(titleFactor > 0 ? titleFactor : .infinity, abstractFactor > 0 ? abstractFactor : .infinity)
@@ -161,7 +160,7 @@ struct ScoringContext {
         let saturation: Double
         if info.documentFrequency == 1 {
             let document = info.singleDocument
-            let (title, abstract) = ScoringContext.fieldFrequencies(term.field, info.singleTitleFrequency, info.singleAbstractFrequency)
+            let (title, abstract) = ScoringContext.inField(term.field, info.singleTitleFrequency, info.singleAbstractFrequency)
             guard Int(document) < norms.documentCount else { return term.weight }
             let lengths = norms.lengths(document)
             saturation = scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
@@ -169,7 +168,7 @@ struct ScoringContext {
         } else if sameParameters && term.field == .text {
             saturation = convertedSaturation(info.maxSaturation)
         } else {
-            let (title, abstract) = ScoringContext.fieldFrequencies(term.field, info.maxTitleFrequency, info.maxAbstractFrequency)
+            let (title, abstract) = ScoringContext.inField(term.field, info.maxTitleFrequency, info.maxAbstractFrequency)
             saturation = scorer.saturation(titleFrequency: title, abstractFrequency: abstract,
                                            titleLength: info.minTitleLength, abstractLength: info.minAbstractLength)
         }

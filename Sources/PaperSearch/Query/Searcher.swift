@@ -593,10 +593,10 @@ public struct Searcher: Sendable {
                 cursor.advance(to: local)
                 guard cursor.document == local,
                       let saturation = context.saturation(cursor.document, cursor.titleFrequency, cursor.abstractFrequency, TermWeight(term)) else { continue }
+                let counted = ScoringContext.inField(term.field, cursor.titleFrequency, cursor.abstractFrequency)
                 found[termIndex] = Explanation.Term(
                     term: term.display, idf: term.weight,
-                    titleFrequency: term.field == .abstract ? 0 : Int(cursor.titleFrequency),
-                    abstractFrequency: term.field == .title ? 0 : Int(cursor.abstractFrequency),
+                    titleFrequency: Int(counted.title), abstractFrequency: Int(counted.abstract),
                     saturation: saturation, score: BM25.quantized(term.weight * saturation))
             }
             // Of a group of alternatives only the best form counts; the others are shown scoring nothing.

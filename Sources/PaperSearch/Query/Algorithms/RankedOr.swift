@@ -457,7 +457,7 @@ extension RankedOr {
                 guard context.isLive(document), context.inYears(document, years) else { return }
                 if cutoff.rulesOut(titleFrequency: title, abstractFrequency: abstract) {
                     // Below the threshold, so not scored; still counted when the term is in its field there.
-                    let held = ScoringContext.fieldFrequencies(term.field, title, abstract)
+                    let held = ScoringContext.inField(term.field, title, abstract)
                     if held.title > 0 || held.abstract > 0 { evaluated += 1 }
                     return
                 }
