@@ -709,20 +709,26 @@ extension UnsafeMutableBufferPointer<PostingsCursor> {
     /// document at or after `target` that every one of them holds, and returns it (`exhausted` when none is
     /// left): the leapfrog of a conjunction, written out for clauses of one term, where it runs once for
     /// every document of the rarest list. Every number is below `count`; `numbers` is not empty.
+    ///
+    /// No cursor is moved to a target past `bound` (`target` must not be): when the search would have to, it
+    /// returns that target instead (above `bound`: not a match), and each cursor stands on its first document
+    /// at or after the last target it was moved to, so none has passed over a document up to `bound` that it
+    /// holds.
     @inline(__always)
-    func leapfrog(_ numbers: [Int], from target: UInt32) -> UInt32 {
+    func leapfrog(_ numbers: [Int], from target: UInt32, through bound: UInt32 = PostingsCursor.exhausted) -> UInt32 {
         var target = target
         let lead = numbers[0]
+        // `target` is at most `bound` wherever a cursor is moved to it.
         search: while true {
             unsafe self[lead].advance(to: target)
             target = unsafe self[lead].document
-            if target == PostingsCursor.exhausted { return target }
+            if target == PostingsCursor.exhausted || target > bound { return target }
             for k in 1..<numbers.count {
                 let other = numbers[k]
                 unsafe self[other].advance(to: target)
                 let document = unsafe self[other].document
                 if document != target {
-                    if document == PostingsCursor.exhausted { return document }
+                    if document == PostingsCursor.exhausted || document > bound { return document }
                     target = document
                     continue search
                 }

@@ -116,6 +116,19 @@ enum RankedAnd {
         self.filters = filters
         self.exclusions = exclusions
         singleTermClauses = clauseStart[clauseStart.count - 1] == clauseStart.count - 1
+        let minor = clauseTerms[clauseStart[clauseStart.count - 1]...]
+        var mainTerms: [Int] = []
+        if !minor.isEmpty {
+            for c in 0..<clauseStart.count - 1 {
+                let main = clauseTerms[clauseStart[c]..<clauseStart[c + 1]].filter { !minor.contains($0) }
+                guard main.count == 1 else {
+                    mainTerms = []
+                    break
+                }
+                mainTerms.append(main[0])
+            }
+        }
+        self.mainTerms = mainTerms
         plainWords = singleTermClauses && scoredTerms.allSatisfy { weights[$0].namespace == .text && weights[$0].field == .text }
     }
 
@@ -129,6 +142,9 @@ enum RankedAnd {
     let singleTermClauses: Bool
     /// Whether every clause is one word of the title and abstract (`plainWordsScore` scores them).
     let plainWords: Bool
+    /// With minor terms, each clause's other term, rarest clause first (empty when a clause has none or
+    /// several): a paper that holds no minor term is a match when it holds all of these.
+    let mainTerms: [Int]
     /// The rarest clause's main term: its only term, or the one that is not a minor term.
     var leadMain: Int { clauseTerms[clauseStart[0]..<clauseStart[1]].first { !minorTerms.contains($0) } ?? clauseTerms[0] }
 
@@ -191,6 +207,8 @@ enum RankedAnd {
         // The last document of the window whose bound beats the threshold (nil: none worked out yet, or the
         // threshold rose since).
         var windowEnd: UInt32?
+        // Whether that window holds no paper with a minor term (`window`), so the main terms lead there.
+        var mainOnlyWindow = false
         var target = advance(clause: 0, to: 0)
         search: while target != PostingsCursor.exhausted {
             let pruning = matches >= countLimit && threshold > -Double.infinity
@@ -200,6 +218,7 @@ enum RankedAnd {
                         break search
                     }
                     windowEnd = end
+                    mainOnlyWindow = mainOnly && !mainTerms.isEmpty
                     if bound > threshold {
                         leadCutoff = self.leadCutoff(budget: threshold - laterBound[0], mainOnly: mainOnly)
                         break
@@ -218,11 +237,21 @@ enum RankedAnd {
                 target = unsafe cursors.leapfrog(clauseTerms, from: target)
                 if target == PostingsCursor.exhausted { break search }
             } else if singleTermClauses, let windowEnd {
-                target = leapfrog(from: target, through: windowEnd, leadCutoff, skipped: &skipped)
+                target = leapfrog(clauseTerms, from: target, through: windowEnd, leadCutoff, skipped: &skipped)
                 if target > windowEnd || target == PostingsCursor.exhausted { continue search }
             } else if pruning, let windowEnd {
-                target = leapfrog(clausesFrom: target, through: windowEnd, leadMain: leadMain, leadCutoff, skipped: &skipped)
+                if mainOnlyWindow {
+                    // A window before the next paper holding a minor term: the clauses are their main terms there.
+                    // Past it, the search goes on from that paper at the latest, which the main terms may lack.
+                    target = leapfrog(mainTerms, from: target, through: windowEnd, leadCutoff, skipped: &skipped)
+                    if target > windowEnd { target = min(target, firstMinorDocument(from: windowEnd + 1)) }
+                } else {
+                    target = leapfrog(clausesFrom: target, through: windowEnd, leadMain: leadMain, leadCutoff, skipped: &skipped)
+                }
                 if target > windowEnd || target == PostingsCursor.exhausted { continue search }
+            } else if !mainTerms.isEmpty {
+                target = leapfrog(mainTermsFrom: target)
+                if target == PostingsCursor.exhausted { break search }
             } else {
                 for c in 0..<clauseCount {
                     let document = advance(clause: c, to: target)
@@ -301,25 +330,27 @@ enum RankedAnd {
         return (matches, !skipped)
     }
 
-    /// While pruning, with clauses of one term each: the first document from `target` through `windowEnd` that
-    /// every clause holds, or the first document past the window a clause moved to (or exhausted), where the
-    /// search works out the next window. The rarest clause leads, its documents first tested from their
+    /// While pruning, with clauses of one term each, `terms` (`clauseTerms`, or `mainTerms` in a window that no
+    /// minor term reaches): the first document from `target` through `windowEnd` that every clause holds, or
+    /// the first document past the window a clause moved to (or exhausted), where the search works out the
+    /// next window. The rarest clause leads, its documents first tested from their
     /// frequencies against `cutoff` (`passOverLead`); `skipped` is set when one is passed over. Each overshoot
     /// within the window goes round this loop alone (round the whole search loop, it cost a dense conjunction
     /// a quarter more than counting every match); out of line, as written into the search loop it cost the
     /// counting phase of phrases 3% more instructions.
     @inline(never)
-    private func leapfrog(from start: UInt32, through windowEnd: UInt32, _ cutoff: FrequencyCutoff, skipped: inout Bool) -> UInt32 {
-        let lead = clauseTerms[0]
+    private func leapfrog(_ terms: [Int], from start: UInt32, through windowEnd: UInt32, _ cutoff: FrequencyCutoff,
+                          skipped: inout Bool) -> UInt32 {
+        let lead = terms[0]
         var target = start
         leapfrog: while true {
             unsafe cursors[lead].advance(to: target)
             if passOverLead(lead, windowEnd: windowEnd, cutoff) { skipped = true }
             target = unsafe cursors[lead].document
             if target > windowEnd { return target }
-            for k in 1..<clauseCount {  // one term a clause: term k is clause k's
-                unsafe cursors[clauseTerms[k]].advance(to: target)
-                let document = unsafe cursors[clauseTerms[k]].document
+            for k in 1..<terms.count {  // one term a clause: term k is clause k's
+                unsafe cursors[terms[k]].advance(to: target)
+                let document = unsafe cursors[terms[k]].document
                 if document != target {
                     target = document
                     if target > windowEnd { return target }
@@ -330,7 +361,32 @@ enum RankedAnd {
         }
     }
 
-    /// `leapfrog(from:through:_:skipped:)` for clauses of several terms (a word and the author name it also
+    /// While counting, with minor terms (`mainTerms`): the first document from `start` on that every clause
+    /// holds (or exhausted). The main terms leapfrog as clauses of one term do, up to the next paper that
+    /// holds a minor term, where every clause is asked; no cursor passes that paper before. (Clause by clause,
+    /// each term of each clause moved to every candidate, a conjunction of words that are also authors'
+    /// names took three times as long as one of words that are not.)
+    @inline(never)
+    private func leapfrog(mainTermsFrom start: UInt32) -> UInt32 {
+        var target = start
+        next: while true {
+            let nextMinor = firstMinorDocument(from: target)
+            let found = unsafe cursors.leapfrog(mainTerms, from: target, through: nextMinor)
+            if found <= nextMinor { return found }  // exhausted when both are
+            target = nextMinor
+            for c in 0..<clauseCount {
+                let document = advance(clause: c, to: target)
+                if document != target {
+                    if document == PostingsCursor.exhausted { return document }
+                    target = document
+                    continue next
+                }
+            }
+            return target
+        }
+    }
+
+    /// `leapfrog(_:from:through:_:skipped:)` for clauses of several terms (a word and the author name it also
     /// is): the rarest clause's main term `leadMain` is the one tested from its frequencies. (One loop for
     /// both, each passing how it moves a clause, cost 1M and-2 2.9% and and-3 5.2% more instructions.)
     @inline(never)
