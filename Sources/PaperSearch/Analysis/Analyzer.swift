@@ -101,6 +101,12 @@ public struct Analyzer: Sendable, Equatable {
     /// no strings are made per token, as `tokens` makes them for display.
     package func termPositions(_ text: String) -> [(term: [UInt8], position: Int)] {
         var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
+        return termPositions(text, scratch: &scratch)
+    }
+
+    /// `termPositions(_:)` in buffers the caller keeps for the next text (a query plan analyses each word
+    /// more than once).
+    package func termPositions(_ text: String, scratch: inout AnalyzerScratch) -> [(term: [UInt8], position: Int)] {
         var collector = TermPositions()
         analyze(text, scratch: &scratch, into: &collector)
         return collector.terms

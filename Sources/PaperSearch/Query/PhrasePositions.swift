@@ -40,6 +40,13 @@ struct PhrasePositions: ~Copyable {
     private enum FieldCode: Int { case any = 0, title = 1, abstract = 2 }
 
     init(phrases: [SearchPlan.PhraseCheck]) {
+        phraseCount = phrases.count
+        guard !phrases.isEmpty else {
+            // No layout to read (the checks are never made): nothing allocated.
+            unsafe table = UnsafeMutableBufferPointer(start: nil, count: 0)
+            (spellingBase, fieldBase, offsetBase, termStartBase, termBase, wordCount, pair) = (0, 0, 0, 0, 0, 0, (0, 0, 0))
+            return
+        }
         var phraseStart = [0], spellingStart = [0], fields: [Int] = [], offsets: [Int] = [], termStart = [0], terms: [Int] = []
         for phrase in phrases {
             for spelling in phrase.spellings {
@@ -58,7 +65,6 @@ struct PhrasePositions: ~Copyable {
             }
             phraseStart.append(fields.count)
         }
-        phraseCount = phrases.count
         if phrases.count == 1, let spelling = phrases[0].spellings.first, phrases[0].spellings.count == 1,
            spelling.field != .title, spelling.field != .abstract, spelling.groups.count >= 2,
            spelling.groups.allSatisfy({ $0.terms.count == 1 }) {

@@ -301,6 +301,14 @@ struct SearchPlan {
 /// with the author weight × its idf among author words), so "Zechun Liu" finds his papers; a word that is
 /// an arXiv id however written (`arXiv:2506.01967`, `2506.01967v2`, an arxiv.org URL) also matches that
 /// paper's id, weighted to put it first (`knownItemWeight`).
+/// What `PlanBuilder` reuses from one analysis or look-up to the next (a class, so that the builder's
+/// non-mutating methods can use it).
+private final class PlanScratch {
+    var analysis = AnalyzerScratch(stemCacheSlotBits: 1)
+    /// A dictionary key: the namespace byte, then the term.
+    var key: [UInt8] = []
+}
+
 struct PlanBuilder {
     /// What naming a paper's id in a query adds to its score: more than any title or abstract can.
     static let knownItemWeight = 100.0
@@ -309,7 +317,11 @@ struct PlanBuilder {
     let parameters: BM25Parameters
     var plan = SearchPlan()
     var termIndices: [TermKey: Int] = [:]
-    private let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
+    private let keywordAnalyzer = PlanBuilder.keywordAnalysis
+    private static let keywordAnalysis = Analyzer(stemmer: .none, stopWords: .none)
+    /// Buffers the plan's analyses and dictionary look-ups reuse: a query analyses each word two or three
+    /// times, and made them anew each time (a fifth of a three-word conjunction's allocations).
+    private let scratch = PlanScratch()
     /// Dictionary entries the query's prefixes may still scan, and terms they may still add.
     private var prefixScanBudget = Query.prefixScanLimit
     private var expansionBudget = Query.expansionLimit
@@ -383,7 +395,10 @@ struct PlanBuilder {
                                     + (note.map { "=\($0)/" } ?? ""))
         if let existing = termIndices[key] { return existing }
         let found: IndexedTerm?
-        do { found = try index.lookup(namespace, bytes) } catch { throw .index(error) }
+        scratch.key.removeAll(keepingCapacity: true)
+        scratch.key.append(namespace.rawValue)
+        scratch.key.append(contentsOf: bytes)
+        do { found = try index.lookup(key: scratch.key) } catch { throw .index(error) }
         guard let indexed = found else { return nil }
         let idf = BM25.idf(documentFrequency: blendedFrequency ?? indexed.documentFrequency, documentCount: index.documentCount)
         let weight: Double
@@ -770,7 +785,7 @@ struct PlanBuilder {
     /// Analysed tokens (term and position) of `text` for a field.
     func analyze(_ text: String, field: QueryField) -> [(term: [UInt8], position: Int)] {
         let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : keywordAnalyzer
-        return analyzer.termPositions(text)
+        return analyzer.termPositions(text, scratch: &scratch.analysis)
     }
 
     /// nil: the clause has nothing searchable and drops out.
@@ -803,8 +818,8 @@ struct PlanBuilder {
                 // Plain words also search authors, and a word that is an arXiv id finds that paper.
                 // Not stop words and not single letters: in names those are particles ("de", "van") and
                 // initials, which a topical query's "a" or "of" must not find.
-                let authorWords = keywordAnalyzer.terms(text).filter { $0.utf8.count > 1 }.map { Array($0.utf8) }
-                    .filter { !index.analyzer.stopWords.contains($0.span) }
+                let authorWords = keywordAnalyzer.termPositions(text, scratch: &scratch.analysis).map(\.term)
+                    .filter { $0.count > 1 && !index.analyzer.stopWords.contains($0.span) }
                 let authors = try termAlternatives(authorWords, namespace: .author, field: .text)
                 var ids: PlanNode?
                 // Every arXiv id has a digit: words without one need no parsing.
@@ -941,6 +956,11 @@ struct PlanBuilder {
     /// Any of `terms` in a namespace (each looked up once); nil when there are none, `.nothing` when none is
     /// in the index.
     private mutating func termAlternatives(_ terms: [[UInt8]], namespace: FieldNamespace, field: QueryField) throws(Failure) -> PlanNode? {
+        if terms.count == 1 {
+            // The commonest case, one word: no repeats to look for.
+            guard !terms[0].isEmpty else { return nil }
+            return try term(namespace, terms[0], field: field).map { .term($0) } ?? .nothing
+        }
         var alternatives: [PlanNode] = []
         // A query has a few words: a linear search finds repeats without hashing them into a set.
         var seen: [[UInt8]] = []

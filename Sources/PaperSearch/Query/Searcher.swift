@@ -263,12 +263,21 @@ public struct Searcher: Sendable {
             case .general: self = .general
             case let .disjunctionOfForms(combinations): self = .disjunctionOfForms(combinations: combinations)
             case let .disjunction(terms, filters, exclusions):
-                self = .disjunction(terms: Array(Set(terms)).sorted(), filters: filters, exclusions: exclusions)
+                self = .disjunction(terms: SegmentShape.distinctSorted(terms), filters: filters, exclusions: exclusions)
             case let .conjunction(required, optional, filters, exclusions, phrases):
-                let clauses = Array(Set(required.map { Array(Set($0)).sorted() })).sorted { $0.lexicographicallyPrecedes($1) }
-                self = .conjunction(required: clauses, optional: Array(Set(optional).subtracting(required.joined())).sorted(),
+                var clauses = required.map(SegmentShape.distinctSorted).sorted { $0.lexicographicallyPrecedes($1) }
+                clauses.removeNeighbouringRepeats()
+                let inClauses = required.joined()
+                self = .conjunction(required: clauses, optional: SegmentShape.distinctSorted(optional).filter { !inClauses.contains($0) },
                                     filters: filters, exclusions: exclusions, phrases: phrases)
             }
+        }
+
+        /// `values` without repeats, ascending (a query's few term numbers: sorting beats hashing them into a set).
+        static func distinctSorted(_ values: [Int]) -> [Int] {
+            var sorted = values.sorted()
+            sorted.removeNeighbouringRepeats()
+            return sorted
         }
 
         /// The year ranges, if every filter is one.
@@ -637,4 +646,17 @@ public struct Explanation: Sendable {
     public var parameters: BM25Parameters
     public var statistics: BM25.Statistics
     public var total: Double { terms.reduce(0) { $0 + $1.score } }
+}
+
+extension Array where Element: Equatable {
+    /// Removes each element equal to the one before it (in a sorted array: every repeat).
+    mutating func removeNeighbouringRepeats() {
+        guard count > 1 else { return }
+        var kept = 1
+        for i in 1..<count where self[i] != self[kept - 1] {
+            self[kept] = self[i]
+            kept += 1
+        }
+        removeLast(count - kept)
+    }
 }

@@ -3,18 +3,22 @@
 /// (An array checks its uniqueness and capacity at every append, and emptying one for reuse went through a
 /// generic replace: together a sixth of a two-word phrase's check.) Not copyable: the memory has one owner.
 ///
-/// Invariant: `base` addresses `capacity` values, of which the first `count` are written.
+/// Invariant: `base` addresses `capacity` values, of which the first `count` are written. A buffer takes no
+/// memory until the first position comes (a search without phrases makes two it never fills): until then
+/// `base` is a shared placeholder and `capacity` 0, which nothing writes through or frees.
 @safe struct PositionBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt32>
-    private var capacity: Int
+    private var capacity = 0
     private(set) var count = 0
 
+    /// What an empty buffer addresses (never written, never freed).
+    private nonisolated(unsafe) static let placeholder = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+
     init() {
-        capacity = 64
-        unsafe base = .allocate(capacity: capacity)
+        unsafe base = PositionBuffer.placeholder
     }
 
-    deinit { unsafe base.deallocate() }
+    deinit { if capacity > 0 { unsafe base.deallocate() } }
 
     var isEmpty: Bool { count == 0 }
 
@@ -28,10 +32,10 @@
     }
 
     private mutating func grow(to needed: Int) {
-        let larger = max(needed, 2 * capacity)
+        let larger = max(needed, 2 * capacity, 64)
         let moved = UnsafeMutablePointer<UInt32>.allocate(capacity: larger)
         unsafe moved.update(from: base, count: count)
-        unsafe base.deallocate()
+        if capacity > 0 { unsafe base.deallocate() }
         unsafe base = moved
         capacity = larger
     }

@@ -173,7 +173,8 @@ public final class SearchIndex: Sendable {
         try lookup(key: [namespace.rawValue] + term)
     }
 
-    private func lookup(key: [UInt8]) throws(IndexError) -> IndexedTerm? {
+    /// The term whose dictionary key (namespace byte, then the term) is `key`, as `lookup(_:_:)`.
+    package func lookup(key: [UInt8]) throws(IndexError) -> IndexedTerm? {
         // Made when a segment first holds the term: most lookups (a correction's spellings) find none.
         var infos: [TermInfo?] = []
         var frequency = 0
