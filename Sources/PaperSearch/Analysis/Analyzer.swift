@@ -111,6 +111,31 @@ public struct Analyzer: Sendable, Equatable {
         analyze(text, scratch: &scratch, into: &collector)
         return collector.terms
     }
+
+    /// The tokens of `text` as a phrase's spellings read them (`PhraseTokens`), through the path indexing takes.
+    package func phraseTokens(_ text: String, scratch: inout AnalyzerScratch) -> [(term: [UInt8]?, position: Int)] {
+        var collector = PhraseTokens()
+        analyze(text, scratch: &scratch, into: &collector)
+        return collector.tokens
+    }
+}
+
+/// The tokens of a phrase as its spellings read them (`PhraseSpellings`), in order: each kept token's term
+/// and position, and each dropped one (a stop word, or too long to index) with no term at the position it
+/// leaves empty — what `tokens` tells of them, without the strings it makes for display.
+package struct PhraseTokens: TermSink {
+    package var tokens: [(term: [UInt8]?, position: Int)] = []
+
+    package init() {}
+
+    package mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(term.count)
+        for index in term.indices { bytes.append(term[index]) }
+        tokens.append((bytes, position))
+    }
+
+    package mutating func droppedToken(at position: Int) { tokens.append((nil, position)) }
 }
 
 /// Keeps each term (copied out of the analyzer's buffer) with its position.
@@ -148,6 +173,9 @@ package protocol TermSink {
     init()
     /// One term (valid only during the call), its position in the field, and its UTF-8 byte range in the source.
     mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int)
+    /// A token dropped (a stop word, or too long to index), at the position it leaves empty (the next a kept
+    /// token would take).
+    mutating func droppedToken(at position: Int)
     /// Whether the sink needs the stem of a word starting with `byte` at `position`; when not, it gets the
     /// word unstemmed. Both stemmers keep a word's first byte (but for a leading apostrophe, which Porter2
     /// drops: checked against the official vocabularies in the tests), and American spelling changes it only
@@ -162,6 +190,8 @@ package protocol TermSink {
 }
 
 extension TermSink {
+    @inline(__always)
+    package mutating func droppedToken(at position: Int) {}
     @inline(__always)
     package func needsStem(startingWith byte: UInt8, at position: Int) -> Bool { true }
     @inline(__always)
@@ -194,7 +224,10 @@ private struct AnalyzingSink<Inner: TermSink>: TokenizerSink {
 
     mutating func token(_ term: Span<UInt8>, kind: TokenKind, positionIncrement: Int, start: Int, end: Int) {
         pendingIncrement += positionIncrement
-        if term.isEmpty || (kind == .word && analyzer.stopWords.contains(term)) { return }
+        if term.isEmpty || (kind == .word && analyzer.stopWords.contains(term)) {
+            inner.droppedToken(at: position + pendingIncrement)
+            return
+        }
         if pendingIncrement > 0 {
             position += pendingIncrement
             length += 1

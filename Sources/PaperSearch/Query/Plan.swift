@@ -860,7 +860,7 @@ struct PlanBuilder {
 
         case let .phrase(text, field):
             let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : keywordAnalyzer
-            let spellings = PhraseSpellings(analyzer.tokens(text))
+            let spellings = PhraseSpellings(analyzer.phraseTokens(text, scratch: &scratch.analysis))
             guard spellings.hasTerms else { return nil }
             var alternatives: [PlanNode] = []
             for sequence in spellings.sequences {
@@ -1038,7 +1038,8 @@ struct PhraseSpellings {
 
     private var slots: [Slot] = []
 
-    init(_ tokens: [AnalyzedToken]) {
+    /// `tokens` as `Analyzer.phraseTokens` gives them.
+    init(_ tokens: [(term: [UInt8]?, position: Int)]) {
         var index = 0
         while index < tokens.count {
             // Tokens at one position: one word, or a compound's parts followed by its joined form.
@@ -1046,9 +1047,9 @@ struct PhraseSpellings {
             while end < tokens.count && tokens[end].position == tokens[index].position { end += 1 }
             let group = tokens[index..<end]
             if group.count == 1 {
-                slots.append(group[index].indexedTerm.map { .word(Array($0.utf8)) } ?? .gap)
-            } else if let joined = group.last?.indexedTerm {
-                slots.append(.compound(parts: group.dropLast().map { $0.indexedTerm.map { Array($0.utf8) } }, joined: Array(joined.utf8)))
+                slots.append(group[index].term.map { .word($0) } ?? .gap)
+            } else if let joined = group.last?.term {
+                slots.append(.compound(parts: group.dropLast().map(\.term), joined: joined))
             } else {
                 // A compound too long to index: it takes one position and matches nothing written there.
                 slots.append(.gap)

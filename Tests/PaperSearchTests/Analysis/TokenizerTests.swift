@@ -210,6 +210,27 @@ struct TokenizerTests {
             }
         }
     }
+
+    /// A phrase's tokens through the streaming path (`phraseTokens`, what phrase spellings are read from) are
+    /// the token list's, dropped ones included: each kept token's term and position, each stop word or
+    /// overlong token at the position it leaves empty, in order (compounds' parts, stop-word parts among them,
+    /// before their joined form).
+    @Test func phraseTokensAgreeWithTokenList() throws {
+        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus]).readAll()
+        let made = ["state-of-the-art methods", "the end-to-end training of a model", "out-of-the-box", "x-ray images",
+                    "a " + String(repeating: "long", count: 80) + " word and " + String(repeating: "hyphen-", count: 40) + "end",
+                    "of the", "COVID-19 and GPT-4", "optimisation of colour", "https://a.org/x is a url", "it's the model's"]
+        var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
+        for stemmer in Analyzer.Stemmer.allCases {
+            let analyzer = Analyzer(stemmer: stemmer)
+            for text in made + papers.prefix(40).flatMap({ [$0.title, $0.abstract] }) {
+                let streamed = analyzer.phraseTokens(text, scratch: &scratch)
+                let listed = analyzer.tokens(text)
+                #expect(streamed.map { $0.term.map { String(decoding: $0, as: UTF8.self) } } == listed.map(\.indexedTerm), "\(text)")
+                #expect(streamed.map(\.position) == listed.map(\.position), "\(text)")
+            }
+        }
+    }
 }
 
 @Suite("Character folding table")
