@@ -293,14 +293,6 @@ struct SearchPlan {
     }
 }
 
-/// Turns a `Query` into a `SearchPlan` for one index: analyses the text clauses with the index's analyzer,
-/// looks the terms up, expands prefixes, and simplifies the boolean structure (clauses with no searchable
-/// words drop out; a required word missing from the index makes the whole conjunction empty).
-///
-/// Plain words search the title and abstract, and also the authors (folded, unstemmed words, each scored
-/// with the author weight × its idf among author words), so "Zechun Liu" finds his papers; a word that is
-/// an arXiv id however written (`arXiv:2506.01967`, `2506.01967v2`, an arxiv.org URL) also matches that
-/// paper's id, weighted to put it first (`knownItemWeight`).
 /// What `PlanBuilder` reuses from one analysis or look-up to the next (a class, so that the builder's
 /// non-mutating methods can use it).
 private final class PlanScratch {
@@ -309,6 +301,14 @@ private final class PlanScratch {
     var key: [UInt8] = []
 }
 
+/// Turns a `Query` into a `SearchPlan` for one index: analyses the text clauses with the index's analyzer,
+/// looks the terms up, expands prefixes, and simplifies the boolean structure (clauses with no searchable
+/// words drop out; a required word missing from the index makes the whole conjunction empty).
+///
+/// Plain words search the title and abstract, and also the authors (folded, unstemmed words, each scored
+/// with the author weight × its idf among author words), so "Zechun Liu" finds his papers; a word that is
+/// an arXiv id however written (`arXiv:2506.01967`, `2506.01967v2`, an arxiv.org URL) also matches that
+/// paper's id, weighted to put it first (`knownItemWeight`).
 struct PlanBuilder {
     /// What naming a paper's id in a query adds to its score: more than any title or abstract can.
     static let knownItemWeight = 100.0
@@ -317,6 +317,7 @@ struct PlanBuilder {
     let parameters: BM25Parameters
     var plan = SearchPlan()
     var termIndices: [TermKey: Int] = [:]
+    /// Authors' names and keywords: folded words, unstemmed, no stop words (one analyzer for every plan).
     private let keywordAnalyzer = PlanBuilder.keywordAnalysis
     private static let keywordAnalysis = Analyzer(stemmer: .none, stopWords: .none)
     /// Buffers the plan's analyses and dictionary look-ups reuse: a query analyses each word two or three

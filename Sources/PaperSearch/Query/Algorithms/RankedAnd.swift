@@ -142,8 +142,9 @@ enum RankedAnd {
     let singleTermClauses: Bool
     /// Whether every clause is one word of the title and abstract (`plainWordsScore` scores them).
     let plainWords: Bool
-    /// With minor terms, each clause's other term, rarest clause first (empty when a clause has none or
-    /// several): a paper that holds no minor term is a match when it holds all of these.
+    /// With minor terms, each clause's main term (the one that is not minor), rarest clause first; empty without
+    /// minor terms, or when a clause has no main term or several. A paper that holds no minor term matches
+    /// when it holds all of these.
     let mainTerms: [Int]
     /// The rarest clause's main term: its only term, or the one that is not a minor term.
     var leadMain: Int { clauseTerms[clauseStart[0]..<clauseStart[1]].first { !minorTerms.contains($0) } ?? clauseTerms[0] }
@@ -333,11 +334,11 @@ enum RankedAnd {
     /// While pruning, with clauses of one term each, `terms` (`clauseTerms`, or `mainTerms` in a window that no
     /// minor term reaches): the first document from `target` through `windowEnd` that every clause holds, or
     /// the first document past the window a clause moved to (or exhausted), where the search works out the
-    /// next window. The rarest clause leads, its documents first tested from their
-    /// frequencies against `cutoff` (`passOverLead`); `skipped` is set when one is passed over. Each overshoot
-    /// within the window goes round this loop alone (round the whole search loop, it cost a dense conjunction
-    /// a quarter more than counting every match); out of line, as written into the search loop it cost the
-    /// counting phase of phrases 3% more instructions.
+    /// next window. The rarest clause leads, its documents first tested from their frequencies against
+    /// `cutoff` (`passOverLead`); `skipped` is set when one is passed over. Each overshoot within the window
+    /// goes round this loop alone (round the whole search loop, it cost a dense conjunction a quarter more than
+    /// counting every match); out of line, as written into the search loop it cost the counting phase of
+    /// phrases 3% more instructions.
     @inline(never)
     private func leapfrog(_ terms: [Int], from start: UInt32, through windowEnd: UInt32, _ cutoff: FrequencyCutoff,
                           skipped: inout Bool) -> UInt32 {
