@@ -344,6 +344,10 @@ struct PlanBuilder {
         self.parameters = parameters
         self.correcting = correcting
         self.expandingAcronyms = expandingAcronyms
+        // Room for a few words' terms (each a text term and an author term) at once: grown one by one, the
+        // two reallocated about as often as they were added to.
+        plan.terms.reserveCapacity(8)
+        termIndices.reserveCapacity(8)
     }
 
     /// Why a query cannot be planned: it is too large, or the index is damaged.
