@@ -48,6 +48,9 @@ enum RankedAnd {
         func cost(_ clause: [Int]) -> Int { clause.reduce(0) { $0 + cursors[$1].documentFrequency } }
         let lead = required.sorted { cost($0) < cost($1) }
         var clauseTerms: [Int] = [], clauseStart: [Int] = []
+        // Room for every term (and the minor terms after them) and every clause's start at once.
+        clauseTerms.reserveCapacity(2 * lead.reduce(0) { $0 + $1.count })
+        clauseStart.reserveCapacity(lead.count + 1)
         for clause in lead {
             clauseStart.append(clauseTerms.count)
             clauseTerms += clause
@@ -101,9 +104,10 @@ enum RankedAnd {
         unsafe self.cursors = cursors
         self.clauseTerms = clauseTerms
         self.clauseStart = clauseStart
-        var seen = Set<Int>(), scoredTerms: [Int] = [], scoredStart = [0]
+        // A query's few terms: a linear search finds those already scored without hashing them into a set.
+        var scoredTerms: [Int] = [], scoredStart = [0]
         for c in 0..<clauseStart.count - 1 {
-            for term in clauseTerms[clauseStart[c]..<clauseStart[c + 1]] where seen.insert(term).inserted { scoredTerms.append(term) }
+            for term in clauseTerms[clauseStart[c]..<clauseStart[c + 1]] where !scoredTerms.contains(term) { scoredTerms.append(term) }
             scoredStart.append(scoredTerms.count)
         }
         self.scoredTerms = scoredTerms
