@@ -112,6 +112,16 @@ public struct Analyzer: Sendable, Equatable {
         return collector.terms
     }
 
+    /// `termPositions(_:scratch:)`, and the words the terms came from as the tokenizer folded them (before
+    /// stemming), in the same order: a query's plain words read once for the title and abstract and for the
+    /// authors' names.
+    package func termPositionsAndWritten(_ text: String, scratch: inout AnalyzerScratch)
+        -> (terms: [(term: [UInt8], position: Int)], written: [[UInt8]]) {
+        var collector = WrittenTermPositions()
+        analyze(text, scratch: &scratch, into: &collector)
+        return (collector.terms, collector.written)
+    }
+
     /// The tokens of `text` as a phrase's spellings read them (`PhraseTokens`), through the path indexing takes.
     package func phraseTokens(_ text: String, scratch: inout AnalyzerScratch) -> [(term: [UInt8]?, position: Int)] {
         var collector = PhraseTokens()
@@ -129,13 +139,33 @@ package struct PhraseTokens: TermSink {
     package init() {}
 
     package mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(term.count)
-        for index in term.indices { bytes.append(term[index]) }
-        tokens.append((bytes, position))
+        tokens.append((copiedBytes(term), position))
     }
 
     package mutating func droppedToken(at position: Int) { tokens.append((nil, position)) }
+}
+
+/// Keeps each term with its position, and the word it came from as written (folded, before stemming).
+private struct WrittenTermPositions: TermSink {
+    var terms: [(term: [UInt8], position: Int)] = []
+    var written: [[UInt8]] = []
+
+    mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
+        self.term(term, written: term, position: position, start: start, end: end)
+    }
+
+    mutating func term(_ term: Span<UInt8>, written: Span<UInt8>, position: Int, start: Int, end: Int) {
+        terms.append((copiedBytes(term), position))
+        self.written.append(copiedBytes(written))
+    }
+}
+
+/// The bytes of a term the analyzer lends for the length of a call, copied out of its buffer.
+private func copiedBytes(_ span: Span<UInt8>) -> [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(span.count)
+    for index in span.indices { bytes.append(span[index]) }
+    return bytes
 }
 
 /// Keeps each term (copied out of the analyzer's buffer) with its position.
@@ -143,10 +173,7 @@ private struct TermPositions: TermSink {
     var terms: [(term: [UInt8], position: Int)] = []
 
     mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(term.count)
-        for index in term.indices { bytes.append(term[index]) }
-        terms.append((bytes, position))
+        terms.append((copiedBytes(term), position))
     }
 }
 
@@ -173,6 +200,9 @@ package protocol TermSink {
     init()
     /// One term (valid only during the call), its position in the field, and its UTF-8 byte range in the source.
     mutating func term(_ term: Span<UInt8>, position: Int, start: Int, end: Int)
+    /// The same, with the token as the tokenizer folded it (`written`: before stemming; the term itself when
+    /// it was not stemmed). By default, `term(_:position:start:end:)`.
+    mutating func term(_ term: Span<UInt8>, written: Span<UInt8>, position: Int, start: Int, end: Int)
     /// A token dropped (a stop word, or too long to index), at the position it leaves empty (the next a kept
     /// token would take).
     mutating func droppedToken(at position: Int)
@@ -190,6 +220,10 @@ package protocol TermSink {
 }
 
 extension TermSink {
+    @inline(__always)
+    package mutating func term(_ term: Span<UInt8>, written: Span<UInt8>, position: Int, start: Int, end: Int) {
+        self.term(term, position: position, start: start, end: end)
+    }
     @inline(__always)
     package mutating func droppedToken(at position: Int) {}
     @inline(__always)
@@ -235,19 +269,19 @@ private struct AnalyzingSink<Inner: TermSink>: TokenizerSink {
         }
         if kind == .word {
             if analyzer.stemmer == .none || !inner.needsStem(startingWith: term[0], at: position) {
-                inner.term(term, position: position, start: start, end: end)
+                inner.term(term, written: term, position: position, start: start, end: end)
                 return
             }
             let analyzer = self.analyzer
             if let range = stemCache.stemRange(of: term, buffer: &stemBuffer, stemmer: { analyzer.stem(&$0) }) {
                 let cached = stemCache.bytes
-                inner.term(cached.span.extracting(range), position: position, start: start, end: end)
+                inner.term(cached.span.extracting(range), written: term, position: position, start: start, end: end)
             } else {
                 let stem = stemBuffer
-                inner.term(stem.span, position: position, start: start, end: end)
+                inner.term(stem.span, written: term, position: position, start: start, end: end)
             }
         } else {
-            inner.term(term, position: position, start: start, end: end)
+            inner.term(term, written: term, position: position, start: start, end: end)
         }
     }
 }

@@ -808,7 +808,11 @@ struct PlanBuilder {
             case .author:
                 return try termAlternatives(analyze(text, field: field).map(\.term), namespace: .author, field: field)
             case .text, .title, .abstract:
-                let analysed = analyze(text, field: field).map(\.term)
+                // Plain words are read once, for the title and abstract (their terms) and for the authors' names
+                // (the words as written).
+                let reading = field == .text ? index.analyzer.termPositionsAndWritten(text, scratch: &scratch.analysis) : nil
+                let analysedPositions = reading?.terms ?? analyze(text, field: field)
+                let analysed = analysedPositions.map(\.term)
                 let words = try termAlternatives(analysed, namespace: .text, field: field)
                 // A word no paper holds among several (checked only when fewer terms were found than the
                 // words gave, so that queries without typos cost what they did).
@@ -823,8 +827,7 @@ struct PlanBuilder {
                 // Plain words also search authors, and a word that is an arXiv id finds that paper.
                 // Not stop words and not single letters: in names those are particles ("de", "van") and
                 // initials, which a topical query's "a" or "of" must not find.
-                let authorWords = keywordAnalyzer.termPositions(text, scratch: &scratch.analysis).map(\.term)
-                    .filter { $0.count > 1 && !index.analyzer.stopWords.contains($0.span) }
+                let authorWords = (reading?.written ?? []).filter { $0.count > 1 && !index.analyzer.stopWords.contains($0.span) }
                 let authors = try termAlternatives(authorWords, namespace: .author, field: .text)
                 var ids: PlanNode?
                 // Every arXiv id has a digit: words without one need no parsing.
@@ -832,7 +835,7 @@ struct PlanBuilder {
                 for token in hasDigit ? text.split(whereSeparator: { $0 == " " }) : [] where PaperID.arxivID(in: String(token)) != nil {
                     ids = PlanBuilder.either(ids, try idNode(String(token), field: .text))
                 }
-                let acronyms = expandingAcronyms && !negated ? try acronymExpansions(text, analysed: analyze(text, field: field)) : nil
+                let acronyms = expandingAcronyms && !negated ? try acronymExpansions(text, analysed: analysedPositions) : nil
                 let found = PlanBuilder.either(PlanBuilder.either(PlanBuilder.either(words, acronyms), authors), ids)
                 // A word no paper holds, of four letters or more: its nearest spellings; a word few papers hold
                 // (and no author's name): also the near spellings many more papers use.

@@ -211,6 +211,28 @@ struct TokenizerTests {
         }
     }
 
+    /// Plain words read once for the text and the authors (`termPositionsAndWritten`): the terms are the
+    /// analysis's, and the words as written, less stop words, are what the keyword analysis (no stemming, no
+    /// stop words) keeps less stop words — as the author clause of a plain-words query reads them.
+    @Test func writtenWordsAgreeWithTheKeywordAnalysis() throws {
+        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus]).readAll()
+        let keywords = Analyzer(stemmer: .none, stopWords: .none)
+        let made = ["The IT department's optimisation", "state-of-the-art models of the world", "Jean-Baptiste de la Mouret",
+                    "a " + String(repeating: "long", count: 80) + " word", "GPT-4 and COVID-19", "Müller's résumé"]
+        var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
+        for stemmer in Analyzer.Stemmer.allCases {
+            let analyzer = Analyzer(stemmer: stemmer)
+            for text in made + papers.prefix(40).flatMap({ [$0.title, $0.abstract] }) {
+                let read = analyzer.termPositionsAndWritten(text, scratch: &scratch)
+                let terms = analyzer.termPositions(text)
+                #expect(read.terms.map(\.term) == terms.map(\.term), "\(text)")
+                #expect(read.terms.map(\.position) == terms.map(\.position), "\(text)")
+                let unstopped = { (words: [[UInt8]]) in words.filter { !analyzer.stopWords.contains($0.span) } }
+                #expect(unstopped(read.written) == unstopped(keywords.termPositions(text).map(\.term)), "\(text)")
+            }
+        }
+    }
+
     /// A phrase's tokens through the streaming path (`phraseTokens`, what phrase spellings are read from) are
     /// the token list's, dropped ones included: each kept token's term and position, each stop word or
     /// overlong token at the position it leaves empty, in order (compounds' parts, stop-word parts among them,
