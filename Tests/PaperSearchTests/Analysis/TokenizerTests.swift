@@ -215,21 +215,16 @@ struct TokenizerTests {
     /// analysis's, and the words as written, less stop words, are what the keyword analysis (no stemming, no
     /// stop words) keeps less stop words — as the author clause of a plain-words query reads them.
     @Test func writtenWordsAgreeWithTheKeywordAnalysis() throws {
-        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus]).readAll()
         let keywords = Analyzer(stemmer: .none, stopWords: .none)
         let made = ["The IT department's optimisation", "state-of-the-art models of the world", "Jean-Baptiste de la Mouret",
                     "a " + String(repeating: "long", count: 80) + " word", "GPT-4 and COVID-19", "Müller's résumé"]
-        var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
-        for stemmer in Analyzer.Stemmer.allCases {
-            let analyzer = Analyzer(stemmer: stemmer)
-            for text in made + papers.prefix(40).flatMap({ [$0.title, $0.abstract] }) {
-                let read = analyzer.termPositionsAndWritten(text, scratch: &scratch)
-                let terms = analyzer.termPositions(text)
-                #expect(read.terms.map(\.term) == terms.map(\.term), "\(text)")
-                #expect(read.terms.map(\.position) == terms.map(\.position), "\(text)")
-                let unstopped = { (words: [[UInt8]]) in words.filter { !analyzer.stopWords.contains($0.span) } }
-                #expect(unstopped(read.written) == unstopped(keywords.termPositions(text).map(\.term)), "\(text)")
-            }
+        try forEachAnalysis(of: made) { analyzer, text, scratch in
+            let read = analyzer.termPositionsAndWritten(text, scratch: &scratch)
+            let terms = analyzer.termPositions(text)
+            #expect(read.terms.map(\.term) == terms.map(\.term), "\(text)")
+            #expect(read.terms.map(\.position) == terms.map(\.position), "\(text)")
+            let unstopped = { (words: [[UInt8]]) in words.filter { !analyzer.stopWords.contains($0.span) } }
+            #expect(unstopped(read.written) == unstopped(keywords.termPositions(text).map(\.term)), "\(text)")
         }
     }
 
@@ -238,19 +233,25 @@ struct TokenizerTests {
     /// overlong token at the position it leaves empty, in order (compounds' parts, stop-word parts among them,
     /// before their joined form).
     @Test func phraseTokensAgreeWithTokenList() throws {
-        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus]).readAll()
         let made = ["state-of-the-art methods", "the end-to-end training of a model", "out-of-the-box", "x-ray images",
                     "a " + String(repeating: "long", count: 80) + " word and " + String(repeating: "hyphen-", count: 40) + "end",
                     "of the", "COVID-19 and GPT-4", "optimisation of colour", "https://a.org/x is a url", "it's the model's"]
+        try forEachAnalysis(of: made) { analyzer, text, scratch in
+            let streamed = analyzer.phraseTokens(text, scratch: &scratch)
+            let listed = analyzer.tokens(text)
+            #expect(streamed.map { $0.term.map { String(decoding: $0, as: UTF8.self) } } == listed.map(\.indexedTerm), "\(text)")
+            #expect(streamed.map(\.position) == listed.map(\.position), "\(text)")
+        }
+    }
+
+    /// Calls `body` with an analyzer of each stemmer and each of `made`, then the titles and abstracts of the
+    /// bundled corpus's first 40 papers, with one scratch throughout (as a query plan keeps one).
+    private func forEachAnalysis(of made: [String], _ body: (Analyzer, String, inout AnalyzerScratch) -> Void) throws {
+        let (papers, _) = try CorpusReader(paths: [TestPaths.corpus]).readAll()
         var scratch = AnalyzerScratch(stemCacheSlotBits: 1)
         for stemmer in Analyzer.Stemmer.allCases {
             let analyzer = Analyzer(stemmer: stemmer)
-            for text in made + papers.prefix(40).flatMap({ [$0.title, $0.abstract] }) {
-                let streamed = analyzer.phraseTokens(text, scratch: &scratch)
-                let listed = analyzer.tokens(text)
-                #expect(streamed.map { $0.term.map { String(decoding: $0, as: UTF8.self) } } == listed.map(\.indexedTerm), "\(text)")
-                #expect(streamed.map(\.position) == listed.map(\.position), "\(text)")
-            }
+            for text in made + papers.prefix(40).flatMap({ [$0.title, $0.abstract] }) { body(analyzer, text, &scratch) }
         }
     }
 }
