@@ -316,8 +316,7 @@ private struct TokenCollector: TokenizerSink {
     mutating func token(_ term: Span<UInt8>, kind: TokenKind, positionIncrement: Int, start: Int, end: Int) {
         pendingIncrement += positionIncrement
         let text = String(decoding: source[start..<end], as: UTF8.self)
-        var termBytes: [UInt8] = []
-        for index in term.indices { termBytes.append(term[index]) }
+        let termBytes = copiedBytes(term)
         let folded = String(decoding: termBytes, as: UTF8.self)
         var reason: String?
         if term.isEmpty { reason = "too long" } else if kind == .word && analyzer.stopWords.contains(term) { reason = "stop word" }

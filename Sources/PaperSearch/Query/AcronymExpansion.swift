@@ -165,7 +165,7 @@ extension PlanBuilder {
     private func wordCount(_ query: Query) -> Int {
         switch query {
         case let .words(text, field) where field == .text || field == .title || field == .abstract:
-            return index.analyzer.termPositions(text).count
+            return analyze(text, field: field).count
         case let .boolean(must, should, _): return (must + should).reduce(0) { $0 + wordCount($1) }
         default: return 0
         }

@@ -318,8 +318,7 @@ struct PlanBuilder {
     var plan = SearchPlan()
     var termIndices: [TermKey: Int] = [:]
     /// Authors' names and keywords: folded words, unstemmed, no stop words (one analyzer for every plan).
-    private let keywordAnalyzer = PlanBuilder.keywordAnalysis
-    private static let keywordAnalysis = Analyzer(stemmer: .none, stopWords: .none)
+    private static let keywordAnalyzer = Analyzer(stemmer: .none, stopWords: .none)
     /// Buffers the plan's analyses and dictionary look-ups reuse: a query analyses each word two or three
     /// times, and made them anew each time (a fifth of a three-word conjunction's allocations).
     private let scratch = PlanScratch()
@@ -441,7 +440,7 @@ struct PlanBuilder {
             let frequency = try term(.text, stem, field: .text).map { plan.terms[$0].indexed.documentFrequency } ?? 0
             var author = false
             do {
-                for name in keywordAnalyzer.terms(word) where !author { author = try index.lookup(.author, Array(name.utf8)) != nil }
+                for name in PlanBuilder.keywordAnalyzer.terms(word) where !author { author = try index.lookup(.author, Array(name.utf8)) != nil }
             } catch { throw .index(error) }
             if frequency > 0 || author { kept.append(word) }
             // A rare word may be a slip that made another word, unless the papers define it as an acronym.
@@ -592,7 +591,7 @@ struct PlanBuilder {
         let terms = analyze(word, field: .text).map(\.term)
         guard terms.count == 1, PlanBuilder.canBeChanged(terms[0]) else { return nil }
         guard asTyped else { return terms[0].count >= Query.correctedLength ? CorrectableWord(typed: nil, stem: terms[0]) : nil }
-        let typed = keywordAnalyzer.terms(word).map { Array($0.utf8) }
+        let typed = PlanBuilder.keywordAnalyzer.terms(word).map { Array($0.utf8) }
         guard typed.count == 1, typed[0].count >= Query.correctedLength, PlanBuilder.canBeChanged(typed[0]) else { return nil }
         return CorrectableWord(typed: typed[0], stem: terms[0])
     }
@@ -725,7 +724,7 @@ struct PlanBuilder {
     /// stems, so a slip in a suffix the stemmer would remove ("quantizaton" stems to itself, "quantization"
     /// to "quantiz") is found only this way. Words of plain letters up to 24, as at most 1,300 spellings.
     func stemsOfNearSpellings(_ text: String, besides known: Set<[UInt8]>) throws(Failure) -> [([UInt8], IndexedTerm, Int)] {
-        let words = keywordAnalyzer.terms(text)
+        let words = PlanBuilder.keywordAnalyzer.terms(text)
         guard words.count == 1, let word = words.first.map({ Array($0.utf8) }), word.count <= 24,
               word.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
         var seen = known
@@ -789,7 +788,7 @@ struct PlanBuilder {
 
     /// Analysed tokens (term and position) of `text` for a field.
     func analyze(_ text: String, field: QueryField) -> [(term: [UInt8], position: Int)] {
-        let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : keywordAnalyzer
+        let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : PlanBuilder.keywordAnalyzer
         return analyzer.termPositions(text, scratch: &scratch.analysis)
     }
 
@@ -854,7 +853,7 @@ struct PlanBuilder {
 
         case let .phrase(text, field) where field == .author:
             // One author's name: its words in any order, one-letter words as initials.
-            let parts = keywordAnalyzer.terms(text).map(AuthorName.queryTerm)
+            let parts = PlanBuilder.keywordAnalyzer.terms(text).map(AuthorName.queryTerm)
             guard !parts.isEmpty else { return nil }
             var nodes: [[Int]] = []
             for part in parts {
@@ -867,7 +866,7 @@ struct PlanBuilder {
             return try node(.words(text, field: field), negated: negated)
 
         case let .phrase(text, field):
-            let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : keywordAnalyzer
+            let analyzer = PlanBuilder.namespace(of: field) == .text ? index.analyzer : PlanBuilder.keywordAnalyzer
             let spellings = PhraseSpellings(analyzer.phraseTokens(text, scratch: &scratch.analysis))
             guard spellings.hasTerms else { return nil }
             var alternatives: [PlanNode] = []
@@ -891,7 +890,7 @@ struct PlanBuilder {
             let namespace = PlanBuilder.namespace(of: field)
             // A category prefix keeps its punctuation ("cs.c*"); other fields' prefixes are folded words.
             let folded = field == .category ? PaperAnalyzer.keyword(text)
-                                            : keywordAnalyzer.tokens(text).compactMap(\.indexedTerm).joined()
+                                            : PlanBuilder.keywordAnalyzer.tokens(text).compactMap(\.indexedTerm).joined()
             guard !folded.isEmpty else { return nil }
             // "quantization*" should find "quantiz" (the stem); use the stem when it is a prefix of the word
             // (as spelled in the index: "quantisation*" too).
